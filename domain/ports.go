@@ -1,0 +1,134 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Gateway is Stripe as Tally needs it. Implementations: stripeclient.Client
+// (the real API, or stripe-mock in tests) and stripeclient.Simulator (demo
+// mode and flow tests). Every method honours ctx cancellation.
+//
+// Errors are *Error values whose Message is fit for the cashier:
+// EUNAUTHORIZED (key refused), EPERMISSION (restricted key lacks the right),
+// EUNAVAILABLE (network, proxy, TLS or Stripe down; the write may or may not
+// have happened, so retry with the same key), ERATELIMIT, EINVALID (Stripe
+// refused the request's content), ENOTFOUND, ECONFLICT (the object is in a
+// state that forbids the action, for example a reader busy with another
+// action), EDECLINED (card declined).
+//
+// Every write takes an IdempotencyKey chosen by the caller, never invented by
+// the implementation, so that a retry after a crash cannot act twice.
+type Gateway interface {
+	// Account returns the account the key belongs to.
+	Account(ctx context.Context) (Account, error)
+	// Balance returns the account's balance.
+	Balance(ctx context.Context) (Balance, error)
+
+	// CreateLocation creates a Terminal location.
+	CreateLocation(ctx context.Context, key IdempotencyKey, loc Location) (Location, error)
+	// Locations lists all Terminal locations.
+	Locations(ctx context.Context) ([]Location, error)
+	// RegisterReader pairs a reader by the registration code it shows.
+	RegisterReader(ctx context.Context, key IdempotencyKey, code, label, locationID string) (Reader, error)
+	// Readers lists all registered readers.
+	Readers(ctx context.Context) ([]Reader, error)
+	// Reader returns one reader with its current action.
+	Reader(ctx context.Context, id string) (Reader, error)
+	// RenameReader changes a reader's label.
+	RenameReader(ctx context.Context, key IdempotencyKey, id, label string) (Reader, error)
+	// DeleteReader unregisters a reader. Deleting a deleted reader is ENOTFOUND.
+	DeleteReader(ctx context.Context, id string) error
+	// ProcessPaymentIntent hands a PaymentIntent to a reader, which then waits
+	// for the card. The reader's action follows the payment; ECONFLICT when the
+	// reader is busy, EUNAVAILABLE when it is offline.
+	ProcessPaymentIntent(ctx context.Context, key IdempotencyKey, readerID, paymentIntentID string) (Reader, error)
+	// CancelReaderAction stops what the reader is doing.
+	CancelReaderAction(ctx context.Context, key IdempotencyKey, readerID string) (Reader, error)
+	// SetReaderDisplay shows a cart on the reader's screen.
+	SetReaderDisplay(ctx context.Context, key IdempotencyKey, readerID string, cart Cart) (Reader, error)
+	// PresentPaymentMethod is test mode only: a simulated reader acts as if
+	// the customer presented card.
+	PresentPaymentMethod(ctx context.Context, key IdempotencyKey, readerID string, card TestCard) (Reader, error)
+
+	// CreatePaymentIntent creates a payment to be confirmed on a reader.
+	CreatePaymentIntent(ctx context.Context, key IdempotencyKey, p PaymentIntentParams) (PaymentIntent, error)
+	// PaymentIntent returns one payment.
+	PaymentIntent(ctx context.Context, id string) (PaymentIntent, error)
+	// CapturePaymentIntent captures amount (0: all) of an authorised payment.
+	CapturePaymentIntent(ctx context.Context, key IdempotencyKey, id string, amount int64) (PaymentIntent, error)
+	// CancelPaymentIntent voids a payment not yet captured.
+	CancelPaymentIntent(ctx context.Context, key IdempotencyKey, id string) (PaymentIntent, error)
+
+	// CreateCheckoutSession creates a hosted payment page for one amount.
+	CreateCheckoutSession(ctx context.Context, key IdempotencyKey, p CheckoutParams) (CheckoutSession, error)
+	// CheckoutSession returns one payment page.
+	CheckoutSession(ctx context.Context, id string) (CheckoutSession, error)
+	// ExpireCheckoutSession closes an open payment page so it cannot be paid.
+	ExpireCheckoutSession(ctx context.Context, key IdempotencyKey, id string) (CheckoutSession, error)
+
+	// CreateRefund refunds (part of) a payment.
+	CreateRefund(ctx context.Context, key IdempotencyKey, p RefundParams) (Refund, error)
+
+	// Events returns up to limit events created after the event with id
+	// after ("" for the most recent ones), oldest first.
+	Events(ctx context.Context, after string, limit int) ([]Event, error)
+}
+
+// Credentials are what a Gateway is built from.
+type Credentials struct {
+	Mode      Mode
+	SecretKey string
+	APIBase   string // empty: Stripe's own
+}
+
+// Connector builds a Gateway for credentials. main wires it: the simulator in
+// demo mode, stripeclient otherwise.
+type Connector interface {
+	// Connect returns a Gateway that uses creds. It does not call Stripe.
+	Connect(creds Credentials) (Gateway, error)
+}
+
+// Keychain keeps secrets (the Stripe secret key, the webhook signing secret)
+// out of the database. Get returns ENOTFOUND when nothing is stored.
+type Keychain interface {
+	// Get returns the secret stored under name.
+	Get(name string) (string, error)
+	// Set stores secret under name, replacing any earlier one.
+	Set(name, secret string) error
+	// Delete removes the secret; deleting a missing secret is not an error.
+	Delete(name string) error
+	// Where describes, for the settings screen, where secrets are kept, and
+	// whether that is the operating system's keychain.
+	Where() (description string, osKeychain bool)
+}
+
+// Store is Tally's database. Writes happen in Update, one transaction per use
+// case: fn's changes are committed when it returns nil and rolled back
+// otherwise. View runs fn on a read-only snapshot.
+type Store interface {
+	// Update runs fn in a write transaction.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read transaction.
+	View(ctx context.Context, fn func(tx Tx) error) error
+}
+
+// Tx is what a use case may read and write inside one transaction.
+type Tx interface {
+	// Settings returns the stored settings, or the zero Settings when none
+	// were saved yet.
+	Settings() (Settings, error)
+	// SaveSettings replaces the stored settings.
+	SaveSettings(s Settings) error
+}
+
+// Clock tells the time; tests use a fixed one.
+type Clock interface {
+	Now() time.Time
+}
+
+// SystemClock is the wall clock.
+type SystemClock struct{}
+
+// Now returns the current time in UTC.
+func (SystemClock) Now() time.Time { return time.Now().UTC() }

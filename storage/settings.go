@@ -1,0 +1,62 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"tally/domain"
+)
+
+// Settings returns the stored settings, or the zero Settings.
+func (t *Tx) Settings() (domain.Settings, error) {
+	var s domain.Settings
+	var mode, cur, verified string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT mode, publishable_key, secret_key_hint, webhook_secret_hint, api_base,
+		account_id, account_name, account_country, account_currency, verified_at FROM settings WHERE id = 1`).Scan(
+		&mode, &s.PublishableKey, &s.SecretKeyHint, &s.WebhookSecretHint, &s.APIBase,
+		&s.Account.ID, &s.Account.Name, &s.Account.Country, &cur, &verified)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Settings{Mode: domain.ModeDisabled}, nil
+	} else if err != nil {
+		return s, fmt.Errorf("read settings: %w", err)
+	}
+	s.Mode = domain.Mode(mode)
+	if cur != "" {
+		if s.Account.DefaultCurrency, err = domain.CurrencyOf(cur); err != nil {
+			return s, fmt.Errorf("read settings currency: %w", err)
+		}
+	}
+	if verified != "" {
+		if s.VerifiedAt, err = time.Parse(time.RFC3339, verified); err != nil {
+			return s, fmt.Errorf("read settings verified_at: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// SaveSettings replaces the stored settings.
+func (t *Tx) SaveSettings(s domain.Settings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	verified := ""
+	if !s.VerifiedAt.IsZero() {
+		verified = s.VerifiedAt.UTC().Format(time.RFC3339)
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO settings (id, mode, publishable_key, secret_key_hint, webhook_secret_hint, api_base,
+		account_id, account_name, account_country, account_currency, verified_at)
+		VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, publishable_key = excluded.publishable_key,
+		secret_key_hint = excluded.secret_key_hint, webhook_secret_hint = excluded.webhook_secret_hint,
+		api_base = excluded.api_base, account_id = excluded.account_id, account_name = excluded.account_name,
+		account_country = excluded.account_country, account_currency = excluded.account_currency,
+		verified_at = excluded.verified_at`,
+		string(s.Mode), s.PublishableKey, s.SecretKeyHint, s.WebhookSecretHint, s.APIBase,
+		s.Account.ID, s.Account.Name, s.Account.Country, s.Account.DefaultCurrency.Code(), verified)
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+// Package storage keeps Tally's data in one SQLite file (modernc.org/sqlite,
+// no cgo) and implements domain.Store on it; it also holds the other files of
+// the data folder: the keychain fallback and the log.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"tally/domain"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is an open Tally database. It implements domain.Store.
+type DB struct {
+	db   *sql.DB
+	Path string
+}
+
+var _ domain.Store = (*DB)(nil)
+
+// dsn sets every per-connection setting: each pooled connection gets them.
+func dsn(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_txlock", "immediate")
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies every
+// migration it has not seen. The folder is created with mode 0700.
+func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, allMigrations)
+}
+
+func open(ctx context.Context, path string, names func() ([]string, error)) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open database: no path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create data folder: %w", err)
+	}
+	sdb, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	d := &DB{db: sdb, Path: path}
+	list, err := names()
+	if err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	if err := d.migrate(ctx, list); err != nil {
+		sdb.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the database.
+func (d *DB) Close() error { return d.db.Close() }
+
+func allMigrations() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return nil, fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// migrate applies, in name order, each migration not yet recorded, each in
+// its own transaction together with its record.
+func (d *DB) migrate(ctx context.Context, names []string) error {
+	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	for _, name := range names {
+		if err := d.migrateFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin migration %s: %w", name, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return fmt.Errorf("check migration %s: %w", name, err)
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return fmt.Errorf("read migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("apply migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
+		return fmt.Errorf("record migration %s: %w", name, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit migration %s: %w", name, err)
+	}
+	return nil
+}
+
+// Update runs fn in one write transaction (BEGIN IMMEDIATE, see dsn).
+func (d *DB) Update(ctx context.Context, fn func(domain.Tx) error) error {
+	return d.run(ctx, false, fn)
+}
+
+// View runs fn in one read-only transaction.
+func (d *DB) View(ctx context.Context, fn func(domain.Tx) error) error {
+	return d.run(ctx, true, fn)
+}
+
+func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) error {
+	stx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return formatError(fmt.Errorf("begin: %w", err))
+	}
+	defer stx.Rollback()
+	if err := fn(&Tx{tx: stx, ctx: ctx}); err != nil {
+		return formatError(err)
+	}
+	if err := stx.Commit(); err != nil {
+		return formatError(fmt.Errorf("commit: %w", err))
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to out (VACUUM INTO), which
+// must not exist yet.
+func (d *DB) Backup(ctx context.Context, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return domain.Errorf(domain.ECONFLICT, "%s already exists: choose another name, Tally never overwrites a backup", out)
+	}
+	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
+		return fmt.Errorf("backup to %s: %w", out, err)
+	}
+	return nil
+}
+
+// Tx is one transaction; it implements domain.Tx.
+type Tx struct {
+	tx  *sql.Tx
+	ctx context.Context
+}
+
+var _ domain.Tx = (*Tx)(nil)
+
+// formatError maps SQLite constraint failures to domain codes in one place.
+func formatError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"):
+		return domain.WrapError(domain.ECONFLICT, "This already exists.", err)
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
+		return domain.WrapError(domain.ECONFLICT, "This is still in use elsewhere.", err)
+	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "SQLITE_BUSY"):
+		return domain.WrapError(domain.EUNAVAILABLE, "The database is busy (is Tally open twice?). Try again in a moment.", err)
+	case strings.Contains(msg, "disk is full"), strings.Contains(msg, "SQLITE_FULL"):
+		return domain.WrapError(domain.EUNAVAILABLE, "The disk is full: nothing was saved. Free some space and try again.", err)
+	}
+	return err
+}
