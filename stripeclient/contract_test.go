@@ -1,0 +1,144 @@
+package stripeclient
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"tally/domain"
+)
+
+// mockURL returns the address of a running stripe-mock (STRIPE_MOCK_URL, set
+// by scripts/test.sh). Without one the test skips, except in CI where it fails.
+func mockURL(tb testing.TB) string {
+	tb.Helper()
+	u := os.Getenv("STRIPE_MOCK_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("STRIPE_MOCK_URL is not set: run the tests through scripts/test.sh, which starts stripe-mock")
+		}
+		tb.Skip("STRIPE_MOCK_URL not set: run scripts/test.sh to test against stripe-mock")
+	}
+	return u
+}
+
+// TestGatewayContract runs one suite against every domain.Gateway.
+func TestGatewayContract(t *testing.T) {
+	t.Run("Simulator", func(t *testing.T) {
+		testGateway(t, NewSimulator(nil, SimulatorOptions{AccountName: "Test Shop"}), true)
+	})
+	t.Run("StripeMock", func(t *testing.T) {
+		testGateway(t, New("sk_test_123", mockURL(t), nil, nil), false)
+	})
+}
+
+// testGateway is a flow that is valid at Stripe: stateful implementations
+// must accept it in order and keep what they were told; stateless stripe-mock
+// checks each request's shape against Stripe's API description.
+func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
+	ctx := context.Background()
+	eur := domain.MustCurrency("EUR")
+	n := 0
+	key := func() domain.IdempotencyKey {
+		n++
+		return domain.IdempotencyKey(t.Name() + "-" + time.Now().Format("150405.000000") + "-" + string(rune('a'+n%26)) + strings.Repeat("x", n/26))
+	}
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	prefix := func(id, p string) {
+		t.Helper()
+		if !strings.HasPrefix(id, p) {
+			t.Errorf("id %q does not start with %q", id, p)
+		}
+	}
+
+	acct, err := gw.Account(ctx)
+	must(err, "Account")
+	prefix(acct.ID, "acct_")
+	_, err = gw.Balance(ctx)
+	must(err, "Balance")
+
+	loc, err := gw.CreateLocation(ctx, key(), domain.Location{DisplayName: "Main St", Address: domain.Address{
+		Line1: "1 Main Street", City: "Dublin", PostalCode: "D02 X285", Country: "IE"}})
+	must(err, "CreateLocation")
+	prefix(loc.ID, "tml_")
+	locs, err := gw.Locations(ctx)
+	must(err, "Locations")
+	if len(locs) == 0 {
+		t.Error("Locations: empty")
+	}
+
+	rd, err := gw.RegisterReader(ctx, key(), "simulated-wpe", "Till 1", loc.ID)
+	must(err, "RegisterReader")
+	prefix(rd.ID, "tmr_")
+	readers, err := gw.Readers(ctx)
+	must(err, "Readers")
+	if len(readers) == 0 {
+		t.Error("Readers: empty")
+	}
+	_, err = gw.Reader(ctx, rd.ID)
+	must(err, "Reader")
+	renamed, err := gw.RenameReader(ctx, key(), rd.ID, "Till 2")
+	must(err, "RenameReader")
+	if stateful && renamed.Label != "Till 2" {
+		t.Errorf("RenameReader label = %q", renamed.Label)
+	}
+	_, err = gw.SetReaderDisplay(ctx, key(), rd.ID, domain.Cart{Currency: eur, Lines: []domain.CartLine{{Description: "Coffee", Quantity: 2, Amount: 500}}, Total: 500})
+	must(err, "SetReaderDisplay")
+
+	pi, err := gw.CreatePaymentIntent(ctx, key(), domain.PaymentIntentParams{
+		Amount: domain.New(1000, eur), PaymentMethodTypes: []string{"card_present"}, CaptureMethod: domain.CaptureManual,
+		Description: "Sale 1", Metadata: map[string]string{"tally_sale": "1"},
+	})
+	must(err, "CreatePaymentIntent")
+	prefix(pi.ID, "pi_")
+	if pi.Amount.Amount != 1000 {
+		t.Errorf("CreatePaymentIntent amount = %d", pi.Amount.Amount)
+	}
+	_, err = gw.ProcessPaymentIntent(ctx, key(), rd.ID, pi.ID)
+	must(err, "ProcessPaymentIntent")
+	_, err = gw.PresentPaymentMethod(ctx, key(), rd.ID, domain.CardSucceeds)
+	must(err, "PresentPaymentMethod")
+	_, err = gw.PaymentIntent(ctx, pi.ID)
+	must(err, "PaymentIntent")
+	_, err = gw.CapturePaymentIntent(ctx, key(), pi.ID, 0)
+	must(err, "CapturePaymentIntent")
+	re, err := gw.CreateRefund(ctx, key(), domain.RefundParams{PaymentIntentID: pi.ID, Amount: 400})
+	must(err, "CreateRefund")
+	prefix(re.ID, "re_")
+
+	pi2, err := gw.CreatePaymentIntent(ctx, key(), domain.PaymentIntentParams{Amount: domain.New(250, eur), PaymentMethodTypes: []string{"card_present"}})
+	must(err, "CreatePaymentIntent 2")
+	_, err = gw.CancelPaymentIntent(ctx, key(), pi2.ID)
+	must(err, "CancelPaymentIntent")
+
+	cs, err := gw.CreateCheckoutSession(ctx, key(), domain.CheckoutParams{
+		Amount: domain.New(1299, eur), ProductName: "Sale 2", ExpiresAt: time.Now().Add(time.Hour),
+		SuccessMessage: "Thank you!", Metadata: map[string]string{"tally_sale": "2"},
+	})
+	must(err, "CreateCheckoutSession")
+	prefix(cs.ID, "cs_")
+	if cs.URL == "" {
+		t.Error("CreateCheckoutSession: no URL")
+	}
+	_, err = gw.CheckoutSession(ctx, cs.ID)
+	must(err, "CheckoutSession")
+	_, err = gw.ExpireCheckoutSession(ctx, key(), cs.ID)
+	must(err, "ExpireCheckoutSession")
+
+	_, err = gw.Events(ctx, "", 10)
+	must(err, "Events")
+	_, err = gw.CancelReaderAction(ctx, key(), rd.ID)
+	must(err, "CancelReaderAction")
+	must(gw.DeleteReader(ctx, rd.ID), "DeleteReader")
+
+	if _, err := gw.CreatePaymentIntent(ctx, "", domain.PaymentIntentParams{Amount: domain.New(100, eur)}); domain.ErrorCode(err) != domain.EINTERNAL {
+		t.Errorf("write without idempotency key: err = %v, want EINTERNAL", err)
+	}
+}
