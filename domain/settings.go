@@ -95,7 +95,7 @@ func keyMode(key string) (kind string, mode Mode, ok bool) {
 // checkKey verifies a key's prefix against the kinds allowed and the mode.
 func checkKey(what, key string, mode Mode, kinds ...string) error {
 	if strings.ContainsAny(key, " \t\r\n") {
-		return Errorf(EINVALID, "The %s contains spaces or line breaks. Copy it again from the Stripe Dashboard (Developers → API keys).", what)
+		return Errorf(EINVALID, "The %s contains spaces or line breaks. Copy it again from the Stripe Dashboard (Developers > API keys).", what)
 	}
 	kind, km, ok := keyMode(key)
 	want := strings.Join(kinds, "test_ or ") + "test_"
@@ -103,7 +103,7 @@ func checkKey(what, key string, mode Mode, kinds ...string) error {
 		want = strings.Join(kinds, "live_ or ") + "live_"
 	}
 	if !ok || !contains(kinds, kind) {
-		return Errorf(EINVALID, "This is not a %s: it should start with %s. Copy it from the Stripe Dashboard (Developers → API keys).", what, want)
+		return Errorf(EINVALID, "This is not a %s: it should start with %s. Copy it from the Stripe Dashboard (Developers > API keys).", what, want)
 	}
 	if len(key) < len(kind)+5+8 {
 		return Errorf(EINVALID, "The %s is too short: part of it is missing. Copy it again from the Stripe Dashboard.", what)
@@ -138,7 +138,7 @@ func contains(list []string, s string) bool {
 // CheckSecretKey validates a secret (sk_) or restricted (rk_) key for mode.
 func CheckSecretKey(key string, mode Mode) error {
 	if key == "" {
-		return Errorf(EINVALID, "Enter the secret key (sk_…) or a restricted key (rk_…) from the Stripe Dashboard (Developers → API keys).")
+		return Errorf(EINVALID, "Enter the secret key (sk_…) or a restricted key (rk_…) from the Stripe Dashboard (Developers > API keys).")
 	}
 	if strings.HasPrefix(key, "pk_") {
 		return Errorf(EINVALID, "This is the publishable key (pk_…). The secret key field needs the secret key (sk_…) or a restricted key (rk_…).")
@@ -149,7 +149,7 @@ func CheckSecretKey(key string, mode Mode) error {
 // CheckWebhookSecret validates a webhook signing secret.
 func CheckWebhookSecret(secret string) error {
 	if !strings.HasPrefix(secret, "whsec_") || len(secret) < 14 || strings.ContainsAny(secret, " \t\r\n") {
-		return Errorf(EINVALID, "The webhook signing secret should start with whsec_. Find it in the Dashboard under Developers → Webhooks, or in the output of `stripe listen`.")
+		return Errorf(EINVALID, "The webhook signing secret should start with whsec_. Find it in the Dashboard under Developers > Webhooks, or in the output of `stripe listen`.")
 	}
 	return nil
 }

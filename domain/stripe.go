@@ -227,9 +227,9 @@ type TestCard string
 
 // Stripe's documented test cards that the simulator and demo mode honour.
 const (
-	CardSucceeds           TestCard = "4242424242424242"
-	CardDeclined           TestCard = "4000000000000002"
-	CardInsufficientFunds  TestCard = "4000000000009995"
-	CardBlocked            TestCard = "4100000000000019"
+	CardSucceeds            TestCard = "4242424242424242"
+	CardDeclined            TestCard = "4000000000000002"
+	CardInsufficientFunds   TestCard = "4000000000009995"
+	CardBlocked             TestCard = "4100000000000019"
 	CardNeedsAuthentication TestCard = "4000002500003155"
 )

@@ -40,9 +40,9 @@ func fromStripeError(se *stripe.Error) error {
 	code, decline := string(se.Code), string(se.DeclineCode)
 	switch {
 	case se.HTTPStatusCode == 401:
-		return domain.WrapError(domain.EUNAUTHORIZED, "Stripe did not accept this key: it is wrong, was rolled, or was deleted. Copy the current key from the Stripe Dashboard (Developers → API keys).", se)
+		return domain.WrapError(domain.EUNAUTHORIZED, "Stripe did not accept this key: it is wrong, was rolled, or was deleted. Copy the current key from the Stripe Dashboard (Developers > API keys).", se)
 	case se.HTTPStatusCode == 403:
-		return domain.WrapError(domain.EPERMISSION, "This key is not allowed to do that. If it is a restricted key (rk_…), give it the permission in the Stripe Dashboard (Developers → API keys → edit the key), or use the secret key. Stripe said: "+se.Msg, se)
+		return domain.WrapError(domain.EPERMISSION, "This key is not allowed to do that. If it is a restricted key (rk_…), give it the permission in the Stripe Dashboard (Developers > API keys > edit the key), or use the secret key. Stripe said: "+se.Msg, se)
 	case se.HTTPStatusCode == 429 || code == string(stripe.ErrorCodeRateLimit):
 		return domain.WrapError(domain.ERATELIMIT, "Stripe is receiving too many requests from this account. Wait a minute and try again.", se)
 	case se.Type == stripe.ErrorTypeCard:

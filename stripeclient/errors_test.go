@@ -62,7 +62,7 @@ func TestErrors(t *testing.T) {
 	t.Run("ErrUnauthorized", func(t *testing.T) {
 		u := stub(t, 401, `{"error":{"message":"Invalid API Key provided: sk_test_****1234","type":"invalid_request_error"}}`)
 		_, err := New("sk_test_1234", u, nil, nil).Account(ctx)
-		check(t, err, domain.EUNAUTHORIZED, "Developers → API keys")
+		check(t, err, domain.EUNAUTHORIZED, "Developers > API keys")
 	})
 	t.Run("ErrPermission", func(t *testing.T) {
 		u := stub(t, 403, `{"error":{"message":"The provided key 'rk_test_***' does not have the required permissions for this endpoint.","type":"invalid_request_error"}}`)

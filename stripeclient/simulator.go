@@ -37,7 +37,7 @@ type Simulator struct {
 	refunds   map[string]*domain.Refund
 	events    []domain.Event
 	idem      map[domain.IdempotencyKey]idemEntry
-	codes     map[string]string // registration code → device type
+	codes     map[string]string // registration code > device type
 	failNext  error             // returned by the next call, then cleared
 }
 

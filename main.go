@@ -1,0 +1,196 @@
+// Command tally is a desktop back office for small shops that take their
+// payments through Stripe. Without arguments it opens the window; the
+// subcommands serve bookkeepers and scripts.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+
+	"tally/assets"
+	"tally/domain"
+	"tally/storage"
+	"tally/stripeclient"
+	"tally/ui"
+)
+
+const appID = "app.tally.backoffice"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tally:", userMessage(err))
+		os.Exit(1)
+	}
+}
+
+// userMessage prefers the plain-language message of a domain error.
+func userMessage(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}
+
+const usage = `Usage:
+  tally [--db PATH]                 open Tally's window
+  tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
+  tally version                     print the version
+
+The database is PATH, else $TALLY_DB, else tally.db in the user's configuration
+folder (for example ~/.config/Tally on Linux, %AppData%\Tally on Windows,
+~/Library/Application Support/Tally on macOS). Its log, tally.log, sits beside it.
+TALLY_STRIPE_API_BASE points Tally at another Stripe API address (stripe-mock).
+TALLY_KEYCHAIN=file keeps the secret key in a file instead of the system keychain.
+`
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	cmd := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dbPath := fs.String("db", "", "database file")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w\n\n%s", err, usage)
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintln(stdout, "tally", version)
+		return nil
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "backup":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("backup needs one output file\n\n%s", usage)
+		}
+		return backup(ctx, *dbPath, fs.Arg(0), stdout)
+	case "":
+		return runUI(ctx, *dbPath)
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// resolveDB picks the database path: flag, then TALLY_DB, then the user's
+// configuration folder.
+func resolveDB(flagPath string) (string, error) {
+	if flagPath != "" {
+		return flagPath, nil
+	}
+	if p := os.Getenv("TALLY_DB"); p != "" {
+		return p, nil
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the configuration folder (use --db PATH): %w", err)
+	}
+	return filepath.Join(dir, "Tally", "tally.db"), nil
+}
+
+func backup(ctx context.Context, dbFlag, out string, stdout io.Writer) error {
+	path, err := resolveDB(dbFlag)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no database at %s: %w", path, err)
+	}
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backed up %s to %s\n", path, out)
+	return nil
+}
+
+// wiring is everything the services need, built from the data folder.
+type wiring struct {
+	db       *storage.DB
+	log      *slog.Logger
+	closeLog io.Closer
+	services ui.Services
+}
+
+func wire(ctx context.Context, dbFlag string) (*wiring, error) {
+	path, err := resolveDB(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	log, closeLog, err := storage.OpenLog(path)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	keychain := storage.NewKeychain(filepath.Join(filepath.Dir(path), "secrets.json"), os.Getenv("TALLY_KEYCHAIN") == "file")
+	clock := domain.SystemClock{}
+	demo := stripeclient.NewDemoSimulator(clock)
+	connector := stripeclient.Connector{Log: log, Demo: demo}
+	conn := domain.NewConnection(connector, demo)
+	settings := &domain.SettingsService{
+		Store: db, Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
+		DefaultAPIBase: os.Getenv("TALLY_STRIPE_API_BASE"),
+	}
+	mode, err := settings.Connect(ctx)
+	if err != nil {
+		// Start anyway, in demo mode, so the owner can fix the settings.
+		log.Error("connect to stripe at start", "err", err)
+	}
+	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
+	return &wiring{db: db, log: log, closeLog: closeLog, services: ui.Services{
+		Settings: settings, Connection: conn, Log: log, DataPath: path,
+	}}, nil
+}
+
+func (w *wiring) Close() {
+	w.db.Close()
+	w.closeLog.Close()
+}
+
+func runUI(ctx context.Context, dbFlag string) error {
+	w, err := wire(ctx, dbFlag)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+	win := a.NewWindow("Tally")
+	win.Resize(fyne.NewSize(1280, 800))
+	win.SetMaster()
+	shell := ui.New(a, win, w.services)
+	if page := os.Getenv("TALLY_START_PAGE"); page != "" {
+		shell.Show(page)
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	win.ShowAndRun()
+	return nil
+}

@@ -1,0 +1,198 @@
+package ui
+
+import (
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"tally/domain"
+	"tally/storage"
+	"tally/stripeclient"
+)
+
+// mockURL returns the running stripe-mock's address (scripts/test.sh sets
+// STRIPE_MOCK_URL); in CI its absence is a failure, not a skip.
+func mockURL(tb testing.TB) string {
+	tb.Helper()
+	u := os.Getenv("STRIPE_MOCK_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("STRIPE_MOCK_URL is not set: run the tests through scripts/test.sh")
+		}
+		tb.Skip("STRIPE_MOCK_URL not set: run scripts/test.sh to test against stripe-mock")
+	}
+	return u
+}
+
+type fixture struct {
+	shell    *Shell
+	settings *settingsScreen
+	keychain domain.Keychain
+	db       *storage.DB
+}
+
+// newFixture builds the real services on a temporary database and a file
+// keychain, with background work run synchronously.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	test.NewTempApp(t)
+	dir := t.TempDir()
+	db, err := storage.Open(context.Background(), filepath.Join(dir, "tally.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	kc := &storage.FileKeychain{Path: filepath.Join(dir, "secrets.json")}
+	demo := stripeclient.NewDemoSimulator(nil)
+	connector := stripeclient.Connector{Demo: demo}
+	conn := domain.NewConnection(connector, demo)
+	svc := Services{
+		Settings:   &domain.SettingsService{Store: db, Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
+		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
+	}
+	s := newShell(test.NewApp(), nil, svc, func(f func()) { f() })
+	w := test.NewTempWindow(t, s.buildUI())
+	s.win = w
+	s.settings.win = w
+	if !s.Show("Settings") {
+		t.Fatal("no Settings page")
+	}
+	return &fixture{shell: s, settings: s.settings, keychain: kc, db: db}
+}
+
+func closedPort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return "http://" + l.Addr().String()
+}
+
+func (f *fixture) fill(mode, secret, apiBase string) {
+	s := f.settings
+	s.mode.SetSelected(mode)
+	s.secret.SetText("")
+	test.Type(s.secret, secret)
+	s.apiBase.SetText(apiBase)
+}
+
+func TestSettingsScreen(t *testing.T) {
+	t.Run("DemoAtStart", func(t *testing.T) {
+		f := newFixture(t)
+		if f.shell.Badge() != "DEMO" {
+			t.Errorf("badge = %q", f.shell.Badge())
+		}
+		if f.settings.mode.Selected != "Disabled (demo)" {
+			t.Errorf("mode = %q", f.settings.mode.Selected)
+		}
+		if !strings.Contains(f.settings.where.Text, "secrets.json") {
+			t.Errorf("where = %q", f.settings.where.Text)
+		}
+	})
+	t.Run("ErrWrongMode", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Live", "sk_test_123456789abc", "")
+		test.Tap(f.settings.verifyBtn)
+		e := f.settings.fieldErrs["secret"]
+		if !e.Visible() || !strings.Contains(e.Text, "test-mode key but Tally is set to live mode") {
+			t.Fatalf("secret field error = %q (visible %v)", e.Text, e.Visible())
+		}
+	})
+	t.Run("ErrPublishableInSecretField", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "pk_test_123456789abc", "")
+		test.Tap(f.settings.verifyBtn)
+		if e := f.settings.fieldErrs["secret"]; !strings.Contains(e.Text, "publishable key") {
+			t.Fatalf("secret field error = %q", e.Text)
+		}
+	})
+	t.Run("ErrWrongKey", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_not_a_real_key", mockURL(t))
+		test.Tap(f.settings.verifyBtn)
+		if got := f.settings.result.Text; !strings.Contains(got, "did not accept this key") {
+			t.Fatalf("result = %q", got)
+		}
+	})
+	t.Run("ErrUnreachable", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_51TallyExampleKey000000", closedPort(t))
+		test.Tap(f.settings.verifyBtn)
+		if got := f.settings.result.Text; !strings.Contains(got, "Could not connect to Stripe") {
+			t.Fatalf("result = %q", got)
+		}
+		if f.settings.verifyBtn.Disabled() {
+			t.Error("buttons stay disabled after a failure")
+		}
+	})
+	t.Run("VerifyOK", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_51TallyExampleKey000000", mockURL(t))
+		test.Tap(f.settings.verifyBtn)
+		got := f.settings.result.Text
+		if !strings.Contains(got, "Connected to") || !strings.Contains(got, "acct_") || !strings.Contains(got, "Not saved yet") {
+			t.Fatalf("result = %q", got)
+		}
+		if f.shell.Badge() != "DEMO" {
+			t.Errorf("verify must not switch modes: badge = %q", f.shell.Badge())
+		}
+	})
+	t.Run("SaveOK", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_51TallyExampleKey000000", mockURL(t))
+		test.Tap(f.settings.saveBtn)
+		if got := f.settings.result.Text; !strings.HasPrefix(got, "✓ Saved.") {
+			t.Fatalf("result = %q", got)
+		}
+		if f.shell.Badge() != "TEST" {
+			t.Errorf("badge = %q, want TEST", f.shell.Badge())
+		}
+		if f.settings.secret.Text != "" || !strings.Contains(f.settings.secret.PlaceHolder, "Stored: sk_test_") {
+			t.Errorf("secret entry = %q, placeholder %q", f.settings.secret.Text, f.settings.secret.PlaceHolder)
+		}
+		if k, err := f.keychain.Get(domain.SecretKeyName); err != nil || k != "sk_test_51TallyExampleKey000000" {
+			t.Errorf("keychain = %q, %v", k, err)
+		}
+		// Back to disabled: demo mode, keys kept.
+		f.settings.mode.SetSelected("Disabled (demo)")
+		test.Tap(f.settings.saveBtn)
+		if f.shell.Badge() != "DEMO" {
+			t.Errorf("badge = %q, want DEMO", f.shell.Badge())
+		}
+		if _, err := f.keychain.Get(domain.SecretKeyName); err != nil {
+			t.Errorf("disabling lost the key: %v", err)
+		}
+	})
+	t.Run("ErrSaveRefusedKeyKeepsOld", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_wrong_key_x", mockURL(t))
+		test.Tap(f.settings.saveBtn)
+		if got := f.settings.result.Text; !strings.Contains(got, "did not accept") {
+			t.Fatalf("result = %q", got)
+		}
+		if _, err := f.keychain.Get(domain.SecretKeyName); domain.ErrorCode(err) != domain.ENOTFOUND {
+			t.Errorf("a refused key was stored: %v", err)
+		}
+		if f.shell.Badge() != "DEMO" {
+			t.Errorf("badge = %q", f.shell.Badge())
+		}
+	})
+	t.Run("SaveOfflineUnverified", func(t *testing.T) {
+		f := newFixture(t)
+		f.fill("Test", "sk_test_51TallyExampleKey000000", closedPort(t))
+		test.Tap(f.settings.saveBtn)
+		if got := f.settings.result.Text; !strings.Contains(got, "Saved, but not verified") {
+			t.Fatalf("result = %q", got)
+		}
+		if f.shell.Badge() != "TEST" {
+			t.Errorf("badge = %q", f.shell.Badge())
+		}
+	})
+}

@@ -1,0 +1,188 @@
+package ui
+
+import (
+	"image/color"
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// page is one entry of the navigation.
+type page struct {
+	title string
+	icon  fyne.Resource
+	build func() fyne.CanvasObject
+}
+
+// Shell is the main window: navigation on the left, the mode badge on top.
+type Shell struct {
+	app  fyne.App
+	win  fyne.Window
+	svc  Services
+	run  runner
+	mode domain.Mode
+
+	pages   []page
+	nav     *widget.List
+	content *fyne.Container
+	badge   *badge
+	banner  *fyne.Container
+	title   *widget.Label
+	current int
+
+	settings *settingsScreen
+}
+
+func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
+	if svc.Log == nil {
+		svc.Log = slog.New(slog.DiscardHandler)
+	}
+	s := &Shell{app: app, win: win, svc: svc, run: run, mode: svc.Connection.Mode()}
+	s.settings = newSettingsScreen(win, svc, run)
+	s.pages = []page{
+		{"Register", theme.ContentAddIcon(), func() fyne.CanvasObject {
+			return notYet("Ring up a sale: a cart and its total, then take the payment on a card reader (Stripe Terminal) or by showing a QR code of a Stripe payment page, large, on a customer display. Refunds, capture of authorised payments, and the day close.")
+		}},
+		{"Payments", theme.ListIcon(), func() fyne.CanvasObject {
+			return notYet("Every payment taken by Tally, with its status at Stripe, card brand and last four digits, refunds and captures.")
+		}},
+		{"Reconciliation", theme.DocumentIcon(), func() fyne.CanvasObject {
+			return notYet("Import Stripe's report exports (CSV or XLSX) or fetch them from the API, match the lines to sales, book sales, fees, refunds and payouts in a double-entry ledger, and export the journal.")
+		}},
+		{"Readers", theme.ComputerIcon(), func() fyne.CanvasObject {
+			return notYet("Stripe Terminal locations and card readers: register a reader with its registration code, rename it, test it, and see whether it is online. In test mode, add Stripe's simulated reader.")
+		}},
+		{"Payment methods", theme.AccountIcon(), func() fyne.CanvasObject {
+			return notYet("Cash, card reader and QR link methods, the accounts they book to, and for card readers the reader and the capture mode.")
+		}},
+		{"Settings", theme.SettingsIcon(), s.settings.buildUI},
+	}
+	svc.Connection.OnChange(func(m domain.Mode) {
+		fyne.Do(func() { s.setMode(m) })
+	})
+	return s
+}
+
+func (s *Shell) buildUI() fyne.CanvasObject {
+	s.content = container.NewStack()
+	s.nav = widget.NewList(
+		func() int { return len(s.pages) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Payment methods"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[0].(*widget.Icon).SetResource(s.pages[id].icon)
+			row.Objects[1].(*widget.Label).SetText(s.pages[id].title)
+		},
+	)
+	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
+	s.badge = newBadge()
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.banner = container.NewStack()
+	header := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabelWithStyle("Tally", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.badge.obj),
+		nil, s.title)
+	top := container.NewVBox(header, s.banner, widget.NewSeparator())
+	split := container.NewHSplit(s.nav, container.NewBorder(top, nil, nil, nil, s.content))
+	split.Offset = 0.18
+	s.setMode(s.mode)
+	s.nav.Select(0)
+	return split
+}
+
+// Show switches to the page titled title; it reports whether there is one.
+func (s *Shell) Show(title string) bool {
+	for i, p := range s.pages {
+		if p.title == title {
+			s.nav.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Shell) show(i int) {
+	s.current = i
+	s.title.SetText(s.pages[i].title)
+	s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
+	s.content.Refresh()
+}
+
+// setMode updates the badge and the demo banner; on the Fyne goroutine.
+func (s *Shell) setMode(m domain.Mode) {
+	s.mode = m
+	s.badge.set(m)
+	s.banner.Objects = nil
+	switch m {
+	case domain.ModeDisabled:
+		s.banner.Objects = []fyne.CanvasObject{notice(colorDemo,
+			"Demo mode: no Stripe account is connected. Everything here runs on Tally's built-in Stripe simulator with sample data; no real money moves. Enter your Stripe keys under Settings to connect.")}
+	case domain.ModeLive:
+		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, "Live mode: payments are real and charge real cards.")}
+	}
+	s.banner.Refresh()
+}
+
+var (
+	colorDemo = color.NRGBA{R: 0xB4, G: 0x53, B: 0x09, A: 0xFF} // amber
+	colorTest = color.NRGBA{R: 0x63, G: 0x5B, B: 0xFF, A: 0xFF} // Stripe's test-mode violet
+	colorLive = color.NRGBA{R: 0x15, G: 0x80, B: 0x3D, A: 0xFF} // green
+)
+
+// badge shows DEMO, TEST or LIVE on a coloured background.
+type badge struct {
+	bg   *canvas.Rectangle
+	text *canvas.Text
+	obj  fyne.CanvasObject
+}
+
+func newBadge() *badge {
+	b := &badge{bg: canvas.NewRectangle(colorDemo), text: canvas.NewText("DEMO", color.White)}
+	b.bg.CornerRadius = 4
+	b.text.TextStyle = fyne.TextStyle{Bold: true}
+	b.obj = container.NewStack(b.bg, container.NewPadded(b.text))
+	return b
+}
+
+func (b *badge) set(m domain.Mode) {
+	b.text.Text = m.Badge()
+	switch m {
+	case domain.ModeTest:
+		b.bg.FillColor = colorTest
+	case domain.ModeLive:
+		b.bg.FillColor = colorLive
+	default:
+		b.bg.FillColor = colorDemo
+	}
+	b.text.Refresh()
+	b.bg.Refresh()
+}
+
+// Badge returns the badge's text, for tests.
+func (s *Shell) Badge() string { return s.badge.text.Text }
+
+// notice is a coloured strip with a message in white.
+func notice(c color.Color, msg string) fyne.CanvasObject {
+	bg := canvas.NewRectangle(c)
+	bg.CornerRadius = 4
+	rt := widget.NewRichText(&widget.TextSegment{Text: msg, Style: widget.RichTextStyle{ColorName: theme.ColorNameForegroundOnPrimary, Inline: true}})
+	rt.Wrapping = fyne.TextWrapWord
+	return container.NewStack(bg, rt)
+}
+
+// notYet is the honest content of a screen that later work builds.
+func notYet(what string) fyne.CanvasObject {
+	body := widget.NewLabel(what)
+	body.Wrapping = fyne.TextWrapWord
+	later := widget.NewLabel("This screen is not built yet: nothing here works so far, and nothing pretends to.")
+	later.Importance = widget.WarningImportance
+	later.Wrapping = fyne.TextWrapWord
+	return container.NewPadded(container.NewVBox(body, later))
+}
