@@ -187,6 +187,7 @@ func runUI(ctx context.Context, dbFlag string) error {
 	if page := os.Getenv("TALLY_START_PAGE"); page != "" {
 		shell.Show(page)
 	}
+	a.Lifecycle().SetOnStarted(func() { w.log.Info("window shown") })
 	go func() {
 		<-ctx.Done()
 		fyne.Do(a.Quit)

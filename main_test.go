@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"tally/domain"
+	"tally/storage"
+)
+
+// TestMain doubles as the app when TALLY_TEST_APP is set, so that a test can
+// open the real window in a child process whose main goroutine owns the
+// main thread, as GLFW requires.
+func TestMain(m *testing.M) {
+	if os.Getenv("TALLY_TEST_APP") == "1" {
+		if err := run(context.Background(), nil, os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func TestAppOpensWindow(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no DISPLAY: run the tests through scripts/test.sh, which starts Xvfb")
+		}
+		t.Skip("no DISPLAY: run scripts/test.sh to open the window under Xvfb")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_DB="+filepath.Join(dir, "tally.db"), "TALLY_KEYCHAIN=file", "LANG=en_US.UTF-8")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	logPath := filepath.Join(dir, "tally.log")
+	deadline := time.After(90 * time.Second)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for shown := false; !shown; {
+		select {
+		case err := <-done:
+			t.Fatalf("the app exited before showing its window: %v\n%s", err, out.String())
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatalf("no window after 90 s\n%s", out.String())
+		case <-tick.C:
+			b, _ := os.ReadFile(logPath)
+			shown = bytes.Contains(b, []byte("window shown"))
+			if shown && !bytes.Contains(b, []byte("mode=disabled")) {
+				t.Errorf("a fresh start is not in demo mode:\n%s", b)
+			}
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the app did not exit cleanly: %v\n%s", err, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("the app did not quit on interrupt")
+	}
+}
+
+func TestCLI(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tally.db")
+	d, err := storage.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Update(ctx, func(tx domain.Tx) error {
+		return tx.SaveSettings(domain.Settings{Mode: domain.ModeTest, PublishableKey: "pk_test_51TallyExampleKey000000"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	t.Run("Backup", func(t *testing.T) {
+		var out bytes.Buffer
+		copyPath := filepath.Join(dir, "backup.db")
+		if err := run(ctx, []string{"backup", "--db", db, copyPath}, &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "backed up") {
+			t.Errorf("output = %q", out.String())
+		}
+		c, err := storage.Open(ctx, copyPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.View(ctx, func(tx domain.Tx) error {
+			s, _ := tx.Settings()
+			if s.PublishableKey == "" {
+				t.Error("backup has no settings")
+			}
+			return nil
+		})
+	})
+	t.Run("ErrBackupExists", func(t *testing.T) {
+		err := run(ctx, []string{"backup", "--db", db, filepath.Join(dir, "backup.db")}, &bytes.Buffer{})
+		if domain.ErrorCode(err) != domain.ECONFLICT {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrNoDatabase", func(t *testing.T) {
+		err := run(ctx, []string{"backup", "--db", filepath.Join(dir, "none.db"), filepath.Join(dir, "x.db")}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "no database") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrUsage", func(t *testing.T) {
+		for _, args := range [][]string{{"backup"}, {"frobnicate"}, {"--nope"}} {
+			if err := run(ctx, args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "Usage") {
+				t.Errorf("run(%v) = %v", args, err)
+			}
+		}
+	})
+	t.Run("Version", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(ctx, []string{"version"}, &out); err != nil || !strings.HasPrefix(out.String(), "tally ") {
+			t.Fatalf("%q %v", out.String(), err)
+		}
+	})
+}

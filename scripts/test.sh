@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every test: installs the build packages, Xvfb and stripe-mock, starts
+# stripe-mock on free loopback ports and a virtual display, runs
+# go test -race ./..., and stops both. Extra arguments go to go test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+need_debs "${FYNE_DEBS[@]}" xvfb xauth
+need_go
+cleanup() {
+	[ -n "${STRIPE_MOCK_PID:-}" ] && kill "$STRIPE_MOCK_PID" 2>/dev/null || true
+	[ -n "${XVFB_PID:-}" ] && kill "$XVFB_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+start_stripe_mock
+start_xvfb
+echo "stripe-mock at $STRIPE_MOCK_URL, display $DISPLAY"
+export LANG="${LANG:-en_US.UTF-8}"
+go test -race -count=1 "$@" ./...
