@@ -120,6 +120,25 @@ type Tx interface {
 	Settings() (Settings, error)
 	// SaveSettings replaces the stored settings.
 	SaveSettings(s Settings) error
+
+	// LedgerAccounts returns the chart of accounts ordered by code.
+	LedgerAccounts() ([]LedgerAccount, error)
+
+	// PaymentMethods returns every payment method, archived ones last.
+	PaymentMethods() ([]PaymentMethod, error)
+	// SavePaymentMethod inserts m when m.ID is 0 (setting m.ID) or updates
+	// it. A name used by another method, or a reader used by another method
+	// not archived, is a *FieldError with ECONFLICT; a missing method ENOTFOUND.
+	SavePaymentMethod(m *PaymentMethod) error
+
+	// KnownReaders returns the readers last seen at Stripe in mode.
+	KnownReaders(mode Mode) ([]KnownReader, error)
+	// ReplaceKnownReaders sets the readers of mode to rs.
+	ReplaceKnownReaders(mode Mode, rs []KnownReader) error
+	// SaveKnownReader inserts or updates one reader of mode.
+	SaveKnownReader(mode Mode, r KnownReader) error
+	// DeleteKnownReader forgets one reader of mode.
+	DeleteKnownReader(mode Mode, id string) error
 }
 
 // Clock tells the time; tests use a fixed one.

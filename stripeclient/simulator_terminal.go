@@ -53,8 +53,12 @@ func (s *Simulator) createLocation(loc domain.Location) (domain.Location, error)
 	case !terminalCountries[strings.ToUpper(a.Country)]:
 		return domain.Location{}, mapError(&stripe.Error{Type: stripe.ErrorTypeInvalidRequest, HTTPStatusCode: 400,
 			Code: "terminal_location_country_unsupported", Msg: fmt.Sprintf("Terminal is not available in %s.", a.Country)})
-	case a.Line1 == "" || a.City == "" || a.PostalCode == "":
-		return domain.Location{}, mapError(invalid("address", "The address needs line1, city and postal_code."))
+	case a.Line1 == "" || a.City == "":
+		return domain.Location{}, mapError(invalid("address", "The address needs line1 and city."))
+	case domain.AddressFormatFor(a.Country).PostalRequired && a.PostalCode == "":
+		return domain.Location{}, mapError(invalid("address[postal_code]", "Missing required param: address[postal_code]."))
+	case domain.AddressFormatFor(a.Country).StateRequired && a.State == "":
+		return domain.Location{}, mapError(invalid("address[state]", "Missing required param: address[state]."))
 	}
 	loc.ID = s.newID("tml")
 	loc.Address.Country = strings.ToUpper(a.Country)

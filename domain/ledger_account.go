@@ -1,0 +1,50 @@
+package domain
+
+import "strings"
+
+// LedgerAccount is an account of Tally's double-entry ledger. Code is stable
+// and used in exports; Name can be changed by the owner.
+type LedgerAccount struct {
+	Code string
+	Name string
+	Kind AccountKind
+}
+
+// AccountKind is the accounting nature of a ledger account.
+type AccountKind string
+
+// Account kinds.
+const (
+	AccountAsset     AccountKind = "asset"
+	AccountLiability AccountKind = "liability"
+	AccountIncome    AccountKind = "income"
+	AccountExpense   AccountKind = "expense"
+)
+
+// Default account codes (DESIGN.md's accounting model, plus Cash).
+const (
+	AcctBank                = "1000"
+	AcctCash                = "1010"
+	AcctStripeBalance       = "1100"
+	AcctOutstandingReceipts = "1200"
+	AcctSalesTax            = "2100"
+	AcctSales               = "4000"
+	AcctRefunds             = "4900"
+	AcctPaymentFees         = "6100"
+	AcctDisputeLosses       = "6200"
+)
+
+// Validate checks the account's fields.
+func (a LedgerAccount) Validate() error {
+	if strings.TrimSpace(a.Code) == "" {
+		return Errorf(EINVALID, "An account needs a code.")
+	}
+	if strings.TrimSpace(a.Name) == "" {
+		return Errorf(EINVALID, "An account needs a name.")
+	}
+	switch a.Kind {
+	case AccountAsset, AccountLiability, AccountIncome, AccountExpense:
+		return nil
+	}
+	return Errorf(EINVALID, "Unknown account kind %q.", a.Kind)
+}
