@@ -163,7 +163,10 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
 	return &wiring{db: db, log: log, closeLog: closeLog, services: ui.Services{
-		Settings: settings, Connection: conn, Log: log, DataPath: path,
+		Settings:   settings,
+		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
+		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
+		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }
 

@@ -151,8 +151,8 @@ func TestPaymentMethods(t *testing.T) {
 		{domain.PaymentMethod{Name: "Card 3", Kind: domain.MethodCardReader, ReaderID: "tmr_gone", CaptureMethod: domain.CaptureAutomatic, OutstandingAccount: domain.AcctOutstandingReceipts}, "reader"},
 		{domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: 10 * time.Minute, OutstandingAccount: domain.AcctOutstandingReceipts}, "lifetime"},
 		{domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: 25 * time.Hour, OutstandingAccount: domain.AcctOutstandingReceipts}, "lifetime"},
-		{domain.PaymentMethod{Name: "Cash", Kind: domain.MethodCash}, "cash_account"},
-		{domain.PaymentMethod{Name: "Cash", Kind: domain.MethodCash, CashAccount: "9999"}, "outstanding_account"},
+		{domain.PaymentMethod{Name: "Till cash", Kind: domain.MethodCash}, "cash_account"},
+		{domain.PaymentMethod{Name: "Till cash", Kind: domain.MethodCash, CashAccount: "9999"}, "cash_account"},
 		{domain.PaymentMethod{Name: "Cheque", Kind: "cheque"}, "kind"},
 	}
 	for _, b := range bad {
@@ -182,7 +182,7 @@ func TestPaymentMethods(t *testing.T) {
 		t.Fatalf("restore onto a taken reader: %v", err)
 	}
 	list, err := f.methods.List(ctx)
-	if err != nil || len(list.Methods) != 3 || len(list.Accounts) != 9 {
+	if err != nil || len(list.Methods) != 4 || len(list.Accounts) != 9 { // the default Cash method, Card, QR code, Card B
 		t.Fatalf("list: %d methods %d accounts %v", len(list.Methods), len(list.Accounts), err)
 	}
 	for _, m := range list.Methods {

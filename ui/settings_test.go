@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
 	"tally/storage"
@@ -34,6 +36,7 @@ type fixture struct {
 	settings *settingsScreen
 	keychain domain.Keychain
 	db       *storage.DB
+	sim      *stripeclient.Simulator
 }
 
 // newFixture builds the real services on a temporary database and a file
@@ -53,16 +56,17 @@ func newFixture(t *testing.T) *fixture {
 	conn := domain.NewConnection(connector, demo)
 	svc := Services{
 		Settings:   &domain.SettingsService{Store: db, Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
+		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
+		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
-	s := newShell(test.NewApp(), nil, svc, func(f func()) { f() })
-	w := test.NewTempWindow(t, s.buildUI())
-	s.win = w
-	s.settings.win = w
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })
+	w.SetContent(s.buildUI())
 	if !s.Show("Settings") {
 		t.Fatal("no Settings page")
 	}
-	return &fixture{shell: s, settings: s.settings, keychain: kc, db: db}
+	return &fixture{shell: s, settings: s.settings, keychain: kc, db: db, sim: demo}
 }
 
 func closedPort(t *testing.T) string {

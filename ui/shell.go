@@ -37,6 +37,8 @@ type Shell struct {
 	current int
 
 	settings *settingsScreen
+	readers  *readersScreen
+	methods  *methodsScreen
 }
 
 func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
@@ -45,6 +47,8 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	}
 	s := &Shell{app: app, win: win, svc: svc, run: run, mode: svc.Connection.Mode()}
 	s.settings = newSettingsScreen(win, svc, run)
+	s.readers = newReadersScreen(win, svc, run)
+	s.methods = newMethodsScreen(win, svc, run)
 	s.pages = []page{
 		{"Register", theme.ContentAddIcon(), func() fyne.CanvasObject {
 			return notYet("Ring up a sale: a cart and its total, then take the payment on a card reader (Stripe Terminal) or by showing a QR code of a Stripe payment page, large, on a customer display. Refunds, capture of authorised payments, and the day close.")
@@ -55,12 +59,8 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 		{"Reconciliation", theme.DocumentIcon(), func() fyne.CanvasObject {
 			return notYet("Import Stripe's report exports (CSV or XLSX) or fetch them from the API, match the lines to sales, book sales, fees, refunds and payouts in a double-entry ledger, and export the journal.")
 		}},
-		{"Readers", theme.ComputerIcon(), func() fyne.CanvasObject {
-			return notYet("Stripe Terminal locations and card readers: register a reader with its registration code, rename it, test it, and see whether it is online. In test mode, add Stripe's simulated reader.")
-		}},
-		{"Payment methods", theme.AccountIcon(), func() fyne.CanvasObject {
-			return notYet("Cash, card reader and QR link methods, the accounts they book to, and for card readers the reader and the capture mode.")
-		}},
+		{"Readers", theme.ComputerIcon(), s.readers.buildUI},
+		{"Payment methods", theme.AccountIcon(), s.methods.buildUI},
 		{"Settings", theme.SettingsIcon(), s.settings.buildUI},
 	}
 	svc.Connection.OnChange(func(m domain.Mode) {

@@ -13,6 +13,8 @@ import (
 // Services are the domain services the screens use.
 type Services struct {
 	Settings   *domain.SettingsService
+	Readers    *domain.ReaderService
+	Methods    *domain.PaymentMethodService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.

@@ -48,3 +48,6 @@ CREATE TABLE known_readers (
 	refreshed_at  TEXT NOT NULL,
 	PRIMARY KEY (mode, id)
 ) STRICT;
+
+-- Every shop takes cash: start with that method.
+INSERT INTO payment_methods (name, kind, cash_account) VALUES ('Cash', 'cash', '1010');
