@@ -66,6 +66,28 @@ settings_try() { # NAME KEY API
 	shot "$1"
 	close_app
 }
+# Readers: select the demo reader and test it.
+rm -f "$work/tally.log"
+open_app Readers "$work/tally.db"
+click 400 215
+click 886 400
+sleep 1.5
+shot readers-tested
+close_app
+
+# Payment methods: a card reader method on the demo reader, saved through the form.
+rm -f "$work/tally.log"
+open_app "Payment methods" "$work/tally.db"
+click 290 124
+click 997 166
+xdotool type --delay 5 "Card"
+click 997 245
+click 997 280
+click 579 494
+sleep 1
+shot payment-methods-saved
+close_app
+
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""
 settings_try settings-unreachable "sk_test_51TallyExampleKey000000" "http://127.0.0.1:$(free_port)"
