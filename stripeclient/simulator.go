@@ -197,8 +197,26 @@ func (s *Simulator) begin(key domain.IdempotencyKey, op string) (prev idemEntry,
 	return idemEntry{}, false, nil
 }
 
-func (s *Simulator) remember(key domain.IdempotencyKey, op string, result any, err error) {
-	s.idem[key] = idemEntry{op: op, result: result, err: err}
+// idempotent runs a write under the lock as Stripe would: the first call with
+// key does it and remembers the answer, a repeat gets the same answer, and
+// the key on another endpoint is refused.
+func idempotent[T any](s *Simulator, key domain.IdempotencyKey, op string, do func() (T, error)) (T, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var zero T
+	prev, done, err := s.begin(key, op)
+	if err != nil {
+		return zero, err
+	}
+	if done {
+		if prev.err != nil {
+			return zero, prev.err
+		}
+		return prev.result.(T), nil
+	}
+	res, err := do()
+	s.idem[key] = idemEntry{op: op, result: res, err: err}
+	return res, err
 }
 
 func (s *Simulator) takeFailure() error {

@@ -18,17 +18,7 @@ func copyIntent(si *simIntent) domain.PaymentIntent {
 
 // CreatePaymentIntent implements domain.Gateway.
 func (s *Simulator) CreatePaymentIntent(ctx context.Context, key domain.IdempotencyKey, p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "create payment intent")
-	if err != nil {
-		return domain.PaymentIntent{}, err
-	} else if done {
-		return prev.result.(domain.PaymentIntent), prev.err
-	}
-	res, err := s.createPaymentIntent(p)
-	s.remember(key, "create payment intent", res, err)
-	return res, err
+	return idempotent(s, key, "create payment intent", func() (domain.PaymentIntent, error) { return s.createPaymentIntent(p) })
 }
 
 func (s *Simulator) createPaymentIntent(p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
@@ -69,17 +59,7 @@ func (s *Simulator) PaymentIntent(ctx context.Context, id string) (domain.Paymen
 
 // CapturePaymentIntent implements domain.Gateway.
 func (s *Simulator) CapturePaymentIntent(ctx context.Context, key domain.IdempotencyKey, id string, amount int64) (domain.PaymentIntent, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "capture payment intent")
-	if err != nil {
-		return domain.PaymentIntent{}, err
-	} else if done {
-		return prev.result.(domain.PaymentIntent), prev.err
-	}
-	res, err := s.capture(id, amount)
-	s.remember(key, "capture payment intent", res, err)
-	return res, err
+	return idempotent(s, key, "capture payment intent", func() (domain.PaymentIntent, error) { return s.capture(id, amount) })
 }
 
 func (s *Simulator) capture(id string, amount int64) (domain.PaymentIntent, error) {
@@ -105,17 +85,7 @@ func (s *Simulator) capture(id string, amount int64) (domain.PaymentIntent, erro
 
 // CancelPaymentIntent implements domain.Gateway.
 func (s *Simulator) CancelPaymentIntent(ctx context.Context, key domain.IdempotencyKey, id string) (domain.PaymentIntent, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "cancel payment intent")
-	if err != nil {
-		return domain.PaymentIntent{}, err
-	} else if done {
-		return prev.result.(domain.PaymentIntent), prev.err
-	}
-	res, err := s.cancelIntent(id)
-	s.remember(key, "cancel payment intent", res, err)
-	return res, err
+	return idempotent(s, key, "cancel payment intent", func() (domain.PaymentIntent, error) { return s.cancelIntent(id) })
 }
 
 func (s *Simulator) cancelIntent(id string) (domain.PaymentIntent, error) {
@@ -141,17 +111,7 @@ func (s *Simulator) cancelIntent(id string) (domain.PaymentIntent, error) {
 
 // CreateCheckoutSession implements domain.Gateway.
 func (s *Simulator) CreateCheckoutSession(ctx context.Context, key domain.IdempotencyKey, p domain.CheckoutParams) (domain.CheckoutSession, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "create checkout session")
-	if err != nil {
-		return domain.CheckoutSession{}, err
-	} else if done {
-		return prev.result.(domain.CheckoutSession), prev.err
-	}
-	res, err := s.createSession(p)
-	s.remember(key, "create checkout session", res, err)
-	return res, err
+	return idempotent(s, key, "create checkout session", func() (domain.CheckoutSession, error) { return s.createSession(p) })
 }
 
 func (s *Simulator) createSession(p domain.CheckoutParams) (domain.CheckoutSession, error) {
@@ -191,45 +151,25 @@ func (s *Simulator) CheckoutSession(ctx context.Context, id string) (domain.Chec
 
 // ExpireCheckoutSession implements domain.Gateway.
 func (s *Simulator) ExpireCheckoutSession(ctx context.Context, key domain.IdempotencyKey, id string) (domain.CheckoutSession, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "expire checkout session")
-	if err != nil {
-		return domain.CheckoutSession{}, err
-	} else if done {
-		return prev.result.(domain.CheckoutSession), prev.err
-	}
-	s.expireDue()
-	cs, ok := s.sessions[id]
-	var res domain.CheckoutSession
-	switch {
-	case !ok:
-		err = mapError(missing("checkout.session", id))
-	case cs.Status != domain.CheckoutOpen:
-		err = mapError(unexpectedState("Only Checkout Sessions with a status of open can be expired; this one is " + string(cs.Status) + "."))
-	default:
+	return idempotent(s, key, "expire checkout session", func() (domain.CheckoutSession, error) {
+		s.expireDue()
+		cs, ok := s.sessions[id]
+		switch {
+		case !ok:
+			return domain.CheckoutSession{}, mapError(missing("checkout.session", id))
+		case cs.Status != domain.CheckoutOpen:
+			return domain.CheckoutSession{}, mapError(unexpectedState("Only Checkout Sessions with a status of open can be expired; this one is " + string(cs.Status) + "."))
+		}
 		cs.Status = domain.CheckoutExpired
-		res = *cs
 		c := *cs
 		s.emit("checkout.session.expired", cs.ID, &domain.Event{CheckoutSession: &c})
-	}
-	s.remember(key, "expire checkout session", res, err)
-	return res, err
+		return *cs, nil
+	})
 }
 
 // CreateRefund implements domain.Gateway.
 func (s *Simulator) CreateRefund(ctx context.Context, key domain.IdempotencyKey, p domain.RefundParams) (domain.Refund, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "create refund")
-	if err != nil {
-		return domain.Refund{}, err
-	} else if done {
-		return prev.result.(domain.Refund), prev.err
-	}
-	res, err := s.refund(p)
-	s.remember(key, "create refund", res, err)
-	return res, err
+	return idempotent(s, key, "create refund", func() (domain.Refund, error) { return s.refund(p) })
 }
 
 func (s *Simulator) refund(p domain.RefundParams) (domain.Refund, error) {

@@ -30,17 +30,7 @@ func readerBusy() *stripe.Error {
 
 // CreateLocation implements domain.Gateway.
 func (s *Simulator) CreateLocation(ctx context.Context, key domain.IdempotencyKey, loc domain.Location) (domain.Location, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "create location")
-	if err != nil {
-		return domain.Location{}, err
-	} else if done {
-		return prev.result.(domain.Location), prev.err
-	}
-	res, err := s.createLocation(loc)
-	s.remember(key, "create location", res, err)
-	return res, err
+	return idempotent(s, key, "create location", func() (domain.Location, error) { return s.createLocation(loc) })
 }
 
 func (s *Simulator) createLocation(loc domain.Location) (domain.Location, error) {
@@ -78,17 +68,7 @@ func (s *Simulator) Locations(ctx context.Context) ([]domain.Location, error) {
 
 // RegisterReader implements domain.Gateway.
 func (s *Simulator) RegisterReader(ctx context.Context, key domain.IdempotencyKey, code, label, locationID string) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "register reader")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	res, err := s.registerReader(code, label, locationID)
-	s.remember(key, "register reader", res, err)
-	return res, err
+	return idempotent(s, key, "register reader", func() (domain.Reader, error) { return s.registerReader(code, label, locationID) })
 }
 
 func (s *Simulator) registerReader(code, label, locationID string) (domain.Reader, error) {
@@ -157,24 +137,14 @@ func (s *Simulator) Reader(ctx context.Context, id string) (domain.Reader, error
 
 // RenameReader implements domain.Gateway.
 func (s *Simulator) RenameReader(ctx context.Context, key domain.IdempotencyKey, id, label string) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "rename reader")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	r := s.reader(id)
-	if r == nil {
-		err := mapError(missing("terminal.reader", id))
-		s.remember(key, "rename reader", domain.Reader{}, err)
-		return domain.Reader{}, err
-	}
-	r.Label = label
-	res := copyReader(r)
-	s.remember(key, "rename reader", res, nil)
-	return res, nil
+	return idempotent(s, key, "rename reader", func() (domain.Reader, error) {
+		r := s.reader(id)
+		if r == nil {
+			return domain.Reader{}, mapError(missing("terminal.reader", id))
+		}
+		r.Label = label
+		return copyReader(r), nil
+	})
 }
 
 // DeleteReader implements domain.Gateway.
@@ -209,17 +179,7 @@ func (s *Simulator) readerForAction(id string) (*domain.Reader, error) {
 
 // ProcessPaymentIntent implements domain.Gateway.
 func (s *Simulator) ProcessPaymentIntent(ctx context.Context, key domain.IdempotencyKey, readerID, paymentIntentID string) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "process payment intent")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	res, err := s.processPaymentIntent(readerID, paymentIntentID)
-	s.remember(key, "process payment intent", res, err)
-	return res, err
+	return idempotent(s, key, "process payment intent", func() (domain.Reader, error) { return s.processPaymentIntent(readerID, paymentIntentID) })
 }
 
 func (s *Simulator) processPaymentIntent(readerID, piID string) (domain.Reader, error) {
@@ -252,70 +212,39 @@ func containsString(list []string, s string) bool {
 
 // CancelReaderAction implements domain.Gateway.
 func (s *Simulator) CancelReaderAction(ctx context.Context, key domain.IdempotencyKey, readerID string) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "cancel reader action")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	r := s.reader(readerID)
-	if r == nil {
-		err := mapError(missing("terminal.reader", readerID))
-		s.remember(key, "cancel reader action", domain.Reader{}, err)
-		return domain.Reader{}, err
-	}
-	if r.Status != domain.ReaderOnline {
-		err := mapError(readerOffline())
-		s.remember(key, "cancel reader action", domain.Reader{}, err)
-		return domain.Reader{}, err
-	}
-	if r.Action != nil && r.Action.Status == domain.ActionInProgress {
-		r.Action.Status, r.Action.FailureCode, r.Action.FailureMessage = domain.ActionFailed, "canceled", "The action was canceled."
-	}
-	res := copyReader(r)
-	s.remember(key, "cancel reader action", res, nil)
-	return res, nil
+	return idempotent(s, key, "cancel reader action", func() (domain.Reader, error) {
+		r := s.reader(readerID)
+		switch {
+		case r == nil:
+			return domain.Reader{}, mapError(missing("terminal.reader", readerID))
+		case r.Status != domain.ReaderOnline:
+			return domain.Reader{}, mapError(readerOffline())
+		}
+		if r.Action != nil && r.Action.Status == domain.ActionInProgress {
+			r.Action.Status, r.Action.FailureCode, r.Action.FailureMessage = domain.ActionFailed, "canceled", "The action was canceled."
+		}
+		return copyReader(r), nil
+	})
 }
 
 // SetReaderDisplay implements domain.Gateway.
 func (s *Simulator) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey, readerID string, cart domain.Cart) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "set reader display")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	r, err := s.readerForAction(readerID)
-	if err == nil && (cart.Currency.IsZero() || len(cart.Lines) == 0) {
-		err = mapError(invalid("cart", "A cart needs a currency and at least one line item."))
-	}
-	if err != nil {
-		s.remember(key, "set reader display", domain.Reader{}, err)
-		return domain.Reader{}, err
-	}
-	r.Action = &domain.ReaderAction{Type: "set_reader_display", Status: domain.ActionSucceeded}
-	res := copyReader(r)
-	s.remember(key, "set reader display", res, nil)
-	return res, nil
+	return idempotent(s, key, "set reader display", func() (domain.Reader, error) {
+		r, err := s.readerForAction(readerID)
+		if err != nil {
+			return domain.Reader{}, err
+		}
+		if cart.Currency.IsZero() || len(cart.Lines) == 0 {
+			return domain.Reader{}, mapError(invalid("cart", "A cart needs a currency and at least one line item."))
+		}
+		r.Action = &domain.ReaderAction{Type: "set_reader_display", Status: domain.ActionSucceeded}
+		return copyReader(r), nil
+	})
 }
 
 // PresentPaymentMethod implements domain.Gateway: the customer taps card.
 func (s *Simulator) PresentPaymentMethod(ctx context.Context, key domain.IdempotencyKey, readerID string, card domain.TestCard) (domain.Reader, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev, done, err := s.begin(key, "present payment method")
-	if err != nil {
-		return domain.Reader{}, err
-	} else if done {
-		return prev.result.(domain.Reader), prev.err
-	}
-	res, err := s.presentPaymentMethod(readerID, card)
-	s.remember(key, "present payment method", res, err)
-	return res, err
+	return idempotent(s, key, "present payment method", func() (domain.Reader, error) { return s.presentPaymentMethod(readerID, card) })
 }
 
 func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) (domain.Reader, error) {

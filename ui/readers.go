@@ -25,7 +25,8 @@ type readersScreen struct {
 	run runner
 
 	view     domain.ReadersView
-	selected int // index in view.Readers, -1 for none
+	selected int            // index in view.Readers, -1 for none
+	account  domain.Account // the connected account, for the test cart's currency and the default country
 
 	list      *widget.List
 	locations *widget.Label
@@ -141,7 +142,11 @@ func (s *readersScreen) load() {
 	s.simulatedBtn.Refresh()
 	s.run(func() {
 		v, err := s.svc.Readers.Cached(context.Background())
+		set, serr := s.svc.Settings.Current(context.Background())
 		fyne.Do(func() {
+			if serr == nil {
+				s.account = set.Account
+			}
 			if err == nil {
 				s.show(v)
 			}
@@ -287,9 +292,9 @@ func (s *readersScreen) rename() {
 }
 
 func (s *readersScreen) test() {
-	cur := domain.MustCurrency("EUR")
-	if v, err := s.svc.Settings.Current(context.Background()); err == nil && !v.Account.DefaultCurrency.IsZero() {
-		cur = v.Account.DefaultCurrency
+	cur := s.account.DefaultCurrency
+	if cur.IsZero() {
+		cur = domain.MustCurrency("EUR")
 	}
 	s.act("Showing a test cart on the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
 		res, err := s.svc.Readers.Test(ctx, r.ID, cur)
@@ -430,9 +435,9 @@ func (s *readersScreen) showLocation() {
 	s.list.UnselectAll()
 	clearErrors(s.errs)
 	if s.country.Selected == "" {
-		country := "IE"
-		if v, err := s.svc.Settings.Current(context.Background()); err == nil && v.Account.Country != "" {
-			country = v.Account.Country
+		country := s.account.Country
+		if country == "" {
+			country = "IE"
 		}
 		s.country.SetSelected(country)
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,8 +51,7 @@ type settingsScreen struct {
 	fieldErrs   map[string]*widget.Label
 	verifyBtn   *widget.Button
 	saveBtn     *widget.Button
-	busy        *widget.Activity
-	result      *widget.Label
+	status      *status
 	where       *widget.Label
 	account     *widget.Label
 	root        fyne.CanvasObject
@@ -100,10 +98,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.verifyBtn = widget.NewButton("Verify with Stripe", s.verify)
 	s.saveBtn = widget.NewButton("Save", s.save)
 	s.saveBtn.Importance = widget.HighImportance
-	s.busy = widget.NewActivity()
-	s.busy.Hide()
-	s.result = widget.NewLabel("")
-	s.result.Wrapping = fyne.TextWrapWord
+	s.status = newStatus(s.svc.Log)
 	s.where = widget.NewLabel("")
 	s.where.Wrapping = fyne.TextWrapWord
 	s.account = widget.NewLabel("")
@@ -125,8 +120,8 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	data.Wrapping = fyne.TextWrapBreak
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		help, form,
-		container.NewHBox(s.verifyBtn, s.saveBtn, s.busy),
-		s.result, widget.NewSeparator(), s.account, s.where, data,
+		container.NewHBox(s.verifyBtn, s.saveBtn),
+		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
 	)))
 	s.load()
 	return s.root
@@ -138,7 +133,7 @@ func (s *settingsScreen) load() {
 		v, err := s.svc.Settings.Current(context.Background())
 		fyne.Do(func() {
 			if err != nil {
-				s.showResult(err)
+				s.status.fail("read settings", err, s.fieldErrs)
 				return
 			}
 			s.apply(v)
@@ -192,49 +187,21 @@ func (s *settingsScreen) form() domain.CredentialsForm {
 	}
 }
 
-func (s *settingsScreen) setBusy(busy bool, msg string) {
+// setBusy disables the buttons while Stripe is asked.
+func (s *settingsScreen) setBusy(busy bool, what string) {
 	if busy {
 		s.verifyBtn.Disable()
 		s.saveBtn.Disable()
-		s.busy.Show()
-		s.busy.Start()
-	} else {
-		s.verifyBtn.Enable()
-		s.saveBtn.Enable()
-		s.busy.Stop()
-		s.busy.Hide()
+		s.status.busy(what)
+		return
 	}
-	s.result.Importance = widget.MediumImportance
-	s.result.SetText(msg)
-}
-
-func (s *settingsScreen) clearFieldErrors() {
-	for _, l := range s.fieldErrs {
-		l.SetText("")
-		l.Hide()
-	}
-}
-
-// showResult shows err beside its field, or below the buttons; it logs it.
-func (s *settingsScreen) showResult(err error) {
-	s.svc.Log.Warn("settings", "err", err, "code", domain.ErrorCode(err))
-	var fe *domain.FieldError
-	if errors.As(err, &fe) {
-		if l, ok := s.fieldErrs[fe.Field]; ok {
-			l.SetText(fe.Err.Message)
-			l.Show()
-			s.result.Importance = widget.DangerImportance
-			s.result.SetText("Please correct the field marked above.")
-			return
-		}
-	}
-	s.result.Importance = widget.DangerImportance
-	s.result.SetText(domain.ErrorMessage(err))
+	s.verifyBtn.Enable()
+	s.saveBtn.Enable()
 }
 
 func (s *settingsScreen) verify() {
 	f := s.form()
-	s.clearFieldErrors()
+	clearErrors(s.fieldErrs)
 	s.setBusy(true, "Asking Stripe…")
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
@@ -243,18 +210,17 @@ func (s *settingsScreen) verify() {
 		fyne.Do(func() {
 			s.setBusy(false, "")
 			if err != nil {
-				s.showResult(err)
+				s.status.fail("verify settings", err, s.fieldErrs)
 				return
 			}
-			s.result.Importance = widget.SuccessImportance
-			s.result.SetText("✓ " + v.Summary() + " Not saved yet: press Save to keep these settings.")
+			s.status.ok("✓ " + v.Summary() + " Not saved yet: press Save to keep these settings.")
 		})
 	})
 }
 
 func (s *settingsScreen) save() {
 	f := s.form()
-	s.clearFieldErrors()
+	clearErrors(s.fieldErrs)
 	s.setBusy(true, "Checking with Stripe and saving…")
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
@@ -267,20 +233,17 @@ func (s *settingsScreen) save() {
 		fyne.Do(func() {
 			s.setBusy(false, "")
 			if err != nil {
-				s.showResult(err)
+				s.status.fail("save settings", err, s.fieldErrs)
 				return
 			}
 			s.apply(v)
 			switch {
 			case res.Verification != nil:
-				s.result.Importance = widget.SuccessImportance
-				s.result.SetText("✓ Saved. " + res.Verification.Summary())
+				s.status.ok("✓ Saved. " + res.Verification.Summary())
 			case res.Unverified != nil:
-				s.result.Importance = widget.WarningImportance
-				s.result.SetText("Saved, but not verified: " + domain.ErrorMessage(res.Unverified) + " Press Verify once the connection is back.")
+				s.status.warn("Saved, but not verified: " + domain.ErrorMessage(res.Unverified) + " Press Verify once the connection is back.")
 			default:
-				s.result.Importance = widget.SuccessImportance
-				s.result.SetText("✓ Saved. Stripe is disabled: Tally runs in demo mode on its simulator.")
+				s.status.ok("✓ Saved. Stripe is disabled: Tally runs in demo mode on its simulator.")
 			}
 		})
 	})

@@ -121,7 +121,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_not_a_real_key", mockURL(t))
 		test.Tap(f.settings.verifyBtn)
-		if got := f.settings.result.Text; !strings.Contains(got, "did not accept this key") {
+		if got := f.settings.status.msg.Text; !strings.Contains(got, "did not accept this key") {
 			t.Fatalf("result = %q", got)
 		}
 	})
@@ -129,7 +129,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_51TallyExampleKey000000", closedPort(t))
 		test.Tap(f.settings.verifyBtn)
-		if got := f.settings.result.Text; !strings.Contains(got, "Could not connect to Stripe") {
+		if got := f.settings.status.msg.Text; !strings.Contains(got, "Could not connect to Stripe") {
 			t.Fatalf("result = %q", got)
 		}
 		if f.settings.verifyBtn.Disabled() {
@@ -140,7 +140,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_51TallyExampleKey000000", mockURL(t))
 		test.Tap(f.settings.verifyBtn)
-		got := f.settings.result.Text
+		got := f.settings.status.msg.Text
 		if !strings.Contains(got, "Connected to") || !strings.Contains(got, "acct_") || !strings.Contains(got, "Not saved yet") {
 			t.Fatalf("result = %q", got)
 		}
@@ -152,7 +152,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_51TallyExampleKey000000", mockURL(t))
 		test.Tap(f.settings.saveBtn)
-		if got := f.settings.result.Text; !strings.HasPrefix(got, "✓ Saved.") {
+		if got := f.settings.status.msg.Text; !strings.HasPrefix(got, "✓ Saved.") {
 			t.Fatalf("result = %q", got)
 		}
 		if f.shell.Badge() != "TEST" {
@@ -178,7 +178,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_wrong_key_x", mockURL(t))
 		test.Tap(f.settings.saveBtn)
-		if got := f.settings.result.Text; !strings.Contains(got, "did not accept") {
+		if got := f.settings.status.msg.Text; !strings.Contains(got, "did not accept") {
 			t.Fatalf("result = %q", got)
 		}
 		if _, err := f.keychain.Get(domain.SecretKeyName); domain.ErrorCode(err) != domain.ENOTFOUND {
@@ -192,7 +192,7 @@ func TestSettingsScreen(t *testing.T) {
 		f := newFixture(t)
 		f.fill("Test", "sk_test_51TallyExampleKey000000", closedPort(t))
 		test.Tap(f.settings.saveBtn)
-		if got := f.settings.result.Text; !strings.Contains(got, "Saved, but not verified") {
+		if got := f.settings.status.msg.Text; !strings.Contains(got, "Saved, but not verified") {
 			t.Fatalf("result = %q", got)
 		}
 		if f.shell.Badge() != "TEST" {

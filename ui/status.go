@@ -48,6 +48,13 @@ func (s *status) ok(msg string) {
 	s.msg.SetText(msg)
 }
 
+// warn shows a message that needs attention but is no failure.
+func (s *status) warn(msg string) {
+	s.stop()
+	s.msg.Importance = widget.WarningImportance
+	s.msg.SetText(msg)
+}
+
 // info shows a neutral message.
 func (s *status) info(msg string) {
 	s.stop()
@@ -66,7 +73,7 @@ func (s *status) fail(what string, err error, fields map[string]*widget.Label) {
 			l.SetText(fe.Err.Message)
 			l.Show()
 			s.msg.Importance = widget.DangerImportance
-			s.msg.SetText("Please correct the field marked in red.")
+			s.msg.SetText("Please correct the field marked above.")
 			return
 		}
 	}
