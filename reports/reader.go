@@ -1,0 +1,441 @@
+package reports
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // report file names carry IANA zones; Windows has no zone database
+
+	"tally/domain"
+)
+
+// rowSource yields raw rows: CSV records or XLSX rows as text.
+type rowSource interface {
+	// next returns the cells of the next row and its 1-based line number,
+	// or io.EOF.
+	next() ([]string, int, error)
+	close() error
+}
+
+// Reader turns a file's rows into statement records; it implements
+// domain.StatementReader.
+type Reader struct {
+	src    rowSource
+	h      header
+	l      layout
+	opt    domain.ImportOptions
+	fileTZ *time.Location
+	order  domain.DateOrder
+	// rows read ahead to decide the date order
+	ahead []pendingRow
+	// how often each content hash was seen, for keys of id-less rows
+	seen map[string]int
+}
+
+type pendingRow struct {
+	cells []string
+	line  int
+}
+
+var _ domain.StatementReader = (*Reader)(nil)
+
+// newReader reads the header row from src and recognises the layout.
+func newReader(name string, src rowSource, opt domain.ImportOptions) (*Reader, error) {
+	var cells []string
+	for {
+		c, _, err := src.next()
+		if err == io.EOF {
+			return nil, domain.Errorf(domain.EINVALID, "%s is empty: it has no header row. Export it again from Stripe.", baseName(name))
+		} else if err != nil {
+			return nil, err
+		}
+		if !blank(c) {
+			cells = c
+			break
+		}
+	}
+	h := newHeader(cells)
+	l, err := recognise(h)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{src: src, h: h, l: l, opt: opt, order: opt.DateOrder, seen: map[string]int{}}
+	r.fileTZ = opt.Location
+	if r.fileTZ == nil {
+		r.fileTZ = zoneFromName(name)
+	}
+	return r, nil
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		return name[i+1:]
+	}
+	return name
+}
+
+// Stripe names report files "…_2025-11-01_to_2025-11-29_Asia-Hong_Kong.csv".
+var zoneInName = regexp.MustCompile(`_\d{4}-\d{2}-\d{2}_to_\d{4}-\d{2}-\d{2}_([A-Za-z][A-Za-z0-9_+\-]*)\.[A-Za-z]+$`)
+
+// zoneFromName returns the time zone a report's file name gives, or UTC.
+func zoneFromName(name string) *time.Location {
+	m := zoneInName.FindStringSubmatch(baseName(name))
+	if m == nil || m[1] == "UTC" {
+		return time.UTC
+	}
+	for _, cand := range []string{strings.ReplaceAll(m[1], "-", "/"), strings.Replace(m[1], "-", "/", 1)} {
+		if loc, err := time.LoadLocation(cand); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// Format implements domain.StatementReader.
+func (r *Reader) Format() domain.StatementFormat { return r.l.format }
+
+// Close implements domain.StatementReader.
+func (r *Reader) Close() error { return r.src.close() }
+
+// Next implements domain.StatementReader.
+func (r *Reader) Next() (domain.StatementRecord, error) {
+	for {
+		cells, line, err := r.nextRow()
+		if err != nil {
+			return domain.StatementRecord{}, err
+		}
+		if blank(cells) {
+			continue
+		}
+		return r.convert(cells, line)
+	}
+}
+
+func (r *Reader) nextRow() ([]string, int, error) {
+	if len(r.ahead) > 0 {
+		p := r.ahead[0]
+		r.ahead = r.ahead[1:]
+		return p.cells, p.line, nil
+	}
+	return r.src.next()
+}
+
+// cell returns the first present column's trimmed value.
+func (r *Reader) cell(cells []string, names ...string) (string, string) {
+	for _, n := range names {
+		if i, ok := r.h.pos[n]; ok {
+			if i < len(cells) {
+				return strings.TrimSpace(cells[i]), r.h.names[i]
+			}
+			return "", r.h.names[i]
+		}
+	}
+	return "", ""
+}
+
+// known columns: everything else goes to Extra.
+var known = map[string]bool{}
+
+func init() {
+	for _, n := range []string{"balance_transaction_id", "created_utc", "created", "available_on_utc", "available_on", "currency",
+		"gross", "fee", "net", "reporting_category", "description", "automatic_payout_id", "payout_id", "source_id",
+		"charge_id", "payment_intent_id", "customer_email", "effective_at", "effective_at_utc", "id", "type", "source", "amount",
+		"created (utc)", "available on (utc)", "transfer", "created date (utc)", "created date", "amount refunded", "amount_refunded",
+		"captured", "status", "customer email", "customer id", "customer_id", "card brand", "card_brand", "card last4", "card_last4",
+		"paymentintent id", "payment_intent_id", "converted amount", "converted_amount", "converted currency", "converted_currency",
+		"category", "net_amount"} {
+		known[n] = true
+	}
+}
+
+func (r *Reader) extra(cells []string) map[string]string {
+	var m map[string]string
+	for i, c := range cells {
+		if i >= len(r.h.names) || strings.TrimSpace(c) == "" || known[normalise(r.h.names[i])] {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[r.h.names[i]] = c
+	}
+	return m
+}
+
+func parseErr(line int, col string, err error) error {
+	return &domain.ParseError{Line: line, Column: col, Err: err}
+}
+
+// currency reads the currency column, or the default.
+func (r *Reader) currency(cells []string, line int) (domain.Currency, error) {
+	v, col := r.cell(cells, "currency")
+	if v == "" {
+		if !r.opt.Currency.IsZero() {
+			return r.opt.Currency, nil
+		}
+		if col == "" {
+			return domain.Currency{}, parseErr(line, "", domain.Errorf(domain.EINVALID, "the file has no currency column: tell Tally which currency it is in"))
+		}
+		return domain.Currency{}, parseErr(line, col, domain.Errorf(domain.EINVALID, "the currency is empty: tell Tally which currency the file is in"))
+	}
+	c, err := domain.CurrencyOf(v)
+	if err != nil {
+		return c, parseErr(line, col, err)
+	}
+	return c, nil
+}
+
+// amount reads an amount column; empty means zero when allowEmpty.
+func (r *Reader) amount(cells []string, line int, cur domain.Currency, allowEmpty bool, names ...string) (int64, error) {
+	v, col := r.cell(cells, names...)
+	if v == "" && (allowEmpty || col == "") {
+		return 0, nil
+	}
+	a, err := domain.ParseAmount(v, cur.Exponent())
+	if err != nil {
+		return 0, parseErr(line, col, err)
+	}
+	return a, nil
+}
+
+// when reads a timestamp column: UTC for *_utc and "(UTC)" columns, the
+// file's zone otherwise.
+func (r *Reader) when(cells []string, line int, names ...string) (time.Time, error) {
+	for _, n := range names {
+		i, ok := r.h.pos[n]
+		if !ok {
+			continue
+		}
+		v := ""
+		if i < len(cells) {
+			v = strings.TrimSpace(cells[i])
+		}
+		if v == "" {
+			return time.Time{}, nil
+		}
+		loc := r.fileTZ
+		if strings.HasSuffix(n, "_utc") || strings.Contains(n, "(utc)") {
+			loc = time.UTC
+		}
+		if r.order == domain.DateAuto && strings.Contains(v, "/") {
+			if err := r.decideOrder(n, v); err != nil {
+				return time.Time{}, err
+			}
+		}
+		t, err := parseTime(v, loc, r.order)
+		if err != nil {
+			return time.Time{}, parseErr(line, r.h.names[i], err)
+		}
+		return t.UTC(), nil
+	}
+	return time.Time{}, nil
+}
+
+// hashKey is the key of a row with no Stripe id: its content and how many
+// identical rows came before it in the file.
+func (r *Reader) hashKey(prefix string, cells []string) string {
+	sum := sha256.Sum256([]byte(strings.Join(cells, "\x1f")))
+	h := hex.EncodeToString(sum[:12])
+	r.seen[h]++
+	return prefix + h + "#" + itoa(r.seen[h])
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+func (r *Reader) convert(cells []string, line int) (domain.StatementRecord, error) {
+	rec := domain.StatementRecord{Line: line}
+	var err error
+	switch r.l.format.Kind {
+	case domain.KindSummary:
+		rec.Summary, err = r.summary(cells, line)
+	case domain.KindPayments, domain.KindNotBooked:
+		rec.Payment, err = r.payment(cells, line)
+	default:
+		rec.Balance, err = r.balance(cells, line)
+	}
+	return rec, err
+}
+
+func (r *Reader) summary(cells []string, line int) (*domain.SummaryRow, error) {
+	cat, _ := r.cell(cells, "category")
+	desc, _ := r.cell(cells, "description")
+	v, col := r.cell(cells, "currency")
+	var cur domain.Currency
+	if v != "" {
+		c, err := domain.CurrencyOf(v)
+		if err != nil {
+			return nil, parseErr(line, col, err)
+		}
+		cur = c
+	} else {
+		cur = r.opt.Currency
+	}
+	exp := 2
+	if !cur.IsZero() {
+		exp = cur.Exponent()
+	}
+	nv, ncol := r.cell(cells, "net_amount")
+	net, err := domain.ParseAmount(nv, exp)
+	if err != nil {
+		return nil, parseErr(line, ncol, err)
+	}
+	return &domain.SummaryRow{Category: strings.ToLower(cat), Description: desc, Net: domain.Money{Amount: net, Currency: cur}}, nil
+}
+
+func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error) {
+	cur, err := r.currency(cells, line)
+	if err != nil {
+		return nil, err
+	}
+	l := &domain.StatementLine{Currency: cur, Bookable: true}
+	l.BalanceTxnID, _ = r.cell(cells, "balance_transaction_id")
+	if r.l.format.ID == "dashboard.balance_history" {
+		l.BalanceTxnID, _ = r.cell(cells, "id")
+	}
+	l.SourceID, _ = r.cell(cells, "source_id", "source", "charge_id")
+	cat, _ := r.cell(cells, "reporting_category", "type")
+	l.Category = strings.ToLower(cat)
+	l.Description, _ = r.cell(cells, "description")
+	l.PayoutID, _ = r.cell(cells, "automatic_payout_id", "payout_id")
+	if l.PayoutID == "" {
+		if t, _ := r.cell(cells, "transfer"); strings.HasPrefix(t, "po_") || strings.HasPrefix(t, "tr_") {
+			l.PayoutID = t
+		}
+	}
+	l.ChargeID, _ = r.cell(cells, "charge_id")
+	l.PaymentIntentID, _ = r.cell(cells, "payment_intent_id")
+	l.CustomerEmail, _ = r.cell(cells, "customer_email")
+	if l.Created, err = r.when(cells, line, "created_utc", "created (utc)", "created", "effective_at_utc", "effective_at", "created date (utc)", "created date"); err != nil {
+		return nil, err
+	}
+	if l.Created.IsZero() {
+		_, col := r.cell(cells, createdCols...)
+		return nil, parseErr(line, col, domain.Errorf(domain.EINVALID, "the date is empty"))
+	}
+	if l.AvailableOn, err = r.when(cells, line, "available_on_utc", "available on (utc)", "available_on", "payout_expected_arrival_date"); err != nil {
+		return nil, err
+	}
+	if l.Gross, err = r.amount(cells, line, cur, false, "gross", "amount"); err != nil {
+		return nil, err
+	}
+	if l.Fee, err = r.amount(cells, line, cur, true, "fee"); err != nil {
+		return nil, err
+	}
+	if l.Net, err = r.amount(cells, line, cur, false, "net"); err != nil {
+		return nil, err
+	}
+	if r.l.format.ID == "payouts.itemized" {
+		// This report shows a payout as a positive amount sent to the bank;
+		// its effect on the Stripe balance is the opposite.
+		l.Gross, l.Net = -l.Gross, -l.Gross-l.Fee
+		if l.PayoutID != "" {
+			l.SourceID = l.PayoutID
+		}
+	}
+	if r.l.format.ID == "custom.gross_fee_net" && l.Category == "" {
+		l.Category = guessCategory(l.Gross, l.Description)
+	}
+	if l.Gross-l.Fee != l.Net {
+		_, col := r.cell(cells, "net")
+		return nil, parseErr(line, col, domain.Errorf(domain.EINVALID, "gross %s minus fee %s is not net %s",
+			domain.FormatAmount(l.Gross, cur.Exponent()), domain.FormatAmount(l.Fee, cur.Exponent()), domain.FormatAmount(l.Net, cur.Exponent())))
+	}
+	switch {
+	case l.BalanceTxnID != "":
+		l.Key = l.BalanceTxnID
+	case l.SourceID != "" && l.Category != "":
+		l.Key = l.Category + ":" + l.SourceID
+	default:
+		l.Key = r.hashKey("row:", cells)
+	}
+	l.Extra = r.extra(cells)
+	return l, nil
+}
+
+// guessCategory names the category of a row of a custom export that has none.
+func guessCategory(gross int64, desc string) string {
+	d := strings.ToLower(desc)
+	switch {
+	case strings.Contains(d, "payout") || strings.Contains(d, "transfer to"):
+		return "payout"
+	case strings.Contains(d, "refund"):
+		return "refund"
+	case strings.Contains(d, "fee"):
+		return "fee"
+	case gross >= 0:
+		return "charge"
+	}
+	return "adjustment"
+}
+
+func (r *Reader) payment(cells []string, line int) (*domain.PaymentRecord, error) {
+	cur, err := r.currency(cells, line)
+	if err != nil {
+		return nil, err
+	}
+	p := &domain.PaymentRecord{}
+	p.ID, _ = r.cell(cells, "id")
+	p.PaymentIntentID, _ = r.cell(cells, "paymentintent id", "payment_intent_id")
+	p.Status, _ = r.cell(cells, "status")
+	p.Description, _ = r.cell(cells, "description")
+	p.CustomerID, _ = r.cell(cells, "customer id", "customer_id")
+	p.CustomerEmail, _ = r.cell(cells, "customer email", "customer_email")
+	p.CardBrand, _ = r.cell(cells, "card brand", "card_brand")
+	p.CardLast4, _ = r.cell(cells, "card last4", "card_last4")
+	capt, _ := r.cell(cells, "captured")
+	p.Captured = strings.EqualFold(capt, "true")
+	if p.Created, err = r.when(cells, line, createdCols...); err != nil {
+		return nil, err
+	}
+	amt, err := r.amount(cells, line, cur, p.ID == "", "amount")
+	if err != nil {
+		return nil, err
+	}
+	p.Amount = domain.Money{Amount: amt, Currency: cur}
+	if p.AmountRefunded, err = r.amount(cells, line, cur, true, "amount refunded", "amount_refunded"); err != nil {
+		return nil, err
+	}
+	if p.Fee, err = r.amount(cells, line, cur, true, "fee"); err != nil {
+		return nil, err
+	}
+	if cc, _ := r.cell(cells, "converted currency", "converted_currency"); cc != "" {
+		if c, err := domain.CurrencyOf(cc); err == nil {
+			ca, err := r.amount(cells, line, c, true, "converted amount", "converted_amount")
+			if err != nil {
+				return nil, err
+			}
+			p.Converted = domain.Money{Amount: ca, Currency: c}
+		}
+	}
+	if p.ID != "" {
+		p.Key = p.ID
+	} else {
+		p.Key = r.hashKey("payment:", cells)
+	}
+	p.Extra = r.extra(cells)
+	return p, nil
+}
