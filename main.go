@@ -6,13 +6,13 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -21,7 +21,9 @@ import (
 	"tally/domain"
 	"tally/storage"
 	"tally/stripeclient"
+	"tally/reports"
 	"tally/ui"
+	"tally/ui/cli"
 )
 
 const appID = "app.tally.backoffice"
@@ -48,6 +50,7 @@ func userMessage(err error) string {
 const usage = `Usage:
   tally [--db PATH]                 open Tally's window
   tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
+  tally import [--db PATH] FILE...  import Stripe exports (see tally import --help)
   tally version                     print the version
 
 The database is PATH, else $TALLY_DB, else tally.db in the user's configuration
@@ -65,11 +68,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
-	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	dbPath := fs.String("db", "", "database file")
-	if err := fs.Parse(args); err != nil {
-		return fmt.Errorf("%w\n\n%s", err, usage)
+	dbPath, args, err := takeDB(args)
+	if err != nil {
+		return err
 	}
 	switch cmd {
 	case "version":
@@ -79,14 +80,50 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	case "backup":
-		if fs.NArg() != 1 {
+		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("backup needs one output file\n\n%s", usage)
 		}
-		return backup(ctx, *dbPath, fs.Arg(0), stdout)
+		return backup(ctx, dbPath, args[0], stdout)
+	case "import":
+		if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(stdout, cli.ImportUsage)
+			return nil
+		}
+		w, err := wire(ctx, dbPath)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
 	case "":
-		return runUI(ctx, *dbPath)
+		if len(args) > 0 {
+			return fmt.Errorf("unknown option %s\n\n%s", args[0], usage)
+		}
+		return runUI(ctx, dbPath)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// takeDB removes --db PATH (or --db=PATH, -db) from args, wherever it is.
+func takeDB(args []string) (string, []string, error) {
+	var rest []string
+	db := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--db" || a == "-db":
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("--db needs a file name\n\n%s", usage)
+			}
+			db = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--db=") || strings.HasPrefix(a, "-db="):
+			db = a[strings.IndexByte(a, '=')+1:]
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return db, rest, nil
 }
 
 // resolveDB picks the database path: flag, then TALLY_DB, then the user's
@@ -131,6 +168,7 @@ type wiring struct {
 	log      *slog.Logger
 	closeLog io.Closer
 	services ui.Services
+	cli      cli.Services
 }
 
 func wire(ctx context.Context, dbFlag string) (*wiring, error) {
@@ -162,7 +200,8 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		log.Error("connect to stripe at start", "err", err)
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
-	return &wiring{db: db, log: log, closeLog: closeLog, services: ui.Services{
+	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
+	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},

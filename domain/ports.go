@@ -139,6 +139,19 @@ type Tx interface {
 	SaveKnownReader(mode Mode, r KnownReader) error
 	// DeleteKnownReader forgets one reader of mode.
 	DeleteKnownReader(mode Mode, id string) error
+
+	// BeginImport records a file being imported and returns its id.
+	BeginImport(file string, format StatementFormat, at time.Time) (int64, error)
+	// FinishImport records how many lines the file had and how many were new.
+	FinishImport(id int64, lines, newLines int) error
+	// InsertStatementLine stores l unless a line with its key exists, and
+	// reports whether it was new.
+	InsertStatementLine(importID int64, l *StatementLine) (bool, error)
+	// InsertPaymentRecord stores p, or updates what a later export may
+	// change (refunds, status), and reports whether it was new.
+	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)
+	// InsertSummaryRow stores one balance-summary row.
+	InsertSummaryRow(importID int64, r *SummaryRow) error
 }
 
 // Clock tells the time; tests use a fixed one.

@@ -24,10 +24,10 @@ func samplesDir(tb testing.TB) string {
 }
 
 type readResult struct {
-	format   domain.StatementFormat
-	records  []domain.StatementRecord
-	errs     []error
-	openErr  error
+	format  domain.StatementFormat
+	records []domain.StatementRecord
+	errs    []error
+	openErr error
 }
 
 func readFile(t *testing.T, path string, opt domain.ImportOptions) readResult {
@@ -66,21 +66,21 @@ func TestSamplesRead(t *testing.T) {
 		format string
 		rows   int
 	}{
-		"hledger__stripe.csv":                            {"balance_change_from_activity.itemized", 2},
-		"shmake__balance_history.csv":                    {"dashboard.balance_history", 100},
-		"csv2ofx__stripe-all.csv":                        {"dashboard.payments", 5},
-		"csv2ofx__stripe-default.csv":                    {"dashboard.payments", 5},
-		"stripe-csv-audit__sample.csv":                   {"dashboard.payments", 10},
-		"checkout_service__unified_payments.csv":         {"dashboard.payments", 6},
-		"craftit__unified_payments.csv":                  {"dashboard.payments", 4},
+		"hledger__stripe.csv":                             {"balance_change_from_activity.itemized", 2},
+		"shmake__balance_history.csv":                     {"dashboard.balance_history", 100},
+		"csv2ofx__stripe-all.csv":                         {"dashboard.payments", 5},
+		"csv2ofx__stripe-default.csv":                     {"dashboard.payments", 5},
+		"stripe-csv-audit__sample.csv":                    {"dashboard.payments", 10},
+		"checkout_service__unified_payments.csv":          {"dashboard.payments", 6},
+		"craftit__unified_payments.csv":                   {"dashboard.payments", 4},
 		"plaid-transfer-quickstart__unified_payments.csv": {"dashboard.payments", 3},
-		"stripe-csv__01-fees.csv":                        {"dashboard.collected_fees", 10},
-		"stripe-dashboard__cgge_Balance_Summary_HKD_2025-11-01_to_2025-11-29_UTC.csv":                                  {"balance.summary", 8},
-		"stripe-dashboard__cgge_Itemised_balance_change_from_activity_HKD_2025-11-01_to_2025-11-29_UTC.csv":            {"balance_change_from_activity.itemized", 18},
-		"stripe-dashboard__cgge_Itemised_payouts_HKD_2025-11-01_to_2025-11-29_UTC.csv":                                 {"payouts.itemized", 10},
-		"stripe-dashboard__Itemised_balance_change_from_activity_HKD_2023-07-01_to_2023-07-31_Asia-Hong_Kong.csv":      {"balance_change_from_activity.itemized", 17},
+		"stripe-csv__01-fees.csv":                         {"dashboard.collected_fees", 10},
+		"stripe-dashboard__cgge_Balance_Summary_HKD_2025-11-01_to_2025-11-29_UTC.csv":                                    {"balance.summary", 8},
+		"stripe-dashboard__cgge_Itemised_balance_change_from_activity_HKD_2025-11-01_to_2025-11-29_UTC.csv":              {"balance_change_from_activity.itemized", 18},
+		"stripe-dashboard__cgge_Itemised_payouts_HKD_2025-11-01_to_2025-11-29_UTC.csv":                                   {"payouts.itemized", 10},
+		"stripe-dashboard__Itemised_balance_change_from_activity_HKD_2023-07-01_to_2023-07-31_Asia-Hong_Kong.csv":        {"balance_change_from_activity.itemized", 17},
 		"stripe-dashboard__Itemised_balance_change_from_activity_refund_HKD_2025-05-01_to_2025-05-31_Asia-Hong_Kong.csv": {"balance_change_from_activity.itemized", 0},
-		"stripe-dashboard__Balance_Summary_HKD_2022-06-25_to_2022-06-30_Asia-Hong_Kong.csv":                            {"balance.summary", 8},
+		"stripe-dashboard__Balance_Summary_HKD_2022-06-25_to_2022-06-30_Asia-Hong_Kong.csv":                              {"balance.summary", 8},
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if len(files) != len(want) {

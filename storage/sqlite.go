@@ -167,8 +167,9 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 
 // Tx is one transaction; it implements domain.Tx.
 type Tx struct {
-	tx  *sql.Tx
-	ctx context.Context
+	tx    *sql.Tx
+	ctx   context.Context
+	stmts map[string]*sql.Stmt
 }
 
 var _ domain.Tx = (*Tx)(nil)

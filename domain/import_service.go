@@ -1,0 +1,147 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// maxReportedErrors bounds the bad rows an import lists; it still counts all.
+const maxReportedErrors = 1000
+
+// ImportService imports Stripe statement files into the journal's lines.
+type ImportService struct {
+	Store  Store
+	Parser StatementParser
+	Clock  Clock
+}
+
+// ImportRequest is one file to import.
+type ImportRequest struct {
+	Name    string // file name, shown in messages; its zone suffix is read
+	Reader  io.Reader
+	Options ImportOptions
+	// Progress, when set, is called every few thousand rows with the count
+	// so far, from the importing goroutine.
+	Progress func(rows int)
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	File   string
+	Format StatementFormat
+	// Lines is the number of data rows; New how many of them were not
+	// stored before (for payment exports: new payment records).
+	Lines, New int
+	// Summary rows of a balance summary.
+	Summary []SummaryRow
+}
+
+// String is the one-line report: "312 lines, 0 new".
+func (r ImportResult) String() string {
+	switch r.Format.Kind {
+	case KindNotBooked:
+		return fmt.Sprintf("%s: %d rows, not booked. %s", r.Format.Name, r.Lines, r.Format.Why)
+	case KindSummary:
+		return fmt.Sprintf("%s: %d rows, kept to check the period's balance", r.Format.Name, r.Lines)
+	case KindPayments:
+		return fmt.Sprintf("%s: %d payments, %d new (payment records to match against; they book nothing by themselves)", r.Format.Name, r.Lines, r.New)
+	}
+	return fmt.Sprintf("%s: %d lines, %d new", r.Format.Name, r.Lines, r.New)
+}
+
+// Import reads the file and stores its rows in one transaction: all or
+// nothing. Bad rows are collected, every one, into a *ParseErrors and
+// nothing is written. Cancelling ctx stops the import and writes nothing.
+func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	res := ImportResult{File: req.Name}
+	rd, err := s.Parser.Open(ctx, req.Name, req.Reader, req.Options)
+	if err != nil {
+		return res, err
+	}
+	defer rd.Close()
+	res.Format = rd.Format()
+	if res.Format.Kind == KindNotBooked {
+		// Read it all, so that a damaged file still says so.
+		for {
+			_, err := rd.Next()
+			if err == io.EOF {
+				return res, nil
+			} else if err != nil {
+				return res, fmt.Errorf("%s: %w", req.Name, err)
+			}
+			res.Lines++
+		}
+	}
+	perrs := &ParseErrors{File: req.Name}
+	bad := 0
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
+		if err != nil {
+			return err
+		}
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			var pe *ParseError
+			if errors.As(err, &pe) {
+				bad++
+				if len(perrs.Errors) < maxReportedErrors {
+					perrs.Errors = append(perrs.Errors, pe)
+				}
+				continue
+			} else if err != nil {
+				return err
+			}
+			res.Lines++
+			if res.Lines%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				if req.Progress != nil {
+					req.Progress(res.Lines)
+				}
+			}
+			if bad > 0 {
+				continue // nothing will be written: just find the other bad rows
+			}
+			isNew, err := store(tx, id, rec, &res)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				res.New++
+			}
+		}
+		if bad > 0 {
+			return perrs
+		}
+		return tx.FinishImport(id, res.Lines, res.New)
+	})
+	if err != nil {
+		if bad > len(perrs.Errors) {
+			perrs.Errors = append(perrs.Errors, &ParseError{Err: Errorf(EINVALID, "%d more bad rows not listed", bad-len(perrs.Errors))})
+		}
+		return ImportResult{File: req.Name, Format: res.Format}, err
+	}
+	return res, nil
+}
+
+func store(tx Tx, id int64, rec StatementRecord, res *ImportResult) (bool, error) {
+	switch {
+	case rec.Balance != nil:
+		if err := rec.Balance.Validate(); err != nil {
+			return false, &ParseError{Line: rec.Line, Err: err}
+		}
+		return tx.InsertStatementLine(id, rec.Balance)
+	case rec.Payment != nil:
+		return tx.InsertPaymentRecord(id, rec.Payment)
+	case rec.Summary != nil:
+		res.Summary = append(res.Summary, *rec.Summary)
+		return false, tx.InsertSummaryRow(id, rec.Summary)
+	}
+	return false, nil
+}

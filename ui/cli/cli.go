@@ -1,0 +1,107 @@
+// Package cli is the bookkeeper's command line: import, reconcile, export.
+// Like the screens, it calls domain services only.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"tally/domain"
+)
+
+// Services are the domain services the commands use.
+type Services struct {
+	Import *domain.ImportService
+}
+
+// ImportUsage documents `tally import`.
+const ImportUsage = `tally import [--db PATH] [--currency EUR] [--day-first|--month-first] [--tz ZONE] FILE...
+  Imports Stripe exports (CSV or XLSX), each file in one transaction, and prints
+  "N lines, M new" per file. --currency is for files without a currency column;
+  --tz is the zone of times that do not say theirs (default: the zone in the file
+  name, else UTC); --day-first/--month-first settle dates like 03/04/2024.`
+
+// Import runs `tally import`. It imports every file, then fails if any failed.
+func Import(ctx context.Context, svc Services, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cur := fs.String("currency", "", "currency of files without a currency column")
+	dayFirst := fs.Bool("day-first", false, "dates like 03/04/2024 are day first")
+	monthFirst := fs.Bool("month-first", false, "dates like 03/04/2024 are month first")
+	tz := fs.String("tz", "", "time zone of times without one")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w\n\n%s", err, ImportUsage)
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("import needs at least one file\n\n%s", ImportUsage)
+	}
+	var opt domain.ImportOptions
+	if *cur != "" {
+		c, err := domain.CurrencyOf(*cur)
+		if err != nil {
+			return err
+		}
+		opt.Currency = c
+	}
+	switch {
+	case *dayFirst && *monthFirst:
+		return errors.New("choose --day-first or --month-first, not both")
+	case *dayFirst:
+		opt.DateOrder = domain.DateDayFirst
+	case *monthFirst:
+		opt.DateOrder = domain.DateMonthFirst
+	}
+	if *tz != "" {
+		loc, err := time.LoadLocation(*tz)
+		if err != nil {
+			return fmt.Errorf("unknown time zone %q (use a name such as Europe/Dublin)", *tz)
+		}
+		opt.Location = loc
+	}
+	failed := 0
+	for _, name := range fs.Args() {
+		res, err := importFile(ctx, svc, name, opt)
+		if err != nil {
+			failed++
+			fmt.Fprintf(stderr, "%s: %s\n", name, describe(err))
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: %s\n", name, res)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d files were not imported; nothing of them was written", failed, fs.NArg())
+	}
+	return nil
+}
+
+func importFile(ctx context.Context, svc Services, name string, opt domain.ImportOptions) (domain.ImportResult, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return domain.ImportResult{}, domain.WrapError(domain.EINVALID, "cannot open the file: "+errors.Unwrap(err).Error(), err)
+	}
+	defer f.Close()
+	return svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: f, Options: opt})
+}
+
+// describe words an error for the terminal: every bad row of a file.
+func describe(err error) string {
+	var pe *domain.ParseErrors
+	if errors.As(err, &pe) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d bad rows, nothing was imported:", len(pe.Errors))
+		for _, e := range pe.Errors {
+			b.WriteString("\n  " + e.Error())
+		}
+		return b.String()
+	}
+	if errors.Is(err, domain.ErrAmbiguousDates) {
+		return domain.ErrorMessage(err) + " Run again with --day-first or --month-first."
+	}
+	return domain.ErrorMessage(err)
+}
