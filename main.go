@@ -19,9 +19,9 @@ import (
 
 	"tally/assets"
 	"tally/domain"
+	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
-	"tally/reports"
 	"tally/ui"
 	"tally/ui/cli"
 )

@@ -54,8 +54,9 @@ func (s *csvSource) next() ([]string, int, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.Is(err, errRecordTooLong) {
-			return nil, 0, &domain.ParseError{Line: s.line + 1, Err: domain.Errorf(domain.EINVALID,
-				"a row is longer than %d MB: the file is damaged or not a Stripe export", maxRecordBytes>>20)}
+			// Not a bad row but a bad file: reading cannot go on.
+			return nil, 0, domain.Errorf(domain.EINVALID,
+				"Line %d is longer than %d MB: the file is damaged or not a Stripe export. Nothing was imported.", s.line+1, maxRecordBytes>>20)
 		}
 		if errors.As(err, &pe) {
 			return nil, 0, &domain.ParseError{Line: pe.Line, Err: domain.WrapError(domain.EINVALID,

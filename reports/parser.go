@@ -22,6 +22,11 @@ var _ domain.StatementParser = Parser{}
 func (p Parser) Open(ctx context.Context, name string, r io.Reader, opt domain.ImportOptions) (domain.StatementReader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(512)
+	if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+		// A UTF-8 byte order mark: before a quoted header it would read as a bare quote.
+		_, _ = br.Discard(3)
+		head = head[3:]
+	}
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
 		src, err := p.openXLSX(br)

@@ -1,0 +1,187 @@
+package domain_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"tally/domain"
+	"tally/reports"
+	"tally/storage"
+)
+
+func newImporter(t *testing.T) (*domain.ImportService, *storage.DB) {
+	t.Helper()
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "tally.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}, db
+}
+
+const activity = `"balance_transaction_id","created_utc","available_on_utc","currency","gross","fee","net","reporting_category","description"
+"txn_1","2025-11-02 03:19:33","2025-11-08 16:00:00","eur","294.80","14.39","280.41","charge","Sale 1"
+"txn_2","2025-11-03 10:00:00","2025-11-08 16:00:00","eur","-10.00","0.00","-10.00","refund","REFUND FOR CHARGE"
+`
+
+func imp(t *testing.T, s *domain.ImportService, name, content string) (domain.ImportResult, error) {
+	t.Helper()
+	return s.Import(context.Background(), domain.ImportRequest{Name: name, Reader: strings.NewReader(content)})
+}
+
+func TestImport(t *testing.T) {
+	t.Run("ReimportAddsNothing", func(t *testing.T) {
+		s, _ := newImporter(t)
+		res, err := imp(t, s, "a.csv", activity)
+		if err != nil || res.Lines != 2 || res.New != 2 {
+			t.Fatalf("first: %+v %v", res, err)
+		}
+		res, err = imp(t, s, "a.csv", activity)
+		if err != nil || res.Lines != 2 || res.New != 0 || !strings.Contains(res.String(), "2 lines, 0 new") {
+			t.Fatalf("again: %q %v", res, err)
+		}
+	})
+	t.Run("OverlappingPeriods", func(t *testing.T) {
+		s, _ := newImporter(t)
+		if _, err := imp(t, s, "a.csv", activity); err != nil {
+			t.Fatal(err)
+		}
+		more := activity + `"txn_3","2025-11-04 10:00:00","2025-11-09 16:00:00","eur","5.00","0.30","4.70","charge",` + "\n"
+		res, err := imp(t, s, "b.csv", more)
+		if err != nil || res.New != 1 {
+			t.Fatalf("overlap: %+v %v", res, err)
+		}
+	})
+	t.Run("SameObjectTwoFormats", func(t *testing.T) {
+		s, _ := newImporter(t)
+		if _, err := imp(t, s, "a.csv", activity); err != nil {
+			t.Fatal(err)
+		}
+		history := "id,Type,Source,Amount,Fee,Net,Currency,Created (UTC),Available On (UTC),Description\n" +
+			"txn_1,charge,ch_1,294.80,14.39,280.41,eur,2025-11-02 03:19,2025-11-08 16:00,Sale 1\n"
+		res, err := imp(t, s, "balance_history.csv", history)
+		if err != nil || res.New != 0 {
+			t.Fatalf("same txn through the Dashboard export: %+v %v", res, err)
+		}
+	})
+	t.Run("ErrEveryBadRowListedNothingWritten", func(t *testing.T) {
+		s, db := newImporter(t)
+		bad := activity + `"txn_3","2025-11-04 10:00:00","","eur","abc","0.00","1.00","charge",` + "\n" +
+			`"txn_4","not a date","","eur","1.00","0.00","1.00","charge",` + "\n" +
+			`"txn_5","2025-11-04 10:00:00","","eur","1.00","0.10","1.00","charge",` + "\n"
+		_, err := imp(t, s, "bad.csv", bad)
+		var pe *domain.ParseErrors
+		if !errors.As(err, &pe) || len(pe.Errors) != 3 {
+			t.Fatalf("err = %v", err)
+		}
+		for i, want := range []struct {
+			line int
+			col  string
+		}{{4, "gross"}, {5, "created_utc"}, {6, "net"}} {
+			if pe.Errors[i].Line != want.line || pe.Errors[i].Column != want.col {
+				t.Errorf("error %d = %v, want line %d column %s", i, pe.Errors[i], want.line, want.col)
+			}
+		}
+		// Nothing was written: the good lines import as new afterwards.
+		res, err := imp(t, s, "a.csv", activity)
+		if err != nil || res.New != 2 {
+			t.Fatalf("after a failed import: %+v %v", res, err)
+		}
+		_ = db
+	})
+	t.Run("ErrNotAStripeExport", func(t *testing.T) {
+		s, _ := newImporter(t)
+		_, err := imp(t, s, "bank.csv", "Date,Amount,Payee\n2025-01-01,10.00,Shop\n")
+		msg := domain.ErrorMessage(err)
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(msg, "Amount, Date, Payee") || !strings.Contains(msg, "needs") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrTruncated", func(t *testing.T) {
+		s, _ := newImporter(t)
+		cut := activity + `"txn_3","2025-11-04 10:00:00","2025-11-0`
+		_, err := imp(t, s, "cut.csv", cut)
+		if err == nil || !strings.Contains(err.Error(), "line 4") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrWrongFileType", func(t *testing.T) {
+		s, _ := newImporter(t)
+		_, err := imp(t, s, "statement.pdf", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+		if !strings.Contains(domain.ErrorMessage(err), "is a PDF") {
+			t.Fatalf("err = %v", err)
+		}
+		_, err = imp(t, s, "x.bin", "\x00\x01\x02binary")
+		if !strings.Contains(domain.ErrorMessage(err), "not a text file") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrEmptyFile", func(t *testing.T) {
+		s, _ := newImporter(t)
+		if _, err := imp(t, s, "empty.csv", ""); !strings.Contains(domain.ErrorMessage(err), "empty") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("HeaderOnlyBOMAndCRLF", func(t *testing.T) {
+		s, _ := newImporter(t)
+		res, err := imp(t, s, "h.csv", "\ufeff\"balance_transaction_id\",\"created\",\"currency\",\"gross\",\"fee\",\"net\",\"reporting_category\"\r\n")
+		if err != nil || res.Lines != 0 {
+			t.Fatalf("%+v %v", res, err)
+		}
+		crlf := strings.ReplaceAll(activity, "\n", "\r\n")
+		if res, err := imp(t, s, "c.csv", crlf); err != nil || res.New != 2 {
+			t.Fatalf("crlf: %+v %v", res, err)
+		}
+	})
+	t.Run("ErrHugeCell", func(t *testing.T) {
+		s, _ := newImporter(t)
+		huge := activity + `"txn_9","2025-11-04 10:00:00","","eur","1.00","0.00","1.00","charge","` + strings.Repeat("x", 10<<20) + "\"\n"
+		_, err := imp(t, s, "huge.csv", huge)
+		if err == nil || !strings.Contains(err.Error(), "longer than") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("ErrAmbiguousDates", func(t *testing.T) {
+		s, _ := newImporter(t)
+		one := "id,Description,Created (UTC),Amount,Currency,Fee\nch_1,,03/04/2024 10:00,10.00,eur,0.30\n"
+		_, err := imp(t, s, "p.csv", one)
+		if !errors.Is(err, domain.ErrAmbiguousDates) {
+			t.Fatalf("err = %v", err)
+		}
+		res, err := s.Import(context.Background(), domain.ImportRequest{Name: "p.csv", Reader: strings.NewReader(one), Options: domain.ImportOptions{DateOrder: domain.DateDayFirst}})
+		if err != nil || res.New != 1 {
+			t.Fatalf("with the order given: %+v %v", res, err)
+		}
+	})
+	t.Run("ErrCancelled", func(t *testing.T) {
+		s, _ := newImporter(t)
+		var b strings.Builder
+		b.WriteString("balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category\n")
+		for i := 0; i < 10000; i++ {
+			b.WriteString("txn_" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i) + ",2025-11-04 10:00:00,eur,1.00,0.00,1.00,charge\n")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		req := domain.ImportRequest{Name: "big.csv", Reader: strings.NewReader(b.String()), Progress: func(int) { cancel() }}
+		if _, err := s.Import(ctx, req); !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		res, err := s.Import(context.Background(), domain.ImportRequest{Name: "big.csv", Reader: strings.NewReader(b.String())})
+		if err != nil || res.New != 10000 {
+			t.Fatalf("after cancel: %+v %v", res, err)
+		}
+	})
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	s := ""
+	for ; i > 0; i /= 10 {
+		s = string(rune('0'+i%10)) + s
+	}
+	return s
+}
