@@ -51,6 +51,9 @@ const usage = `Usage:
   tally [--db PATH]                 open Tally's window
   tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
   tally import [--db PATH] FILE...  import Stripe exports (see tally import --help)
+  tally reconcile [--db PATH]       book imported lines, show balances, check payouts
+  tally export [--db PATH] --format hledger|csv --out FILE
+                                    write the journal
   tally version                     print the version
 
 The database is PATH, else $TALLY_DB, else tally.db in the user's configuration
@@ -95,6 +98,16 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
+	case "reconcile", "export":
+		w, err := wire(ctx, dbPath)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		if cmd == "reconcile" {
+			return cli.Reconcile(ctx, w.cli, args, stdout)
+		}
+		return cli.Export(ctx, w.cli, args, stdout, journalWriter)
 	case "":
 		if len(args) > 0 {
 			return fmt.Errorf("unknown option %s\n\n%s", args[0], usage)
@@ -124,6 +137,17 @@ func takeDB(args []string) (string, []string, error) {
 		}
 	}
 	return db, rest, nil
+}
+
+// journalWriter builds the writer of an export format.
+func journalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) (cli.JournalWriter, error) {
+	switch format {
+	case "hledger":
+		return reports.NewHledgerWriter(w, accounts), nil
+	case "csv":
+		return reports.NewCSVJournalWriter(w, accounts)
+	}
+	return nil, fmt.Errorf("unknown format %q: use hledger or csv", format)
 }
 
 // resolveDB picks the database path: flag, then TALLY_DB, then the user's
@@ -201,7 +225,8 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
-	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports}, services: ui.Services{
+	recon := &domain.ReconcileService{Store: db}
+	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},

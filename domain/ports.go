@@ -152,6 +152,20 @@ type Tx interface {
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)
 	// InsertSummaryRow stores one balance-summary row.
 	InsertSummaryRow(importID int64, r *SummaryRow) error
+
+	// UnbookedLines returns up to limit bookable lines without an entry,
+	// oldest first.
+	UnbookedLines(limit int) ([]StatementLine, error)
+	// InsertEntry stores a balanced entry (EINVALID otherwise) and sets its ID.
+	InsertEntry(e *Entry) error
+	// Entries calls fn for every entry by date, postings included.
+	Entries(fn func(Entry) error) error
+	// AccountBalances sums postings per account and currency.
+	AccountBalances() ([]AccountBalance, error)
+	// PayoutChecks compares each payout with the lines it pays out.
+	PayoutChecks() ([]PayoutCheck, error)
+	// LineCounts counts lines, bookable, booked and in suspense.
+	LineCounts() (LineCounts, error)
 }
 
 // Clock tells the time; tests use a fixed one.

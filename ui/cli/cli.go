@@ -17,7 +17,8 @@ import (
 
 // Services are the domain services the commands use.
 type Services struct {
-	Import *domain.ImportService
+	Import    *domain.ImportService
+	Reconcile *domain.ReconcileService
 }
 
 // ImportUsage documents `tally import`.

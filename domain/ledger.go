@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Posting is one side of an entry: a signed amount on an account, debit
+// positive, credit negative, in the entry's currency.
+type Posting struct {
+	Account string // ledger account code
+	Amount  int64
+}
+
+// Entry is a balanced journal entry in one currency.
+type Entry struct {
+	ID          int64
+	Date        time.Time
+	Currency    Currency
+	Description string
+	LineKey     string // the statement line it books, if any
+	Postings    []Posting
+}
+
+// Validate enforces double entry: at least two postings on named accounts,
+// summing to zero, without overflow.
+func (e Entry) Validate() error {
+	if e.Currency.IsZero() {
+		return Errorf(EINVALID, "an entry needs a currency")
+	}
+	if len(e.Postings) < 2 {
+		return Errorf(EINVALID, "an entry needs at least two postings")
+	}
+	var sum int64
+	for _, p := range e.Postings {
+		if p.Account == "" {
+			return Errorf(EINVALID, "a posting has no account")
+		}
+		next := sum + p.Amount
+		if (p.Amount > 0 && next < sum) || (p.Amount < 0 && next > sum) {
+			return Errorf(EINVALID, "the entry's amounts are too large")
+		}
+		sum = next
+	}
+	if sum != 0 {
+		return Errorf(EINVALID, "the entry does not balance: off by %s", FormatAmount(sum, e.Currency.Exponent()))
+	}
+	return nil
+}
+
+// AcctSuspense holds lines of a kind Tally cannot book by itself, until a
+// rule or the bookkeeper says where they go.
+const AcctSuspense = "1900"
+
+// counterpart is the account that balances a line's gross amount.
+func counterpart(category string, matchedToSale bool) string {
+	switch strings.ToLower(category) {
+	case "charge", "payment":
+		if matchedToSale {
+			return AcctOutstandingReceipts
+		}
+		return AcctSales
+	case "refund", "payment_refund", "refund_failure", "partial_capture_reversal", "payment_failure_refund":
+		return AcctRefunds
+	case "payout", "payout_reversal", "payout_failure", "payout_cancel", "transfer":
+		return AcctBank
+	case "fee", "stripe_fee", "tax", "application_fee", "network_cost":
+		return AcctPaymentFees
+	case "dispute", "dispute_reversal", "issuing_dispute":
+		return AcctDisputeLosses
+	}
+	return AcctSuspense
+}
+
+// BookLine books a statement line per the accounting model: the Stripe
+// balance moves by the net, the counterpart takes the gross, and Payment
+// fees take the fee. A charge matched to a Tally sale clears Outstanding
+// receipts; any other charge is a sale. account, when not empty, overrides
+// the counterpart (a rule's choice).
+func BookLine(l StatementLine, matchedToSale bool, account string) (Entry, error) {
+	if !l.Bookable {
+		return Entry{}, Errorf(EINVALID, "line %s records no money movement and is not booked", l.Key)
+	}
+	if account == "" {
+		account = counterpart(l.Category, matchedToSale)
+	}
+	desc := l.Description
+	if desc == "" {
+		desc = l.Category
+		if l.SourceID != "" {
+			desc += " " + l.SourceID
+		}
+	}
+	e := Entry{Date: l.Created, Currency: l.Currency, Description: desc, LineKey: l.Key}
+	e.Postings = []Posting{{AcctStripeBalance, l.Net}, {account, -l.Gross}}
+	if l.Fee != 0 {
+		e.Postings = append(e.Postings, Posting{AcctPaymentFees, l.Fee})
+	}
+	return e, e.Validate()
+}

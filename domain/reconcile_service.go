@@ -1,0 +1,123 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// AccountBalance is an account's balance in one currency.
+type AccountBalance struct {
+	Account string
+	Name    string
+	Balance Money
+}
+
+// PayoutCheck compares a payout with the lines it pays out.
+type PayoutCheck struct {
+	PayoutID    string
+	Currency    Currency
+	Date        time.Time
+	Paid        int64 // what the payout sent to the bank, from its own line(s)
+	PayoutLines int   // how many lines are the payout itself (0: not imported)
+	LinesNet    int64 // the net of the lines it pays out
+	Lines       int
+}
+
+// Status says whether the payout adds up.
+func (c PayoutCheck) Status() string {
+	switch {
+	case c.PayoutLines == 0:
+		return "payout line not imported: import the itemized payouts report to check it"
+	case c.Lines == 0:
+		return "its lines are not imported: import the payout reconciliation report to check it"
+	case c.Paid == c.LinesNet:
+		return "ok"
+	}
+	return fmt.Sprintf("differs by %s: a line is missing or extra", FormatAmount(c.LinesNet-c.Paid, c.Currency.Exponent()))
+}
+
+// OK reports whether the payout was checked and adds up.
+func (c PayoutCheck) OK() bool { return c.PayoutLines > 0 && c.Lines > 0 && c.Paid == c.LinesNet }
+
+// LineCounts summarises the statement lines.
+type LineCounts struct {
+	Lines, Bookable, Booked, Suspense int
+}
+
+// ReconcileService books statement lines and checks payouts.
+type ReconcileService struct {
+	Store Store
+}
+
+// ReconcileResult says what a run did.
+type ReconcileResult struct {
+	Booked  int
+	Counts  LineCounts
+	Payouts []PayoutCheck
+}
+
+// bookBatch is how many lines one round books.
+const bookBatch = 5000
+
+// Reconcile books every bookable line that has no entry yet, in one
+// transaction, then checks the payouts.
+func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, error) {
+	var res ReconcileResult
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		for {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			lines, err := tx.UnbookedLines(bookBatch)
+			if err != nil {
+				return err
+			}
+			if len(lines) == 0 {
+				break
+			}
+			for _, l := range lines {
+				e, err := BookLine(l, false, "")
+				if err != nil {
+					return fmt.Errorf("book line %s: %w", l.Key, err)
+				}
+				if err := tx.InsertEntry(&e); err != nil {
+					return err
+				}
+				res.Booked++
+			}
+		}
+		var err error
+		if res.Counts, err = tx.LineCounts(); err != nil {
+			return err
+		}
+		res.Payouts, err = tx.PayoutChecks()
+		return err
+	})
+	return res, err
+}
+
+// Balances returns every account's balance per currency.
+func (s *ReconcileService) Balances(ctx context.Context) ([]AccountBalance, error) {
+	var out []AccountBalance
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.AccountBalances()
+		return err
+	})
+	return out, err
+}
+
+// Journal calls fn for every entry by date.
+func (s *ReconcileService) Journal(ctx context.Context, fn func(Entry) error) error {
+	return s.Store.View(ctx, func(tx Tx) error { return tx.Entries(fn) })
+}
+
+// Accounts returns the chart of accounts.
+func (s *ReconcileService) Accounts(ctx context.Context) ([]LedgerAccount, error) {
+	var out []LedgerAccount
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.LedgerAccounts()
+		return err
+	})
+	return out, err
+}

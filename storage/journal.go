@@ -1,0 +1,199 @@
+package storage
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"tally/domain"
+)
+
+const lineColumns = `key, txn_id, source_id, category, created, available_on, currency, gross, fee, net, description,
+	payout_id, payment_intent_id, charge_id, customer_email, extra, bookable`
+
+func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error) {
+	var l domain.StatementLine
+	var created, avail int64
+	var cur string
+	var extra sql.NullString
+	if err := rows.Scan(&l.Key, &l.BalanceTxnID, &l.SourceID, &l.Category, &created, &avail, &cur, &l.Gross, &l.Fee, &l.Net,
+		&l.Description, &l.PayoutID, &l.PaymentIntentID, &l.ChargeID, &l.CustomerEmail, &extra, &l.Bookable); err != nil {
+		return l, fmt.Errorf("scan line: %w", err)
+	}
+	l.Created = time.Unix(created, 0).UTC()
+	if avail != 0 {
+		l.AvailableOn = time.Unix(avail, 0).UTC()
+	}
+	c, err := domain.CurrencyOf(cur)
+	if err != nil {
+		return l, fmt.Errorf("line %s currency: %w", l.Key, err)
+	}
+	l.Currency = c
+	if extra.Valid {
+		if err := json.Unmarshal([]byte(extra.String), &l.Extra); err != nil {
+			return l, fmt.Errorf("line %s extra: %w", l.Key, err)
+		}
+	}
+	return l, nil
+}
+
+// UnbookedLines returns up to limit bookable lines that have no entry yet,
+// oldest first.
+func (t *Tx) UnbookedLines(limit int) ([]domain.StatementLine, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l
+		WHERE bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
+		ORDER BY created, key LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list unbooked lines: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.StatementLine
+	for rows.Next() {
+		l, err := scanLine(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// InsertEntry stores a balanced entry and sets its ID.
+func (t *Tx) InsertEntry(e *domain.Entry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	var key any
+	if e.LineKey != "" {
+		key = e.LineKey
+	}
+	s, err := t.stmt(`INSERT INTO journal_entries (date, currency, description, line_key) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	res, err := s.ExecContext(t.ctx, e.Date.Unix(), e.Currency.Code(), e.Description, key)
+	if err != nil {
+		return fmt.Errorf("insert entry: %w", err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	ps, err := t.stmt(`INSERT INTO postings (entry_id, account, amount) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	for _, p := range e.Postings {
+		if _, err := ps.ExecContext(t.ctx, e.ID, p.Account, p.Amount); err != nil {
+			return fmt.Errorf("insert posting: %w", err)
+		}
+	}
+	return nil
+}
+
+// Entries calls fn for every entry, by date, with its postings.
+func (t *Tx) Entries(fn func(domain.Entry) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT e.id, e.date, e.currency, e.description, COALESCE(e.line_key, ''), p.account, p.amount
+		FROM journal_entries e JOIN postings p ON p.entry_id = e.id ORDER BY e.date, e.id, p.rowid`)
+	if err != nil {
+		return fmt.Errorf("list entries: %w", err)
+	}
+	defer rows.Close()
+	var cur domain.Entry
+	flush := func() error {
+		if cur.ID == 0 {
+			return nil
+		}
+		return fn(cur)
+	}
+	for rows.Next() {
+		var id, date int64
+		var code, desc, key, acct string
+		var amt int64
+		if err := rows.Scan(&id, &date, &code, &desc, &key, &acct, &amt); err != nil {
+			return fmt.Errorf("scan entry: %w", err)
+		}
+		if id != cur.ID {
+			if err := flush(); err != nil {
+				return err
+			}
+			c, err := domain.CurrencyOf(code)
+			if err != nil {
+				return err
+			}
+			cur = domain.Entry{ID: id, Date: time.Unix(date, 0).UTC(), Currency: c, Description: desc, LineKey: key}
+		}
+		cur.Postings = append(cur.Postings, domain.Posting{Account: acct, Amount: amt})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// AccountBalances returns the sum of postings per account and currency.
+func (t *Tx) AccountBalances() ([]domain.AccountBalance, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
+		JOIN journal_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.code = p.account
+		GROUP BY p.account, e.currency ORDER BY p.account, e.currency`)
+	if err != nil {
+		return nil, fmt.Errorf("account balances: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.AccountBalance
+	for rows.Next() {
+		var b domain.AccountBalance
+		var cur string
+		if err := rows.Scan(&b.Account, &b.Name, &cur, &b.Balance.Amount); err != nil {
+			return nil, err
+		}
+		if b.Balance.Currency, err = domain.CurrencyOf(cur); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// PayoutChecks compares each payout with the lines it pays out.
+func (t *Tx) PayoutChecks() ([]domain.PayoutCheck, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT payout_id, currency,
+		SUM(CASE WHEN category = 'payout' THEN -net ELSE 0 END),
+		SUM(CASE WHEN category = 'payout' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN category <> 'payout' THEN net ELSE 0 END),
+		SUM(CASE WHEN category <> 'payout' THEN 1 ELSE 0 END),
+		MIN(created)
+		FROM statement_lines WHERE payout_id <> '' GROUP BY payout_id, currency ORDER BY MIN(created), payout_id`)
+	if err != nil {
+		return nil, fmt.Errorf("payout checks: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.PayoutCheck
+	for rows.Next() {
+		var c domain.PayoutCheck
+		var cur string
+		var first int64
+		if err := rows.Scan(&c.PayoutID, &cur, &c.Paid, &c.PayoutLines, &c.LinesNet, &c.Lines, &first); err != nil {
+			return nil, err
+		}
+		if c.Currency, err = domain.CurrencyOf(cur); err != nil {
+			return nil, err
+		}
+		c.Date = time.Unix(first, 0).UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LineCounts returns how many lines there are, booked, and in suspense.
+func (t *Tx) LineCounts() (domain.LineCounts, error) {
+	var c domain.LineCounts
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*), COALESCE(SUM(bookable), 0),
+		(SELECT COUNT(*) FROM journal_entries WHERE line_key IS NOT NULL),
+		(SELECT COUNT(DISTINCT e.id) FROM journal_entries e JOIN postings p ON p.entry_id = e.id WHERE p.account = '1900')
+		FROM statement_lines`).Scan(&c.Lines, &c.Bookable, &c.Booked, &c.Suspense)
+	if err != nil {
+		return c, fmt.Errorf("count lines: %w", err)
+	}
+	return c, nil
+}
