@@ -1,0 +1,182 @@
+package domain_test
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tally/domain"
+	"tally/reports"
+)
+
+func TestBookLine(t *testing.T) {
+	hkd := domain.MustCurrency("HKD")
+	tests := []struct {
+		category    string
+		gross, fee  int64
+		counterpart string
+	}{
+		{"charge", 29480, 1439, domain.AcctSales},
+		{"refund", -52519, 1050, domain.AcctRefunds},
+		{"payout", -27520, 0, domain.AcctBank},
+		{"stripe_fee", -8, 1, domain.AcctPaymentFees},
+		{"dispute", -5000, 1500, domain.AcctDisputeLosses},
+		{"adjustment", 120, 0, domain.AcctSuspense},
+		{"something_new", 1, 0, domain.AcctSuspense},
+	}
+	for _, tt := range tests {
+		l := domain.StatementLine{Key: "k", Category: tt.category, Currency: hkd, Gross: tt.gross, Fee: tt.fee, Net: tt.gross - tt.fee, Bookable: true, Created: time.Now()}
+		e, err := domain.BookLine(l, false, "")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.category, err)
+		}
+		if e.Postings[0].Account != domain.AcctStripeBalance || e.Postings[0].Amount != l.Net {
+			t.Errorf("%s: Stripe balance posting = %+v, want the net %d", tt.category, e.Postings[0], l.Net)
+		}
+		if e.Postings[1].Account != tt.counterpart || e.Postings[1].Amount != -tt.gross {
+			t.Errorf("%s: counterpart = %+v", tt.category, e.Postings[1])
+		}
+	}
+	matched, _ := domain.BookLine(domain.StatementLine{Key: "k", Category: "charge", Currency: hkd, Gross: 100, Net: 100, Bookable: true}, true, "")
+	if matched.Postings[1].Account != domain.AcctOutstandingReceipts {
+		t.Errorf("a charge matched to a sale clears outstanding receipts: %+v", matched.Postings)
+	}
+	if _, err := domain.BookLine(domain.StatementLine{Key: "k", Category: "charge", Currency: hkd}, false, ""); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("a line that is not bookable: %v", err)
+	}
+	unbalanced := domain.Entry{Currency: hkd, Postings: []domain.Posting{{Account: "1100", Amount: 5}, {Account: "4000", Amount: -4}}}
+	if err := unbalanced.Validate(); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("unbalanced entry: %v", err)
+	}
+}
+
+// payoutReconciliation is a payout_reconciliation.itemized export built from
+// Stripe's documented columns: two charges and a refund paid out by po_1,
+// plus the itemized payouts row of po_1 itself.
+const payoutReconciliation = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
+txn_a,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,100.00,3.20,96.80,charge,ch_a,Sale A,po_1
+txn_b,2025-11-01 11:00:00,2025-11-03 00:00:00,eur,50.00,1.70,48.30,charge,ch_b,Sale B,po_1
+txn_c,2025-11-02 09:00:00,2025-11-03 00:00:00,eur,-20.00,0.00,-20.00,refund,re_c,Refund B,po_1
+`
+
+const payoutItemized = `payout_id,effective_at,currency,gross,fee,net,reporting_category,balance_transaction_id,description,payout_expected_arrival_date,payout_status
+po_1,2025-11-03 00:00:00,eur,125.10,0.00,125.10,payout,txn_p1,STRIPE PAYOUT,2025-11-04 00:00:00,paid
+`
+
+func TestLedgerInvariants(t *testing.T) {
+	ctx := context.Background()
+	s, db := newImporter(t)
+	recon := &domain.ReconcileService{Store: db}
+	for name, content := range map[string]string{"recon.csv": payoutReconciliation, "payouts_2025-11-01_to_2025-11-30_UTC.csv": payoutItemized, "a.csv": activity} {
+		if _, err := imp(t, s, name, content); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	res, err := recon.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Booked != 6 || res.Counts.Booked != 6 {
+		t.Fatalf("booked %d (%+v)", res.Booked, res.Counts)
+	}
+	// Every entry balances; the Stripe balance equals the sum of the nets.
+	var stripe int64
+	err = recon.Journal(ctx, func(e domain.Entry) error {
+		if err := e.Validate(); err != nil {
+			t.Errorf("entry %d: %v", e.ID, err)
+		}
+		for _, p := range e.Postings {
+			if p.Account == domain.AcctStripeBalance {
+				stripe += p.Amount
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nets := int64(9680 + 4830 - 2000 - 12510 + 28041 - 1000)
+	if stripe != nets {
+		t.Errorf("Stripe balance = %d, sum of nets = %d", stripe, nets)
+	}
+	if len(res.Payouts) != 1 || !res.Payouts[0].OK() {
+		t.Fatalf("payout check = %+v", res.Payouts)
+	}
+	// Booking again books nothing.
+	if again, err := recon.Reconcile(ctx); err != nil || again.Booked != 0 {
+		t.Fatalf("second run booked %d, %v", again.Booked, err)
+	}
+}
+
+func TestPayoutCheckCatchesMissingLine(t *testing.T) {
+	ctx := context.Background()
+	s, db := newImporter(t)
+	recon := &domain.ReconcileService{Store: db}
+	lines := strings.Split(payoutReconciliation, "\n")
+	missing := strings.Join(append(lines[:2], lines[3:]...), "\n") // drop Sale B
+	if _, err := imp(t, s, "recon.csv", missing); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp(t, s, "payouts.csv", payoutItemized); err != nil {
+		t.Fatal(err)
+	}
+	res, err := recon.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Payouts[0]
+	if p.OK() || !strings.Contains(p.Status(), "differs by -48.30") {
+		t.Fatalf("check = %+v: %s", p, p.Status())
+	}
+}
+
+// TestHledgerAcceptsExport writes the journal of the real samples and has
+// hledger itself read and balance it.
+func TestHledgerAcceptsExport(t *testing.T) {
+	bin, err := exec.LookPath("hledger")
+	if err != nil {
+		if testing.Short() {
+			t.Skip("hledger not installed")
+		}
+		t.Fatal("hledger is not installed: scripts/test.sh installs it")
+	}
+	ctx := context.Background()
+	s, db := newImporter(t)
+	files, _ := filepath.Glob("../../shared/stripe-samples/*.csv")
+	if len(files) == 0 {
+		t.Fatal("no samples")
+	}
+	for _, f := range files {
+		if _, err := importPath(s, f); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+	recon := &domain.ReconcileService{Store: db}
+	if _, err := recon.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	accounts, _ := recon.Accounts(ctx)
+	out := filepath.Join(t.TempDir(), "tally.journal")
+	f, err := createFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := reports.NewHledgerWriter(f, accounts)
+	if err := recon.Journal(ctx, w.Write); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	f.Close()
+	got, err := exec.Command(bin, "-f", out, "bal", "--flat").CombinedOutput()
+	if err != nil {
+		t.Fatalf("hledger refused the journal: %v\n%s", err, got)
+	}
+	text := strings.TrimSpace(string(got))
+	lastLine := strings.TrimSpace(text[strings.LastIndexByte(text, '\n')+1:])
+	if lastLine != "0" {
+		t.Errorf("hledger's total is %q, want 0:\n%s", lastLine, got)
+	}
+}
