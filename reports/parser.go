@@ -38,6 +38,7 @@ func (p Parser) Open(ctx context.Context, name string, r io.Reader, opt domain.I
 			src.close()
 			return nil, err
 		}
+		rd.xlsx = true
 		return rd, nil
 	case bytes.HasPrefix(head, []byte("%PDF")):
 		return nil, domain.Errorf(domain.EINVALID, "%s is a PDF. Tally reads Stripe's CSV or XLSX exports: download the report as CSV.", baseName(name))

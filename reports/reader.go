@@ -33,6 +33,8 @@ type Reader struct {
 	ahead []pendingRow
 	// how often each content hash was seen, for keys of id-less rows
 	seen map[string]int
+	// xlsx: numbers and dates arrive as a spreadsheet stores them
+	xlsx bool
 }
 
 type pendingRow struct {
@@ -203,7 +205,11 @@ func (r *Reader) amount(cells []string, line int, cur domain.Currency, allowEmpt
 	if v == "" && (allowEmpty || col == "") {
 		return 0, nil
 	}
-	a, err := domain.ParseAmount(v, cur.Exponent())
+	parse := domain.ParseAmount
+	if r.xlsx {
+		parse = xlsxAmount
+	}
+	a, err := parse(v, cur.Exponent())
 	if err != nil {
 		return 0, parseErr(line, col, err)
 	}
@@ -229,6 +235,11 @@ func (r *Reader) when(cells []string, line int, names ...string) (time.Time, err
 		if strings.HasSuffix(n, "_utc") || strings.Contains(n, "(utc)") {
 			loc = time.UTC
 		}
+		if r.xlsx {
+			if t, ok := serialTime(v, loc); ok {
+				return t.UTC(), nil
+			}
+		}
 		if r.order == domain.DateAuto && strings.Contains(v, "/") {
 			if err := r.decideOrder(n, v); err != nil {
 				return time.Time{}, err
@@ -243,14 +254,17 @@ func (r *Reader) when(cells []string, line int, names ...string) (time.Time, err
 	return time.Time{}, nil
 }
 
-// hashKey is the key of a row with no Stripe id: its content and how many
-// identical rows came before it in the file.
-func (r *Reader) hashKey(prefix string, cells []string) string {
-	sum := sha256.Sum256([]byte(strings.Join(cells, "\x1f")))
+// hashKey is the key of a row with no Stripe id: its parsed content (so the
+// same row read from CSV or XLSX has the same key) and how many identical
+// rows came before it in the file.
+func (r *Reader) hashKey(prefix string, fields ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
 	h := hex.EncodeToString(sum[:12])
 	r.seen[h]++
 	return prefix + h + "#" + itoa(r.seen[h])
 }
+
+func itoa64(n int64) string { return domain.FormatAmount(n, 0) }
 
 func itoa(n int) string {
 	if n == 0 {
@@ -370,7 +384,8 @@ func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error
 	case l.SourceID != "" && l.Category != "":
 		l.Key = l.Category + ":" + l.SourceID
 	default:
-		l.Key = r.hashKey("row:", cells)
+		l.Key = r.hashKey("row:", l.Category, l.Created.Format(time.RFC3339), l.Currency.Code(),
+			itoa64(l.Gross), itoa64(l.Fee), itoa64(l.Net), l.Description, l.SourceID, l.PayoutID)
 	}
 	l.Extra = r.extra(cells)
 	return l, nil
@@ -434,7 +449,8 @@ func (r *Reader) payment(cells []string, line int) (*domain.PaymentRecord, error
 	if p.ID != "" {
 		p.Key = p.ID
 	} else {
-		p.Key = r.hashKey("payment:", cells)
+		p.Key = r.hashKey("payment:", p.Created.Format(time.RFC3339), p.Amount.Currency.Code(), itoa64(p.Amount.Amount),
+			p.Description, p.PaymentIntentID, p.Status)
 	}
 	p.Extra = r.extra(cells)
 	return p, nil
