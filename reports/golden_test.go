@@ -106,15 +106,23 @@ func isDateHeader(h string) bool {
 // (binary fractions), dates as date serials with a date format.
 func toXLSX(t *testing.T, content string) []byte {
 	t.Helper()
-	rows, err := csv.NewReader(strings.NewReader(content)).ReadAll()
+	b, err := xlsxBytes(content)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return b
+}
+
+func xlsxBytes(content string) ([]byte, error) {
+	rows, err := csv.NewReader(strings.NewReader(content)).ReadAll()
+	if err != nil {
+		return nil, err
 	}
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	dateStyle, _ := f.NewStyle(&excelize.Style{NumFmt: 22})
 	for i, row := range rows {
@@ -140,17 +148,17 @@ func toXLSX(t *testing.T, content string) []byte {
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := sw.SetRow(cell, cells); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 func TestGoldenCSVAndXLSX(t *testing.T) {
