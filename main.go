@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -29,11 +30,19 @@ import (
 const appID = "app.tally.backoffice"
 
 func main() {
+	if p := os.Getenv("TALLY_CPUPROFILE"); p != "" {
+		// For measuring the importer: TALLY_CPUPROFILE=cpu.out tally import …
+		if f, err := os.Create(p); err == nil {
+			_ = pprof.StartCPUProfile(f)
+			defer pprof.StopCPUProfile()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tally:", userMessage(err))
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

@@ -23,7 +23,7 @@ type ImportRequest struct {
 	Reader  io.Reader
 	Options ImportOptions
 	// Progress, when set, is called every few thousand rows with the count
-	// so far, from the importing goroutine.
+	// so far, from the goroutine that parses the file.
 	Progress func(rows int)
 }
 
@@ -75,11 +75,24 @@ func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportRe
 		}
 	}
 	perrs := &ParseErrors{File: req.Name}
+	batches := make(chan []StatementRecord, 4)
+	stop := make(chan struct{})
+	var readErr error
 	bad := 0
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
-		if err != nil {
-			return err
+	// Parse on one core while the other writes: the reader goroutine owns
+	// rd, perrs, bad and readErr until batches is closed.
+	go func() {
+		defer close(batches)
+		batch := make([]StatementRecord, 0, importBatch)
+		rows := 0
+		send := func() bool {
+			select {
+			case batches <- batch:
+				batch = make([]StatementRecord, 0, importBatch)
+				return true
+			case <-stop:
+				return false
+			}
 		}
 		for {
 			rec, err := rd.Next()
@@ -94,30 +107,85 @@ func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportRe
 				}
 				continue
 			} else if err != nil {
-				return err
+				readErr = err
+				return
 			}
-			res.Lines++
-			if res.Lines%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				if req.Progress != nil {
-					req.Progress(res.Lines)
+			rows++
+			if rows%4096 == 0 && req.Progress != nil {
+				req.Progress(rows)
+			}
+			if rec.Balance != nil {
+				if err := rec.Balance.Validate(); err != nil {
+					bad++
+					if len(perrs.Errors) < maxReportedErrors {
+						perrs.Errors = append(perrs.Errors, &ParseError{Line: rec.Line, Err: err})
+					}
+					continue
 				}
 			}
 			if bad > 0 {
 				continue // nothing will be written: just find the other bad rows
 			}
-			isNew, err := store(tx, id, rec, &res)
+			batch = append(batch, rec)
+			if len(batch) == importBatch && !send() {
+				return
+			}
+		}
+		if len(batch) > 0 {
+			send()
+		}
+	}()
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		defer func() {
+			close(stop)
+			for range batches { // let the reader finish
+			}
+		}()
+		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
+		if err != nil {
+			return err
+		}
+		lines := make([]StatementLine, 0, importBatch)
+		for batch := range batches {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			lines = lines[:0]
+			for _, rec := range batch {
+				res.Lines++
+				switch {
+				case rec.Balance != nil:
+					lines = append(lines, *rec.Balance)
+				case rec.Payment != nil:
+					isNew, err := tx.InsertPaymentRecord(id, rec.Payment)
+					if err != nil {
+						return err
+					}
+					if isNew {
+						res.New++
+					}
+				case rec.Summary != nil:
+					res.Summary = append(res.Summary, *rec.Summary)
+					if err := tx.InsertSummaryRow(id, rec.Summary); err != nil {
+						return err
+					}
+				}
+			}
+			n, err := tx.InsertStatementLines(id, lines)
 			if err != nil {
 				return err
 			}
-			if isNew {
-				res.New++
-			}
+			res.New += n
+		}
+		// batches is closed: the reader is done and its results are ours.
+		if readErr != nil {
+			return readErr
 		}
 		if bad > 0 {
 			return perrs
+		}
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		return tx.FinishImport(id, res.Lines, res.New)
 	})
@@ -130,18 +198,5 @@ func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportRe
 	return res, nil
 }
 
-func store(tx Tx, id int64, rec StatementRecord, res *ImportResult) (bool, error) {
-	switch {
-	case rec.Balance != nil:
-		if err := rec.Balance.Validate(); err != nil {
-			return false, &ParseError{Line: rec.Line, Err: err}
-		}
-		return tx.InsertStatementLine(id, rec.Balance)
-	case rec.Payment != nil:
-		return tx.InsertPaymentRecord(id, rec.Payment)
-	case rec.Summary != nil:
-		res.Summary = append(res.Summary, *rec.Summary)
-		return false, tx.InsertSummaryRow(id, rec.Summary)
-	}
-	return false, nil
-}
+// importBatch is how many records travel from the parser to the writer at once.
+const importBatch = 512

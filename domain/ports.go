@@ -144,9 +144,9 @@ type Tx interface {
 	BeginImport(file string, format StatementFormat, at time.Time) (int64, error)
 	// FinishImport records how many lines the file had and how many were new.
 	FinishImport(id int64, lines, newLines int) error
-	// InsertStatementLine stores l unless a line with its key exists, and
-	// reports whether it was new.
-	InsertStatementLine(importID int64, l *StatementLine) (bool, error)
+	// InsertStatementLines stores the lines whose keys are not stored yet
+	// and returns how many were new.
+	InsertStatementLines(importID int64, ls []StatementLine) (int, error)
 	// InsertPaymentRecord stores p, or updates what a later export may
 	// change (refunds, status), and reports whether it was new.
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)

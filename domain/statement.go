@@ -50,7 +50,7 @@ type StatementLine struct {
 	PaymentIntentID string
 	ChargeID        string
 	CustomerEmail   string
-	Extra           map[string]string // columns Tally has no field for, metadata included
+	Extra           Fields // columns Tally has no field for, metadata included
 	// Bookable is false for rows that record no money movement (a failed
 	// attempt with no id): kept, never booked.
 	Bookable bool
@@ -88,7 +88,23 @@ type PaymentRecord struct {
 	CardBrand       string
 	CardLast4       string
 	Converted       Money // settlement-currency amount, when the file has it
-	Extra           map[string]string
+	Extra           Fields
+}
+
+// Field is one named value of a file's row.
+type Field struct{ Name, Value string }
+
+// Fields are extra columns in file order.
+type Fields []Field
+
+// Get returns the value of the column named name, or "".
+func (fs Fields) Get(name string) string {
+	for _, f := range fs {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 // SummaryRow is one category of a balance summary.

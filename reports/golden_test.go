@@ -203,17 +203,17 @@ func TestGoldenCSVAndXLSX(t *testing.T) {
 
 // extraKeys returns the record's extra column names and clears the values.
 func extraKeys(r domain.StatementRecord) []string {
-	var m map[string]string
+	var fs domain.Fields
 	switch {
 	case r.Balance != nil:
-		m = r.Balance.Extra
+		fs = r.Balance.Extra
 	case r.Payment != nil:
-		m = r.Payment.Extra
+		fs = r.Payment.Extra
 	}
 	var keys []string
-	for k := range m {
-		keys = append(keys, k)
-		m[k] = ""
+	for i := range fs {
+		keys = append(keys, fs[i].Name)
+		fs[i].Value = ""
 	}
 	sort.Strings(keys)
 	return keys
@@ -233,10 +233,10 @@ func TestGoldenDetails(t *testing.T) {
 	}
 	all := find("balance_change_from_activity_all_columns.csv")
 	l := all[0].Balance
-	if l.PayoutID != "po_9" || l.PaymentIntentID != "pi_1A" || l.CustomerEmail != "ann@example.com" || l.Extra["payment_metadata[order_id]"] != "77" {
+	if l.PayoutID != "po_9" || l.PaymentIntentID != "pi_1A" || l.CustomerEmail != "ann@example.com" || l.Extra.Get("payment_metadata[order_id]") != "77" {
 		t.Errorf("all-columns line = %+v", l)
 	}
-	if all[1].Balance.Description != "Refund, partial" || all[1].Balance.Extra["refund_metadata[reason]"] != "damaged" {
+	if all[1].Balance.Description != "Refund, partial" || all[1].Balance.Extra.Get("refund_metadata[reason]") != "damaged" {
 		t.Errorf("quoted comma / metadata = %+v", all[1].Balance)
 	}
 	if jp := find("payout_reconciliation.csv")[0].Balance; jp.Gross != 1000 || jp.Currency.Exponent() != 0 {
@@ -246,7 +246,7 @@ func TestGoldenDetails(t *testing.T) {
 		t.Errorf("KWD payout = %+v", kw)
 	}
 	pay := find("unified_payments.csv")
-	if pay[1].Payment.ID != "" || pay[1].Payment.Key == "" || pay[0].Payment.Extra["orderId (metadata)"] != "A-1" {
+	if pay[1].Payment.ID != "" || pay[1].Payment.Key == "" || pay[0].Payment.Extra.Get("orderId (metadata)") != "A-1" {
 		t.Errorf("payments = %+v / %+v", pay[0].Payment, pay[1].Payment)
 	}
 	odoo := find("odoo_custom.csv")

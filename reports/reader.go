@@ -35,6 +35,8 @@ type Reader struct {
 	seen map[string]int
 	// xlsx: numbers and dates arrive as a spreadsheet stores them
 	xlsx bool
+	// extraCols are the positions of the columns Tally has no field for
+	extraCols []int
 }
 
 type pendingRow struct {
@@ -65,6 +67,11 @@ func newReader(name string, src rowSource, opt domain.ImportOptions) (*Reader, e
 		return nil, err
 	}
 	r := &Reader{src: src, h: h, l: l, opt: opt, order: opt.DateOrder, seen: map[string]int{}}
+	for i, n := range h.names {
+		if !known[normalise(n)] && normalise(n) != "" {
+			r.extraCols = append(r.extraCols, i)
+		}
+	}
 	r.fileTZ = opt.Location
 	if r.fileTZ == nil {
 		r.fileTZ = zoneFromName(name)
@@ -162,18 +169,23 @@ func init() {
 	}
 }
 
-func (r *Reader) extra(cells []string) map[string]string {
-	var m map[string]string
-	for i, c := range cells {
-		if i >= len(r.h.names) || strings.TrimSpace(c) == "" || known[normalise(r.h.names[i])] {
-			continue
+func (r *Reader) extra(cells []string) domain.Fields {
+	n := 0
+	for _, i := range r.extraCols {
+		if i < len(cells) && cells[i] != "" {
+			n++
 		}
-		if m == nil {
-			m = map[string]string{}
-		}
-		m[r.h.names[i]] = c
 	}
-	return m
+	if n == 0 {
+		return nil
+	}
+	fs := make(domain.Fields, 0, n)
+	for _, i := range r.extraCols {
+		if i < len(cells) && strings.TrimSpace(cells[i]) != "" {
+			fs = append(fs, domain.Field{Name: r.h.names[i], Value: cells[i]})
+		}
+	}
+	return fs
 }
 
 func parseErr(line int, col string, err error) error {

@@ -167,7 +167,7 @@ func TestSampleDetails(t *testing.T) {
 	t.Run("MetadataKept", func(t *testing.T) {
 		res := readFile(t, filepath.Join(dir, "craftit__unified_payments.csv"), opt)
 		p := res.records[0].Payment
-		if p.Extra["orderNumber (metadata)"] != "ORD-1781800249965-96" || p.Fee != 80070 {
+		if p.Extra.Get("orderNumber (metadata)") != "ORD-1781800249965-96" || p.Fee != 80070 {
 			t.Errorf("payment = %+v", p)
 		}
 	})

@@ -2,23 +2,24 @@ package storage
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"tally/domain"
 )
 
-const lineColumns = `key, txn_id, source_id, category, created, available_on, currency, gross, fee, net, description,
-	payout_id, payment_intent_id, charge_id, customer_email, extra, bookable`
+const lineColumns = `l.key, l.txn_id, l.source_id, l.category, l.created, l.available_on, l.currency, l.gross, l.fee, l.net,
+	l.description, l.payout_id, l.payment_intent_id, l.charge_id, l.customer_email, l.extra, l.bookable, i.extra_names`
 
 func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error) {
 	var l domain.StatementLine
 	var created, avail int64
 	var cur string
 	var extra sql.NullString
+	var names string
 	if err := rows.Scan(&l.Key, &l.BalanceTxnID, &l.SourceID, &l.Category, &created, &avail, &cur, &l.Gross, &l.Fee, &l.Net,
-		&l.Description, &l.PayoutID, &l.PaymentIntentID, &l.ChargeID, &l.CustomerEmail, &extra, &l.Bookable); err != nil {
+		&l.Description, &l.PayoutID, &l.PaymentIntentID, &l.ChargeID, &l.CustomerEmail, &extra, &l.Bookable, &names); err != nil {
 		return l, fmt.Errorf("scan line: %w", err)
 	}
 	l.Created = time.Unix(created, 0).UTC()
@@ -31,7 +32,7 @@ func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error
 	}
 	l.Currency = c
 	if extra.Valid {
-		if err := json.Unmarshal([]byte(extra.String), &l.Extra); err != nil {
+		if l.Extra, err = decodeExtra(extra.String, strings.Split(names, "\x1f")); err != nil {
 			return l, fmt.Errorf("line %s extra: %w", l.Key, err)
 		}
 	}
@@ -41,9 +42,9 @@ func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error
 // UnbookedLines returns up to limit bookable lines that have no entry yet,
 // oldest first.
 func (t *Tx) UnbookedLines(limit int) ([]domain.StatementLine, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l
-		WHERE bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
-		ORDER BY created, key LIMIT ?`, limit)
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
+		WHERE l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
+		ORDER BY l.created, l.key LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list unbooked lines: %w", err)
 	}

@@ -2,8 +2,9 @@ package storage
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"tally/domain"
@@ -26,15 +27,101 @@ func (t *Tx) stmt(query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
-func extraJSON(m map[string]string) (any, error) {
-	if len(m) == 0 {
+// extraJSON encodes the extra columns as a JSON array of [name, value]
+// pairs in file order, by hand: an import writes one per line and
+// reflection would dominate.
+func extraJSON(fs domain.Fields) (any, error) {
+	if len(fs) == 0 {
 		return nil, nil
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("encode extra columns: %w", err)
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('[')
+		jsonString(&b, f.Name)
+		b.WriteByte(',')
+		jsonString(&b, f.Value)
+		b.WriteByte(']')
 	}
-	return string(b), nil
+	b.WriteByte(']')
+	return b.String(), nil
+}
+
+// extraCodec stores the extra columns of one import compactly: their names
+// once, in imports.extra_names, and per row only "index\x1fvalue" pairs
+// separated by \x1e. Names repeated in every row of a million-line import
+// would otherwise double the database.
+type extraCodec struct {
+	names []string
+	index map[string]int
+}
+
+var controlSeparators = strings.NewReplacer("\x1e", " ", "\x1f", " ")
+
+func (c *extraCodec) encode(fs domain.Fields) any {
+	if len(fs) == 0 {
+		return nil
+	}
+	if c.index == nil {
+		c.index = map[string]int{}
+	}
+	var b strings.Builder
+	for i, f := range fs {
+		k, ok := c.index[f.Name]
+		if !ok {
+			k = len(c.names)
+			c.names = append(c.names, f.Name)
+			c.index[f.Name] = k
+		}
+		if i > 0 {
+			b.WriteByte(0x1e)
+		}
+		b.WriteString(strconv.Itoa(k))
+		b.WriteByte(0x1f)
+		b.WriteString(controlSeparators.Replace(f.Value))
+	}
+	return b.String()
+}
+
+// decodeExtra reads what extraCodec.encode wrote, with the import's names.
+func decodeExtra(s string, names []string) (domain.Fields, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, "\x1e")
+	fs := make(domain.Fields, 0, len(parts))
+	for _, p := range parts {
+		k, v, ok := strings.Cut(p, "\x1f")
+		i, err := strconv.Atoi(k)
+		if !ok || err != nil || i < 0 || i >= len(names) {
+			return nil, fmt.Errorf("damaged extra columns %q", p)
+		}
+		fs = append(fs, domain.Field{Name: names[i], Value: v})
+	}
+	return fs, nil
+}
+
+func jsonString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
 }
 
 func unixOrZero(t time.Time) int64 {
@@ -55,34 +142,56 @@ func (t *Tx) BeginImport(file string, format domain.StatementFormat, at time.Tim
 
 // FinishImport records how many lines a file had and how many were new.
 func (t *Tx) FinishImport(id int64, lines, newLines int) error {
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE imports SET lines = ?, new_lines = ? WHERE id = ?`, lines, newLines, id); err != nil {
+	names := strings.Join(t.extras.names, "")
+	t.extras = extraCodec{}
+	if _, err := t.tx.ExecContext(t.ctx, `UPDATE imports SET lines = ?, new_lines = ?, extra_names = ? WHERE id = ?`, lines, newLines, names, id); err != nil {
 		return fmt.Errorf("finish import: %w", err)
 	}
 	return nil
 }
 
-const insertLine = `INSERT INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
-	gross, fee, net, description, payout_id, payment_intent_id, charge_id, customer_email, extra, bookable)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`
+// lineRowsPerInsert is how many lines one INSERT carries: per-statement
+// overhead, not SQLite's B-tree work, dominated single-row inserts.
+const lineRowsPerInsert = 128
 
-// InsertStatementLine stores l unless a line with its key exists; it reports
-// whether l was new.
-func (t *Tx) InsertStatementLine(importID int64, l *domain.StatementLine) (bool, error) {
-	s, err := t.stmt(insertLine)
-	if err != nil {
-		return false, err
+const lineValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+func insertLinesSQL(n int) string {
+	return `INSERT INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
+	gross, fee, net, description, payout_id, payment_intent_id, charge_id, customer_email, extra, bookable) VALUES ` +
+		strings.TrimSuffix(strings.Repeat(lineValues+",", n), ",") + ` ON CONFLICT (key) DO NOTHING`
+}
+
+// InsertStatementLines stores the lines whose keys are not stored yet and
+// returns how many were new.
+func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (int, error) {
+	added := 0
+	args := make([]any, 0, 18*lineRowsPerInsert)
+	for len(ls) > 0 {
+		n := min(len(ls), lineRowsPerInsert)
+		s, err := t.stmt(insertLinesSQL(n))
+		if err != nil {
+			return added, err
+		}
+		args = args[:0]
+		for i := range ls[:n] {
+			l := &ls[i]
+			extra := t.extras.encode(l.Extra)
+			args = append(args, l.Key, importID, l.BalanceTxnID, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
+				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, l.ChargeID, l.CustomerEmail, extra, l.Bookable)
+		}
+		res, err := s.ExecContext(t.ctx, args...)
+		if err != nil {
+			return added, fmt.Errorf("insert lines from %s: %w", ls[0].Key, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return added, err
+		}
+		added += int(k)
+		ls = ls[n:]
 	}
-	extra, err := extraJSON(l.Extra)
-	if err != nil {
-		return false, err
-	}
-	res, err := s.ExecContext(t.ctx, l.Key, importID, l.BalanceTxnID, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
-		l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, l.ChargeID, l.CustomerEmail, extra, l.Bookable)
-	if err != nil {
-		return false, fmt.Errorf("insert line %s: %w", l.Key, err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return added, nil
 }
 
 const insertPayment = `INSERT INTO payment_records (key, import_id, id, payment_intent_id, created, currency, amount, amount_refunded,

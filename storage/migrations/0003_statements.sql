@@ -5,12 +5,14 @@ CREATE TABLE imports (
 	format      TEXT NOT NULL,
 	imported_at INTEGER NOT NULL,
 	lines       INTEGER NOT NULL DEFAULT 0,
-	new_lines   INTEGER NOT NULL DEFAULT 0
+	new_lines   INTEGER NOT NULL DEFAULT 0,
+	extra_names TEXT NOT NULL DEFAULT '' -- names of the extra columns, separated by U+001F
 ) STRICT;
 
 -- Movements of the Stripe balance, keyed so that a line imported twice is stored once.
 CREATE TABLE statement_lines (
-	key               TEXT PRIMARY KEY,
+	id                INTEGER PRIMARY KEY,
+	key               TEXT NOT NULL UNIQUE,
 	import_id         INTEGER NOT NULL REFERENCES imports (id),
 	txn_id            TEXT NOT NULL,
 	source_id         TEXT NOT NULL,
@@ -26,9 +28,10 @@ CREATE TABLE statement_lines (
 	payment_intent_id TEXT NOT NULL,
 	charge_id         TEXT NOT NULL,
 	customer_email    TEXT NOT NULL,
-	extra             TEXT, -- JSON object of the columns Tally has no field for
+	-- columns Tally has no field for: "i\x1fvalue\x1e…", i indexing the import's extra_names
+	extra             TEXT,
 	bookable          INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
+) STRICT;
 
 CREATE INDEX statement_lines_created ON statement_lines (created);
 
