@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 
@@ -106,6 +107,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		defer w.Close()
+		// An import allocates many short-lived rows; collecting less often
+		// trades ~25 MB of memory for ~10 % of the time.
+		debug.SetGCPercent(400)
 		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
 	case "reconcile", "export":
 		w, err := wire(ctx, dbPath)

@@ -16,11 +16,18 @@ func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error
 	var l domain.StatementLine
 	var created, avail int64
 	var cur string
-	var extra sql.NullString
+	var extra, txn, charge sql.NullString
 	var names string
-	if err := rows.Scan(&l.Key, &l.BalanceTxnID, &l.SourceID, &l.Category, &created, &avail, &cur, &l.Gross, &l.Fee, &l.Net,
-		&l.Description, &l.PayoutID, &l.PaymentIntentID, &l.ChargeID, &l.CustomerEmail, &extra, &l.Bookable, &names); err != nil {
+	if err := rows.Scan(&l.Key, &txn, &l.SourceID, &l.Category, &created, &avail, &cur, &l.Gross, &l.Fee, &l.Net,
+		&l.Description, &l.PayoutID, &l.PaymentIntentID, &charge, &l.CustomerEmail, &extra, &l.Bookable, &names); err != nil {
 		return l, fmt.Errorf("scan line: %w", err)
+	}
+	l.BalanceTxnID, l.ChargeID = l.Key, l.SourceID
+	if txn.Valid {
+		l.BalanceTxnID = txn.String
+	}
+	if charge.Valid {
+		l.ChargeID = charge.String
 	}
 	l.Created = time.Unix(created, 0).UTC()
 	if avail != 0 {

@@ -57,9 +57,8 @@ func extraJSON(fs domain.Fields) (any, error) {
 type extraCodec struct {
 	names []string
 	index map[string]int
+	buf   []byte
 }
-
-var controlSeparators = strings.NewReplacer("\x1e", " ", "\x1f", " ")
 
 func (c *extraCodec) encode(fs domain.Fields) any {
 	if len(fs) == 0 {
@@ -68,7 +67,7 @@ func (c *extraCodec) encode(fs domain.Fields) any {
 	if c.index == nil {
 		c.index = map[string]int{}
 	}
-	var b strings.Builder
+	c.buf = c.buf[:0]
 	for i, f := range fs {
 		k, ok := c.index[f.Name]
 		if !ok {
@@ -77,13 +76,17 @@ func (c *extraCodec) encode(fs domain.Fields) any {
 			c.index[f.Name] = k
 		}
 		if i > 0 {
-			b.WriteByte(0x1e)
+			c.buf = append(c.buf, 0x1e)
 		}
-		b.WriteString(strconv.Itoa(k))
-		b.WriteByte(0x1f)
-		b.WriteString(controlSeparators.Replace(f.Value))
+		c.buf = strconv.AppendInt(c.buf, int64(k), 10)
+		c.buf = append(c.buf, 0x1f)
+		v := f.Value
+		if strings.ContainsAny(v, "\x1e\x1f") {
+			v = strings.NewReplacer("\x1e", " ", "\x1f", " ").Replace(v)
+		}
+		c.buf = append(c.buf, v...)
 	}
-	return b.String()
+	return string(c.buf)
 }
 
 // decodeExtra reads what extraCodec.encode wrote, with the import's names.
@@ -156,7 +159,17 @@ const lineRowsPerInsert = 128
 
 const lineValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
+// fullInsertLinesSQL is the statement of a full batch, built once.
+var fullInsertLinesSQL = buildInsertLinesSQL(lineRowsPerInsert)
+
 func insertLinesSQL(n int) string {
+	if n == lineRowsPerInsert {
+		return fullInsertLinesSQL
+	}
+	return buildInsertLinesSQL(n)
+}
+
+func buildInsertLinesSQL(n int) string {
 	return `INSERT INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
 	gross, fee, net, description, payout_id, payment_intent_id, charge_id, customer_email, extra, bookable) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(lineValues+",", n), ",") + ` ON CONFLICT (key) DO NOTHING`
@@ -177,8 +190,16 @@ func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (in
 		for i := range ls[:n] {
 			l := &ls[i]
 			extra := t.extras.encode(l.Extra)
-			args = append(args, l.Key, importID, l.BalanceTxnID, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
-				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, l.ChargeID, l.CustomerEmail, extra, l.Bookable)
+			// Values equal to another column are stored as NULL: less to bind and to write.
+			var txn, charge any = l.BalanceTxnID, l.ChargeID
+			if l.BalanceTxnID == l.Key {
+				txn = nil
+			}
+			if l.ChargeID == l.SourceID {
+				charge = nil
+			}
+			args = append(args, l.Key, importID, txn, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
+				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail, extra, l.Bookable)
 		}
 		res, err := s.ExecContext(t.ctx, args...)
 		if err != nil {

@@ -14,7 +14,7 @@ CREATE TABLE statement_lines (
 	id                INTEGER PRIMARY KEY,
 	key               TEXT NOT NULL UNIQUE,
 	import_id         INTEGER NOT NULL REFERENCES imports (id),
-	txn_id            TEXT NOT NULL,
+	txn_id            TEXT, -- NULL: the same as key (most lines), stored once
 	source_id         TEXT NOT NULL,
 	category          TEXT NOT NULL,
 	created           INTEGER NOT NULL, -- Unix seconds, UTC
@@ -26,7 +26,7 @@ CREATE TABLE statement_lines (
 	description       TEXT NOT NULL,
 	payout_id         TEXT NOT NULL,
 	payment_intent_id TEXT NOT NULL,
-	charge_id         TEXT NOT NULL,
+	charge_id         TEXT, -- NULL: the same as source_id
 	customer_email    TEXT NOT NULL,
 	-- columns Tally has no field for: "i\x1fvalue\x1e…", i indexing the import's extra_names
 	extra             TEXT,
