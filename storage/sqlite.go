@@ -171,9 +171,17 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) e
 	}
 	defer stx.Rollback()
 	if err := fn(&Tx{tx: stx, ctx: ctx}); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			// database/sql rolls back on cancellation by itself; the statement
+			// that noticed says "transaction has already been rolled back".
+			return cerr
+		}
 		return formatError(err)
 	}
 	if err := stx.Commit(); err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		return formatError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
