@@ -243,6 +243,8 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
+		Import:     imports,
+		Reconcile:  recon,
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

@@ -48,6 +48,9 @@ func (r ImportResult) String() string {
 	case KindPayments:
 		return fmt.Sprintf("%s: %d payments, %d new (payment records to match against; they book nothing by themselves)", r.Format.Name, r.Lines, r.New)
 	}
+	if r.Lines == 1 {
+		return fmt.Sprintf("%s: 1 line, %d new", r.Format.Name, r.New)
+	}
 	return fmt.Sprintf("%s: %d lines, %d new", r.Format.Name, r.Lines, r.New)
 }
 

@@ -166,6 +166,9 @@ type Tx interface {
 	PayoutChecks() ([]PayoutCheck, error)
 	// LineCounts counts lines, bookable, booked and in suspense.
 	LineCounts() (LineCounts, error)
+	// Lines returns a page of lines matching f, newest first, and the
+	// number of lines that match.
+	Lines(f LineFilter, offset, limit int) ([]LineView, int, error)
 }
 
 // Clock tells the time; tests use a fixed one.

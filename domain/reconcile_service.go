@@ -121,3 +121,50 @@ func (s *ReconcileService) Accounts(ctx context.Context) ([]LedgerAccount, error
 	})
 	return out, err
 }
+
+// LineFilter selects statement lines for the reconciliation view.
+type LineFilter struct {
+	Status   string // "" all, "unbooked", "booked", "suspense"
+	PayoutID string // only the lines of this payout
+}
+
+// LineView is a statement line with how it is booked.
+type LineView struct {
+	StatementLine
+	Booked  bool
+	Account string // the counterpart account, "4000 Sales", when booked
+}
+
+// Lines returns one page of lines, newest first, and how many match.
+func (s *ReconcileService) Lines(ctx context.Context, f LineFilter, offset, limit int) ([]LineView, int, error) {
+	var out []LineView
+	total := 0
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, total, err = tx.Lines(f, offset, limit)
+		return err
+	})
+	return out, total, err
+}
+
+// ReconcileSummary is what the reconciliation view shows beside the lines.
+type ReconcileSummary struct {
+	Counts   LineCounts
+	Payouts  []PayoutCheck
+	Balances []AccountBalance
+}
+
+// Summary reads the counts, the payout checks and the balances.
+func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error) {
+	var r ReconcileSummary
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		if r.Counts, err = tx.LineCounts(); err != nil {
+			return err
+		}
+		if r.Payouts, err = tx.PayoutChecks(); err != nil {
+			return err
+		}
+		r.Balances, err = tx.AccountBalances()
+		return err
+	})
+	return r, err
+}

@@ -88,6 +88,25 @@ sleep 1
 shot payment-methods-saved
 close_app
 
+# Reconciliation: the demo statements imported and booked through the command line,
+# then the lines, the queue of lines that need a decision, and the payout checks.
+./tally import --db "$work/tally.db" docs/demo/*.csv >/dev/null
+./tally reconcile --db "$work/tally.db" >/dev/null || true # one demo payout is off by 1.00 on purpose
+rm -f "$work/tally.log"
+open_app Reconciliation "$work/tally.db"
+shot reconciliation-lines
+click 300 300
+click 330 460
+sleep 1
+shot reconciliation-queue
+click 404 262
+sleep 1
+shot reconciliation-payouts
+click 483 262
+sleep 1
+shot reconciliation-balances
+close_app
+
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""
 settings_try settings-unreachable "sk_test_51TallyExampleKey000000" "http://127.0.0.1:$(free_port)"

@@ -205,3 +205,58 @@ func (t *Tx) LineCounts() (domain.LineCounts, error) {
 	}
 	return c, nil
 }
+
+// Lines returns a page of lines matching f, newest first, with their
+// booking, and how many lines match.
+func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, int, error) {
+	where, args := "1 = 1", []any{}
+	switch f.Status {
+	case "unbooked":
+		where += " AND l.bookable = 1 AND e.id IS NULL"
+	case "booked":
+		where += " AND e.id IS NOT NULL"
+	case "suspense":
+		where += " AND EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900')"
+	case "":
+	default:
+		return nil, 0, domain.Errorf(domain.EINVALID, "unknown filter %q", f.Status)
+	}
+	if f.PayoutID != "" {
+		where += " AND l.payout_id = ?"
+		args = append(args, f.PayoutID)
+	}
+	from := ` FROM statement_lines l JOIN imports i ON i.id = l.import_id LEFT JOIN journal_entries e ON e.line_key = l.key WHERE ` + where
+	var total int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count lines: %w", err)
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+`, e.id IS NOT NULL,
+		COALESCE((SELECT p.account || ' ' || a.name FROM postings p JOIN ledger_accounts a ON a.code = p.account
+			WHERE p.entry_id = e.id ORDER BY p.rowid LIMIT 1 OFFSET 1), '')`+
+		from+` ORDER BY l.created DESC, l.key LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list lines: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.LineView
+	for rows.Next() {
+		var v domain.LineView
+		var booked bool
+		var acct string
+		l, err := scanLine(scanExtra{rows, []any{&booked, &acct}})
+		if err != nil {
+			return nil, 0, err
+		}
+		v.StatementLine, v.Booked, v.Account = l, booked, acct
+		out = append(out, v)
+	}
+	return out, total, rows.Err()
+}
+
+// scanExtra scans a row whose first columns scanLine reads, then more.
+type scanExtra struct {
+	rows interface{ Scan(...any) error }
+	more []any
+}
+
+func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
+	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
 )
@@ -58,6 +59,8 @@ func newFixture(t *testing.T) *fixture {
 		Settings:   &domain.SettingsService{Store: db, Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
+		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
+		Reconcile:  &domain.ReconcileService{Store: db},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))

@@ -39,6 +39,7 @@ type Shell struct {
 	settings *settingsScreen
 	readers  *readersScreen
 	methods  *methodsScreen
+	recon    *reconcileScreen
 }
 
 func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
@@ -49,6 +50,7 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.settings = newSettingsScreen(win, svc, run)
 	s.readers = newReadersScreen(win, svc, run)
 	s.methods = newMethodsScreen(win, svc, run)
+	s.recon = newReconcileScreen(win, svc, run)
 	s.pages = []page{
 		{"Register", theme.ContentAddIcon(), func() fyne.CanvasObject {
 			return notYet("Ring up a sale: a cart and its total, then take the payment on a card reader (Stripe Terminal) or by showing a QR code of a Stripe payment page, large, on a customer display. Refunds, capture of authorised payments, and the day close.")
@@ -56,9 +58,7 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 		{"Payments", theme.ListIcon(), func() fyne.CanvasObject {
 			return notYet("Every payment taken by Tally, with its status at Stripe, card brand and last four digits, refunds and captures.")
 		}},
-		{"Reconciliation", theme.DocumentIcon(), func() fyne.CanvasObject {
-			return notYet("Import Stripe's report exports (CSV or XLSX) or fetch them from the API, match the lines to sales, book sales, fees, refunds and payouts in a double-entry ledger, and export the journal.")
-		}},
+		{"Reconciliation", theme.DocumentIcon(), s.recon.buildUI},
 		{"Readers", theme.ComputerIcon(), s.readers.buildUI},
 		{"Payment methods", theme.AccountIcon(), s.methods.buildUI},
 		{"Settings", theme.SettingsIcon(), s.settings.buildUI},

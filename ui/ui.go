@@ -15,6 +15,8 @@ type Services struct {
 	Settings   *domain.SettingsService
 	Readers    *domain.ReaderService
 	Methods    *domain.PaymentMethodService
+	Import     *domain.ImportService
+	Reconcile  *domain.ReconcileService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.

@@ -1,0 +1,388 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// linePage is how many lines the table loads at a time.
+const linePage = 200
+
+var lineFilters = []struct{ label, status string }{
+	{"All lines", ""}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Need a decision (suspense)", "suspense"},
+}
+
+var lineColumns = []struct {
+	title string
+	width float32
+}{
+	{"Date (UTC)", 150}, {"Category", 110}, {"Description", 260}, {"Gross", 110}, {"Fee", 90}, {"Net", 110},
+	{"Cur.", 50}, {"Booked to", 150}, {"Payout", 200}, {"Stripe id", 230},
+}
+
+// reconcileScreen imports statements, books them and shows the result.
+type reconcileScreen struct {
+	win fyne.Window
+	svc Services
+	run runner
+
+	importBtn, cancelBtn, bookBtn *widget.Button
+	progress                      *widget.ProgressBarInfinite
+	status                        *status
+	filter                        *widget.Select
+	table                         *widget.Table
+	count                         *widget.Label
+	payouts                       *widget.List
+	balances                      *widget.Label
+
+	cancel context.CancelFunc // of the import under way, on the Fyne goroutine
+
+	// The line cache: pages by number, the total for the current filter,
+	// and a generation that discards answers for an older filter.
+	mu      sync.Mutex
+	pages   map[int][]domain.LineView
+	loading map[int]bool
+	total   int
+	gen     int
+	kept    domain.LineFilter // the filter the pages are for
+
+	checks []domain.PayoutCheck
+	root   fyne.CanvasObject
+}
+
+func newReconcileScreen(win fyne.Window, svc Services, run runner) *reconcileScreen {
+	return &reconcileScreen{win: win, svc: svc, run: run, pages: map[int][]domain.LineView{}, loading: map[int]bool{}}
+}
+
+func (s *reconcileScreen) buildUI() fyne.CanvasObject {
+	if s.root != nil {
+		s.reload()
+		return s.root
+	}
+	s.status = newStatus(s.svc.Log)
+	s.importBtn = widget.NewButton("Import Stripe export…", s.chooseFile)
+	s.importBtn.Importance = widget.HighImportance
+	s.cancelBtn = widget.NewButton("Cancel import", func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	s.cancelBtn.Hide()
+	s.bookBtn = widget.NewButton("Book lines", s.book)
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Stop()
+	s.progress.Hide()
+	s.filter = widget.NewSelect(nil, func(string) { s.reload() })
+	for _, f := range lineFilters {
+		s.filter.Options = append(s.filter.Options, f.label)
+	}
+	s.count = widget.NewLabel("")
+	s.table = widget.NewTableWithHeaders(
+		func() (int, int) { return s.rows(), len(lineColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.cell(id)) },
+	)
+	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Row < 0 && id.Col >= 0 {
+			l.SetText(lineColumns[id.Col].title)
+			l.TextStyle.Bold = true
+		} else if id.Col < 0 {
+			l.SetText(fmt.Sprint(id.Row + 1))
+		}
+	}
+	for i, c := range lineColumns {
+		s.table.SetColumnWidth(i, c.width)
+	}
+	s.payouts = widget.NewList(
+		func() int { return len(s.checks) },
+		func() fyne.CanvasObject {
+			return container.NewVBox(widget.NewLabelWithStyle("payout", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("status"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			c := s.checks[id]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s", c.Date.Format("2006-01-02"), c.PayoutID, domain.Money{Amount: c.Paid, Currency: c.Currency}))
+			st := box.Objects[1].(*widget.Label)
+			st.SetText(fmt.Sprintf("%d lines, net %s: %s", c.Lines, domain.Money{Amount: c.LinesNet, Currency: c.Currency}, c.Status()))
+			switch {
+			case c.OK():
+				st.Importance = widget.SuccessImportance
+			case c.PayoutLines > 0 && c.Lines > 0:
+				st.Importance = widget.DangerImportance
+			default:
+				st.Importance = widget.WarningImportance
+			}
+			st.Refresh()
+		},
+	)
+	s.payouts.OnSelected = func(id widget.ListItemID) {
+		// Show the payout's lines.
+		s.filter.SetSelected(lineFilters[0].label)
+		s.loadLines(domain.LineFilter{PayoutID: s.checks[id].PayoutID})
+	}
+	s.balances = widget.NewLabel("")
+	s.balances.TextStyle.Monospace = true
+
+	linesTab := container.NewBorder(container.NewHBox(s.filter, s.count), nil, nil, nil, s.table)
+	tabs := container.NewAppTabs(
+		container.NewTabItem("Statement lines", linesTab),
+		container.NewTabItem("Payouts", s.payouts),
+		container.NewTabItem("Balances", container.NewVScroll(s.balances)),
+	)
+	help := widget.NewLabel("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing.")
+	help.Wrapping = fyne.TextWrapWord
+	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn), s.progress, s.status.obj)
+	s.root = container.NewBorder(top, nil, nil, nil, tabs)
+	s.filter.SetSelected(lineFilters[0].label) // loads
+	return s.root
+}
+
+func (s *reconcileScreen) currentFilter() domain.LineFilter {
+	for _, f := range lineFilters {
+		if f.label == s.filter.Selected {
+			return domain.LineFilter{Status: f.status}
+		}
+	}
+	return domain.LineFilter{}
+}
+
+// reload drops the cached lines and reads the first page, the payouts and
+// the balances again; on the Fyne goroutine.
+func (s *reconcileScreen) reload() {
+	s.loadLines(s.currentFilter())
+	s.run(func() {
+		ctx := context.Background()
+		res, err := s.svc.Reconcile.Summary(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.status.fail("read reconciliation", err, nil)
+				return
+			}
+			s.checks = res.Payouts
+			s.payouts.Refresh()
+			var b strings.Builder
+			for _, bal := range res.Balances {
+				fmt.Fprintf(&b, "%-6s %-26s %22s\n", bal.Account, bal.Name, bal.Balance)
+			}
+			if b.Len() == 0 {
+				b.WriteString("Nothing is booked yet.")
+			}
+			s.balances.SetText(b.String())
+		})
+	})
+}
+
+func (s *reconcileScreen) loadLines(f domain.LineFilter) {
+	s.mu.Lock()
+	s.gen++
+	s.pages, s.loading, s.total, s.kept = map[int][]domain.LineView{}, map[int]bool{}, 0, f
+	s.mu.Unlock()
+	s.fetch(0, f)
+}
+
+// fetch loads page p for filter f off the Fyne goroutine.
+func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
+	s.mu.Lock()
+	if s.loading[p] {
+		s.mu.Unlock()
+		return
+	}
+	s.loading[p] = true
+	gen := s.gen
+	s.mu.Unlock()
+	s.run(func() {
+		lines, total, err := s.svc.Reconcile.Lines(context.Background(), f, p*linePage, linePage)
+		fyne.Do(func() {
+			s.mu.Lock()
+			if gen != s.gen {
+				s.mu.Unlock()
+				return // an answer for a filter no longer shown
+			}
+			if err == nil {
+				s.pages[p], s.total = lines, total
+			}
+			s.kept = f
+			s.mu.Unlock()
+			if err != nil {
+				s.status.fail("read lines", err, nil)
+				return
+			}
+			s.count.SetText(fmt.Sprintf("%d lines", total))
+			s.table.Refresh()
+		})
+	})
+}
+
+func (s *reconcileScreen) rows() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// cell returns a cell's text, asking for its page when it is not loaded.
+func (s *reconcileScreen) cell(id widget.TableCellID) string {
+	s.mu.Lock()
+	page, ok := s.pages[id.Row/linePage]
+	f := s.kept
+	s.mu.Unlock()
+	if !ok {
+		s.fetch(id.Row/linePage, f)
+		return "…"
+	}
+	i := id.Row % linePage
+	if i >= len(page) {
+		return ""
+	}
+	l := page[i]
+	exp := l.Currency.Exponent()
+	switch id.Col {
+	case 0:
+		return l.Created.Format("2006-01-02 15:04:05")
+	case 1:
+		return l.Category
+	case 2:
+		return l.Description
+	case 3:
+		return domain.FormatAmount(l.Gross, exp)
+	case 4:
+		return domain.FormatAmount(l.Fee, exp)
+	case 5:
+		return domain.FormatAmount(l.Net, exp)
+	case 6:
+		return l.Currency.Code()
+	case 7:
+		if !l.Bookable {
+			return "not booked (no money moved)"
+		}
+		if !l.Booked {
+			return "—"
+		}
+		return l.Account
+	case 8:
+		return l.PayoutID
+	case 9:
+		if l.SourceID != "" {
+			return l.SourceID
+		}
+		return l.Key
+	}
+	return ""
+}
+
+func (s *reconcileScreen) chooseFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.status.fail("open file", err, nil)
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		s.importFrom(rc.URI().Name(), rc)
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX"}))
+	d.Resize(fyne.NewSize(900, 600))
+	d.Show()
+}
+
+// importFrom imports r (closed afterwards) off the Fyne goroutine, with a
+// progress bar and a cancel button.
+func (s *reconcileScreen) importFrom(name string, r io.ReadCloser) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.importBtn.Disable()
+	s.bookBtn.Disable()
+	s.cancelBtn.Show()
+	s.progress.Show()
+	s.progress.Start()
+	s.status.busy("Importing " + name + "…")
+	s.run(func() {
+		defer r.Close()
+		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: r, Progress: func(n int) {
+			fyne.Do(func() { s.status.busy(fmt.Sprintf("Importing %s… %d rows read", name, n)) })
+		}})
+		cancel()
+		fyne.Do(func() {
+			s.cancel = nil
+			s.importBtn.Enable()
+			s.bookBtn.Enable()
+			s.cancelBtn.Hide()
+			s.progress.Stop()
+			s.progress.Hide()
+			switch {
+			case err == nil:
+				s.status.ok(name + ": " + res.String())
+				s.reload()
+			case domain.ErrorCode(err) == domain.ECANCELED:
+				s.status.warn("Import cancelled: nothing of " + name + " was written.")
+			default:
+				s.status.fail("import "+name, err, nil)
+				s.status.msg.SetText(name + ": " + describeImportError(err))
+			}
+		})
+	})
+}
+
+// describeImportError lists a file's bad rows, or says what went wrong.
+func describeImportError(err error) string {
+	var pe *domain.ParseErrors
+	if errors.As(err, &pe) {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%d bad rows; nothing was imported. Fix the file or export it again:", len(pe.Errors))
+		for i, e := range pe.Errors {
+			if i == 8 {
+				fmt.Fprintf(&b, "\n… and %d more", len(pe.Errors)-8)
+				break
+			}
+			b.WriteString("\n" + e.Error())
+		}
+		return b.String()
+	}
+	return domain.ErrorMessage(err)
+}
+
+func (s *reconcileScreen) book() {
+	s.bookBtn.Disable()
+	s.status.busy("Booking lines…")
+	s.run(func() {
+		res, err := s.svc.Reconcile.Reconcile(context.Background())
+		fyne.Do(func() {
+			s.bookBtn.Enable()
+			if err != nil {
+				s.status.fail("book lines", err, nil)
+				return
+			}
+			bad := 0
+			for _, p := range res.Payouts {
+				if p.PayoutLines > 0 && p.Lines > 0 && !p.OK() {
+					bad++
+				}
+			}
+			msg := fmt.Sprintf("%d lines booked now; %d of %d bookable lines are booked, %d need a decision (suspense).",
+				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense)
+			if bad > 0 {
+				s.status.warn(msg + fmt.Sprintf(" %d payouts do not add up: see Payouts.", bad))
+			} else {
+				s.status.ok(msg)
+			}
+			s.reload()
+		})
+	})
+}

@@ -1,0 +1,78 @@
+package ui
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+const reconActivity = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
+txn_a,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,100.00,3.20,96.80,charge,ch_a,Sale A,po_1
+txn_b,2025-11-01 11:00:00,2025-11-03 00:00:00,eur,50.00,1.70,48.30,charge,ch_b,Sale B,po_1
+txn_c,2025-11-02 09:00:00,2025-11-03 00:00:00,eur,-20.00,0.00,-20.00,refund,re_c,Refund B,po_1
+txn_d,2025-11-02 09:30:00,2025-11-03 00:00:00,eur,1.50,0.00,1.50,adjustment,adj_d,Goodwill credit,
+`
+
+const reconPayout = `payout_id,effective_at,currency,gross,fee,net,reporting_category,balance_transaction_id,description,payout_expected_arrival_date,payout_status
+po_1,2025-11-03 00:00:00,eur,125.10,0.00,125.10,payout,txn_p1,STRIPE PAYOUT,2025-11-04 00:00:00,paid
+`
+
+func (f *fixture) reconcileScreen(t *testing.T) *reconcileScreen {
+	t.Helper()
+	if !f.shell.Show("Reconciliation") {
+		t.Fatal("no Reconciliation page")
+	}
+	return f.shell.recon
+}
+
+func TestReconcileScreen(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	wantStatus(t, s.status, "4 lines, 4 new")
+	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)))
+	wantStatus(t, s.status, "1 line, 1 new")
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	wantStatus(t, s.status, "4 lines, 0 new")
+	if s.rows() != 5 || s.count.Text != "5 lines" {
+		t.Fatalf("table rows = %d (%q)", s.rows(), s.count.Text)
+	}
+	if got := s.cell(widget.TableCellID{Row: 0, Col: 2}); got != "STRIPE PAYOUT" {
+		t.Errorf("newest line = %q", got)
+	}
+	test.Tap(s.bookBtn)
+	wantStatus(t, s.status, "5 lines booked now; 5 of 5 bookable lines are booked, 1 need a decision")
+	if len(s.checks) != 1 || !s.checks[0].OK() {
+		t.Fatalf("payout checks = %+v", s.checks)
+	}
+	if !strings.Contains(s.balances.Text, "Stripe balance") || !strings.Contains(s.balances.Text, "1.50 EUR") {
+		t.Errorf("balances = %q", s.balances.Text)
+	}
+	// The queue of lines that need a decision.
+	s.filter.SetSelected("Need a decision (suspense)")
+	if s.rows() != 1 || s.cell(widget.TableCellID{Row: 0, Col: 2}) != "Goodwill credit" {
+		t.Fatalf("suspense queue: %d rows", s.rows())
+	}
+	// A payout's own lines.
+	s.payouts.Select(0)
+	if s.rows() != 4 {
+		t.Fatalf("payout lines = %d", s.rows())
+	}
+}
+
+func TestReconcileScreenBadFile(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	bad := reconActivity + "txn_e,2025-11-02 09:00:00,,eur,abc,0.00,1.00,charge,ch_e,x,\n"
+	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)))
+	wantStatus(t, s.status, "1 bad rows; nothing was imported")
+	wantStatus(t, s.status, "line 6, column gross")
+	if s.rows() != 0 {
+		t.Fatalf("a failed import wrote %d lines", s.rows())
+	}
+	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")))
+	wantStatus(t, s.status, "not a Stripe export")
+}
