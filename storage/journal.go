@@ -170,8 +170,8 @@ func (t *Tx) PayoutChecks() ([]domain.PayoutCheck, error) {
 		SUM(CASE WHEN category = 'payout' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN category <> 'payout' THEN net ELSE 0 END),
 		SUM(CASE WHEN category <> 'payout' THEN 1 ELSE 0 END),
-		MIN(created)
-		FROM statement_lines WHERE payout_id <> '' GROUP BY payout_id, currency ORDER BY MIN(created), payout_id`)
+		COALESCE(MAX(CASE WHEN category = 'payout' THEN created END), MIN(created)) AS day
+		FROM statement_lines WHERE payout_id <> '' GROUP BY payout_id, currency ORDER BY day, payout_id`)
 	if err != nil {
 		return nil, fmt.Errorf("payout checks: %w", err)
 	}

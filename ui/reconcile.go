@@ -224,7 +224,7 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				s.status.fail("read lines", err, nil)
 				return
 			}
-			s.count.SetText(fmt.Sprintf("%d lines", total))
+			s.count.SetText(plural(total, "line"))
 			s.table.Refresh()
 		})
 	})

@@ -37,7 +37,7 @@ func TestReconcileScreen(t *testing.T) {
 	wantStatus(t, s.status, "1 line, 1 new")
 	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
 	wantStatus(t, s.status, "4 lines, 0 new")
-	if s.rows() != 5 || s.count.Text != "5 lines" {
+	if s.rows() != 5 || s.count.Text != "5 lines" { // plural() words it
 		t.Fatalf("table rows = %d (%q)", s.rows(), s.count.Text)
 	}
 	if got := s.cell(widget.TableCellID{Row: 0, Col: 2}); got != "STRIPE PAYOUT" {
