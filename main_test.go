@@ -141,3 +141,50 @@ func TestCLI(t *testing.T) {
 		}
 	})
 }
+
+func TestBookkeeperCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "shop.db")
+	t.Setenv("TALLY_KEYCHAIN", "file")
+	files, _ := filepath.Glob("docs/demo/*.csv")
+	if len(files) != 2 {
+		t.Fatalf("demo files: %v", files)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, append([]string{"import", "--db", db}, files...), &out); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	if !strings.Contains(out.String(), "10 lines, 10 new") || !strings.Contains(out.String(), "2 lines, 2 new") {
+		t.Errorf("import said %q", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, append([]string{"import", "--db", db}, files...), &out); err != nil || !strings.Contains(out.String(), "10 lines, 0 new") {
+		t.Errorf("re-import: %v %q", err, out.String())
+	}
+	out.Reset()
+	// One demo payout is off by 1.00 on purpose: reconcile books, then fails.
+	err := run(ctx, []string{"reconcile", "--db", db}, &out)
+	if err == nil || !strings.Contains(err.Error(), "1 payouts do not add up") || !strings.Contains(out.String(), "12 lines booked now") {
+		t.Errorf("reconcile: %v\n%s", err, out.String())
+	}
+	for _, format := range []string{"hledger", "csv"} {
+		dest := filepath.Join(dir, "journal."+format)
+		out.Reset()
+		if err := run(ctx, []string{"export", "--db", db, "--format", format, "--out", dest}, &out); err != nil || !strings.Contains(out.String(), "12 entries written") {
+			t.Fatalf("export %s: %v %q", format, err, out.String())
+		}
+		if fi, err := os.Stat(dest); err != nil || fi.Size() == 0 {
+			t.Fatalf("export %s wrote nothing: %v", format, err)
+		}
+	}
+	if err := run(ctx, []string{"export", "--db", db, "--format", "pdf", "--out", filepath.Join(dir, "x")}, &out); err == nil {
+		t.Error("an unknown format must fail")
+	}
+	if err := run(ctx, []string{"import", "--db", db, "README.md"}, &out); err == nil || !strings.Contains(err.Error(), "not imported") {
+		t.Errorf("import of a non-export: %v", err)
+	}
+	if err := run(ctx, []string{"import", "--db", db, filepath.Join(dir, "missing.csv")}, &out); err == nil {
+		t.Error("import of a missing file must fail")
+	}
+}

@@ -145,12 +145,15 @@ type ParseErrors struct {
 }
 
 // Error lists the first errors and how many there are.
-func (e *ParseErrors) Error() string {
+func (e *ParseErrors) Error() string { return e.File + ": " + e.List(10) }
+
+// List says how many rows are bad and lists the first max of them, one a line.
+func (e *ParseErrors) List(max int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d bad rows, nothing was imported", e.File, len(e.Errors))
+	fmt.Fprintf(&b, "%d bad rows; nothing was imported. Fix the file or export it again:", len(e.Errors))
 	for i, pe := range e.Errors {
-		if i == 10 {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Errors)-10)
+		if i == max {
+			fmt.Fprintf(&b, "\n  … and %d more", len(e.Errors)-max)
 			break
 		}
 		b.WriteString("\n  " + pe.Error())

@@ -344,16 +344,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser) {
 func describeImportError(err error) string {
 	var pe *domain.ParseErrors
 	if errors.As(err, &pe) {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d bad rows; nothing was imported. Fix the file or export it again:", len(pe.Errors))
-		for i, e := range pe.Errors {
-			if i == 8 {
-				fmt.Fprintf(&b, "\n… and %d more", len(pe.Errors)-8)
-				break
-			}
-			b.WriteString("\n" + e.Error())
-		}
-		return b.String()
+		return pe.List(8)
 	}
 	return domain.ErrorMessage(err)
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"tally/domain"
@@ -94,12 +93,7 @@ func importFile(ctx context.Context, svc Services, name string, opt domain.Impor
 func describe(err error) string {
 	var pe *domain.ParseErrors
 	if errors.As(err, &pe) {
-		var b strings.Builder
-		fmt.Fprintf(&b, "%d bad rows, nothing was imported:", len(pe.Errors))
-		for _, e := range pe.Errors {
-			b.WriteString("\n  " + e.Error())
-		}
-		return b.String()
+		return pe.List(len(pe.Errors)) // the terminal lists every bad row
 	}
 	if errors.Is(err, domain.ErrAmbiguousDates) {
 		return domain.ErrorMessage(err) + " Run again with --day-first or --month-first."
