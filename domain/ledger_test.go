@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/reports"
 )
 
@@ -145,7 +146,7 @@ func TestHledgerAcceptsExport(t *testing.T) {
 	}
 	ctx := context.Background()
 	s, db := newImporter(t)
-	files, _ := filepath.Glob("../../shared/stripe-samples/*.csv")
+	files, _ := filepath.Glob(filepath.Join(testenv.Samples(t), "*.csv"))
 	if len(files) == 0 {
 		t.Fatal("no samples")
 	}

@@ -48,7 +48,7 @@ func drain(t *testing.T, name string, data []byte) {
 }
 
 func FuzzCSV(f *testing.F) {
-	files, _ := filepath.Glob("../../shared/stripe-samples/*.csv")
+	files, _ := filepath.Glob(filepath.Join(samplesDir(f), "*.csv"))
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)

@@ -9,19 +9,11 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 )
 
 // samplesDir holds the real Stripe exports in ../shared (see its README).
-func samplesDir(tb testing.TB) string {
-	tb.Helper()
-	for _, d := range []string{"../../shared/stripe-samples", "../shared/stripe-samples"} {
-		if _, err := os.Stat(d); err == nil {
-			return d
-		}
-	}
-	tb.Fatal("no stripe-samples folder beside the repository")
-	return ""
-}
+func samplesDir(tb testing.TB) string { return testenv.Samples(tb) }
 
 type readResult struct {
 	format  domain.StatementFormat
