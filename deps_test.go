@@ -15,6 +15,8 @@ func TestDependencyRule(t *testing.T) {
 		"tally/ui":           {"tally/storage", "tally/stripeclient", "tally/reports"},
 		"tally/storage":      {"tally/stripeclient", "tally/reports", "tally/ui"},
 		"tally/stripeclient": {"tally/storage", "tally/reports", "tally/ui"},
+		"tally/reports":      {"tally/storage", "tally/stripeclient", "tally/ui"},
+		"tally/ui/cli":       {"tally/storage", "tally/stripeclient", "tally/reports"},
 	}
 	for pkg, banned := range rules {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", pkg).Output()
