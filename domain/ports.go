@@ -169,6 +169,18 @@ type Tx interface {
 	// Lines returns a page of lines matching f, newest first, and the
 	// number of lines that match.
 	Lines(f LineFilter, offset, limit int) ([]LineView, int, error)
+
+	// Rules returns the bookkeeper's rules by priority.
+	Rules() ([]Rule, error)
+	// SaveRule inserts (ID 0) or updates a rule.
+	SaveRule(r *Rule) error
+	// DeleteRule removes a rule.
+	DeleteRule(id int64) error
+	// UnbookSuspense deletes the entries that parked lines in suspense and
+	// returns the keys of those lines.
+	UnbookSuspense() (map[string]bool, error)
+	// QueueLines calls fn for each line waiting for a decision, oldest first.
+	QueueLines(fn func(StatementLine) error) error
 }
 
 // Clock tells the time; tests use a fixed one.

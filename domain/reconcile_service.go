@@ -53,6 +53,7 @@ type ReconcileService struct {
 // ReconcileResult says what a run did.
 type ReconcileResult struct {
 	Booked  int
+	Waiting int // lines a suggest-only rule left for the bookkeeper
 	Counts  LineCounts
 	Payouts []PayoutCheck
 }
@@ -61,33 +62,64 @@ type ReconcileResult struct {
 const bookBatch = 5000
 
 // Reconcile books every bookable line that has no entry yet, in one
-// transaction, then checks the payouts.
+// transaction, then checks the payouts. Lines parked in suspense are taken
+// again, so a new rule reaches them. An auto-book rule decides the account;
+// a suggest-only rule leaves its lines waiting, with the suggestion shown.
 func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, error) {
 	var res ReconcileResult
 	err := s.Store.Update(ctx, func(tx Tx) error {
+		res = ReconcileResult{}
+		rules, err := loadRules(tx)
+		if err != nil {
+			return err
+		}
+		parked, err := tx.UnbookSuspense()
+		if err != nil {
+			return err
+		}
+		waiting := map[string]bool{} // suggested lines left for the bookkeeper
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			lines, err := tx.UnbookedLines(bookBatch)
+			lines, err := tx.UnbookedLines(bookBatch + len(waiting))
 			if err != nil {
 				return err
 			}
-			if len(lines) == 0 {
-				break
-			}
+			progressed := false
 			for _, l := range lines {
-				e, err := BookLine(l, false, "")
+				if waiting[l.Key] {
+					continue
+				}
+				account := ""
+				if r := firstRule(rules, l); r != nil {
+					if !r.AutoBook {
+						waiting[l.Key] = true
+						continue
+					}
+					account = r.Account
+					if r.Label != "" {
+						l.Description = r.Label + ": " + l.Description
+					}
+				}
+				e, err := BookLine(l, false, account)
 				if err != nil {
 					return fmt.Errorf("book line %s: %w", l.Key, err)
 				}
 				if err := tx.InsertEntry(&e); err != nil {
 					return err
 				}
-				res.Booked++
+				progressed = true
+				// A line taken from suspense and parked there again is no news.
+				if !(parked[l.Key] && e.Postings[1].Account == AcctSuspense) {
+					res.Booked++
+				}
+			}
+			if !progressed {
+				break
 			}
 		}
-		var err error
+		res.Waiting = len(waiting)
 		if res.Counts, err = tx.LineCounts(); err != nil {
 			return err
 		}
