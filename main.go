@@ -245,6 +245,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     imports,
 		Reconcile:  recon,
+		Rules:      &domain.RuleService{Store: db},
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

@@ -217,6 +217,8 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 		where += " AND e.id IS NOT NULL"
 	case "suspense":
 		where += " AND EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900')"
+	case "queue":
+		where += " AND l.bookable = 1 AND (e.id IS NULL OR EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900'))"
 	case "":
 	default:
 		return nil, 0, domain.Errorf(domain.EINVALID, "unknown filter %q", f.Status)

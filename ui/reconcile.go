@@ -21,7 +21,7 @@ import (
 const linePage = 200
 
 var lineFilters = []struct{ label, status string }{
-	{"All lines", ""}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Need a decision (suspense)", "suspense"},
+	{"All lines", ""}, {"Waiting for a decision", "queue"}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Parked in suspense", "suspense"},
 }
 
 var lineColumns = []struct {
@@ -58,8 +58,12 @@ type reconcileScreen struct {
 	gen     int
 	kept    domain.LineFilter // the filter the pages are for
 
-	checks []domain.PayoutCheck
-	root   fyne.CanvasObject
+	checks   []domain.PayoutCheck
+	rules    *rulesPanel
+	tabs     *container.AppTabs
+	selected *domain.LineView // the line selected in the table
+	fromLine *widget.Button
+	root     fyne.CanvasObject
 }
 
 func newReconcileScreen(win fyne.Window, svc Services, run runner) *reconcileScreen {
@@ -140,17 +144,38 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.balances = widget.NewLabel("")
 	s.balances.TextStyle.Monospace = true
 
-	linesTab := container.NewBorder(container.NewHBox(s.filter, s.count), nil, nil, nil, s.table)
-	tabs := container.NewAppTabs(
+	s.rules = newRulesPanel(s.svc, s.run)
+	s.fromLine = widget.NewButton("Rule from this line", func() {
+		if s.selected != nil {
+			s.tabs.SelectIndex(1)
+			s.rules.fromLine(*s.selected)
+		}
+	})
+	s.fromLine.Disable()
+	s.table.OnSelected = func(id widget.TableCellID) {
+		s.mu.Lock()
+		page, ok := s.pages[id.Row/linePage]
+		s.mu.Unlock()
+		if ok && id.Row%linePage < len(page) {
+			l := page[id.Row%linePage]
+			s.selected = &l
+			s.fromLine.Enable()
+		}
+	}
+	linesTab := container.NewBorder(container.NewHBox(s.filter, s.count, s.fromLine), nil, nil, nil, s.table)
+	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
+		container.NewTabItem("Rules", s.rules.obj),
 		container.NewTabItem("Payouts", s.payouts),
 		container.NewTabItem("Balances", container.NewVScroll(s.balances)),
 	)
+	tabs := s.tabs
 	help := widget.NewLabel("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing.")
 	help.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn), s.progress, s.status.obj)
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
+	s.rules.load()
 	return s.root
 }
 
@@ -366,8 +391,8 @@ func (s *reconcileScreen) book() {
 					bad++
 				}
 			}
-			msg := fmt.Sprintf("%d lines booked now; %d of %d bookable lines are booked, %d need a decision (suspense).",
-				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense)
+			msg := fmt.Sprintf("%d lines booked now; %d of %d bookable lines are booked, %d parked in suspense, %d waiting on a suggestion.",
+				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense, res.Waiting)
 			if bad > 0 {
 				s.status.warn(msg + fmt.Sprintf(" %d payouts do not add up: see Payouts.", bad))
 			} else {

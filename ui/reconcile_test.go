@@ -44,7 +44,7 @@ func TestReconcileScreen(t *testing.T) {
 		t.Errorf("newest line = %q", got)
 	}
 	test.Tap(s.bookBtn)
-	wantStatus(t, s.status, "5 lines booked now; 5 of 5 bookable lines are booked, 1 need a decision")
+	wantStatus(t, s.status, "5 lines booked now; 5 of 5 bookable lines are booked, 1 parked in suspense")
 	if len(s.checks) != 1 || !s.checks[0].OK() {
 		t.Fatalf("payout checks = %+v", s.checks)
 	}
@@ -52,7 +52,7 @@ func TestReconcileScreen(t *testing.T) {
 		t.Errorf("balances = %q", s.balances.Text)
 	}
 	// The queue of lines that need a decision.
-	s.filter.SetSelected("Need a decision (suspense)")
+	s.filter.SetSelected("Waiting for a decision")
 	if s.rows() != 1 || s.cell(widget.TableCellID{Row: 0, Col: 2}) != "Goodwill credit" {
 		t.Fatalf("suspense queue: %d rows", s.rows())
 	}
@@ -75,4 +75,46 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	}
 	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")))
 	wantStatus(t, s.status, "not a Stripe export")
+}
+
+func TestRuleFromLine(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	test.Tap(s.bookBtn)
+	s.filter.SetSelected("Waiting for a decision")
+	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	if s.fromLine.Disabled() {
+		t.Fatal("selecting a line does not offer a rule")
+	}
+	test.Tap(s.fromLine)
+	p := s.rules
+	if p.category.Text != "adjustment" || p.pattern.Text != `^Goodwill credit$` {
+		t.Fatalf("rule from line: %q %q", p.category.Text, p.pattern.Text)
+	}
+	wantStatus(t, p.status, "would take 1 line")
+	if !strings.Contains(p.preview.Text, "Goodwill credit") {
+		t.Errorf("preview = %q", p.preview.Text)
+	}
+	test.Tap(p.saveBtn)
+	if e := p.errs["account"]; !e.Visible() {
+		t.Fatal("a rule without an account was saved")
+	}
+	p.account.SetSelected("4000 Sales")
+	test.Tap(p.saveBtn)
+	wantStatus(t, p.status, "Saved")
+	if len(p.rules) != 1 {
+		t.Fatalf("rules = %d", len(p.rules))
+	}
+	test.Tap(s.bookBtn)
+	wantStatus(t, s.status, "0 parked in suspense")
+	// A broken pattern is refused beside the field.
+	test.Tap(p.newBtn)
+	p.name.SetText("Broken")
+	p.pattern.SetText("(unclosed")
+	p.account.SetSelected("4000 Sales")
+	test.Tap(p.saveBtn)
+	if e := p.errs["description"]; !e.Visible() || !strings.Contains(e.Text, "not a valid regular expression") {
+		t.Fatalf("pattern error = %q", e.Text)
+	}
 }

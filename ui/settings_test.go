@@ -61,6 +61,7 @@ func newFixture(t *testing.T) *fixture {
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
 		Reconcile:  &domain.ReconcileService{Store: db},
+		Rules:      &domain.RuleService{Store: db},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))

@@ -17,6 +17,7 @@ type Services struct {
 	Methods    *domain.PaymentMethodService
 	Import     *domain.ImportService
 	Reconcile  *domain.ReconcileService
+	Rules      *domain.RuleService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
