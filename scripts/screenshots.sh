@@ -96,13 +96,17 @@ rm -f "$work/tally.log"
 open_app Reconciliation "$work/tally.db"
 shot reconciliation-lines
 click 300 300
-click 330 460
+click 316 375
 sleep 1
 shot reconciliation-queue
-click 404 262
+click 600 376
+click 510 301
+sleep 1.5
+shot reconciliation-rule-preview
+click 461 262
 sleep 1
 shot reconciliation-payouts
-click 483 262
+click 540 262
 sleep 1
 shot reconciliation-balances
 close_app
