@@ -181,6 +181,8 @@ type Tx interface {
 	UnbookSuspense() (map[string]bool, error)
 	// QueueLines calls fn for each line waiting for a decision, oldest first.
 	QueueLines(fn func(StatementLine) error) error
+	// MatchCounts counts charge lines and those matched to a payment record.
+	MatchCounts() (MatchCounts, error)
 }
 
 // Clock tells the time; tests use a fixed one.

@@ -40,6 +40,12 @@ func (c PayoutCheck) Status() string {
 // OK reports whether the payout was checked and adds up.
 func (c PayoutCheck) OK() bool { return c.PayoutLines > 0 && c.Lines > 0 && c.Paid == c.LinesNet }
 
+// MatchCounts says how many charge lines found their payment record (from a
+// Payments export) by Stripe id.
+type MatchCounts struct {
+	Charges, Matched int
+}
+
 // LineCounts summarises the statement lines.
 type LineCounts struct {
 	Lines, Bookable, Booked, Suspense int
@@ -160,11 +166,12 @@ type LineFilter struct {
 	PayoutID string // only the lines of this payout
 }
 
-// LineView is a statement line with how it is booked.
+// LineView is a statement line with how it is booked and what it matched.
 type LineView struct {
 	StatementLine
 	Booked  bool
 	Account string // the counterpart account, "4000 Sales", when booked
+	Payment string // the key of the payment record it matched by Stripe id, if any
 }
 
 // Lines returns one page of lines, newest first, and how many match.
@@ -181,6 +188,7 @@ func (s *ReconcileService) Lines(ctx context.Context, f LineFilter, offset, limi
 // ReconcileSummary is what the reconciliation view shows beside the lines.
 type ReconcileSummary struct {
 	Counts   LineCounts
+	Matches  MatchCounts
 	Payouts  []PayoutCheck
 	Balances []AccountBalance
 }
@@ -190,6 +198,9 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 	var r ReconcileSummary
 	err := s.Store.View(ctx, func(tx Tx) (err error) {
 		if r.Counts, err = tx.LineCounts(); err != nil {
+			return err
+		}
+		if r.Matches, err = tx.MatchCounts(); err != nil {
 			return err
 		}
 		if r.Payouts, err = tx.PayoutChecks(); err != nil {

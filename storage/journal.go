@@ -232,7 +232,7 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count lines: %w", err)
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+`, e.id IS NOT NULL,
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+`, e.id IS NOT NULL, `+matchedPayment+`,
 		COALESCE((SELECT p.account || ' ' || a.name FROM postings p JOIN ledger_accounts a ON a.code = p.account
 			WHERE p.entry_id = e.id ORDER BY p.rowid LIMIT 1 OFFSET 1), '')`+
 		from+` ORDER BY l.created DESC, l.key LIMIT ? OFFSET ?`, append(args, limit, offset)...)
@@ -244,12 +244,12 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 	for rows.Next() {
 		var v domain.LineView
 		var booked bool
-		var acct string
-		l, err := scanLine(scanExtra{rows, []any{&booked, &acct}})
+		var acct, payment string
+		l, err := scanLine(scanExtra{rows, []any{&booked, &payment, &acct}})
 		if err != nil {
 			return nil, 0, err
 		}
-		v.StatementLine, v.Booked, v.Account = l, booked, acct
+		v.StatementLine, v.Booked, v.Account, v.Payment = l, booked, acct, payment
 		out = append(out, v)
 	}
 	return out, total, rows.Err()

@@ -29,7 +29,7 @@ var lineColumns = []struct {
 	width float32
 }{
 	{"Date (UTC)", 150}, {"Category", 110}, {"Description", 260}, {"Gross", 110}, {"Fee", 90}, {"Net", 110},
-	{"Cur.", 50}, {"Booked to", 150}, {"Payout", 200}, {"Stripe id", 230},
+	{"Cur.", 50}, {"Booked to", 150}, {"Payment record", 200}, {"Payout", 200}, {"Stripe id", 230},
 }
 
 // reconcileScreen imports statements, books them and shows the result.
@@ -203,6 +203,9 @@ func (s *reconcileScreen) reload() {
 			s.checks = res.Payouts
 			s.payouts.Refresh()
 			var b strings.Builder
+			if m := res.Matches; m.Charges > 0 {
+				fmt.Fprintf(&b, "%d of %d charge lines matched to a payment record by Stripe id.\n\n", m.Matched, m.Charges)
+			}
 			for _, bal := range res.Balances {
 				fmt.Fprintf(&b, "%-6s %-26s %22s\n", bal.Account, bal.Name, bal.Balance)
 			}
@@ -301,8 +304,10 @@ func (s *reconcileScreen) cell(id widget.TableCellID) string {
 		}
 		return l.Account
 	case 8:
-		return l.PayoutID
+		return l.Payment
 	case 9:
+		return l.PayoutID
+	case 10:
 		if l.SourceID != "" {
 			return l.SourceID
 		}

@@ -30,10 +30,14 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 	if n := c.Lines - c.Bookable; n > 0 {
 		fmt.Fprintf(stdout, "%d lines record no money movement and are kept unbooked.\n", n)
 	}
-	bals, err := svc.Reconcile.Balances(ctx)
+	sum, err := svc.Reconcile.Summary(ctx)
 	if err != nil {
 		return err
 	}
+	if m := sum.Matches; m.Charges > 0 {
+		fmt.Fprintf(stdout, "%d of %d charge lines matched to a payment record (Payments export) by Stripe id.\n", m.Matched, m.Charges)
+	}
+	bals := sum.Balances
 	fmt.Fprintln(stdout, "\nBalances:")
 	for _, b := range bals {
 		fmt.Fprintf(stdout, "  %-6s %-24s %20s\n", b.Account, b.Name, b.Balance)

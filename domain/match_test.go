@@ -1,0 +1,80 @@
+package domain_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"tally/domain"
+	"tally/reports"
+	"tally/storage"
+)
+
+func TestMatchByStripeIDs(t *testing.T) {
+	ctx := context.Background()
+	s, db := newImporter(t)
+	payments := "id,Created date (UTC),Amount,Currency,Fee,Status,PaymentIntent ID,Customer Email\n" +
+		"ch_a,2025-11-01 10:00:00,100.00,eur,3.20,Paid,pi_a,ann@example.com\n" +
+		"ch_b,2025-11-01 11:00:00,50.00,eur,1.70,Paid,pi_b,ben@example.com\n"
+	lines := "balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id,payment_intent_id,description\n" +
+		"txn_a,2025-11-01 10:00:00,eur,100.00,3.20,96.80,charge,ch_a,,Sale A\n" + // by charge id
+		"txn_b,2025-11-01 11:00:00,eur,50.00,1.70,48.30,charge,py_other,pi_b,Sale B\n" + // by PaymentIntent id
+		"txn_c,2025-11-02 11:00:00,eur,9.00,0.40,8.60,charge,ch_c,,Sale C\n" // no record
+	if _, err := imp(t, s, "payments.csv", payments); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := imp(t, s, "activity.csv", lines); err != nil {
+		t.Fatal(err)
+	}
+	recon := &domain.ReconcileService{Store: db}
+	sum, err := recon.Summary(ctx)
+	if err != nil || sum.Matches.Charges != 3 || sum.Matches.Matched != 2 {
+		t.Fatalf("matches = %+v %v", sum.Matches, err)
+	}
+	v, _, err := recon.Lines(ctx, domain.LineFilter{}, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, l := range v {
+		got[l.Key] = l.Payment
+	}
+	if got["txn_a"] != "ch_a" || got["txn_b"] != "ch_b" || got["txn_c"] != "" {
+		t.Errorf("matched = %v", got)
+	}
+}
+
+// BenchmarkMatch100k matches 100,000 charge lines against 100,000 payment
+// records by Stripe id.
+func BenchmarkMatch100k(b *testing.B) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, filepath.Join(b.TempDir(), "m.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	s := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}
+	var pay, act bytes.Buffer
+	pay.WriteString("id,Created date (UTC),Amount,Currency,Fee,Status,PaymentIntent ID\n")
+	act.WriteString("balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id\n")
+	for i := 0; i < 100000; i++ {
+		id := strconv.Itoa(1000000 + i)
+		pay.WriteString("ch_" + id + ",2025-11-01 10:00:00,10.00,eur,0.30,Paid,pi_" + id + "\n")
+		act.WriteString("txn_" + id + ",2025-11-01 10:00:00,eur,10.00,0.30,9.70,charge,ch_" + id + "\n")
+	}
+	for name, data := range map[string][]byte{"p.csv": pay.Bytes(), "a.csv": act.Bytes()} {
+		if _, err := s.Import(ctx, domain.ImportRequest{Name: name, Reader: bytes.NewReader(data)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	recon := &domain.ReconcileService{Store: db}
+	b.ResetTimer()
+	for b.Loop() {
+		sum, err := recon.Summary(ctx)
+		if err != nil || sum.Matches.Matched != 100000 {
+			b.Fatalf("%+v %v", sum.Matches, err)
+		}
+	}
+}
