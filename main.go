@@ -62,7 +62,7 @@ const usage = `Usage:
   tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
   tally import [--db PATH] FILE...  import Stripe exports (see tally import --help)
   tally reconcile [--db PATH]       book imported lines, show balances, check payouts
-  tally export [--db PATH] --format hledger|csv --out FILE
+  tally export [--db PATH] --format hledger|csv|xlsx --out FILE
                                     write the journal
   tally version                     print the version
 
@@ -159,8 +159,10 @@ func journalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) 
 		return reports.NewHledgerWriter(w, accounts), nil
 	case "csv":
 		return reports.NewCSVJournalWriter(w, accounts)
+	case "xlsx":
+		return reports.NewXLSXJournalWriter(w, accounts)
 	}
-	return nil, fmt.Errorf("unknown format %q: use hledger or csv", format)
+	return nil, fmt.Errorf("unknown format %q: use hledger, csv or xlsx", format)
 }
 
 // resolveDB picks the database path: flag, then TALLY_DB, then the user's

@@ -168,7 +168,7 @@ func TestBookkeeperCommands(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "1 payouts do not add up") || !strings.Contains(out.String(), "12 lines booked now") {
 		t.Errorf("reconcile: %v\n%s", err, out.String())
 	}
-	for _, format := range []string{"hledger", "csv"} {
+	for _, format := range []string{"hledger", "csv", "xlsx"} {
 		dest := filepath.Join(dir, "journal."+format)
 		out.Reset()
 		if err := run(ctx, []string{"export", "--db", db, "--format", format, "--out", dest}, &out); err != nil || !strings.Contains(out.String(), "12 entries written") {

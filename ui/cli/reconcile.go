@@ -60,9 +60,10 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 }
 
 // ExportUsage documents `tally export`.
-const ExportUsage = `tally export [--db PATH] --format hledger|csv --out FILE
-  Writes the journal: an hledger journal (hledger -f FILE bal reads it) or a CSV
-  with one row per posting.`
+const ExportUsage = `tally export [--db PATH] --format hledger|csv|xlsx --out FILE
+  Writes the journal: an hledger journal (hledger -f FILE bal reads it), a CSV
+  with one row per posting, or a workbook with a sheet per month and a Payouts
+  sheet with each payout's check.`
 
 // JournalWriter is one export format.
 type JournalWriter interface {
@@ -110,6 +111,18 @@ func Export(ctx context.Context, svc Services, args []string, stdout io.Writer,
 	if err := svc.Reconcile.Journal(ctx, func(e domain.Entry) error { n++; return w.Write(e) }); err != nil {
 		tmp.Close()
 		return err
+	}
+	if pw, ok := w.(interface {
+		WritePayouts([]domain.PayoutCheck) error
+	}); ok {
+		sum, err := svc.Reconcile.Summary(ctx)
+		if err == nil {
+			err = pw.WritePayouts(sum.Payouts)
+		}
+		if err != nil {
+			tmp.Close()
+			return err
+		}
 	}
 	if err := w.Close(); err != nil {
 		tmp.Close()

@@ -1,0 +1,83 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"tally/domain"
+)
+
+var testAccounts = []domain.LedgerAccount{
+	{Code: "1100", Name: "Stripe balance", Kind: domain.AccountAsset},
+	{Code: "4000", Name: "Sales", Kind: domain.AccountIncome},
+	{Code: "6100", Name: "Payment fees", Kind: domain.AccountExpense},
+}
+
+func testEntries() []domain.Entry {
+	jpy, eur := domain.MustCurrency("JPY"), domain.MustCurrency("EUR")
+	return []domain.Entry{
+		{ID: 1, Date: time.Date(2025, 10, 31, 23, 0, 0, 0, time.UTC), Currency: eur, Description: "Sale; with semicolon", LineKey: "txn_1",
+			Postings: []domain.Posting{{Account: "1100", Amount: 9680}, {Account: "4000", Amount: -10000}, {Account: "6100", Amount: 320}}},
+		{ID: 2, Date: time.Date(2025, 11, 2, 9, 0, 0, 0, time.UTC), Currency: jpy, Description: "Yen sale", LineKey: "txn_2",
+			Postings: []domain.Posting{{Account: "1100", Amount: 964}, {Account: "4000", Amount: -1000}, {Account: "6100", Amount: 36}}},
+	}
+}
+
+func TestXLSXJournal(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := NewXLSXJournalWriter(&buf, testAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range testEntries() {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eur := domain.MustCurrency("EUR")
+	if err := w.WritePayouts([]domain.PayoutCheck{{PayoutID: "po_1", Currency: eur, Paid: 9680, LinesNet: 9680, Lines: 1, PayoutLines: 1, Date: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "2025-10,2025-11,Payouts" {
+		t.Fatalf("sheets = %s", got)
+	}
+	if v, _ := f.GetCellValue("2025-10", "E2"); v != "96.80" {
+		t.Errorf("formatted debit = %q, want 96.80 (two decimals)", v)
+	}
+	if v, _ := f.GetCellValue("2025-11", "F3"); v != "1,000" {
+		t.Errorf("formatted yen credit = %q, want 1,000 (no decimals)", v)
+	}
+	if v, _ := f.GetCellValue("Payouts", "G2"); v != "ok" {
+		t.Errorf("payout check = %q", v)
+	}
+}
+
+func TestHledgerWriterEscapes(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewHledgerWriter(&buf, testAccounts)
+	for _, e := range testEntries() {
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	out := buf.String()
+	if strings.Contains(out, "Sale; with") || !strings.Contains(out, "1000 JPY") && !strings.Contains(out, "-1000 JPY") {
+		t.Errorf("journal:\n%s", out)
+	}
+	if err := w.Write(domain.Entry{Currency: domain.MustCurrency("EUR"), Postings: []domain.Posting{{Account: "9999", Amount: 1}, {Account: "1100", Amount: -1}}}); err == nil {
+		t.Error("an unknown account must fail")
+	}
+}
