@@ -5,9 +5,11 @@ import (
 	"context"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/reports"
 	"tally/storage"
 )
@@ -76,5 +78,36 @@ func BenchmarkMatch100k(b *testing.B) {
 		if err != nil || sum.Matches.Matched != 100000 {
 			b.Fatalf("%+v %v", sum.Matches, err)
 		}
+	}
+}
+
+// TestBalanceSummaryCheck uses the real cgge exports: the summary's change
+// of balance must equal the net of the 18 activity and 10 payout lines.
+func TestBalanceSummaryCheck(t *testing.T) {
+	ctx := context.Background()
+	dir := testenv.Samples(t)
+	s, db := newImporter(t)
+	for _, name := range []string{
+		"stripe-dashboard__cgge_Balance_Summary_HKD_2025-11-01_to_2025-11-29_UTC.csv",
+		"stripe-dashboard__cgge_Itemised_balance_change_from_activity_HKD_2025-11-01_to_2025-11-29_UTC.csv",
+	} {
+		if _, err := importPath(s, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recon := &domain.ReconcileService{Store: db}
+	sum, err := recon.Summary(ctx)
+	if err != nil || len(sum.Summaries) != 1 {
+		t.Fatalf("summaries = %+v %v", sum.Summaries, err)
+	}
+	if c := sum.Summaries[0]; c.OK() || !strings.Contains(c.Status(), "import the period's balance change and payouts reports") {
+		t.Fatalf("without the payouts the check must fail: %s", c.Status())
+	}
+	if _, err := importPath(s, filepath.Join(dir, "stripe-dashboard__cgge_Itemised_payouts_HKD_2025-11-01_to_2025-11-29_UTC.csv")); err != nil {
+		t.Fatal(err)
+	}
+	sum, _ = recon.Summary(ctx)
+	if c := sum.Summaries[0]; !c.OK() || c.Lines != 28 || c.Ending-c.Starting != 551838 {
+		t.Fatalf("check = %+v: %s", c, c.Status())
 	}
 }

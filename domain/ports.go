@@ -183,6 +183,8 @@ type Tx interface {
 	QueueLines(fn func(StatementLine) error) error
 	// MatchCounts counts charge lines and those matched to a payment record.
 	MatchCounts() (MatchCounts, error)
+	// SummaryChecks compares each imported balance summary with its period's lines.
+	SummaryChecks() ([]SummaryCheck, error)
 }
 
 // Clock tells the time; tests use a fixed one.

@@ -40,6 +40,31 @@ func (c PayoutCheck) Status() string {
 // OK reports whether the payout was checked and adds up.
 func (c PayoutCheck) OK() bool { return c.PayoutLines > 0 && c.Lines > 0 && c.Paid == c.LinesNet }
 
+// SummaryCheck compares a Stripe balance summary with the imported lines of
+// its period.
+type SummaryCheck struct {
+	File             string
+	Currency         Currency
+	From, To         time.Time // To is exclusive
+	Starting, Ending int64
+	LinesNet         int64
+	Lines            int
+}
+
+// OK reports whether the lines explain the change of balance.
+func (c SummaryCheck) OK() bool { return c.Ending-c.Starting == c.LinesNet }
+
+// Status says what the check found.
+func (c SummaryCheck) Status() string {
+	exp := c.Currency.Exponent()
+	change := c.Ending - c.Starting
+	if c.OK() {
+		return fmt.Sprintf("ok: the balance moved by %s and the %d lines add up to it", FormatAmount(change, exp), c.Lines)
+	}
+	return fmt.Sprintf("the balance moved by %s but the %d imported lines of the period add up to %s: import the period's balance change and payouts reports, or look for a missing line",
+		FormatAmount(change, exp), c.Lines, FormatAmount(c.LinesNet, exp))
+}
+
 // MatchCounts says how many charge lines found their payment record (from a
 // Payments export) by Stripe id.
 type MatchCounts struct {
@@ -187,10 +212,11 @@ func (s *ReconcileService) Lines(ctx context.Context, f LineFilter, offset, limi
 
 // ReconcileSummary is what the reconciliation view shows beside the lines.
 type ReconcileSummary struct {
-	Counts   LineCounts
-	Matches  MatchCounts
-	Payouts  []PayoutCheck
-	Balances []AccountBalance
+	Counts    LineCounts
+	Matches   MatchCounts
+	Summaries []SummaryCheck
+	Payouts   []PayoutCheck
+	Balances  []AccountBalance
 }
 
 // Summary reads the counts, the payout checks and the balances.
@@ -201,6 +227,9 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 			return err
 		}
 		if r.Matches, err = tx.MatchCounts(); err != nil {
+			return err
+		}
+		if r.Summaries, err = tx.SummaryChecks(); err != nil {
 			return err
 		}
 		if r.Payouts, err = tx.PayoutChecks(); err != nil {

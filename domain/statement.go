@@ -112,6 +112,9 @@ type SummaryRow struct {
 	Category    string
 	Description string
 	Net         Money
+	// Date is the day the row names ("Starting balance (2025-11-01)"), at
+	// the start of that day in the report's time zone; zero when none.
+	Date time.Time
 }
 
 // StatementRecord is one data row of a file: exactly one field is set.

@@ -95,6 +95,9 @@ func baseName(name string) string {
 	return name
 }
 
+// dateInText finds "(2025-11-01)" in a summary row's description.
+var dateInText = regexp.MustCompile(`\((\d{4}-\d{2}-\d{2})\)`)
+
 // Stripe names report files "…_2025-11-01_to_2025-11-29_Asia-Hong_Kong.csv".
 var zoneInName = regexp.MustCompile(`_\d{4}-\d{2}-\d{2}_to_\d{4}-\d{2}-\d{2}_([A-Za-z][A-Za-z0-9_+\-]*)\.[A-Za-z]+$`)
 
@@ -329,7 +332,13 @@ func (r *Reader) summary(cells []string, line int) (*domain.SummaryRow, error) {
 	if err != nil {
 		return nil, parseErr(line, ncol, err)
 	}
-	return &domain.SummaryRow{Category: strings.ToLower(cat), Description: desc, Net: domain.Money{Amount: net, Currency: cur}}, nil
+	row := &domain.SummaryRow{Category: strings.ToLower(cat), Description: desc, Net: domain.Money{Amount: net, Currency: cur}}
+	if m := dateInText.FindStringSubmatch(desc); m != nil {
+		if d, err := time.ParseInLocation("2006-01-02", m[1], r.fileTZ); err == nil {
+			row.Date = d.UTC()
+		}
+	}
+	return row, nil
 }
 
 func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error) {

@@ -247,8 +247,8 @@ func (t *Tx) InsertPaymentRecord(importID int64, p *domain.PaymentRecord) (bool,
 
 // InsertSummaryRow stores one row of a balance summary.
 func (t *Tx) InsertSummaryRow(importID int64, r *domain.SummaryRow) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO summary_rows (import_id, category, description, currency, net) VALUES (?, ?, ?, ?, ?)`,
-		importID, r.Category, r.Description, r.Net.Currency.Code(), r.Net.Amount)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO summary_rows (import_id, category, description, currency, net, at) VALUES (?, ?, ?, ?, ?, ?)`,
+		importID, r.Category, r.Description, r.Net.Currency.Code(), r.Net.Amount, unixOrZero(r.Date))
 	if err != nil {
 		return fmt.Errorf("insert summary row: %w", err)
 	}

@@ -203,6 +203,9 @@ func (s *reconcileScreen) reload() {
 			s.checks = res.Payouts
 			s.payouts.Refresh()
 			var b strings.Builder
+			for _, c := range res.Summaries {
+				fmt.Fprintf(&b, "Balance summary %s to %s (%s): %s.\n\n", c.From.Format("2006-01-02"), c.To.AddDate(0, 0, -1).Format("2006-01-02"), c.Currency, c.Status())
+			}
 			if m := res.Matches; m.Charges > 0 {
 				fmt.Fprintf(&b, "%d of %d charge lines matched to a payment record by Stripe id.\n\n", m.Matched, m.Charges)
 			}

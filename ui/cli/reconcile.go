@@ -38,6 +38,9 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 		fmt.Fprintf(stdout, "%d of %d charge lines matched to a payment record (Payments export) by Stripe id.\n", m.Matched, m.Charges)
 	}
 	bals := sum.Balances
+	for _, c := range sum.Summaries {
+		fmt.Fprintf(stdout, "Balance summary %s to %s (%s): %s.\n", c.From.Format("2006-01-02"), c.To.AddDate(0, 0, -1).Format("2006-01-02"), c.Currency, c.Status())
+	}
 	fmt.Fprintln(stdout, "\nBalances:")
 	for _, b := range bals {
 		fmt.Fprintf(stdout, "  %-6s %-24s %20s\n", b.Account, b.Name, b.Balance)
