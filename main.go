@@ -61,6 +61,8 @@ const usage = `Usage:
   tally [--db PATH]                 open Tally's window
   tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
   tally import [--db PATH] FILE...  import Stripe exports (see tally import --help)
+  tally fetch [--db PATH] --from DAY --to DAY [--report TYPE] | --payout po_…
+                                    fetch the same data from Stripe's API and import it
   tally reconcile [--db PATH]       book imported lines, show balances, check payouts
   tally export [--db PATH] --format hledger|csv|xlsx --out FILE
                                     write the journal
@@ -111,6 +113,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		// trades ~25 MB of memory for ~10 % of the time.
 		debug.SetGCPercent(400)
 		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
+	case "fetch":
+		w, err := wire(ctx, dbPath)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.Fetch(ctx, w.cli, args, stdout)
 	case "reconcile", "export":
 		w, err := wire(ctx, dbPath)
 		if err != nil {
@@ -241,13 +250,15 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	recon := &domain.ReconcileService{Store: db}
-	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon}, services: ui.Services{
+	fetch := &domain.FetchService{Connection: conn, Import: imports}
+	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     imports,
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
+		Fetch:      fetch,
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

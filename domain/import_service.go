@@ -58,12 +58,19 @@ func (r ImportResult) String() string {
 // nothing. Bad rows are collected, every one, into a *ParseErrors and
 // nothing is written. Cancelling ctx stops the import and writes nothing.
 func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
-	res := ImportResult{File: req.Name}
 	rd, err := s.Parser.Open(ctx, req.Name, req.Reader, req.Options)
 	if err != nil {
-		return res, err
+		return ImportResult{File: req.Name}, err
 	}
 	defer rd.Close()
+	return s.importRecords(ctx, req.Name, rd, req.Progress)
+}
+
+// importRecords stores what rd yields, as Import describes.
+func (s *ImportService) importRecords(ctx context.Context, name string, rd StatementReader, progress func(int)) (ImportResult, error) {
+	req := ImportRequest{Name: name, Progress: progress}
+	res := ImportResult{File: name}
+	var err error
 	res.Format = rd.Format()
 	if res.Format.Kind == KindNotBooked {
 		// Read it all, so that a damaged file still says so.

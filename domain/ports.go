@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -73,6 +74,29 @@ type Gateway interface {
 	// Events returns up to limit events created after the event with id
 	// after ("" for the most recent ones), oldest first.
 	Events(ctx context.Context, after string, limit int) ([]Event, error)
+
+	// BalanceTransactions calls fn for every balance transaction created in
+	// [from, to), or, when payoutID is set, paid out by that payout, as
+	// statement lines (key: the transaction id), pages followed.
+	BalanceTransactions(ctx context.Context, from, to time.Time, payoutID string, fn func(StatementLine) error) error
+	// CreateReportRun asks the Reporting API for a report of reportType over
+	// [from, to).
+	CreateReportRun(ctx context.Context, key IdempotencyKey, reportType string, from, to time.Time) (ReportRun, error)
+	// ReportRun returns a report run's state.
+	ReportRun(ctx context.Context, id string) (ReportRun, error)
+	// DownloadReport opens the file of a succeeded report run; the caller
+	// closes it.
+	DownloadReport(ctx context.Context, run ReportRun) (io.ReadCloser, error)
+}
+
+// ReportRun is a Reporting API report being made.
+type ReportRun struct {
+	ID         string
+	ReportType string
+	Status     string // pending, succeeded, failed
+	Error      string
+	FileURL    string
+	FileName   string
 }
 
 // Credentials are what a Gateway is built from.

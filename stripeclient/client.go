@@ -38,9 +38,10 @@ func (c Connector) Connect(creds domain.Credentials) (domain.Gateway, error) {
 
 // Client is domain.Gateway on Stripe's API.
 type Client struct {
-	api *client.API
-	key string
-	log *slog.Logger
+	api  *client.API
+	key  string
+	log  *slog.Logger
+	http *http.Client
 }
 
 var _ domain.Gateway = (*Client)(nil)
@@ -74,7 +75,7 @@ func New(key, apiBase string, httpClient *http.Client, log *slog.Logger) *Client
 	}
 	api := &client.API{}
 	api.Init(key, stripe.NewBackendsWithConfig(cfg))
-	return &Client{api: api, key: key, log: log}
+	return &Client{api: api, key: key, log: log, http: httpClient}
 }
 
 // params returns request params bound to ctx.

@@ -134,6 +134,25 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 
 	_, err = gw.Events(ctx, "", 10)
 	must(err, "Events")
+
+	from, to := time.Now().AddDate(0, -1, 0), time.Now().Add(time.Hour)
+	txns := 0
+	must(gw.BalanceTransactions(ctx, from, to, "", func(l domain.StatementLine) error {
+		txns++
+		if !strings.HasPrefix(l.Key, "txn_") || l.Currency.IsZero() {
+			t.Errorf("balance transaction = %+v", l)
+		}
+		return nil
+	}), "BalanceTransactions")
+	if txns == 0 {
+		t.Error("BalanceTransactions: none")
+	}
+	must(gw.BalanceTransactions(ctx, from, to, "po_123", func(domain.StatementLine) error { return nil }), "BalanceTransactions of a payout")
+	run, err := gw.CreateReportRun(ctx, key(), "balance_change_from_activity.itemized.3", from, to)
+	must(err, "CreateReportRun")
+	prefix(run.ID, "frr_")
+	_, err = gw.ReportRun(ctx, run.ID)
+	must(err, "ReportRun")
 	_, err = gw.CancelReaderAction(ctx, key(), rd.ID)
 	must(err, "CancelReaderAction")
 	must(gw.DeleteReader(ctx, rd.ID), "DeleteReader")

@@ -131,3 +131,28 @@ func TestErrors(t *testing.T) {
 		check(t, err, domain.EUNAVAILABLE, "battery is over 10 %")
 	})
 }
+
+func TestDownloadReport(t *testing.T) {
+	ctx := context.Background()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if user, _, ok := r.BasicAuth(); !ok || user != "sk_test_1234" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = w.Write([]byte("balance_transaction_id,created_utc\n"))
+	}))
+	defer srv.Close()
+	c := New("sk_test_1234", srv.URL, nil, nil)
+	rc, err := c.DownloadReport(ctx, domain.ReportRun{ID: "frr_1", Status: "succeeded", FileURL: srv.URL + "/v1/files/file_1/contents"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	_, err = New("sk_test_other", srv.URL, nil, nil).DownloadReport(ctx, domain.ReportRun{FileURL: srv.URL + "/f"})
+	if domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+		t.Fatalf("wrong key: %v", err)
+	}
+	if _, err := c.DownloadReport(ctx, domain.ReportRun{Status: "pending"}); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("pending report: %v", err)
+	}
+}

@@ -39,6 +39,8 @@ type Simulator struct {
 	idem      map[domain.IdempotencyKey]idemEntry
 	codes     map[string]string // registration code > device type
 	failNext  error             // returned by the next call, then cleared
+	txns      []domain.StatementLine
+	reports   map[string]reportWindow
 }
 
 type simIntent struct {
@@ -83,6 +85,7 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		refunds:   map[string]*domain.Refund{},
 		idem:      map[domain.IdempotencyKey]idemEntry{},
 		codes:     map[string]string{},
+		reports:   map[string]reportWindow{},
 	}
 }
 
@@ -97,6 +100,7 @@ func NewDemoSimulator(clock domain.Clock) *Simulator {
 	s.mu.Lock()
 	s.available[s.account.DefaultCurrency] = 125_000
 	s.mu.Unlock()
+	s.seedHistory()
 	return s
 }
 
@@ -153,7 +157,7 @@ func (s *Simulator) PayCheckout(id string, card domain.TestCard) (domain.Checkou
 		AmountReceived: cs.Amount.Amount, LatestChargeID: s.newID("ch"), Card: testCardDetails(card), Metadata: cs.Metadata, Created: s.clock.Now(),
 	}, types: []string{"card"}}
 	s.intents[si.pi.ID] = si
-	s.credit(si.pi.Amount)
+	s.credit(si.pi.Amount, si.pi.LatestChargeID, "Payment page "+cs.ID)
 	cs.Status, cs.Paid, cs.PaymentIntentID = domain.CheckoutComplete, true, si.pi.ID
 	pi := si.pi
 	s.emit("payment_intent.succeeded", pi.ID, &domain.Event{PaymentIntent: &pi})
@@ -237,9 +241,10 @@ func (s *Simulator) reader(id string) *domain.Reader {
 	return nil
 }
 
-func (s *Simulator) credit(m domain.Money) {
+func (s *Simulator) credit(m domain.Money, source, desc string) {
 	fee := m.Amount*14/1000 + 25*pow10(m.Currency.Exponent())/100
 	s.pending[m.Currency] += m.Amount - fee
+	s.record("charge", source, desc, m, fee, s.clock.Now())
 }
 
 func pow10(n int) int64 {

@@ -77,7 +77,7 @@ func (s *Simulator) capture(id string, amount int64) (domain.PaymentIntent, erro
 		return domain.PaymentIntent{}, mapError(invalid("amount_to_capture", "The amount to capture must be at most the amount authorised."))
 	}
 	si.pi.Status, si.pi.AmountReceived, si.pi.AmountCapturable = domain.PISucceeded, amount, 0
-	s.credit(domain.Money{Amount: amount, Currency: si.pi.Amount.Currency})
+	s.credit(domain.Money{Amount: amount, Currency: si.pi.Amount.Currency}, si.pi.LatestChargeID, "Captured "+si.pi.ID)
 	pi := copyIntent(si)
 	s.emit("payment_intent.succeeded", pi.ID, &domain.Event{PaymentIntent: &pi})
 	return pi, nil
@@ -195,6 +195,7 @@ func (s *Simulator) refund(p domain.RefundParams) (domain.Refund, error) {
 	r := &domain.Refund{ID: s.newID("re"), PaymentIntentID: si.pi.ID, Amount: domain.Money{Amount: amount, Currency: si.pi.Amount.Currency}, Status: "succeeded"}
 	s.refunds[r.ID] = r
 	s.available[r.Amount.Currency] -= amount
+	s.record("refund", r.ID, "REFUND FOR CHARGE", domain.Money{Amount: -amount, Currency: r.Amount.Currency}, 0, s.clock.Now())
 	rc := *r
 	s.emit("refund.created", r.ID, &domain.Event{Refund: &rc})
 	s.emit("charge.refunded", si.pi.LatestChargeID, nil)

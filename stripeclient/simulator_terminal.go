@@ -277,7 +277,7 @@ func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) 
 		s.emit("payment_intent.amount_capturable_updated", pi.ID, &domain.Event{PaymentIntent: &pi})
 	} else {
 		si.pi.Status, si.pi.AmountReceived = domain.PISucceeded, si.pi.Amount.Amount
-		s.credit(si.pi.Amount)
+		s.credit(si.pi.Amount, si.pi.LatestChargeID, "Card present "+si.pi.ID)
 		pi := si.pi
 		s.emit("payment_intent.succeeded", pi.ID, &domain.Event{PaymentIntent: &pi})
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,6 +40,8 @@ type reconcileScreen struct {
 	run runner
 
 	importBtn, cancelBtn, bookBtn *widget.Button
+	fetchBtn                      *widget.Button
+	fetchFrom, fetchTo            *widget.Entry
 	progress                      *widget.ProgressBarInfinite
 	status                        *status
 	filter                        *widget.Select
@@ -85,6 +88,11 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	})
 	s.cancelBtn.Hide()
 	s.bookBtn = widget.NewButton("Book lines", s.book)
+	s.fetchFrom, s.fetchTo = widget.NewEntry(), widget.NewEntry()
+	now := time.Now()
+	s.fetchFrom.SetText(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01-02"))
+	s.fetchTo.SetText(now.Format("2006-01-02"))
+	s.fetchBtn = widget.NewButton("Fetch from Stripe", s.fetchFromStripe)
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -172,7 +180,9 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	tabs := s.tabs
 	help := widget.NewLabel("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing.")
 	help.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn), s.progress, s.status.obj)
+	fetchRow := container.NewHBox(widget.NewLabel("or fetch from"), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
+		widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
+	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, fetchRow), s.progress, s.status.obj)
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
 	s.rules.load()
@@ -380,6 +390,32 @@ func describeImportError(err error) string {
 		return pe.List(8)
 	}
 	return domain.ErrorMessage(err)
+}
+
+// fetchFromStripe imports the balance transactions of the chosen days from Stripe.
+func (s *reconcileScreen) fetchFromStripe() {
+	from, err1 := time.Parse("2006-01-02", strings.TrimSpace(s.fetchFrom.Text))
+	to, err2 := time.Parse("2006-01-02", strings.TrimSpace(s.fetchTo.Text))
+	if err1 != nil || err2 != nil {
+		s.status.fail("fetch", domain.Errorf(domain.EINVALID, "Write the days as 2025-11-01."), nil)
+		return
+	}
+	s.fetchBtn.Disable()
+	s.status.busy("Asking Stripe for the balance transactions…")
+	s.run(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		res, err := s.svc.Fetch.Fetch(ctx, domain.FetchRequest{From: from, To: to.AddDate(0, 0, 1)})
+		fyne.Do(func() {
+			s.fetchBtn.Enable()
+			if err != nil {
+				s.status.fail("fetch", err, nil)
+				return
+			}
+			s.status.ok(res.File + ": " + res.String())
+			s.reload()
+		})
+	})
 }
 
 func (s *reconcileScreen) book() {

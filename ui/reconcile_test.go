@@ -7,6 +7,8 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
 )
 
 const reconActivity = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
@@ -117,4 +119,23 @@ func TestRuleFromLine(t *testing.T) {
 	if e := p.errs["description"]; !e.Visible() || !strings.Contains(e.Text, "not a valid regular expression") {
 		t.Fatalf("pattern error = %q", e.Text)
 	}
+}
+
+func TestFetchFromStripe(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.fetchFrom.SetText("2000-01-01")
+	s.fetchTo.SetText("2099-12-31")
+	test.Tap(s.fetchBtn)
+	wantStatus(t, s.status, "9 lines, 9 new")
+	if s.rows() != 9 {
+		t.Fatalf("rows = %d", s.rows())
+	}
+	s.fetchTo.SetText("31/12/2099")
+	test.Tap(s.fetchBtn)
+	wantStatus(t, s.status, "Write the days as 2025-11-01")
+	f.sim.FailNext(domain.Errorf(domain.EUNAVAILABLE, "Could not connect to Stripe. Check that this computer is connected to the internet, then try again."))
+	s.fetchTo.SetText("2099-12-31")
+	test.Tap(s.fetchBtn)
+	wantStatus(t, s.status, "Could not connect to Stripe")
 }

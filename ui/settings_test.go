@@ -62,6 +62,7 @@ func newFixture(t *testing.T) *fixture {
 		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
 		Reconcile:  &domain.ReconcileService{Store: db},
 		Rules:      &domain.RuleService{Store: db},
+		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))

@@ -18,6 +18,7 @@ import (
 type Services struct {
 	Import    *domain.ImportService
 	Reconcile *domain.ReconcileService
+	Fetch     *domain.FetchService
 }
 
 // ImportUsage documents `tally import`.
