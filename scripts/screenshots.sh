@@ -88,6 +88,16 @@ sleep 1
 shot payment-methods-saved
 close_app
 
+# Reconciliation fetched from the (simulated) Stripe API and booked, in a fresh database.
+mkdir -p "$work/fetch"
+open_app Reconciliation "$work/fetch/tally.db"
+click 960 182
+sleep 1.5
+click 456 182
+sleep 1.5
+shot reconciliation-fetched
+close_app
+
 # Reconciliation: the demo statements imported and booked through the command line,
 # then the lines, the queue of lines that need a decision, and the payout checks.
 ./tally import --db "$work/tally.db" docs/demo/*.csv >/dev/null
