@@ -48,3 +48,17 @@ func (a LedgerAccount) Validate() error {
 	}
 	return Errorf(EINVALID, "Unknown account kind %q.", a.Kind)
 }
+
+// accountExists reports whether the chart of accounts has code.
+func accountExists(tx Tx, code string) (bool, error) {
+	accounts, err := tx.LedgerAccounts()
+	if err != nil {
+		return false, err
+	}
+	for _, a := range accounts {
+		if a.Code == code {
+			return true, nil
+		}
+	}
+	return false, nil
+}

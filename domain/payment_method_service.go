@@ -73,19 +73,15 @@ func (s *PaymentMethodService) Save(ctx context.Context, m PaymentMethod) (Payme
 				return fieldErr("reader", Errorf(ECONFLICT, "This reader already belongs to the payment method %q. A reader serves one method.", o.Name))
 			}
 		}
-		accounts, err := tx.LedgerAccounts()
-		if err != nil {
-			return err
-		}
-		known := map[string]bool{}
-		for _, a := range accounts {
-			known[a.Code] = true
-		}
-		if m.OutstandingAccount != "" && !known[m.OutstandingAccount] {
-			return fieldErr("outstanding_account", Errorf(EINVALID, "There is no account %s.", m.OutstandingAccount))
-		}
-		if m.CashAccount != "" && !known[m.CashAccount] {
-			return fieldErr("cash_account", Errorf(EINVALID, "There is no account %s.", m.CashAccount))
+		for _, f := range []struct{ field, code string }{{"outstanding_account", m.OutstandingAccount}, {"cash_account", m.CashAccount}} {
+			if f.code == "" {
+				continue
+			}
+			if ok, err := accountExists(tx, f.code); err != nil {
+				return err
+			} else if !ok {
+				return fieldErr(f.field, Errorf(EINVALID, "There is no account %s.", f.code))
+			}
 		}
 		if m.Kind == MethodCardReader && !m.Archived {
 			readers, err := tx.KnownReaders(s.Connection.Mode())

@@ -56,13 +56,9 @@ func (s *RuleService) Save(ctx context.Context, r Rule) (Rule, error) {
 		return r, err
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		accounts, err := tx.LedgerAccounts()
+		found, err := accountExists(tx, r.Account)
 		if err != nil {
 			return err
-		}
-		found := false
-		for _, a := range accounts {
-			found = found || a.Code == r.Account
 		}
 		if !found {
 			return fieldErr("account", Errorf(EINVALID, "There is no account %s.", r.Account))
