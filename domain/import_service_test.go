@@ -3,6 +3,7 @@ package domain_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -161,7 +162,7 @@ func TestImport(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category\n")
 		for i := 0; i < 10000; i++ {
-			b.WriteString("txn_" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i) + ",2025-11-04 10:00:00,eur,1.00,0.00,1.00,charge\n")
+			b.WriteString(fmt.Sprintf("txn_%06d", i) + ",2025-11-04 10:00:00,eur,1.00,0.00,1.00,charge\n")
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		req := domain.ImportRequest{Name: "big.csv", Reader: strings.NewReader(b.String()), Progress: func(int) { cancel() }}
@@ -173,15 +174,4 @@ func TestImport(t *testing.T) {
 			t.Fatalf("after cancel: %+v %v", res, err)
 		}
 	})
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	s := ""
-	for ; i > 0; i /= 10 {
-		s = string(rune('0'+i%10)) + s
-	}
-	return s
 }

@@ -109,15 +109,6 @@ type Money struct {
 // New returns amount minor units of currency c.
 func New(amount int64, c Currency) Money { return Money{Amount: amount, Currency: c} }
 
-// ParseMoney reads a decimal text such as "12.34" in currency c; see ParseAmount.
-func ParseMoney(text string, c Currency) (Money, error) {
-	a, err := ParseAmount(text, c.Exponent())
-	if err != nil {
-		return Money{}, err
-	}
-	return Money{Amount: a, Currency: c}, nil
-}
-
 // IsZero reports whether the amount is zero.
 func (m Money) IsZero() bool { return m.Amount == 0 }
 
@@ -139,15 +130,6 @@ func (m Money) Add(o Money) (Money, error) {
 		return Money{}, Errorf(EINVALID, "sum of %s and %s is too large", m, o)
 	}
 	return Money{Amount: s, Currency: m.Currency}, nil
-}
-
-// Sub returns m-o under the same rules as Add.
-func (m Money) Sub(o Money) (Money, error) {
-	n, err := o.Neg()
-	if err != nil {
-		return Money{}, err
-	}
-	return m.Add(n)
 }
 
 // Decimal returns the amount as decimal text without currency, "-12.34".

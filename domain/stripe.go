@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // This file holds the Stripe objects Tally works with, as the domain sees
 // them: only the fields Tally uses, in domain types (Money, time.Time).
@@ -80,7 +83,7 @@ type Reader struct {
 
 // Simulated reports whether the reader is one of Stripe's simulated readers.
 func (r Reader) Simulated() bool {
-	return len(r.DeviceType) >= 10 && r.DeviceType[:10] == "simulated_"
+	return strings.HasPrefix(r.DeviceType, "simulated_")
 }
 
 // CartLine is one line shown on a reader's screen.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // report file names carry IANA zones; Windows has no zone database
@@ -276,23 +277,7 @@ func (r *Reader) hashKey(prefix string, fields ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(fields, "\x1f")))
 	h := hex.EncodeToString(sum[:12])
 	r.seen[h]++
-	return prefix + h + "#" + itoa(r.seen[h])
-}
-
-func itoa64(n int64) string { return domain.FormatAmount(n, 0) }
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
+	return prefix + h + "#" + strconv.Itoa(r.seen[h])
 }
 
 func (r *Reader) convert(cells []string, line int) (domain.StatementRecord, error) {
@@ -406,7 +391,7 @@ func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error
 		l.Key = l.Category + ":" + l.SourceID
 	default:
 		l.Key = r.hashKey("row:", l.Category, l.Created.Format(time.RFC3339), l.Currency.Code(),
-			itoa64(l.Gross), itoa64(l.Fee), itoa64(l.Net), l.Description, l.SourceID, l.PayoutID)
+			strconv.FormatInt(l.Gross, 10), strconv.FormatInt(l.Fee, 10), strconv.FormatInt(l.Net, 10), l.Description, l.SourceID, l.PayoutID)
 	}
 	l.Extra = r.extra(cells)
 	return l, nil
@@ -470,7 +455,7 @@ func (r *Reader) payment(cells []string, line int) (*domain.PaymentRecord, error
 	if p.ID != "" {
 		p.Key = p.ID
 	} else {
-		p.Key = r.hashKey("payment:", p.Created.Format(time.RFC3339), p.Amount.Currency.Code(), itoa64(p.Amount.Amount),
+		p.Key = r.hashKey("payment:", p.Created.Format(time.RFC3339), p.Amount.Currency.Code(), strconv.FormatInt(p.Amount.Amount, 10),
 			p.Description, p.PaymentIntentID, p.Status)
 	}
 	p.Extra = r.extra(cells)

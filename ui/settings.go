@@ -187,14 +187,14 @@ func (s *settingsScreen) form() domain.CredentialsForm {
 	}
 }
 
-// setBusy disables the buttons while Stripe is asked.
-func (s *settingsScreen) setBusy(busy bool, what string) {
-	if busy {
-		s.verifyBtn.Disable()
-		s.saveBtn.Disable()
-		s.status.busy(what)
-		return
-	}
+// asking disables the buttons while Stripe is asked; done enables them.
+func (s *settingsScreen) asking(what string) {
+	s.verifyBtn.Disable()
+	s.saveBtn.Disable()
+	s.status.busy(what)
+}
+
+func (s *settingsScreen) done() {
 	s.verifyBtn.Enable()
 	s.saveBtn.Enable()
 }
@@ -202,13 +202,13 @@ func (s *settingsScreen) setBusy(busy bool, what string) {
 func (s *settingsScreen) verify() {
 	f := s.form()
 	clearErrors(s.fieldErrs)
-	s.setBusy(true, "Asking Stripe…")
+	s.asking("Asking Stripe…")
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
 		v, err := s.svc.Settings.Verify(ctx, f)
 		fyne.Do(func() {
-			s.setBusy(false, "")
+			s.done()
 			if err != nil {
 				s.status.fail("verify settings", err, s.fieldErrs)
 				return
@@ -221,7 +221,7 @@ func (s *settingsScreen) verify() {
 func (s *settingsScreen) save() {
 	f := s.form()
 	clearErrors(s.fieldErrs)
-	s.setBusy(true, "Checking with Stripe and saving…")
+	s.asking("Checking with Stripe and saving…")
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
@@ -231,7 +231,7 @@ func (s *settingsScreen) save() {
 			v, err = s.svc.Settings.Current(ctx)
 		}
 		fyne.Do(func() {
-			s.setBusy(false, "")
+			s.done()
 			if err != nil {
 				s.status.fail("save settings", err, s.fieldErrs)
 				return

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 
 	"tally/domain"
 )
@@ -36,16 +35,3 @@ func New(app fyne.App, win fyne.Window, svc Services) *Shell {
 type runner func(func())
 
 func goRunner(f func()) { go f() }
-
-// showError logs err and shows its user-facing message in a dialog. It must
-// run on the Fyne goroutine.
-func showError(win fyne.Window, log *slog.Logger, what string, err error) {
-	log.Error(what, "err", err, "code", domain.ErrorCode(err))
-	d := dialog.NewError(errorForUser{err}, win)
-	d.Show()
-}
-
-// errorForUser shows only the user-facing message of an error.
-type errorForUser struct{ err error }
-
-func (e errorForUser) Error() string { return domain.ErrorMessage(e.err) }
