@@ -2,27 +2,16 @@ package stripeclient
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 )
 
-// mockURL returns the address of a running stripe-mock (STRIPE_MOCK_URL, set
-// by scripts/test.sh). Without one the test skips, except in CI where it fails.
-func mockURL(tb testing.TB) string {
-	tb.Helper()
-	u := os.Getenv("STRIPE_MOCK_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("STRIPE_MOCK_URL is not set: run the tests through scripts/test.sh, which starts stripe-mock")
-		}
-		tb.Skip("STRIPE_MOCK_URL not set: run scripts/test.sh to test against stripe-mock")
-	}
-	return u
-}
+// mockURL returns the running stripe-mock's address.
+func mockURL(tb testing.TB) string { return testenv.StripeMock(tb) }
 
 // TestGatewayContract runs one suite against every domain.Gateway.
 func TestGatewayContract(t *testing.T) {

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,24 +12,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
 )
 
-// mockURL returns the running stripe-mock's address (scripts/test.sh sets
-// STRIPE_MOCK_URL); in CI its absence is a failure, not a skip.
-func mockURL(tb testing.TB) string {
-	tb.Helper()
-	u := os.Getenv("STRIPE_MOCK_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatal("STRIPE_MOCK_URL is not set: run the tests through scripts/test.sh")
-		}
-		tb.Skip("STRIPE_MOCK_URL not set: run scripts/test.sh to test against stripe-mock")
-	}
-	return u
-}
+// mockURL returns the running stripe-mock's address.
+func mockURL(tb testing.TB) string { return testenv.StripeMock(tb) }
 
 type fixture struct {
 	shell    *Shell
