@@ -190,8 +190,8 @@ type Tx interface {
 	PayoutChecks() ([]PayoutCheck, error)
 	// LineCounts counts lines, bookable, booked and in suspense.
 	LineCounts() (LineCounts, error)
-	// Lines returns a page of lines matching f, newest first, and the
-	// number of lines that match.
+	// Lines returns a page of lines matching f, newest first, and, for the
+	// first page (offset 0), the number of lines that match; -1 otherwise.
 	Lines(f LineFilter, offset, limit int) ([]LineView, int, error)
 
 	// Rules returns the bookkeeper's rules by priority.

@@ -199,7 +199,8 @@ type LineView struct {
 	Payment string // the key of the payment record it matched by Stripe id, if any
 }
 
-// Lines returns one page of lines, newest first, and how many match.
+// Lines returns one page of lines, newest first, and, for the first page,
+// how many match (-1 for later pages).
 func (s *ReconcileService) Lines(ctx context.Context, f LineFilter, offset, limit int) ([]LineView, int, error) {
 	var out []LineView
 	total := 0

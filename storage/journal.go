@@ -207,7 +207,8 @@ func (t *Tx) LineCounts() (domain.LineCounts, error) {
 }
 
 // Lines returns a page of lines matching f, newest first, with their
-// booking, and how many lines match.
+// booking, and, for the first page (offset 0), how many lines match; -1
+// for later pages.
 func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, int, error) {
 	where, args := "1 = 1", []any{}
 	switch f.Status {
@@ -228,9 +229,11 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 		args = append(args, f.PayoutID)
 	}
 	from := ` FROM statement_lines l JOIN imports i ON i.id = l.import_id LEFT JOIN journal_entries e ON e.line_key = l.key WHERE ` + where
-	var total int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count lines: %w", err)
+	total := -1
+	if offset == 0 { // later pages of the same filter need no recount
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("count lines: %w", err)
+		}
 	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+`, e.id IS NOT NULL, `+matchedPayment+`,
 		COALESCE((SELECT p.account || ' ' || a.name FROM postings p JOIN ledger_accounts a ON a.code = p.account

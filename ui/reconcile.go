@@ -257,7 +257,10 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				return // an answer for a filter no longer shown
 			}
 			if err == nil {
-				s.pages[p], s.total = lines, total
+				s.pages[p] = lines
+				if total >= 0 {
+					s.total = total
+				}
 			}
 			s.kept = f
 			s.mu.Unlock()
@@ -265,7 +268,7 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				s.status.fail("read lines", err, nil)
 				return
 			}
-			s.count.SetText(plural(total, "line"))
+			s.count.SetText(plural(s.rows(), "line"))
 			s.table.Refresh()
 		})
 	})
