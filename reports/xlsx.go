@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"math/big"
@@ -17,7 +18,8 @@ import (
 // memory. A 1,000,000-line export unpacks to well under this.
 const DefaultXLSXUnzipLimit = 2 << 30
 
-// xlsxSource streams the rows of a workbook's first sheet as raw text.
+// xlsxSource streams the rows of a workbook's first sheet as raw text,
+// through excelize.
 type xlsxSource struct {
 	f    *excelize.File
 	rows *excelize.Rows
@@ -29,11 +31,26 @@ func (p Parser) openXLSX(r io.Reader) (rowSource, error) {
 	if limit == 0 {
 		limit = DefaultXLSXUnzipLimit
 	}
-	xml := min(limit, 16<<20)
-	// excelize needs random access, so the compressed file is held in
-	// memory; the sheet itself is streamed (spilled to a temporary file
-	// above 16 MB unpacked).
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: xml})
+	// A zip needs random access, so the compressed file is held in memory;
+	// the sheet itself is streamed.
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, xlsxError(err)
+	}
+	if int64(len(data)) > limit {
+		return nil, xlsxError(excelize.ErrOptionsUnzipSizeLimit)
+	}
+	src, err := openPackage(data, limit)
+	if err != errUnusualPackage {
+		return src, err
+	}
+	return openExcelize(data, limit)
+}
+
+// openExcelize reads the first sheet with excelize's streaming row reader
+// (spilled to a temporary file above 16 MB unpacked).
+func openExcelize(data []byte, limit int64) (rowSource, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
 		return nil, xlsxError(err)
 	}
