@@ -203,6 +203,9 @@ type Tx interface {
 	// UnbookSuspense deletes the entries that parked lines in suspense and
 	// returns the keys of those lines.
 	UnbookSuspense() (map[string]bool, error)
+	// UnbookLine deletes the entry that books the line with key, postings
+	// included; a line without an entry is left as it is.
+	UnbookLine(key string) error
 	// QueueLines calls fn for each line waiting for a decision, oldest first.
 	QueueLines(fn func(StatementLine) error) error
 	// MatchCounts counts charge lines and those matched to a payment record.

@@ -187,14 +187,16 @@ func (s *ReconcileService) Accounts(ctx context.Context) ([]LedgerAccount, error
 
 // LineFilter selects statement lines for the reconciliation view.
 type LineFilter struct {
-	Status   string // "" all, "unbooked", "booked", "suspense"
+	Status   string // "" all, "unbooked", "booked", "suspense", "queue"
 	PayoutID string // only the lines of this payout
+	Key      string // only this line
 }
 
 // LineView is a statement line with how it is booked and what it matched.
 type LineView struct {
 	StatementLine
 	Booked  bool
+	Parked  bool   // booked to suspense: waiting for a decision
 	Account string // the counterpart account, "4000 Sales", when booked
 	Payment string // the key of the payment record it matched by Stripe id, if any
 }

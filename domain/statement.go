@@ -71,6 +71,28 @@ func (l StatementLine) Validate() error {
 	return nil
 }
 
+// CustomerFacing returns what the customer was charged in their own
+// currency, "120.00 USD", when the file says so and it differs from the
+// settlement amount; "" otherwise. Stripe writes it in the balance reports'
+// customer_facing_amount and customer_facing_currency columns (the
+// Dashboard's "Customer Facing Amount" and "Customer Facing Currency"),
+// which Tally keeps among the extra columns.
+func (l StatementLine) CustomerFacing() string {
+	amount, currency := "", ""
+	for _, f := range l.Extra {
+		switch strings.ReplaceAll(strings.ToLower(strings.TrimSpace(f.Name)), " ", "_") {
+		case "customer_facing_amount":
+			amount = strings.TrimSpace(f.Value)
+		case "customer_facing_currency":
+			currency = strings.ToUpper(strings.TrimSpace(f.Value))
+		}
+	}
+	if amount == "" || currency == "" || currency == l.Currency.Code() {
+		return ""
+	}
+	return amount + " " + currency
+}
+
 // PaymentRecord is a charge as a Payments export describes it.
 type PaymentRecord struct {
 	Key             string

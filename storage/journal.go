@@ -228,6 +228,10 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 		where += " AND l.payout_id = ?"
 		args = append(args, f.PayoutID)
 	}
+	if f.Key != "" {
+		where += " AND l.key = ?"
+		args = append(args, f.Key)
+	}
 	from := ` FROM statement_lines l JOIN imports i ON i.id = l.import_id LEFT JOIN journal_entries e ON e.line_key = l.key WHERE ` + where
 	total := -1
 	if offset == 0 { // later pages of the same filter need no recount
@@ -237,7 +241,8 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+`, e.id IS NOT NULL, `+matchedPayment+`,
 		COALESCE((SELECT p.account || ' ' || a.name FROM postings p JOIN ledger_accounts a ON a.code = p.account
-			WHERE p.entry_id = e.id ORDER BY p.rowid LIMIT 1 OFFSET 1), '')`+
+			WHERE p.entry_id = e.id ORDER BY p.rowid LIMIT 1 OFFSET 1), ''),
+		EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900')`+
 		from+` ORDER BY l.created DESC, l.key LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list lines: %w", err)
@@ -246,13 +251,13 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 	var out []domain.LineView
 	for rows.Next() {
 		var v domain.LineView
-		var booked bool
+		var booked, parked bool
 		var acct, payment string
-		l, err := scanLine(scanExtra{rows, []any{&booked, &payment, &acct}})
+		l, err := scanLine(scanExtra{rows, []any{&booked, &payment, &acct, &parked}})
 		if err != nil {
 			return nil, 0, err
 		}
-		v.StatementLine, v.Booked, v.Account, v.Payment = l, booked, acct, payment
+		v.StatementLine, v.Booked, v.Parked, v.Account, v.Payment = l, booked, parked, acct, payment
 		out = append(out, v)
 	}
 	return out, total, rows.Err()

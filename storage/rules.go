@@ -107,6 +107,17 @@ func (t *Tx) UnbookSuspense() (map[string]bool, error) {
 	return keys, nil
 }
 
+// UnbookLine deletes the entry booking the line with key, and its postings.
+func (t *Tx) UnbookLine(key string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM postings WHERE entry_id IN (SELECT id FROM journal_entries WHERE line_key = ?)`, key); err != nil {
+		return fmt.Errorf("unbook line %s: %w", key, err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM journal_entries WHERE line_key = ?`, key); err != nil {
+		return fmt.Errorf("unbook line %s: %w", key, err)
+	}
+	return nil
+}
+
 // QueueLines calls fn for every line waiting for a decision: bookable and
 // not booked, or parked in suspense, oldest first.
 func (t *Tx) QueueLines(fn func(domain.StatementLine) error) error {

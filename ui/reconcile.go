@@ -30,7 +30,7 @@ var lineColumns = []struct {
 	width float32
 }{
 	{"Date (UTC)", 150}, {"Category", 110}, {"Description", 260}, {"Gross", 110}, {"Fee", 90}, {"Net", 110},
-	{"Cur.", 50}, {"Booked to", 150}, {"Payment record", 200}, {"Payout", 200}, {"Stripe id", 230},
+	{"Cur.", 50}, {"Customer paid", 120}, {"Booked to", 150}, {"Payment record", 200}, {"Payout", 200}, {"Stripe id", 230},
 }
 
 // reconcileScreen imports statements, books them and shows the result.
@@ -66,6 +66,7 @@ type reconcileScreen struct {
 	tabs     *container.AppTabs
 	selected *domain.LineView // the line selected in the table
 	fromLine *widget.Button
+	decide   *decisionBar
 	root     fyne.CanvasObject
 }
 
@@ -168,9 +169,11 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 			l := page[id.Row%linePage]
 			s.selected = &l
 			s.fromLine.Enable()
+			s.decide.show(&l)
 		}
 	}
-	linesTab := container.NewBorder(container.NewHBox(s.filter, s.count, s.fromLine), nil, nil, nil, s.table)
+	s.decide = newDecisionBar(s.svc, s.run, s.status, s.reload)
+	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(s.filter, s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
 		container.NewTabItem("Rules", s.rules.obj),
@@ -186,6 +189,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
 	s.rules.load()
+	s.decide.load()
 	return s.root
 }
 
@@ -231,6 +235,12 @@ func (s *reconcileScreen) reload() {
 }
 
 func (s *reconcileScreen) loadLines(f domain.LineFilter) {
+	if s.selected != nil { // the rows are about to change under the selection
+		s.selected = nil
+		s.table.UnselectAll()
+		s.fromLine.Disable()
+		s.decide.show(nil)
+	}
 	s.mu.Lock()
 	s.gen++
 	s.pages, s.loading, s.total, s.kept = map[int][]domain.LineView{}, map[int]bool{}, 0, f
@@ -312,6 +322,8 @@ func (s *reconcileScreen) cell(id widget.TableCellID) string {
 	case 6:
 		return l.Currency.Code()
 	case 7:
+		return l.CustomerFacing()
+	case 8:
 		if !l.Bookable {
 			return "not booked (no money moved)"
 		}
@@ -319,11 +331,11 @@ func (s *reconcileScreen) cell(id widget.TableCellID) string {
 			return "—"
 		}
 		return l.Account
-	case 8:
-		return l.Payment
 	case 9:
-		return l.PayoutID
+		return l.Payment
 	case 10:
+		return l.PayoutID
+	case 11:
 		if l.SourceID != "" {
 			return l.SourceID
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -138,4 +139,67 @@ func TestFetchFromStripe(t *testing.T) {
 	s.fetchTo.SetText("2099-12-31")
 	test.Tap(s.fetchBtn)
 	wantStatus(t, s.status, "Could not connect to Stripe")
+}
+
+func TestDecisionBar(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	test.Tap(s.bookBtn)
+	d := s.decide
+	if !d.bookBtn.Disabled() {
+		t.Fatal("the decision bar is open with no line selected")
+	}
+	// A booked line (the refund, second newest) offers no decision.
+	s.table.Select(widget.TableCellID{Row: 1, Col: 2})
+	if !d.bookBtn.Disabled() || !strings.Contains(d.why.Text, "Booked to") {
+		t.Fatalf("booked line: disabled=%v why=%q", d.bookBtn.Disabled(), d.why.Text)
+	}
+	s.filter.SetSelected("Waiting for a decision")
+	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	if d.bookBtn.Disabled() || !strings.Contains(d.why.Text, "choose the account") || d.account.Selected != "" {
+		t.Fatalf("parked line: disabled=%v why=%q account=%q", d.bookBtn.Disabled(), d.why.Text, d.account.Selected)
+	}
+	for _, o := range d.account.Options {
+		if strings.HasPrefix(o, domain.AcctSuspense) {
+			t.Fatalf("suspense offered as a decision: %v", d.account.Options)
+		}
+	}
+	test.Tap(d.bookBtn)
+	wantStatus(t, s.status, "Choose the account")
+	d.account.SetSelected("4000 Sales")
+	test.Tap(d.bookBtn)
+	wantStatus(t, s.status, "Booked “Goodwill credit” to 4000 Sales")
+	if s.rows() != 0 || !d.bookBtn.Disabled() {
+		t.Fatalf("queue after the decision: %d rows", s.rows())
+	}
+	test.Tap(s.bookBtn)
+	wantStatus(t, s.status, "0 parked in suspense")
+}
+
+func TestDecisionBarSuggestion(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	if _, err := s.svc.Rules.Save(context.Background(), domain.Rule{Name: "Goodwill", Description: "goodwill", Account: domain.AcctSales, Label: "Stripe"}); err != nil {
+		t.Fatal(err)
+	}
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	test.Tap(s.bookBtn)
+	wantStatus(t, s.status, "1 waiting on a suggestion")
+	s.filter.SetSelected("Waiting for a decision")
+	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	d := s.decide
+	if d.account.Selected != "4000 Sales" || !strings.Contains(d.why.Text, "Goodwill") {
+		t.Fatalf("suggestion: %q %q", d.account.Selected, d.why.Text)
+	}
+	// The line was booked meanwhile, elsewhere: the bar says so and nothing changes.
+	if _, err := s.svc.Reconcile.Book(context.Background(), domain.BookRequest{Key: "txn_d", Account: domain.AcctRefunds}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(d.bookBtn)
+	wantStatus(t, s.status, "already booked to 4900")
+	s.filter.SetSelected("All lines")
+	if got := s.cell(widget.TableCellID{Row: 0, Col: 8}); !strings.HasPrefix(got, "4900") {
+		t.Fatalf("txn_d booked to %q", got)
+	}
 }

@@ -128,14 +128,7 @@ func (p *rulesPanel) load() {
 			}
 			p.rules = rules
 			p.list.Refresh()
-			p.accountByLabel = map[string]string{}
-			var opts []string
-			for _, a := range accounts {
-				l := a.Code + " " + a.Name
-				opts = append(opts, l)
-				p.accountByLabel[l] = a.Code
-			}
-			p.account.Options = opts
+			p.account.Options, p.accountByLabel = accountOptions(accounts)
 			p.edit(p.editing)
 		})
 	})
