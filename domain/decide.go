@@ -49,7 +49,7 @@ func (s *ReconcileService) Suggest(ctx context.Context, key string) (Suggestion,
 			sg = Suggestion{Account: a, Why: fmt.Sprintf("Tally books %s lines to this account.", v.Category)}
 			return nil
 		}
-		sg.Why = fmt.Sprintf("No rule takes this line and Tally does not know the category %q: choose the account it belongs to, or write a rule for lines like it.", v.Category)
+		sg.Why = fmt.Sprintf("Tally does not know %q lines and no rule takes this one: choose its account.", v.Category)
 		return nil
 	})
 	return sg, err
@@ -66,8 +66,11 @@ func (s *ReconcileService) Book(ctx context.Context, req BookRequest) (Entry, er
 	if req.Account == "" {
 		return e, fieldErr("account", Errorf(EINVALID, "Choose the account the line goes to."))
 	}
-	if req.Account == AcctSuspense {
+	switch req.Account {
+	case AcctSuspense:
 		return e, fieldErr("account", Errorf(EINVALID, "Suspense is where Tally parks lines it cannot decide: choose the account the line belongs to."))
+	case AcctStripeBalance:
+		return e, fieldErr("account", Errorf(EINVALID, "The line already moves the Stripe balance: choose the account on the other side (a sale, a fee, the bank)."))
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		v, err := lineByKey(tx, req.Key)

@@ -39,7 +39,7 @@ func TestDecisionQueue(t *testing.T) {
 		for _, tc := range []struct{ key, account, rule, why string }{
 			{"txn_3", domain.AcctPaymentFees, "Corrections", "Corrections"},
 			{"txn_1", domain.AcctSales, "", "charge lines"},
-			{"txn_4", "", "", "choose the account"},
+			{"txn_4", "", "", "choose its account"},
 		} {
 			sg, err := recon.Suggest(ctx, tc.key)
 			if err != nil || sg.Account != tc.account || sg.Rule != tc.rule || !strings.Contains(sg.Why, tc.why) {
@@ -96,7 +96,7 @@ func TestDecisionQueue(t *testing.T) {
 	})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
-		for _, acct := range []string{"", "9999", domain.AcctSuspense} {
+		for _, acct := range []string{"", "9999", domain.AcctSuspense, domain.AcctStripeBalance} {
 			_, err := recon.Book(ctx, domain.BookRequest{Key: "txn_4", Account: acct})
 			fe, ok := err.(*domain.FieldError)
 			if !ok || fe.Field != "account" {

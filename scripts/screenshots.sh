@@ -108,8 +108,9 @@ shot reconciliation-lines
 click 300 300
 click 316 375
 sleep 1
+click 600 416
+sleep 1
 shot reconciliation-queue
-click 600 376
 click 510 301
 sleep 1.5
 shot reconciliation-rule-preview
@@ -119,6 +120,22 @@ shot reconciliation-payouts
 click 540 262
 sleep 1
 shot reconciliation-balances
+close_app
+
+# The queue again: the waiting line booked to an account in one step.
+rm -f "$work/tally.log"
+open_app Reconciliation "$work/tally.db"
+click 300 300
+click 316 375
+sleep 1
+click 600 416
+sleep 1
+click 365 341
+click 307 610
+shot reconciliation-decision
+click 556 341
+sleep 1.5
+shot reconciliation-decision-booked
 close_app
 
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""

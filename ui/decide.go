@@ -66,7 +66,8 @@ func (d *decisionBar) load() {
 			opts, byLabel := accountOptions(accounts)
 			keep := opts[:0]
 			for _, o := range opts {
-				if byLabel[o] != domain.AcctSuspense { // parking a line is not a decision
+				// Parking a line is no decision, and the Stripe balance is the line's own side.
+				if c := byLabel[o]; c != domain.AcctSuspense && c != domain.AcctStripeBalance {
 					keep = append(keep, o)
 				}
 			}

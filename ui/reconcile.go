@@ -29,7 +29,7 @@ var lineColumns = []struct {
 	title string
 	width float32
 }{
-	{"Date (UTC)", 150}, {"Category", 110}, {"Description", 260}, {"Gross", 110}, {"Fee", 90}, {"Net", 110},
+	{"Date (UTC)", 150}, {"Category", 100}, {"Description", 230}, {"Gross", 100}, {"Fee", 80}, {"Net", 100},
 	{"Cur.", 50}, {"Customer paid", 120}, {"Booked to", 150}, {"Payment record", 200}, {"Payout", 200}, {"Stripe id", 230},
 }
 

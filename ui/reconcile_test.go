@@ -157,11 +157,11 @@ func TestDecisionBar(t *testing.T) {
 	}
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
-	if d.bookBtn.Disabled() || !strings.Contains(d.why.Text, "choose the account") || d.account.Selected != "" {
+	if d.bookBtn.Disabled() || !strings.Contains(d.why.Text, "choose its account") || d.account.Selected != "" {
 		t.Fatalf("parked line: disabled=%v why=%q account=%q", d.bookBtn.Disabled(), d.why.Text, d.account.Selected)
 	}
 	for _, o := range d.account.Options {
-		if strings.HasPrefix(o, domain.AcctSuspense) {
+		if strings.HasPrefix(o, domain.AcctSuspense) || strings.HasPrefix(o, domain.AcctStripeBalance) {
 			t.Fatalf("suspense offered as a decision: %v", d.account.Options)
 		}
 	}
