@@ -63,16 +63,14 @@ func (d *decisionBar) load() {
 				d.status.fail("read accounts", err, nil)
 				return
 			}
-			opts, byLabel := accountOptions(accounts)
-			keep := opts[:0]
-			for _, o := range opts {
-				// Parking a line is no decision, and the Stripe balance is the line's own side.
-				if c := byLabel[o]; c != domain.AcctSuspense && c != domain.AcctStripeBalance {
-					keep = append(keep, o)
+			// Parking a line is no decision, and the Stripe balance is the line's own side.
+			choices := accounts[:0]
+			for _, a := range accounts {
+				if a.Code != domain.AcctSuspense && a.Code != domain.AcctStripeBalance {
+					choices = append(choices, a)
 				}
 			}
-			d.accountByLabel = byLabel
-			d.account.Options = keep
+			d.account.Options, d.accountByLabel = accountOptions(choices)
 			d.account.Refresh()
 		})
 	})

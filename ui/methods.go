@@ -171,13 +171,8 @@ func (s *methodsScreen) load() {
 
 func (s *methodsScreen) show(v domain.MethodsView) {
 	s.view = v
-	s.accountByLabel = map[string]string{}
-	var accounts []string
-	for _, a := range v.Accounts {
-		l := a.Code + " " + a.Name
-		accounts = append(accounts, l)
-		s.accountByLabel[l] = a.Code
-	}
+	accounts, byLabel := accountOptions(v.Accounts)
+	s.accountByLabel = byLabel
 	s.outstanding.Options, s.cash.Options = accounts, accounts
 	s.readerByLabel = map[string]string{}
 	var readers []string
