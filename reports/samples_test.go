@@ -2,11 +2,9 @@ package reports
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -187,60 +185,7 @@ func TestSamplesAsXLSX(t *testing.T) {
 			if xformat.ID != format.ID {
 				t.Fatalf("as XLSX the format is %s, as CSV %s", xformat.ID, format.ID)
 			}
-			if len(fromXLSX) != len(fromCSV) {
-				t.Fatalf("%d records from XLSX, %d from CSV", len(fromXLSX), len(fromCSV))
-			}
-			for i := range fromCSV {
-				// A re-save keeps an extra column's number, not its text
-				// ("0.00" becomes 0): compare the extra columns by name.
-				if a, b := extraNames(fromCSV[i]), extraNames(fromXLSX[i]); !reflect.DeepEqual(a, b) {
-					t.Errorf("record %d keeps extra columns %v from CSV, %v from XLSX", i, a, b)
-				}
-				if !reflect.DeepEqual(withoutExtra(fromCSV[i]), withoutExtra(fromXLSX[i])) {
-					t.Errorf("record %d differs:\n csv  %s\n xlsx %s", i, describe(fromCSV[i]), describe(fromXLSX[i]))
-				}
-			}
+			sameRecords(t, fromCSV, fromXLSX)
 		})
 	}
-}
-
-func describe(r domain.StatementRecord) string {
-	switch {
-	case r.Balance != nil:
-		return fmt.Sprintf("%+v", *r.Balance)
-	case r.Payment != nil:
-		return fmt.Sprintf("%+v", *r.Payment)
-	case r.Summary != nil:
-		return fmt.Sprintf("%+v", *r.Summary)
-	}
-	return "empty"
-}
-
-func extraNames(r domain.StatementRecord) []string {
-	var fs domain.Fields
-	switch {
-	case r.Balance != nil:
-		fs = r.Balance.Extra
-	case r.Payment != nil:
-		fs = r.Payment.Extra
-	}
-	var names []string
-	for _, f := range fs {
-		names = append(names, f.Name)
-	}
-	return names
-}
-
-func withoutExtra(r domain.StatementRecord) domain.StatementRecord {
-	switch {
-	case r.Balance != nil:
-		l := *r.Balance
-		l.Extra = nil
-		r.Balance = &l
-	case r.Payment != nil:
-		p := *r.Payment
-		p.Extra = nil
-		r.Payment = &p
-	}
-	return r
 }
