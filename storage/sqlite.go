@@ -6,6 +6,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -126,8 +127,39 @@ func (d *DB) migrate(ctx context.Context, names []string) error {
 	return nil
 }
 
-func (d *DB) migrateFile(ctx context.Context, name string) error {
-	tx, err := d.db.BeginTx(ctx, nil)
+// foreignKeysOff marks a migration that rebuilds a table other tables refer
+// to: SQLite's documented procedure runs it with foreign keys off, then
+// checks them all before committing.
+const foreignKeysOff = "-- tally:foreign-keys-off\n"
+
+func (d *DB) migrateFile(ctx context.Context, name string) (err error) {
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return fmt.Errorf("read migration %s: %w", name, err)
+	}
+	// One connection for the whole migration: the foreign-keys setting
+	// belongs to a connection and can only change outside a transaction.
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin migration %s: %w", name, err)
+	}
+	defer conn.Close()
+	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return fmt.Errorf("begin migration %s: %w", name, err)
+		}
+		defer func() {
+			if _, rerr := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); rerr != nil {
+				// Never hand a connection without foreign keys back to the pool.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+				if err == nil {
+					err = fmt.Errorf("migration %s: turn foreign keys back on: %w", name, rerr)
+				}
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin migration %s: %w", name, err)
 	}
@@ -138,12 +170,13 @@ func (d *DB) migrateFile(ctx context.Context, name string) error {
 	} else if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
-	if err != nil {
-		return fmt.Errorf("read migration %s: %w", name, err)
-	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("apply migration %s: %w", name, err)
+	}
+	if fkOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
 		return fmt.Errorf("record migration %s: %w", name, err)
@@ -152,6 +185,25 @@ func (d *DB) migrateFile(ctx context.Context, name string) error {
 		return fmt.Errorf("commit migration %s: %w", name, err)
 	}
 	return nil
+}
+
+// checkForeignKeys fails if any row refers to a row that does not exist.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("check foreign keys: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return fmt.Errorf("check foreign keys: %w", err)
+		}
+		return fmt.Errorf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
 
 // Update runs fn in one write transaction (BEGIN IMMEDIATE, see dsn).
@@ -165,12 +217,21 @@ func (d *DB) View(ctx context.Context, fn func(domain.Tx) error) error {
 }
 
 func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) error {
-	stx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	// The transaction's connection is held apart so that bulk inserts can
+	// reach the driver directly (see bulkInsert).
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return formatError(fmt.Errorf("begin: %w", err))
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return formatError(fmt.Errorf("begin: %w", err))
 	}
 	defer stx.Rollback()
-	if err := fn(&Tx{tx: stx, ctx: ctx}); err != nil {
+	t := &Tx{tx: stx, conn: conn, ctx: ctx}
+	defer t.closeBulk()
+	if err := fn(t); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			// database/sql rolls back on cancellation by itself; the statement
 			// that noticed says "transaction has already been rolled back".
@@ -202,6 +263,8 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 // Tx is one transaction; it implements domain.Tx.
 type Tx struct {
 	tx     *sql.Tx
+	conn   *sql.Conn // tx's connection
+	bulk   map[string]driver.Stmt
 	ctx    context.Context
 	stmts  map[string]*sql.Stmt
 	extras extraCodec // of the import under way

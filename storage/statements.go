@@ -2,6 +2,7 @@ package storage
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"strconv"
 	"strings"
@@ -169,8 +170,11 @@ func insertLinesSQL(n int) string {
 	return buildInsertLinesSQL(n)
 }
 
+// buildInsertLinesSQL: OR FAIL, with the import reference checked at commit
+// (migration 0008), lets SQLite run the multi-row INSERT without a statement
+// journal: a bad row stops the statement and the import rolls back whole.
 func buildInsertLinesSQL(n int) string {
-	return `INSERT INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
+	return `INSERT OR FAIL INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
 	gross, fee, net, description, payout_id, payment_intent_id, charge_id, customer_email, extra, bookable) VALUES ` +
 		strings.TrimSuffix(strings.Repeat(lineValues+",", n), ",") + ` ON CONFLICT (key) DO NOTHING`
 }
@@ -179,40 +183,40 @@ func buildInsertLinesSQL(n int) string {
 // returns how many were new.
 func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (int, error) {
 	added := 0
-	args := make([]any, 0, 18*lineRowsPerInsert)
+	args := make([]driver.NamedValue, 0, 18*lineRowsPerInsert)
 	for len(ls) > 0 {
 		n := min(len(ls), lineRowsPerInsert)
-		s, err := t.stmt(insertLinesSQL(n))
-		if err != nil {
-			return added, err
-		}
 		args = args[:0]
 		for i := range ls[:n] {
 			l := &ls[i]
-			extra := t.extras.encode(l.Extra)
 			// Values equal to another column are stored as NULL: less to bind and to write.
-			var txn, charge any = l.BalanceTxnID, l.ChargeID
+			var txn, charge driver.Value = l.BalanceTxnID, l.ChargeID
 			if l.BalanceTxnID == l.Key {
 				txn = nil
 			}
 			if l.ChargeID == l.SourceID {
 				charge = nil
 			}
-			args = append(args, l.Key, importID, txn, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
-				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail, extra, l.Bookable)
+			args = appendValues(args, l.Key, importID, txn, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
+				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail,
+				t.extras.encode(l.Extra), l.Bookable)
 		}
-		res, err := s.ExecContext(t.ctx, args...)
+		k, err := t.bulkExec(insertLinesSQL(n), args)
 		if err != nil {
 			return added, fmt.Errorf("insert lines from %s: %w", ls[0].Key, err)
-		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return added, err
 		}
 		added += int(k)
 		ls = ls[n:]
 	}
 	return added, nil
+}
+
+// appendValues appends vs as the next positional parameters.
+func appendValues(args []driver.NamedValue, vs ...driver.Value) []driver.NamedValue {
+	for _, v := range vs {
+		args = append(args, driver.NamedValue{Ordinal: len(args) + 1, Value: v})
+	}
+	return args
 }
 
 const insertPayment = `INSERT INTO payment_records (key, import_id, id, payment_intent_id, created, currency, amount, amount_refunded,

@@ -1,0 +1,226 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tally/domain"
+)
+
+func testLine(i int) domain.StatementLine {
+	return domain.StatementLine{
+		Key: fmt.Sprintf("txn_%04d", i), BalanceTxnID: fmt.Sprintf("txn_%04d", i), SourceID: fmt.Sprintf("ch_%04d", i),
+		Category: "charge", Created: time.Date(2025, 1, 1, 0, 0, i, 0, time.UTC), Currency: domain.MustCurrency("EUR"),
+		Gross: 1000, Fee: 30, Net: 970, Description: "Order", PaymentIntentID: fmt.Sprintf("pi_%04d", i), Bookable: true,
+	}
+}
+
+func countLines(t *testing.T, db *DB) int {
+	t.Helper()
+	var n int
+	if err := db.db.QueryRow(`SELECT COUNT(*) FROM statement_lines`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestInsertLinesAllOrNothing: a bad line in the middle of a batch (the
+// multi-row INSERT runs OR FAIL, without a statement journal) fails the
+// transaction, and nothing of it stays, not even the rows before it.
+func TestInsertLinesAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenDB(t)
+	lines := make([]domain.StatementLine, 300)
+	for i := range lines {
+		lines[i] = testLine(i)
+	}
+	lines[200].Net = 1 // net <> gross - fee: the table's CHECK refuses it
+	err := db.Update(ctx, func(tx domain.Tx) error {
+		id, err := tx.BeginImport("bad.csv", domain.StatementFormat{Name: "test"}, time.Now())
+		if err != nil {
+			return err
+		}
+		_, err = tx.InsertStatementLines(id, lines)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+		t.Fatalf("err = %v, want the CHECK failure", err)
+	}
+	if n := countLines(t, db); n != 0 {
+		t.Errorf("%d lines stored after a failed import, want 0", n)
+	}
+	var imports int
+	db.db.QueryRow(`SELECT COUNT(*) FROM imports`).Scan(&imports)
+	if imports != 0 {
+		t.Errorf("%d imports recorded, want 0", imports)
+	}
+
+	// The same lines, mended, go in; again, only the new ones count.
+	lines[200].Net = 970
+	for round, want := range []int{300, 0} {
+		err = db.Update(ctx, func(tx domain.Tx) error {
+			id, err := tx.BeginImport("good.csv", domain.StatementFormat{Name: "test"}, time.Now())
+			if err != nil {
+				return err
+			}
+			n, err := tx.InsertStatementLines(id, lines)
+			if n != want {
+				t.Errorf("round %d: %d new, want %d", round, n, want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLineImportReference: the import a line names is checked at commit.
+func TestLineImportReference(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenDB(t)
+	err := db.Update(ctx, func(tx domain.Tx) error {
+		_, err := tx.InsertStatementLines(4242, []domain.StatementLine{testLine(1)})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("a line of a missing import: err = %v, want a foreign key failure", err)
+	}
+	if n := countLines(t, db); n != 0 {
+		t.Errorf("%d lines stored, want 0", n)
+	}
+}
+
+// TestMigrationRebuildKeepsData upgrades a database holding lines and a
+// booking from the version before statement_lines was rebuilt.
+func TestMigrationRebuildKeepsData(t *testing.T) {
+	ctx := context.Background()
+	names, err := allMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, n := range names {
+		if strings.Contains(n, "0008_") {
+			k = i
+		}
+	}
+	path := filepath.Join(t.TempDir(), "tally.db")
+	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO imports (id, file, format, imported_at) VALUES (7, 'a.csv', 'test', 0)`,
+		`INSERT INTO statement_lines (key, import_id, source_id, category, created, available_on, currency, gross, fee, net,
+			description, payout_id, payment_intent_id, customer_email, bookable)
+			VALUES ('txn_1', 7, 'ch_1', 'charge', 1735689600, 0, 'EUR', 1000, 30, 970, 'Order 1', 'po_1', 'pi_1', 'a@example.com', 1)`,
+		`INSERT INTO journal_entries (id, date, currency, description, line_key) VALUES (1, 1735689600, 'EUR', 'Order 1', 'txn_1')`,
+		`INSERT INTO postings (entry_id, account, amount) VALUES (1, '1100', 970), (1, '4000', -970)`,
+	} {
+		if _, err := old.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("upgrade: %v", err)
+	}
+	defer db.Close()
+	var key, desc, email, lineKey string
+	var importID int64
+	if err := db.db.QueryRow(`SELECT l.key, l.import_id, l.description, l.customer_email, e.line_key
+		FROM statement_lines l JOIN journal_entries e ON e.line_key = l.key`).Scan(&key, &importID, &desc, &email, &lineKey); err != nil {
+		t.Fatalf("line and its booking after the upgrade: %v", err)
+	}
+	if key != "txn_1" || importID != 7 || desc != "Order 1" || email != "a@example.com" {
+		t.Errorf("line after upgrade: %s %d %q %q", key, importID, desc, email)
+	}
+	var sqlText string
+	if err := db.db.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'statement_lines'`).Scan(&sqlText); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sqlText, "DEFERRABLE INITIALLY DEFERRED") {
+		t.Errorf("statement_lines after upgrade:\n%s", sqlText)
+	}
+	var idx []string
+	rows, err := db.db.Query(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'statement_lines' AND sql IS NOT NULL ORDER BY name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		idx = append(idx, n)
+	}
+	rows.Close()
+	if got := strings.Join(idx, " "); got != "statement_lines_created statement_lines_payout" {
+		t.Errorf("indexes after upgrade: %s", got)
+	}
+	// Foreign keys are on again on every connection: deleting a booked line fails.
+	_, err = db.db.Exec(`DELETE FROM statement_lines WHERE key = 'txn_1'`)
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Errorf("deleting a booked line: err = %v, want a foreign key failure", err)
+	}
+}
+
+// TestMigrationRefusesBrokenReferences: a rebuild that would leave a row
+// pointing nowhere is rolled back whole, and says which table.
+func TestMigrationRefusesBrokenReferences(t *testing.T) {
+	ctx := context.Background()
+	names, err := allMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, n := range names {
+		if strings.Contains(n, "0008_") {
+			k = i
+		}
+	}
+	path := filepath.Join(t.TempDir(), "tally.db")
+	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A line of an import that is not there, as only foreign keys turned off could leave.
+	conn, err := old.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`,
+		`INSERT INTO statement_lines (key, import_id, source_id, category, created, available_on, currency, gross, fee, net,
+			description, payout_id, payment_intent_id, customer_email, bookable)
+			VALUES ('txn_1', 99, 'ch_1', 'charge', 0, 0, 'EUR', 1, 0, 1, '', '', '', '', 1)`,
+		`PRAGMA foreign_keys = ON`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn.Close()
+	old.Close()
+	_, err = Open(ctx, path)
+	if err == nil || !strings.Contains(err.Error(), "statement_lines refers to a missing row of imports") {
+		t.Fatalf("upgrade with a broken reference: err = %v", err)
+	}
+	// Nothing of the migration stayed: the old table, unchanged, is still there.
+	sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var applied int
+	sdb.QueryRow(`SELECT COUNT(*) FROM migrations WHERE name LIKE '%0008_%'`).Scan(&applied)
+	var sqlText string
+	sdb.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'statement_lines'`).Scan(&sqlText)
+	if applied != 0 || strings.Contains(sqlText, "DEFERRABLE") {
+		t.Errorf("after a refused migration: recorded %d, schema %s", applied, sqlText)
+	}
+}
