@@ -58,6 +58,7 @@ func extraJSON(fs domain.Fields) (any, error) {
 type extraCodec struct {
 	names []string
 	index map[string]int
+	last  []int // the name indexes of the previous row, in its order
 	buf   []byte
 }
 
@@ -70,11 +71,23 @@ func (c *extraCodec) encode(fs domain.Fields) any {
 	}
 	c.buf = c.buf[:0]
 	for i, f := range fs {
-		k, ok := c.index[f.Name]
-		if !ok {
-			k = len(c.names)
-			c.names = append(c.names, f.Name)
-			c.index[f.Name] = k
+		// Rows of one file name the same columns in the same order: the
+		// previous row's indexes save a map lookup per column.
+		var k int
+		if i < len(c.last) && c.names[c.last[i]] == f.Name {
+			k = c.last[i]
+		} else {
+			var ok bool
+			if k, ok = c.index[f.Name]; !ok {
+				k = len(c.names)
+				c.names = append(c.names, f.Name)
+				c.index[f.Name] = k
+			}
+			if i < len(c.last) {
+				c.last[i] = k
+			} else {
+				c.last = append(c.last, k)
+			}
 		}
 		if i > 0 {
 			c.buf = append(c.buf, 0x1e)
@@ -158,7 +171,12 @@ func (t *Tx) FinishImport(id int64, lines, newLines int) error {
 // overhead, not SQLite's B-tree work, dominated single-row inserts.
 const lineRowsPerInsert = 128
 
-const lineValues = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+// The import id is one parameter, ?1, shared by every row of a statement;
+// the first row's key is ?2 and every other parameter takes the next number.
+const (
+	firstLineValues = "(?2, ?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	lineValues      = "(?, ?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 // fullInsertLinesSQL is the statement of a full batch, built once.
 var fullInsertLinesSQL = buildInsertLinesSQL(lineRowsPerInsert)
@@ -176,17 +194,17 @@ func insertLinesSQL(n int) string {
 func buildInsertLinesSQL(n int) string {
 	return `INSERT OR FAIL INTO statement_lines (key, import_id, txn_id, source_id, category, created, available_on, currency,
 	gross, fee, net, description, payout_id, payment_intent_id, charge_id, customer_email, extra, bookable) VALUES ` +
-		strings.TrimSuffix(strings.Repeat(lineValues+",", n), ",") + ` ON CONFLICT (key) DO NOTHING`
+		firstLineValues + strings.Repeat(","+lineValues, n-1) + ` ON CONFLICT (key) DO NOTHING`
 }
 
 // InsertStatementLines stores the lines whose keys are not stored yet and
 // returns how many were new.
 func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (int, error) {
 	added := 0
-	args := make([]driver.NamedValue, 0, 18*lineRowsPerInsert)
+	args := make([]driver.NamedValue, 0, 1+17*lineRowsPerInsert)
 	for len(ls) > 0 {
 		n := min(len(ls), lineRowsPerInsert)
-		args = args[:0]
+		args = appendValues(args[:0], importID)
 		for i := range ls[:n] {
 			l := &ls[i]
 			// Values equal to another column are stored as NULL: less to bind and to write.
@@ -197,7 +215,7 @@ func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (in
 			if l.ChargeID == l.SourceID {
 				charge = nil
 			}
-			args = appendValues(args, l.Key, importID, txn, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
+			args = appendValues(args, l.Key, txn, l.SourceID, l.Category, l.Created.Unix(), unixOrZero(l.AvailableOn),
 				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail,
 				t.extras.encode(l.Extra), l.Bookable)
 		}
