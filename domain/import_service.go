@@ -84,88 +84,27 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 			res.Lines++
 		}
 	}
-	perrs := &ParseErrors{File: req.Name}
-	batches := make(chan []StatementRecord, 4)
-	stop := make(chan struct{})
-	var readErr error
-	bad := 0
-	// Parse on one core while the other writes: the reader goroutine owns
-	// rd, perrs, bad and readErr until batches is closed.
-	go func() {
-		defer close(batches)
-		batch := make([]StatementRecord, 0, importBatch)
-		rows := 0
-		send := func() bool {
-			select {
-			case batches <- batch:
-				batch = make([]StatementRecord, 0, importBatch)
-				return true
-			case <-stop:
-				return false
-			}
-		}
-		for {
-			rec, err := rd.Next()
-			if err == io.EOF {
-				break
-			}
-			var pe *ParseError
-			if errors.As(err, &pe) {
-				bad++
-				if len(perrs.Errors) < maxReportedErrors {
-					perrs.Errors = append(perrs.Errors, pe)
-				}
-				continue
-			} else if err != nil {
-				readErr = err
-				return
-			}
-			rows++
-			if rows%4096 == 0 && req.Progress != nil {
-				req.Progress(rows)
-			}
-			if rec.Balance != nil {
-				if err := rec.Balance.Validate(); err != nil {
-					bad++
-					if len(perrs.Errors) < maxReportedErrors {
-						perrs.Errors = append(perrs.Errors, &ParseError{Line: rec.Line, Err: err})
-					}
-					continue
-				}
-			}
-			if bad > 0 {
-				continue // nothing will be written: just find the other bad rows
-			}
-			batch = append(batch, rec)
-			if len(batch) == importBatch && !send() {
-				return
-			}
-		}
-		if len(batch) > 0 {
-			send()
-		}
-	}()
+	r := &batchReader{rd: rd, progress: req.Progress, perrs: &ParseErrors{File: req.Name}}
 	err = s.Store.Update(ctx, func(tx Tx) error {
+		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
+		if err != nil {
+			return err
+		}
+		batches := make(chan parsedBatch, 4)
+		stop := make(chan struct{})
+		go r.run(tx, id, batches, stop)
 		defer func() {
 			close(stop)
 			for range batches { // let the reader finish
 			}
 		}()
-		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
-		if err != nil {
-			return err
-		}
-		lines := make([]StatementLine, 0, importBatch)
-		for batch := range batches {
+		for b := range batches {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			lines = lines[:0]
-			for _, rec := range batch {
-				res.Lines++
+			res.Lines += len(b.recs)
+			for _, rec := range b.recs {
 				switch {
-				case rec.Balance != nil:
-					lines = append(lines, *rec.Balance)
 				case rec.Payment != nil:
 					isNew, err := tx.InsertPaymentRecord(id, rec.Payment)
 					if err != nil {
@@ -181,18 +120,20 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 					}
 				}
 			}
-			n, err := tx.InsertStatementLines(id, lines)
-			if err != nil {
-				return err
+			if b.lines != nil {
+				n, err := tx.InsertPrepared(b.lines)
+				if err != nil {
+					return err
+				}
+				res.New += n
 			}
-			res.New += n
 		}
 		// batches is closed: the reader is done and its results are ours.
-		if readErr != nil {
-			return readErr
+		if r.err != nil {
+			return r.err
 		}
-		if bad > 0 {
-			return perrs
+		if r.bad > 0 {
+			return r.perrs
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -200,8 +141,8 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 		return tx.FinishImport(id, res.Lines, res.New)
 	})
 	if err != nil {
-		if bad > len(perrs.Errors) {
-			perrs.Errors = append(perrs.Errors, &ParseError{Err: Errorf(EINVALID, "%d more bad rows not listed", bad-len(perrs.Errors))})
+		if r.bad > len(r.perrs.Errors) {
+			r.perrs.Errors = append(r.perrs.Errors, &ParseError{Err: Errorf(EINVALID, "%d more bad rows not listed", r.bad-len(r.perrs.Errors))})
 		}
 		return ImportResult{File: req.Name, Format: res.Format}, err
 	}
@@ -210,3 +151,91 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 
 // importBatch is how many records travel from the parser to the writer at once.
 const importBatch = 512
+
+// parsedBatch is what the parsing goroutine hands the writing one: the
+// records, and their statement lines prepared for the store.
+type parsedBatch struct {
+	recs  []StatementRecord
+	lines PreparedLines // nil: no statement lines
+}
+
+// batchReader parses a file on its own goroutine, so that parsing runs on
+// one core while the transaction writes on the other. Its fields are the
+// goroutine's until it closes its batches.
+type batchReader struct {
+	rd       StatementReader
+	progress func(rows int)
+	perrs    *ParseErrors // the bad rows, up to maxReportedErrors
+	bad      int          // how many bad rows
+	err      error        // why reading stopped, other than bad rows
+}
+
+// run sends the file's good records in batches, their statement lines
+// prepared by tx, until the file ends or stop is closed; then it closes
+// out. After the first bad row it sends nothing more, and reads on only to
+// find the other bad rows.
+func (r *batchReader) run(tx Tx, importID int64, out chan<- parsedBatch, stop <-chan struct{}) {
+	defer close(out)
+	b := parsedBatch{recs: make([]StatementRecord, 0, importBatch)}
+	var lines []StatementLine
+	send := func() bool {
+		lines = lines[:0]
+		for i := range b.recs {
+			if l := b.recs[i].Balance; l != nil {
+				lines = append(lines, *l)
+			}
+		}
+		if len(lines) > 0 {
+			b.lines = tx.PrepareLines(importID, lines)
+		}
+		select {
+		case out <- b:
+			b = parsedBatch{recs: make([]StatementRecord, 0, importBatch)}
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	rows := 0
+	for {
+		rec, err := r.rd.Next()
+		if err == io.EOF {
+			break
+		}
+		var pe *ParseError
+		if errors.As(err, &pe) {
+			r.addBad(pe)
+			continue
+		} else if err != nil {
+			r.err = err
+			return
+		}
+		rows++
+		if rows%4096 == 0 && r.progress != nil {
+			r.progress(rows)
+		}
+		if rec.Balance != nil {
+			if err := rec.Balance.Validate(); err != nil {
+				r.addBad(&ParseError{Line: rec.Line, Err: err})
+				continue
+			}
+		}
+		if r.bad > 0 {
+			continue // nothing will be written: just find the other bad rows
+		}
+		b.recs = append(b.recs, rec)
+		if len(b.recs) == importBatch && !send() {
+			return
+		}
+	}
+	if len(b.recs) > 0 {
+		send()
+	}
+}
+
+func (r *batchReader) addBad(pe *ParseError) {
+	r.bad++
+	if len(r.perrs.Errors) < maxReportedErrors {
+		r.perrs.Errors = append(r.perrs.Errors, pe)
+	}
+}

@@ -137,6 +137,13 @@ type Store interface {
 	View(ctx context.Context, fn func(tx Tx) error) error
 }
 
+// PreparedLines are statement lines in a store's own form, ready to write
+// (see Tx.PrepareLines).
+type PreparedLines interface {
+	// Len is how many lines there are.
+	Len() int
+}
+
 // Tx is what a use case may read and write inside one transaction.
 type Tx interface {
 	// Settings returns the stored settings, or the zero Settings when none
@@ -171,6 +178,15 @@ type Tx interface {
 	// InsertStatementLines stores the lines whose keys are not stored yet
 	// and returns how many were new.
 	InsertStatementLines(importID int64, ls []StatementLine) (int, error)
+	// PrepareLines turns lines of the import into what InsertPrepared
+	// writes, and writes nothing. It is the one method an import calls from
+	// its parsing goroutine, batch after batch, while the transaction's
+	// goroutine writes the batches before: that work then runs on another
+	// core. The last call happens before FinishImport.
+	PrepareLines(importID int64, ls []StatementLine) PreparedLines
+	// InsertPrepared stores the prepared lines whose keys are not stored
+	// yet and returns how many were new.
+	InsertPrepared(p PreparedLines) (int, error)
 	// InsertPaymentRecord stores p, or updates what a later export may
 	// change (refunds, status), and reports whether it was new.
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)

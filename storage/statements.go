@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"tally/domain"
@@ -200,11 +201,29 @@ func buildInsertLinesSQL(n int) string {
 // InsertStatementLines stores the lines whose keys are not stored yet and
 // returns how many were new.
 func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (int, error) {
-	added := 0
-	args := make([]driver.NamedValue, 0, 1+17*lineRowsPerInsert)
+	return t.InsertPrepared(t.PrepareLines(importID, ls))
+}
+
+// preparedLines are the parameters of the INSERTs that store some lines.
+type preparedLines struct {
+	n     int
+	stmts [][]driver.NamedValue // one INSERT each, of up to lineRowsPerInsert lines
+	keys  []string              // the first line's key of each, for messages
+}
+
+func (p *preparedLines) Len() int { return p.n }
+
+// lineArgs recycles the parameter slices of prepared lines: a large import
+// prepares thousands.
+var lineArgs = sync.Pool{New: func() any { return make([]driver.NamedValue, 0, 1+17*lineRowsPerInsert) }}
+
+// PrepareLines builds the INSERT parameters of ls (see domain.Tx). It
+// touches only the import's extra-column names, never the database.
+func (t *Tx) PrepareLines(importID int64, ls []domain.StatementLine) domain.PreparedLines {
+	p := &preparedLines{n: len(ls)}
 	for len(ls) > 0 {
 		n := min(len(ls), lineRowsPerInsert)
-		args = appendValues(args[:0], importID)
+		args := appendValues(lineArgs.Get().([]driver.NamedValue)[:0], importID)
 		for i := range ls[:n] {
 			l := &ls[i]
 			// Values equal to another column are stored as NULL: less to bind and to write.
@@ -219,12 +238,30 @@ func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (in
 				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail,
 				t.extras.encode(l.Extra), l.Bookable)
 		}
-		k, err := t.bulkExec(insertLinesSQL(n), args)
+		p.stmts = append(p.stmts, args)
+		p.keys = append(p.keys, ls[0].Key)
+		ls = ls[n:]
+	}
+	return p
+}
+
+// InsertPrepared stores what PrepareLines prepared, skipping the lines whose
+// keys are stored already, and returns how many were new.
+func (t *Tx) InsertPrepared(dp domain.PreparedLines) (int, error) {
+	p, ok := dp.(*preparedLines)
+	if !ok {
+		return 0, fmt.Errorf("insert lines: %T was not prepared by this store", dp)
+	}
+	added := 0
+	for i, args := range p.stmts {
+		k, err := t.bulkExec(insertLinesSQL((len(args)-1)/17), args)
 		if err != nil {
-			return added, fmt.Errorf("insert lines from %s: %w", ls[0].Key, err)
+			return added, fmt.Errorf("insert lines from %s: %w", p.keys[i], err)
 		}
 		added += int(k)
-		ls = ls[n:]
+		clear(args) // let the strings go before the slice is reused
+		lineArgs.Put(args[:0])
+		p.stmts[i] = nil
 	}
 	return added, nil
 }

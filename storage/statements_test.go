@@ -224,3 +224,20 @@ func TestMigrationRefusesBrokenReferences(t *testing.T) {
 		t.Errorf("after a refused migration: recorded %d, schema %s", applied, sqlText)
 	}
 }
+
+type otherPrepared struct{}
+
+func (otherPrepared) Len() int { return 1 }
+
+// TestInsertPreparedElsewhere: lines prepared by something else are refused,
+// not half-written.
+func TestInsertPreparedElsewhere(t *testing.T) {
+	db := mustOpenDB(t)
+	err := db.Update(context.Background(), func(tx domain.Tx) error {
+		_, err := tx.InsertPrepared(otherPrepared{})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "not prepared by this store") {
+		t.Fatalf("err = %v", err)
+	}
+}
