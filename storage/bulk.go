@@ -7,19 +7,25 @@ import (
 )
 
 // bulkExec runs query with args on the transaction's own driver connection,
-// past database/sql: an import runs one statement per 128 lines, 18 values
-// each, and database/sql's per-value conversion and locking cost about as
-// much as a tenth of the import. args must already be driver values (int64,
-// string, []byte, bool, nil). The statement is prepared once per
-// transaction. It returns the number of rows changed.
+// past database/sql: an import runs one statement per 128 lines, 17 values
+// each, and database/sql's per-value conversion and locking cost about a
+// tenth of the import. args must already be driver values (int64, string,
+// []byte, bool, nil). The statement is prepared once per transaction. It
+// returns the number of rows changed.
 //
 // The driver is not given the transaction's context: for a cancellable one
 // it starts a goroutine per statement to interrupt it. A statement here is
-// short (a batch of lines), and the import checks the context between
-// batches, so a cancelled import still stops within one batch.
+// short (a batch of lines), so a cancelled import still stops within one.
 func (t *Tx) bulkExec(query string, args []driver.NamedValue) (int64, error) {
 	var n int64
 	err := t.conn.Raw(func(dc any) error {
+		// database/sql rolls the transaction back by itself once its context
+		// is done, and that needs the connection Raw holds now: checked here,
+		// the transaction is still open for the whole statement. Unchecked,
+		// the statement would run outside it, in autocommit.
+		if err := t.ctx.Err(); err != nil {
+			return err
+		}
 		s, ok := t.bulk[query]
 		if !ok {
 			pc, ok := dc.(driver.ConnPrepareContext)

@@ -218,7 +218,7 @@ func (d *DB) View(ctx context.Context, fn func(domain.Tx) error) error {
 
 func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) error {
 	// The transaction's connection is held apart so that bulk inserts can
-	// reach the driver directly (see bulkInsert).
+	// reach the driver directly (see bulkExec).
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return formatError(fmt.Errorf("begin: %w", err))

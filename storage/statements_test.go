@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -239,5 +240,49 @@ func TestInsertPreparedElsewhere(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "not prepared by this store") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestInsertAfterCancel: once the transaction's context is done, database/sql
+// rolls the transaction back by itself; lines inserted after that must not
+// run outside it (in autocommit) but fail with the cancellation.
+func TestInsertAfterCancel(t *testing.T) {
+	db := mustOpenDB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var insertErr error
+	err := db.Update(ctx, func(dtx domain.Tx) error {
+		tx := dtx.(*Tx)
+		id, err := tx.BeginImport("a.csv", domain.StatementFormat{Name: "test"}, time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.InsertStatementLines(id, []domain.StatementLine{testLine(1)}); err != nil {
+			return err
+		}
+		cancel()
+		// Wait until database/sql has rolled the transaction back.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			_, err := tx.tx.ExecContext(context.Background(), `SELECT 1`)
+			if errors.Is(err, sql.ErrTxDone) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the transaction was not rolled back after its context ended")
+			}
+			time.Sleep(time.Millisecond)
+		}
+		// One line, as before: the prepared statement is reused, no new prepare sees the context.
+		_, insertErr = tx.InsertStatementLines(id, []domain.StatementLine{testLine(2)})
+		return insertErr
+	})
+	if !errors.Is(insertErr, context.Canceled) {
+		t.Errorf("insert after cancel: %v, want context.Canceled", insertErr)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Update: %v, want context.Canceled", err)
+	}
+	if n := countLines(t, db); n != 0 {
+		t.Errorf("%d lines stored after a cancelled import, want 0", n)
 	}
 }
