@@ -35,6 +35,18 @@ open_app() {
 }
 close_app() {
 	kill -INT "$app"
+	for _ in $(seq 1 100); do
+		kill -0 "$app" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$app" 2>/dev/null; then
+		# Never wait forever: say so, with where every goroutine stands.
+		echo "Tally did not quit within 10 s of an interrupt; its goroutines:" >&2
+		kill -QUIT "$app"
+		sleep 1
+		cat "$work/app.log" >&2
+		exit 1
+	fi
 	wait "$app" || true
 	app=""
 }
