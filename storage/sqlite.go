@@ -119,12 +119,35 @@ func (d *DB) migrate(ctx context.Context, names []string) error {
 	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
+	rebuilt := false
 	for _, name := range names {
-		if err := d.migrateFile(ctx, name); err != nil {
+		r, err := d.migrateFile(ctx, name)
+		if err != nil {
 			return err
 		}
+		rebuilt = rebuilt || r
+	}
+	if rebuilt {
+		d.reclaim(ctx)
 	}
 	return nil
+}
+
+// reclaim gives back to the file system the pages a table rebuild freed
+// when they are a quarter of the file or more: a rebuild copies the table,
+// so the file would otherwise stay twice the size until imports reuse the
+// space. VACUUM needs a transient copy's worth of free disk; when it fails
+// (a full disk), the database is as good as before and the free pages are
+// reused by later writes, so the failure is not an error.
+func (d *DB) reclaim(ctx context.Context) {
+	var free, total int64
+	if d.db.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free) != nil ||
+		d.db.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&total) != nil {
+		return
+	}
+	if free*4 >= total && free > 0 {
+		_, _ = d.db.ExecContext(ctx, `VACUUM`)
+	}
 }
 
 // foreignKeysOff marks a migration that rebuilds a table other tables refer
@@ -132,22 +155,24 @@ func (d *DB) migrate(ctx context.Context, names []string) error {
 // checks them all before committing.
 const foreignKeysOff = "-- tally:foreign-keys-off\n"
 
-func (d *DB) migrateFile(ctx context.Context, name string) (err error) {
+// migrateFile applies one migration unless it is recorded already; rebuilt
+// says it ran one of the foreign-keys-off kind.
+func (d *DB) migrateFile(ctx context.Context, name string) (rebuilt bool, err error) {
 	body, err := fs.ReadFile(migrationFS, name)
 	if err != nil {
-		return fmt.Errorf("read migration %s: %w", name, err)
+		return false, fmt.Errorf("read migration %s: %w", name, err)
 	}
 	// One connection for the whole migration: the foreign-keys setting
 	// belongs to a connection and can only change outside a transaction.
 	conn, err := d.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("begin migration %s: %w", name, err)
+		return false, fmt.Errorf("begin migration %s: %w", name, err)
 	}
 	defer conn.Close()
 	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
 	if fkOff {
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
-			return fmt.Errorf("begin migration %s: %w", name, err)
+			return false, fmt.Errorf("begin migration %s: %w", name, err)
 		}
 		defer func() {
 			if _, rerr := conn.ExecContext(ctx, `PRAGMA foreign_keys = ON`); rerr != nil {
@@ -161,30 +186,30 @@ func (d *DB) migrateFile(ctx context.Context, name string) (err error) {
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin migration %s: %w", name, err)
+		return false, fmt.Errorf("begin migration %s: %w", name, err)
 	}
 	defer tx.Rollback()
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
-		return fmt.Errorf("check migration %s: %w", name, err)
+		return false, fmt.Errorf("check migration %s: %w", name, err)
 	} else if n > 0 {
-		return nil
+		return false, nil
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-		return fmt.Errorf("apply migration %s: %w", name, err)
+		return false, fmt.Errorf("apply migration %s: %w", name, err)
 	}
 	if fkOff {
 		if err := checkForeignKeys(ctx, tx); err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return false, fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().UTC().Format(time.RFC3339)); err != nil {
-		return fmt.Errorf("record migration %s: %w", name, err)
+		return false, fmt.Errorf("record migration %s: %w", name, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit migration %s: %w", name, err)
+		return false, fmt.Errorf("commit migration %s: %w", name, err)
 	}
-	return nil
+	return fkOff, nil
 }
 
 // checkForeignKeys fails if any row refers to a row that does not exist.

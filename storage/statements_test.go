@@ -286,3 +286,61 @@ func TestInsertAfterCancel(t *testing.T) {
 		t.Errorf("%d lines stored after a cancelled import, want 0", n)
 	}
 }
+
+// TestMigrationRebuildReclaims: the rebuild copies the line table; the
+// pages of the old copy go back to the file system, not stay in the file.
+func TestMigrationRebuildReclaims(t *testing.T) {
+	ctx := context.Background()
+	names, err := allMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	for i, n := range names {
+		if strings.Contains(n, "0008_") {
+			k = i
+		}
+	}
+	path := filepath.Join(t.TempDir(), "tally.db")
+	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.db.Exec(`INSERT INTO imports (id, file, format, imported_at) VALUES (1, 'a.csv', 'test', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.db.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+		INSERT INTO statement_lines (key, import_id, source_id, category, created, available_on, currency, gross, fee, net,
+			description, payout_id, payment_intent_id, customer_email, bookable)
+		SELECT 'txn_' || i, 1, 'ch_' || i, 'charge', i, 0, 'EUR', 1000, 30, 970, 'Order number ' || i, '', 'pi_' || i, 'someone@example.com', 1 FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	size := func() int64 {
+		var pages, pageSize int64
+		sdb, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sdb.Close()
+		sdb.QueryRow(`PRAGMA page_count`).Scan(&pages)
+		sdb.QueryRow(`PRAGMA page_size`).Scan(&pageSize)
+		return pages * pageSize
+	}
+	before := size()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var free int64
+	db.db.QueryRow(`PRAGMA freelist_count`).Scan(&free)
+	if n := countLines(t, db); n != 20000 {
+		t.Errorf("%d lines after the upgrade, want 20000", n)
+	}
+	db.Close()
+	after := size()
+	t.Logf("database %d bytes before the upgrade, %d after, %d free pages", before, after, free)
+	if after > before*11/10 || free > 2 {
+		t.Errorf("database %d bytes before the upgrade, %d after (%d free pages): the old table's pages stayed", before, after, free)
+	}
+}
