@@ -97,25 +97,36 @@ func TestLineImportReference(t *testing.T) {
 	}
 }
 
-// TestMigrationRebuildKeepsData upgrades a database holding lines and a
-// booking from the version before statement_lines was rebuilt.
-func TestMigrationRebuildKeepsData(t *testing.T) {
-	ctx := context.Background()
+// openBefore opens a new database left at the migration before the one
+// whose name contains migration.
+func openBefore(t *testing.T, migration string) (string, *DB) {
+	t.Helper()
 	names, err := allMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := 0
+	k := -1
 	for i, n := range names {
-		if strings.Contains(n, "0008_") {
+		if strings.Contains(n, migration) {
 			k = i
 		}
 	}
+	if k < 0 {
+		t.Fatalf("no migration %s", migration)
+	}
 	path := filepath.Join(t.TempDir(), "tally.db")
-	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
+	db, err := open(context.Background(), path, func() ([]string, error) { return names[:k], nil })
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, db
+}
+
+// TestMigrationRebuildKeepsData upgrades a database holding lines and a
+// booking from the version before statement_lines was rebuilt.
+func TestMigrationRebuildKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path, old := openBefore(t, "0008_")
 	for _, q := range []string{
 		`INSERT INTO imports (id, file, format, imported_at) VALUES (7, 'a.csv', 'test', 0)`,
 		`INSERT INTO statement_lines (key, import_id, source_id, category, created, available_on, currency, gross, fee, net,
@@ -176,21 +187,7 @@ func TestMigrationRebuildKeepsData(t *testing.T) {
 // pointing nowhere is rolled back whole, and says which table.
 func TestMigrationRefusesBrokenReferences(t *testing.T) {
 	ctx := context.Background()
-	names, err := allMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := 0
-	for i, n := range names {
-		if strings.Contains(n, "0008_") {
-			k = i
-		}
-	}
-	path := filepath.Join(t.TempDir(), "tally.db")
-	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, old := openBefore(t, "0008_")
 	// A line of an import that is not there, as only foreign keys turned off could leave.
 	conn, err := old.db.Conn(ctx)
 	if err != nil {
@@ -291,21 +288,7 @@ func TestInsertAfterCancel(t *testing.T) {
 // pages of the old copy go back to the file system, not stay in the file.
 func TestMigrationRebuildReclaims(t *testing.T) {
 	ctx := context.Background()
-	names, err := allMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := 0
-	for i, n := range names {
-		if strings.Contains(n, "0008_") {
-			k = i
-		}
-	}
-	path := filepath.Join(t.TempDir(), "tally.db")
-	old, err := open(ctx, path, func() ([]string, error) { return names[:k], nil })
-	if err != nil {
-		t.Fatal(err)
-	}
+	path, old := openBefore(t, "0008_")
 	if _, err := old.db.Exec(`INSERT INTO imports (id, file, format, imported_at) VALUES (1, 'a.csv', 'test', 0)`); err != nil {
 		t.Fatal(err)
 	}
