@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -202,4 +203,51 @@ func TestDecisionBarSuggestion(t *testing.T) {
 	if got := s.cell(widget.TableCellID{Row: 0, Col: 8}); !strings.HasPrefix(got, "4900") {
 		t.Fatalf("txn_d booked to %q", got)
 	}
+}
+
+// tapAfter is a file that taps a button once its reader has read past n
+// bytes: the user pressing Cancel in the middle of an import.
+type tapAfter struct {
+	r    io.Reader
+	n    int
+	read int
+	tap  func()
+}
+
+func (t *tapAfter) Read(p []byte) (int, error) {
+	k, err := t.r.Read(p)
+	t.read += k
+	if t.tap != nil && t.read > t.n {
+		t.tap()
+		t.tap = nil
+	}
+	return k, err
+}
+
+func TestImportCancel(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	var b strings.Builder
+	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i, i)
+	}
+	file := &tapAfter{r: strings.NewReader(b.String()), n: 200_000, tap: func() {
+		if !s.cancelBtn.Visible() || !s.importBtn.Disabled() {
+			t.Errorf("during the import: cancel visible %v, import disabled %v", s.cancelBtn.Visible(), s.importBtn.Disabled())
+		}
+		test.Tap(s.cancelBtn)
+	}}
+	s.importFrom("big.csv", io.NopCloser(file))
+	wantStatus(t, s.status, "Import cancelled: nothing of big.csv was written.")
+	if s.rows() != 0 {
+		t.Errorf("a cancelled import left %d lines", s.rows())
+	}
+	if s.cancelBtn.Visible() || s.importBtn.Disabled() || s.progress.Visible() {
+		t.Errorf("after the import: cancel visible %v, import disabled %v, progress visible %v",
+			s.cancelBtn.Visible(), s.importBtn.Disabled(), s.progress.Visible())
+	}
+	// The same file, not cancelled, imports whole.
+	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())))
+	wantStatus(t, s.status, "20000 lines, 20000 new")
 }
