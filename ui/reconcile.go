@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -42,7 +46,8 @@ type reconcileScreen struct {
 	importBtn, cancelBtn, bookBtn *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
-	progress                      *widget.ProgressBarInfinite
+	progress                      *widget.ProgressBarInfinite // an import of unknown length
+	percent                       *widget.ProgressBar         // a CSV file of known size
 	status                        *status
 	filter                        *widget.Select
 	table                         *widget.Table
@@ -97,6 +102,8 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
+	s.percent = widget.NewProgressBar()
+	s.percent.Hide()
 	s.filter = widget.NewSelect(nil, func(string) { s.reload() })
 	for _, f := range lineFilters {
 		s.filter.Options = append(s.filter.Options, f.label)
@@ -185,7 +192,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	help.Wrapping = fyne.TextWrapWord
 	fetchRow := container.NewHBox(widget.NewLabel("or fetch from"), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
 		widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
-	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, fetchRow), s.progress, s.status.obj)
+	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, fetchRow), s.progress, s.percent, s.status.obj)
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
 	s.rules.load()
@@ -353,28 +360,71 @@ func (s *reconcileScreen) chooseFile() {
 		if rc == nil {
 			return // cancelled
 		}
-		s.importFrom(rc.URI().Name(), rc)
+		s.importFrom(rc.URI().Name(), rc, fileSize(rc.URI()))
 	}, s.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX"}))
-	d.Resize(fyne.NewSize(900, 600))
 	d.Show()
+	d.Resize(fyne.NewSize(900, 600)) // after Show: before, Fyne 2.8's file dialog has no window yet and crashes
 }
 
-// importFrom imports r (closed afterwards) off the Fyne goroutine, with a
-// progress bar and a cancel button.
-func (s *reconcileScreen) importFrom(name string, r io.ReadCloser) {
+// fileSize is the size of a local file, else 0 (unknown).
+func fileSize(u fyne.URI) int64 {
+	if u.Scheme() != "file" {
+		return 0
+	}
+	fi, err := os.Stat(u.Path())
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+// countingReader counts the bytes read through it; the count may be read
+// from another goroutine.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	k, err := c.r.Read(p)
+	c.n.Add(int64(k))
+	return k, err
+}
+
+// importFrom imports r (closed afterwards, size bytes long, 0 when unknown)
+// off the Fyne goroutine, with a progress bar and a cancel button. A CSV
+// file of known size is read from start to end, so its bar says how far the
+// import is; other imports show a moving bar and the rows read.
+func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.importBtn.Disable()
 	s.bookBtn.Disable()
 	s.cancelBtn.Show()
-	s.progress.Show()
-	s.progress.Start()
+	counter := &countingReader{r: r}
+	bar := fyne.CanvasObject(s.progress)
+	if size > 0 && strings.EqualFold(filepath.Ext(name), ".csv") {
+		s.percent.SetValue(0)
+		bar = s.percent
+	} else {
+		s.progress.Start()
+	}
+	bar.Show()
 	s.status.busy("Importing " + name + "…")
 	s.run(func() {
 		defer r.Close()
-		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: r, Progress: func(n int) {
-			fyne.Do(func() { s.status.busy(fmt.Sprintf("Importing %s… %d rows read", name, n)) })
+		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Progress: func(n int) {
+			read := counter.n.Load()
+			fyne.Do(func() {
+				msg := fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n))
+				if bar == s.percent {
+					f := min(float64(read)/float64(size), 1)
+					s.percent.SetValue(f)
+					msg += fmt.Sprintf(" (%d %%)", int(f*100))
+				}
+				s.status.busy(msg)
+			})
 		}})
 		cancel()
 		fyne.Do(func() {
@@ -384,6 +434,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser) {
 			s.cancelBtn.Hide()
 			s.progress.Stop()
 			s.progress.Hide()
+			s.percent.Hide()
 			switch {
 			case err == nil:
 				s.status.ok(name + ": " + res.String())
@@ -396,6 +447,15 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser) {
 			}
 		})
 	})
+}
+
+// groupThousands writes n as 1,234,567.
+func groupThousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // describeImportError lists a file's bad rows, or says what went wrong.

@@ -35,11 +35,11 @@ func (f *fixture) reconcileScreen(t *testing.T) *reconcileScreen {
 func TestReconcileScreen(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
 	wantStatus(t, s.status, "4 lines, 4 new")
-	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)))
+	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)), 0)
 	wantStatus(t, s.status, "1 line, 1 new")
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
 	wantStatus(t, s.status, "4 lines, 0 new")
 	if s.rows() != 5 || s.count.Text != "5 lines" { // plural() words it
 		t.Fatalf("table rows = %d (%q)", s.rows(), s.count.Text)
@@ -71,20 +71,20 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
 	bad := reconActivity + "txn_e,2025-11-02 09:00:00,,eur,abc,0.00,1.00,charge,ch_e,x,\n"
-	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)))
+	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)), 0)
 	wantStatus(t, s.status, "1 bad rows; nothing was imported")
 	wantStatus(t, s.status, "line 6, column gross")
 	if s.rows() != 0 {
 		t.Fatalf("a failed import wrote %d lines", s.rows())
 	}
-	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")))
+	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")), 0)
 	wantStatus(t, s.status, "not a Stripe export")
 }
 
 func TestRuleFromLine(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
 	test.Tap(s.bookBtn)
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
@@ -145,7 +145,7 @@ func TestFetchFromStripe(t *testing.T) {
 func TestDecisionBar(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
 	test.Tap(s.bookBtn)
 	d := s.decide
 	if !d.bookBtn.Disabled() {
@@ -184,7 +184,7 @@ func TestDecisionBarSuggestion(t *testing.T) {
 	if _, err := s.svc.Rules.Save(context.Background(), domain.Rule{Name: "Goodwill", Description: "goodwill", Account: domain.AcctSales, Label: "Stripe"}); err != nil {
 		t.Fatal(err)
 	}
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)))
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
 	test.Tap(s.bookBtn)
 	wantStatus(t, s.status, "1 waiting on a suggestion")
 	s.filter.SetSelected("Waiting for a decision")
@@ -238,7 +238,7 @@ func TestImportCancel(t *testing.T) {
 		}
 		test.Tap(s.cancelBtn)
 	}}
-	s.importFrom("big.csv", io.NopCloser(file))
+	s.importFrom("big.csv", io.NopCloser(file), 0)
 	wantStatus(t, s.status, "Import cancelled: nothing of big.csv was written.")
 	if s.rows() != 0 {
 		t.Errorf("a cancelled import left %d lines", s.rows())
@@ -248,6 +248,46 @@ func TestImportCancel(t *testing.T) {
 			s.cancelBtn.Visible(), s.importBtn.Disabled(), s.progress.Visible())
 	}
 	// The same file, not cancelled, imports whole.
-	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())))
+	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())), 0)
 	wantStatus(t, s.status, "20000 lines, 20000 new")
+}
+
+// TestImportProgress: a CSV file of known size shows how far its import is.
+func TestImportProgress(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	var b strings.Builder
+	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i, i)
+	}
+	var during string
+	file := &tapAfter{r: strings.NewReader(b.String()), n: b.Len() * 3 / 4, tap: func() {
+		if !s.percent.Visible() || s.progress.Visible() {
+			t.Errorf("during a CSV import of known size: percent bar visible %v, moving bar visible %v", s.percent.Visible(), s.progress.Visible())
+		}
+		during = s.status.msg.Text
+	}}
+	s.importFrom("big.csv", io.NopCloser(file), int64(b.Len()))
+	if !strings.Contains(during, "rows read (") || !strings.Contains(during, " %)") || s.percent.Value <= 0 {
+		t.Errorf("status during the import = %q, bar at %v", during, s.percent.Value)
+	}
+	wantStatus(t, s.status, "20000 lines, 20000 new")
+	if s.percent.Visible() {
+		t.Error("the bar stays after the import")
+	}
+	if got := groupThousands(1234567); got != "1,234,567" {
+		t.Errorf("groupThousands = %q", got)
+	}
+}
+
+// TestImportOpensFileDialog: the import button opens a file dialog (with
+// Fyne 2.8 a file dialog resized before it is shown crashed the app).
+func TestImportOpensFileDialog(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	test.Tap(s.importBtn)
+	if f.shell.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no file dialog after tapping Import")
+	}
 }
