@@ -162,7 +162,7 @@ func takeDB(args []string) (string, []string, error) {
 }
 
 // journalWriter builds the writer of an export format.
-func journalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) (cli.JournalWriter, error) {
+func journalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) (domain.JournalWriter, error) {
 	switch format {
 	case "hledger":
 		return reports.NewHledgerWriter(w, accounts), nil
@@ -259,7 +259,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      fetch,
-		Connection: conn, Log: log, DataPath: path,
+		Connection: conn, Log: log, DataPath: path, JournalFormat: journalWriter,
 	}}, nil
 }
 

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -173,6 +174,51 @@ func (s *ReconcileService) Balances(ctx context.Context) ([]AccountBalance, erro
 // Journal calls fn for every entry by date.
 func (s *ReconcileService) Journal(ctx context.Context, fn func(Entry) error) error {
 	return s.Store.View(ctx, func(tx Tx) error { return tx.Entries(fn) })
+}
+
+// JournalWriter writes the journal in one export format.
+type JournalWriter interface {
+	Write(Entry) error
+	Close() error
+}
+
+// JournalFormat builds the writer of an export format ("hledger", "csv",
+// "xlsx") on w.
+type JournalFormat func(format string, w io.Writer, accounts []LedgerAccount) (JournalWriter, error)
+
+// Export writes the whole journal to w in format, and, for a writer that
+// can list them (WritePayouts), the payouts with their checks. It returns
+// how many entries it wrote. On an error, what w holds is not an export.
+func (s *ReconcileService) Export(ctx context.Context, format string, w io.Writer, newWriter JournalFormat) (int, error) {
+	accounts, err := s.Accounts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	jw, err := newWriter(format, w, accounts)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	if err := s.Journal(ctx, func(e Entry) error { n++; return jw.Write(e) }); err != nil {
+		jw.Close()
+		return 0, err
+	}
+	if pw, ok := jw.(interface {
+		WritePayouts([]PayoutCheck) error
+	}); ok {
+		sum, err := s.Summary(ctx)
+		if err == nil {
+			err = pw.WritePayouts(sum.Payouts)
+		}
+		if err != nil {
+			jw.Close()
+			return 0, err
+		}
+	}
+	if err := jw.Close(); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // Accounts returns the chart of accounts.

@@ -103,7 +103,7 @@ close_app
 # Reconciliation fetched from the (simulated) Stripe API and booked, in a fresh database.
 mkdir -p "$work/fetch"
 open_app Reconciliation "$work/fetch/tally.db"
-click 960 182
+click 1093 182
 sleep 1.5
 click 456 182
 sleep 1.5
@@ -149,6 +149,34 @@ click 556 341
 sleep 1.5
 shot reconciliation-decision-booked
 close_app
+
+# Import through the file dialog, from a home folder of its own holding a
+# 300,000-line export, shot while the bar moves; then the booked demo journal
+# exported through the save dialog.
+mkdir -p "$work/home" "$work/big"
+go run ./scripts/genstripe -lines 300000 -out "$work/home/activity_2025-11.csv"
+rm -f "$work/big/tally.log"
+HOME="$work/home" open_app Reconciliation "$work/big/tally.db"
+click 320 182
+sleep 1.5
+click 482 235
+click 1054 678
+sleep 1.2
+shot reconciliation-importing
+sleep 8
+close_app
+rm -f "$work/tally.log"
+HOME="$work/home" open_app Reconciliation "$work/tally.db"
+click 568 182
+sleep 1.5
+click 570 678
+xdotool key ctrl+a
+xdotool type --delay 5 "shop.journal"
+click 1054 678
+sleep 1.5
+shot reconciliation-exported
+close_app
+[ -s "$work/home/shop.journal" ] || { echo "the journal was not exported" >&2; exit 1; }
 
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""

@@ -44,6 +44,7 @@ type reconcileScreen struct {
 	run runner
 
 	importBtn, cancelBtn, bookBtn *widget.Button
+	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
 	progress                      *widget.ProgressBarInfinite // an import of unknown length
@@ -94,6 +95,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	})
 	s.cancelBtn.Hide()
 	s.bookBtn = widget.NewButton("Book lines", s.book)
+	s.exportBtn = widget.NewButton("Export journal…", s.chooseExport)
 	s.fetchFrom, s.fetchTo = widget.NewEntry(), widget.NewEntry()
 	now := time.Now()
 	s.fetchFrom.SetText(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01-02"))
@@ -192,7 +194,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	help.Wrapping = fyne.TextWrapWord
 	fetchRow := container.NewHBox(widget.NewLabel("or fetch from"), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
 		widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
-	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, fetchRow), s.progress, s.percent, s.status.obj)
+	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, s.exportBtn, fetchRow), s.progress, s.percent, s.status.obj)
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
 	s.rules.load()
@@ -417,13 +419,10 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Progress: func(n int) {
 			read := counter.n.Load()
 			fyne.Do(func() {
-				msg := fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n))
 				if bar == s.percent {
-					f := min(float64(read)/float64(size), 1)
-					s.percent.SetValue(f)
-					msg += fmt.Sprintf(" (%d %%)", int(f*100))
+					s.percent.SetValue(min(float64(read)/float64(size), 1))
 				}
-				s.status.busy(msg)
+				s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
 			})
 		}})
 		cancel()
@@ -491,6 +490,89 @@ func (s *reconcileScreen) fetchFromStripe() {
 			s.reload()
 		})
 	})
+}
+
+// exportFormats maps a file's extension to the journal format written in it.
+var exportFormats = map[string]string{".xlsx": "xlsx", ".csv": "csv", ".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger"}
+
+func (s *reconcileScreen) chooseExport() {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.status.fail("export", err, nil)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		s.exportTo(wc.URI().Name(), wc, func() { storage.Delete(wc.URI()) })
+	}, s.win)
+	d.SetFileName("tally-journal-" + time.Now().Format("2006-01-02") + ".xlsx")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".journal"}))
+	d.Show()
+	d.Resize(fyne.NewSize(900, 600)) // after Show, as for the open dialog
+}
+
+// exportTo writes the journal into wc (closed afterwards) in the format its
+// name says, off the Fyne goroutine. The journal goes to a temporary file
+// first and into wc in one copy at the end; when it fails, discard removes
+// the file the save dialog made, so that no half journal is left.
+func (s *reconcileScreen) exportTo(name string, wc io.WriteCloser, discard func()) {
+	format, ok := exportFormats[strings.ToLower(filepath.Ext(name))]
+	if !ok {
+		wc.Close()
+		discard()
+		s.status.fail("export", domain.Errorf(domain.EINVALID,
+			"Name the file .xlsx (a workbook with a sheet per month and the payouts), .csv (one row per posting) or .journal (for hledger): Tally writes the format the name says."), nil)
+		return
+	}
+	s.exportBtn.Disable()
+	s.status.busy("Writing the journal to " + name + "…")
+	s.run(func() {
+		n, err := s.exportVia(format, wc)
+		if err != nil {
+			discard()
+		}
+		fyne.Do(func() {
+			s.exportBtn.Enable()
+			if err != nil {
+				s.status.fail("export the journal to "+name, err, nil)
+				return
+			}
+			entries := fmt.Sprintf("%d entries", n)
+			if n == 1 {
+				entries = "1 entry"
+			}
+			s.status.ok(entries + " written to " + name + ".")
+		})
+	})
+}
+
+func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, error) {
+	cannot := func(err error) error {
+		return domain.WrapError(domain.EUNAVAILABLE, "Could not write the file: "+err.Error()+". Check that the disk has room and the folder can be written to, then export again.", err)
+	}
+	tmp, err := os.CreateTemp("", "tally-export-*")
+	if err != nil {
+		wc.Close()
+		return 0, cannot(err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	n, err := s.svc.Reconcile.Export(context.Background(), format, tmp, s.svc.JournalFormat)
+	if err != nil {
+		wc.Close()
+		return 0, err
+	}
+	if _, err = tmp.Seek(0, io.SeekStart); err == nil {
+		_, err = io.Copy(wc, tmp)
+	}
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, cannot(err)
+	}
+	return n, nil
 }
 
 func (s *reconcileScreen) book() {

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
+	"tally/reports"
 )
 
 const reconActivity = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
@@ -269,7 +273,7 @@ func TestImportProgress(t *testing.T) {
 		during = s.status.msg.Text
 	}}
 	s.importFrom("big.csv", io.NopCloser(file), int64(b.Len()))
-	if !strings.Contains(during, "rows read (") || !strings.Contains(during, " %)") || s.percent.Value <= 0 {
+	if !strings.Contains(during, ",") || !strings.Contains(during, " rows read") || s.percent.Value <= 0.5 {
 		t.Errorf("status during the import = %q, bar at %v", during, s.percent.Value)
 	}
 	wantStatus(t, s.status, "20000 lines, 20000 new")
@@ -289,5 +293,80 @@ func TestImportOpensFileDialog(t *testing.T) {
 	test.Tap(s.importBtn)
 	if f.shell.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("no file dialog after tapping Import")
+	}
+}
+
+// testJournalFormat is main's choice of writers.
+func testJournalFormat(format string, w io.Writer, accounts []domain.LedgerAccount) (domain.JournalWriter, error) {
+	switch format {
+	case "hledger":
+		return reports.NewHledgerWriter(w, accounts), nil
+	case "csv":
+		return reports.NewCSVJournalWriter(w, accounts)
+	case "xlsx":
+		return reports.NewXLSXJournalWriter(w, accounts)
+	}
+	return nil, fmt.Errorf("unknown format %q", format)
+}
+
+func TestExportJournal(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	test.Tap(s.bookBtn)
+	dir := t.TempDir()
+	for _, c := range []struct{ name, want string }{
+		{"journal.journal", "assets:Stripe balance"},
+		{"journal.csv", "Stripe balance"},
+		{"journal.xlsx", "PK"},
+	} {
+		path := filepath.Join(dir, c.name)
+		out, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		discarded := false
+		s.exportTo(c.name, out, func() { discarded = true })
+		wantStatus(t, s.status, "4 entries written to "+c.name)
+		b, _ := os.ReadFile(path)
+		if discarded || !strings.Contains(string(b), c.want) {
+			t.Errorf("%s: discarded %v, %d bytes, want %q in it", c.name, discarded, len(b), c.want)
+		}
+	}
+	// A name that says no format: nothing written, the file the dialog made removed.
+	out, err := os.Create(filepath.Join(dir, "journal.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	discarded := false
+	s.exportTo("journal.txt", out, func() { discarded = true })
+	wantStatus(t, s.status, "Name the file .xlsx")
+	if !discarded {
+		t.Error("the empty file was kept")
+	}
+	// A writer that fails: the status says so and the file is discarded.
+	discarded = false
+	s.exportTo("journal.csv", failingFile{}, func() { discarded = true })
+	wantStatus(t, s.status, "disk full")
+	if !discarded {
+		t.Error("a failed export kept its file")
+	}
+	if s.exportBtn.Disabled() {
+		t.Error("the export button stays disabled")
+	}
+}
+
+type failingFile struct{}
+
+func (failingFile) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+func (failingFile) Close() error              { return nil }
+
+// TestExportOpensFileDialog: the export button opens a save dialog.
+func TestExportOpensFileDialog(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	test.Tap(s.exportBtn)
+	if f.shell.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("no file dialog after tapping Export")
 	}
 }

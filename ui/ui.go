@@ -19,7 +19,9 @@ type Services struct {
 	Rules      *domain.RuleService
 	Fetch      *domain.FetchService
 	Connection *domain.Connection
-	Log        *slog.Logger
+	// JournalFormat writes the journal's export formats (reports' writers).
+	JournalFormat domain.JournalFormat
+	Log           *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
 	DataPath string
 }

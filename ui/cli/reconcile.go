@@ -68,15 +68,8 @@ const ExportUsage = `tally export [--db PATH] --format hledger|csv|xlsx --out FI
   with one row per posting, or a workbook with a sheet per month and a Payouts
   sheet with each payout's check.`
 
-// JournalWriter is one export format.
-type JournalWriter interface {
-	Write(domain.Entry) error
-	Close() error
-}
-
 // Export runs `tally export`; newWriter builds the writer for a format.
-func Export(ctx context.Context, svc Services, args []string, stdout io.Writer,
-	newWriter func(format string, w io.Writer, accounts []domain.LedgerAccount) (JournalWriter, error)) error {
+func Export(ctx context.Context, svc Services, args []string, stdout io.Writer, newWriter domain.JournalFormat) error {
 	format, out := "", ""
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
@@ -95,39 +88,14 @@ func Export(ctx context.Context, svc Services, args []string, stdout io.Writer,
 	if format == "" || out == "" {
 		return fmt.Errorf("export needs --format and --out\n\n%s", ExportUsage)
 	}
-	accounts, err := svc.Reconcile.Accounts(ctx)
-	if err != nil {
-		return err
-	}
 	// Write beside the target and rename at the end: a failed export leaves no half file.
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".tally-export-*")
 	if err != nil {
 		return fmt.Errorf("create %s: %w", out, err)
 	}
 	defer os.Remove(tmp.Name())
-	w, err := newWriter(format, tmp, accounts)
+	n, err := svc.Reconcile.Export(ctx, format, tmp, newWriter)
 	if err != nil {
-		tmp.Close()
-		return err
-	}
-	n := 0
-	if err := svc.Reconcile.Journal(ctx, func(e domain.Entry) error { n++; return w.Write(e) }); err != nil {
-		tmp.Close()
-		return err
-	}
-	if pw, ok := w.(interface {
-		WritePayouts([]domain.PayoutCheck) error
-	}); ok {
-		sum, err := svc.Reconcile.Summary(ctx)
-		if err == nil {
-			err = pw.WritePayouts(sum.Payouts)
-		}
-		if err != nil {
-			tmp.Close()
-			return err
-		}
-	}
-	if err := w.Close(); err != nil {
 		tmp.Close()
 		return err
 	}
