@@ -137,6 +137,13 @@ type Store interface {
 	View(ctx context.Context, fn func(tx Tx) error) error
 }
 
+// LineCursor is a place in the lines' booking order: the created time and
+// key of the last line seen.
+type LineCursor struct {
+	Created time.Time
+	Key     string
+}
+
 // PreparedLines are statement lines in a store's own form, ready to write
 // (see Tx.PrepareLines).
 type PreparedLines interface {
@@ -194,8 +201,9 @@ type Tx interface {
 	InsertSummaryRow(importID int64, r *SummaryRow) error
 
 	// UnbookedLines returns up to limit bookable lines without an entry,
-	// oldest first.
-	UnbookedLines(limit int) ([]StatementLine, error)
+	// oldest first (by Created, then Key), after the line after names
+	// (from the first when after is zero).
+	UnbookedLines(after LineCursor, limit int) ([]StatementLine, error)
 	// InsertEntry stores a balanced entry (EINVALID otherwise) and sets its ID.
 	InsertEntry(e *Entry) error
 	// Entries calls fn for every entry by date, postings included.

@@ -109,24 +109,29 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 		if err != nil {
 			return err
 		}
-		waiting := map[string]bool{} // suggested lines left for the bookkeeper
+		// One pass in booking order, a batch at a time, each batch starting
+		// after the last line seen: lines booked or left waiting are not
+		// read again, so a million lines cost a million, not a half
+		// trillion, look-ups.
+		var after LineCursor
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			lines, err := tx.UnbookedLines(bookBatch + len(waiting))
+			lines, err := tx.UnbookedLines(after, bookBatch)
 			if err != nil {
 				return err
 			}
-			progressed := false
+			if len(lines) == 0 {
+				break
+			}
+			last := lines[len(lines)-1]
+			after = LineCursor{Created: last.Created, Key: last.Key}
 			for _, l := range lines {
-				if waiting[l.Key] {
-					continue
-				}
 				account := ""
 				if r := firstRule(rules, l); r != nil {
 					if !r.AutoBook {
-						waiting[l.Key] = true
+						res.Waiting++ // a suggestion left for the bookkeeper
 						continue
 					}
 					account = r.Account
@@ -141,17 +146,12 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 				if err := tx.InsertEntry(&e); err != nil {
 					return err
 				}
-				progressed = true
 				// A line taken from suspense and parked there again is no news.
 				if !(parked[l.Key] && e.Postings[1].Account == AcctSuspense) {
 					res.Booked++
 				}
 			}
-			if !progressed {
-				break
-			}
 		}
-		res.Waiting = len(waiting)
 		if res.Counts, err = tx.LineCounts(); err != nil {
 			return err
 		}

@@ -17,7 +17,16 @@ import (
 // it starts a goroutine per statement to interrupt it. A statement here is
 // short (a batch of lines), so a cancelled import still stops within one.
 func (t *Tx) bulkExec(query string, args []driver.NamedValue) (int64, error) {
-	var n int64
+	res, err := t.rawExec(query, args)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// rawExec is bulkExec returning the driver's result.
+func (t *Tx) rawExec(query string, args []driver.NamedValue) (driver.Result, error) {
+	var res driver.Result
 	err := t.conn.Raw(func(dc any) error {
 		// database/sql rolls the transaction back by itself once its context
 		// is done, and that needs the connection Raw holds now: checked here,
@@ -45,14 +54,11 @@ func (t *Tx) bulkExec(query string, args []driver.NamedValue) (int64, error) {
 		if !ok {
 			return fmt.Errorf("the SQLite driver cannot execute statements with a context")
 		}
-		res, err := ec.ExecContext(context.Background(), args)
-		if err != nil {
-			return err
-		}
-		n, err = res.RowsAffected()
+		var err error
+		res, err = ec.ExecContext(context.Background(), args)
 		return err
 	})
-	return n, err
+	return res, err
 }
 
 // closeBulk closes the statements bulkExec prepared; the transaction ends

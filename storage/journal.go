@@ -2,7 +2,9 @@ package storage
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -47,11 +49,17 @@ func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error
 }
 
 // UnbookedLines returns up to limit bookable lines that have no entry yet,
-// oldest first.
-func (t *Tx) UnbookedLines(limit int) ([]domain.StatementLine, error) {
+// oldest first, after the cursor.
+func (t *Tx) UnbookedLines(after domain.LineCursor, limit int) ([]domain.StatementLine, error) {
+	from := int64(math.MinInt64)
+	if after.Key != "" {
+		from = after.Created.Unix()
+	}
+	// created >= ? lets the created index start where the last batch ended.
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
-		WHERE l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
-		ORDER BY l.created, l.key LIMIT ?`, limit)
+		WHERE l.created >= ?1 AND (l.created > ?1 OR l.key > ?2)
+		AND l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
+		ORDER BY l.created, l.key LIMIT ?3`, from, after.Key, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list unbooked lines: %w", err)
 	}
@@ -72,27 +80,26 @@ func (t *Tx) InsertEntry(e *domain.Entry) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	var key any
+	var key driver.Value
 	if e.LineKey != "" {
 		key = e.LineKey
 	}
-	s, err := t.stmt(`INSERT INTO journal_entries (date, currency, description, line_key) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	res, err := s.ExecContext(t.ctx, e.Date.Unix(), e.Currency.Code(), e.Description, key)
+	// Straight to the driver, as the import does: booking a million lines
+	// runs a million of these.
+	res, err := t.rawExec(`INSERT INTO journal_entries (date, currency, description, line_key) VALUES (?, ?, ?, ?)`,
+		appendValues(nil, e.Date.Unix(), e.Currency.Code(), e.Description, key))
 	if err != nil {
 		return fmt.Errorf("insert entry: %w", err)
 	}
 	if e.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
-	ps, err := t.stmt(`INSERT INTO postings (entry_id, account, amount) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
+	// One row per INSERT: a multi-row one would need a statement journal
+	// (the postings' references are checked at once).
+	args := make([]driver.NamedValue, 0, 3)
 	for _, p := range e.Postings {
-		if _, err := ps.ExecContext(t.ctx, e.ID, p.Account, p.Amount); err != nil {
+		if _, err := t.rawExec(`INSERT INTO postings (entry_id, account, amount) VALUES (?, ?, ?)`,
+			appendValues(args[:0], e.ID, p.Account, p.Amount)); err != nil {
 			return fmt.Errorf("insert posting: %w", err)
 		}
 	}

@@ -327,3 +327,44 @@ func TestMigrationRebuildReclaims(t *testing.T) {
 		t.Errorf("database %d bytes before the upgrade, %d after (%d free pages): the old table's pages stayed", before, after, free)
 	}
 }
+
+// TestUnbookedLinesCursor: batch after batch, every unbooked line comes
+// once, in order, lines of the same second included.
+func TestUnbookedLinesCursor(t *testing.T) {
+	db := mustOpenDB(t)
+	ctx := context.Background()
+	lines := []domain.StatementLine{testLine(1), testLine(2), testLine(3), testLine(4), testLine(5)}
+	for i := range lines[:3] {
+		lines[i].Created = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) // one second for three lines
+	}
+	lines[4].Bookable = false
+	var got []string
+	err := db.Update(ctx, func(tx domain.Tx) error {
+		id, err := tx.BeginImport("a.csv", domain.StatementFormat{Name: "test"}, time.Now())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.InsertStatementLines(id, lines); err != nil {
+			return err
+		}
+		var after domain.LineCursor
+		for range 10 {
+			ls, err := tx.UnbookedLines(after, 2)
+			if err != nil || len(ls) == 0 {
+				return err
+			}
+			for _, l := range ls {
+				got = append(got, l.Key)
+			}
+			last := ls[len(ls)-1]
+			after = domain.LineCursor{Created: last.Created, Key: last.Key}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "txn_0001 txn_0002 txn_0003 txn_0004" {
+		t.Errorf("lines in batches of 2: %v", got)
+	}
+}
