@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -179,5 +180,38 @@ func TestHledgerAcceptsExport(t *testing.T) {
 	lastLine := strings.TrimSpace(text[strings.LastIndexByte(text, '\n')+1:])
 	if lastLine != "0" {
 		t.Errorf("hledger's total is %q, want 0:\n%s", lastLine, got)
+	}
+}
+
+// TestReconcileCancel: booking cancelled after its first batch books
+// nothing; booked again, every line is booked once, with progress reported.
+func TestReconcileCancel(t *testing.T) {
+	s, db := newImporter(t)
+	recon := &domain.ReconcileService{Store: db}
+	var b strings.Builder
+	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
+	const n = 12000 // more than two batches
+	for i := range n {
+		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:%02d:%02d,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i/60%60, i%60, i, i)
+	}
+	if _, err := imp(t, s, "big.csv", b.String()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := recon.ReconcileProgress(ctx, func(int) { cancel() })
+	if domain.ErrorCode(err) != domain.ECANCELED {
+		t.Fatalf("cancelled booking: %v", err)
+	}
+	sum, err := recon.Summary(context.Background())
+	if err != nil || sum.Counts.Booked != 0 {
+		t.Fatalf("after a cancelled booking: %d booked, %v", sum.Counts.Booked, err)
+	}
+	var reports []int
+	res, err := recon.ReconcileProgress(context.Background(), func(k int) { reports = append(reports, k) })
+	if err != nil || res.Booked != n || res.Counts.Booked != n {
+		t.Fatalf("booking: %+v %v", res, err)
+	}
+	if len(reports) != 2 || reports[0] != 5000 || reports[1] != 10000 {
+		t.Errorf("progress reports: %v", reports)
 	}
 }

@@ -98,6 +98,13 @@ const bookBatch = 5000
 // again, so a new rule reaches them. An auto-book rule decides the account;
 // a suggest-only rule leaves its lines waiting, with the suggestion shown.
 func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, error) {
+	return s.ReconcileProgress(ctx, nil)
+}
+
+// ReconcileProgress is Reconcile calling progress, when set, after each
+// batch of lines with the number booked so far, from the goroutine that
+// books. Cancelling ctx stops it and books nothing.
+func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(booked int)) (ReconcileResult, error) {
 	var res ReconcileResult
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		res = ReconcileResult{}
@@ -124,6 +131,9 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 			}
 			if len(lines) == 0 {
 				break
+			}
+			if progress != nil && after.Key != "" {
+				progress(res.Booked)
 			}
 			last := lines[len(lines)-1]
 			after = LineCursor{Created: last.Created, Key: last.Key}

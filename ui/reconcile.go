@@ -88,7 +88,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.status = newStatus(s.svc.Log)
 	s.importBtn = widget.NewButton("Import Stripe export…", s.chooseFile)
 	s.importBtn.Importance = widget.HighImportance
-	s.cancelBtn = widget.NewButton("Cancel import", func() {
+	s.cancelBtn = widget.NewButton("Cancel", func() {
 		if s.cancel != nil {
 			s.cancel()
 		}
@@ -400,19 +400,16 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // import is; other imports show a moving bar and the rows read.
 func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	s.importBtn.Disable()
-	s.bookBtn.Disable()
-	s.cancelBtn.Show()
+	s.busyJob(cancel, "Cancel import")
 	counter := &countingReader{r: r}
 	bar := fyne.CanvasObject(s.progress)
 	if size > 0 && strings.EqualFold(filepath.Ext(name), ".csv") {
+		s.progress.Stop()
+		s.progress.Hide()
 		s.percent.SetValue(0)
+		s.percent.Show()
 		bar = s.percent
-	} else {
-		s.progress.Start()
 	}
-	bar.Show()
 	s.status.busy("Importing " + name + "…")
 	s.run(func() {
 		defer r.Close()
@@ -427,13 +424,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 		}})
 		cancel()
 		fyne.Do(func() {
-			s.cancel = nil
-			s.importBtn.Enable()
-			s.bookBtn.Enable()
-			s.cancelBtn.Hide()
-			s.progress.Stop()
-			s.progress.Hide()
-			s.percent.Hide()
+			s.jobDone()
 			switch {
 			case err == nil:
 				s.status.ok(name + ": " + res.String())
@@ -446,6 +437,31 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 			}
 		})
 	})
+}
+
+// busyJob starts a long job (an import, booking): the buttons that must
+// wait are disabled, the job's cancel button and the moving bar shown.
+func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string) {
+	s.cancel = cancel
+	s.importBtn.Disable()
+	s.bookBtn.Disable()
+	s.exportBtn.Disable()
+	s.cancelBtn.SetText(cancelLabel)
+	s.cancelBtn.Show()
+	s.progress.Show()
+	s.progress.Start()
+}
+
+// jobDone undoes busyJob.
+func (s *reconcileScreen) jobDone() {
+	s.cancel = nil
+	s.importBtn.Enable()
+	s.bookBtn.Enable()
+	s.exportBtn.Enable()
+	s.cancelBtn.Hide()
+	s.progress.Stop()
+	s.progress.Hide()
+	s.percent.Hide()
 }
 
 // groupThousands writes n as 1,234,567.
@@ -576,12 +592,20 @@ func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, erro
 }
 
 func (s *reconcileScreen) book() {
-	s.bookBtn.Disable()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.busyJob(cancel, "Cancel booking")
 	s.status.busy("Booking lines…")
 	s.run(func() {
-		res, err := s.svc.Reconcile.Reconcile(context.Background())
+		res, err := s.svc.Reconcile.ReconcileProgress(ctx, func(n int) {
+			fyne.Do(func() { s.status.busy(fmt.Sprintf("Booking lines… %s booked so far", groupThousands(n))) })
+		})
+		cancel()
 		fyne.Do(func() {
-			s.bookBtn.Enable()
+			s.jobDone()
+			if domain.ErrorCode(err) == domain.ECANCELED {
+				s.status.warn("Booking cancelled: nothing was booked.")
+				return
+			}
 			if err != nil {
 				s.status.fail("book lines", err, nil)
 				return
