@@ -164,6 +164,13 @@ click 1054 678
 sleep 1.2
 shot reconciliation-importing
 sleep 8
+# Booking those lines, then cancelled: nothing is booked.
+click 456 182
+sleep 3
+shot reconciliation-booking
+click 461 182
+sleep 2
+shot reconciliation-booking-cancelled
 close_app
 rm -f "$work/tally.log"
 HOME="$work/home" open_app Reconciliation "$work/tally.db"
