@@ -129,7 +129,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if cmd == "reconcile" {
 			return cli.Reconcile(ctx, w.cli, args, stdout)
 		}
-		return cli.Export(ctx, w.cli, args, stdout, journalWriter)
+		return cli.Export(ctx, w.cli, args, stdout, reports.NewJournalWriter)
 	case "":
 		if len(args) > 0 {
 			return fmt.Errorf("unknown option %s\n\n%s", args[0], usage)
@@ -159,19 +159,6 @@ func takeDB(args []string) (string, []string, error) {
 		}
 	}
 	return db, rest, nil
-}
-
-// journalWriter builds the writer of an export format.
-func journalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) (domain.JournalWriter, error) {
-	switch format {
-	case "hledger":
-		return reports.NewHledgerWriter(w, accounts), nil
-	case "csv":
-		return reports.NewCSVJournalWriter(w, accounts)
-	case "xlsx":
-		return reports.NewXLSXJournalWriter(w, accounts)
-	}
-	return nil, fmt.Errorf("unknown format %q: use hledger, csv or xlsx", format)
 }
 
 // resolveDB picks the database path: flag, then TALLY_DB, then the user's
@@ -259,7 +246,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      fetch,
-		Connection: conn, Log: log, DataPath: path, JournalFormat: journalWriter,
+		Connection: conn, Log: log, DataPath: path, JournalFormat: reports.NewJournalWriter,
 	}}, nil
 }
 

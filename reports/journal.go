@@ -101,3 +101,17 @@ func (c *CSVJournalWriter) Close() error {
 	c.w.Flush()
 	return c.w.Error()
 }
+
+// NewJournalWriter builds the writer of an export format: "hledger",
+// "csv" or "xlsx" (a domain.JournalFormat).
+func NewJournalWriter(format string, w io.Writer, accounts []domain.LedgerAccount) (domain.JournalWriter, error) {
+	switch format {
+	case "hledger":
+		return NewHledgerWriter(w, accounts), nil
+	case "csv":
+		return NewCSVJournalWriter(w, accounts)
+	case "xlsx":
+		return NewXLSXJournalWriter(w, accounts)
+	}
+	return nil, fmt.Errorf("unknown format %q: use hledger, csv or xlsx", format)
+}

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
-	"tally/reports"
 )
 
 const reconActivity = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
@@ -209,6 +208,16 @@ func TestDecisionBarSuggestion(t *testing.T) {
 	}
 }
 
+// bigActivity is a balance-change export of n charges.
+func bigActivity(n int) *strings.Builder {
+	var b strings.Builder
+	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
+	for i := range n {
+		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i, i)
+	}
+	return &b
+}
+
 // tapAfter is a file that taps a button once its reader has read past n
 // bytes: the user pressing Cancel in the middle of an import.
 type tapAfter struct {
@@ -231,11 +240,7 @@ func (t *tapAfter) Read(p []byte) (int, error) {
 func TestImportCancel(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	var b strings.Builder
-	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i, i)
-	}
+	b := bigActivity(20000)
 	file := &tapAfter{r: strings.NewReader(b.String()), n: 200_000, tap: func() {
 		if !s.cancelBtn.Visible() || !s.importBtn.Disabled() {
 			t.Errorf("during the import: cancel visible %v, import disabled %v", s.cancelBtn.Visible(), s.importBtn.Disabled())
@@ -260,11 +265,7 @@ func TestImportCancel(t *testing.T) {
 func TestImportProgress(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	var b strings.Builder
-	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
-	for i := range 20000 {
-		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:00:00,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i, i)
-	}
+	b := bigActivity(20000)
 	var during string
 	file := &tapAfter{r: strings.NewReader(b.String()), n: b.Len() * 3 / 4, tap: func() {
 		if !s.percent.Visible() || s.progress.Visible() {
@@ -294,19 +295,6 @@ func TestImportOpensFileDialog(t *testing.T) {
 	if f.shell.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("no file dialog after tapping Import")
 	}
-}
-
-// testJournalFormat is main's choice of writers.
-func testJournalFormat(format string, w io.Writer, accounts []domain.LedgerAccount) (domain.JournalWriter, error) {
-	switch format {
-	case "hledger":
-		return reports.NewHledgerWriter(w, accounts), nil
-	case "csv":
-		return reports.NewCSVJournalWriter(w, accounts)
-	case "xlsx":
-		return reports.NewXLSXJournalWriter(w, accounts)
-	}
-	return nil, fmt.Errorf("unknown format %q", format)
 }
 
 func TestExportJournal(t *testing.T) {

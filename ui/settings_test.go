@@ -52,7 +52,7 @@ func newFixture(t *testing.T) *fixture {
 		Reconcile:  &domain.ReconcileService{Store: db},
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
-		Connection: conn, DataPath: filepath.Join(dir, "tally.db"), JournalFormat: testJournalFormat,
+		Connection: conn, DataPath: filepath.Join(dir, "tally.db"), JournalFormat: reports.NewJournalWriter,
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })
