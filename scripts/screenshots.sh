@@ -168,7 +168,7 @@ sleep 8
 click 456 182
 sleep 3
 shot reconciliation-booking
-click 461 182
+click 1214 222
 sleep 2
 shot reconciliation-booking-cancelled
 close_app

@@ -49,6 +49,7 @@ type reconcileScreen struct {
 	fetchFrom, fetchTo            *widget.Entry
 	progress                      *widget.ProgressBarInfinite // an import of unknown length
 	percent                       *widget.ProgressBar         // a CSV file of known size
+	bars                          *fyne.Container             // the bar in use and the cancel button
 	status                        *status
 	filter                        *widget.Select
 	table                         *widget.Table
@@ -194,7 +195,11 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	help.Wrapping = fyne.TextWrapWord
 	fetchRow := container.NewHBox(widget.NewLabel("or fetch from"), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
 		widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
-	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.cancelBtn, s.bookBtn, s.exportBtn, fetchRow), s.progress, s.percent, s.status.obj)
+	// The cancel button sits at the end of the bar, so the row of buttons
+	// keeps its width while a job runs.
+	s.bars = container.NewBorder(nil, nil, nil, s.cancelBtn, container.NewStack(s.progress, s.percent))
+	s.bars.Hide()
+	top := container.NewVBox(help, container.NewHBox(s.importBtn, s.bookBtn, s.exportBtn, fetchRow), s.bars, s.status.obj)
 	s.root = container.NewBorder(top, nil, nil, nil, tabs)
 	s.filter.SetSelected(lineFilters[0].label) // loads
 	s.rules.load()
@@ -450,6 +455,7 @@ func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string)
 	s.cancelBtn.Show()
 	s.progress.Show()
 	s.progress.Start()
+	s.bars.Show()
 }
 
 // jobDone undoes busyJob.
@@ -462,6 +468,7 @@ func (s *reconcileScreen) jobDone() {
 	s.progress.Stop()
 	s.progress.Hide()
 	s.percent.Hide()
+	s.bars.Hide()
 }
 
 // groupThousands writes n as 1,234,567.
