@@ -15,6 +15,8 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -271,10 +273,55 @@ func runUI(ctx context.Context, dbFlag string) error {
 		shell.Show(page)
 	}
 	a.Lifecycle().SetOnStarted(func() { w.log.Info("window shown") })
+	// Fyne 2.8.1 can hang while it stops: an event handed to the main
+	// thread just as its loop drains is never run, and the app waits for it
+	// forever (seen under Xvfb, goroutine dump in the screenshots script).
+	// Once quitting has begun, a watchdog closes the database and ends the
+	// process if Fyne has not returned within a few seconds. Every write is
+	// a transaction, so nothing is half written either way.
+	watchdog := &quitWatchdog{after: 5 * time.Second, onTimeout: func() {
+		w.log.Warn("the window system did not stop within 5 s of quitting; exiting anyway")
+		w.Close()
+		os.Exit(0)
+	}}
+	defer watchdog.Stop()
+	win.SetCloseIntercept(func() {
+		watchdog.Start()
+		win.Close()
+	})
 	go func() {
 		<-ctx.Done()
+		watchdog.Start()
 		fyne.Do(a.Quit)
 	}()
 	win.ShowAndRun()
 	return nil
+}
+
+// quitWatchdog calls onTimeout once, after a delay, unless stopped first.
+type quitWatchdog struct {
+	after     time.Duration
+	onTimeout func()
+	mu        sync.Mutex
+	timer     *time.Timer
+	stopped   bool
+}
+
+// Start arms the watchdog; starting it again changes nothing.
+func (q *quitWatchdog) Start() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.timer == nil && !q.stopped {
+		q.timer = time.AfterFunc(q.after, q.onTimeout)
+	}
+}
+
+// Stop disarms it for good.
+func (q *quitWatchdog) Stop() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.stopped = true
+	if q.timer != nil {
+		q.timer.Stop()
+	}
 }

@@ -188,3 +188,38 @@ func TestBookkeeperCommands(t *testing.T) {
 		t.Error("import of a missing file must fail")
 	}
 }
+
+func TestQuitWatchdog(t *testing.T) {
+	fired := make(chan struct{}, 2)
+	q := &quitWatchdog{after: 20 * time.Millisecond, onTimeout: func() { fired <- struct{}{} }}
+	q.Stop() // before it started: Start does nothing after
+	q.Start()
+	select {
+	case <-fired:
+		t.Fatal("a stopped watchdog fired")
+	case <-time.After(80 * time.Millisecond):
+	}
+
+	q = &quitWatchdog{after: 20 * time.Millisecond, onTimeout: func() { fired <- struct{}{} }}
+	q.Start()
+	q.Start() // once only
+	select {
+	case <-fired:
+	case <-time.After(2 * time.Second):
+		t.Fatal("the watchdog did not fire")
+	}
+	select {
+	case <-fired:
+		t.Fatal("the watchdog fired twice")
+	case <-time.After(80 * time.Millisecond):
+	}
+
+	q = &quitWatchdog{after: 50 * time.Millisecond, onTimeout: func() { fired <- struct{}{} }}
+	q.Start()
+	q.Stop() // the app returned in time
+	select {
+	case <-fired:
+		t.Fatal("the watchdog fired after Stop")
+	case <-time.After(120 * time.Millisecond):
+	}
+}
