@@ -200,32 +200,37 @@ type JournalFormat func(format string, w io.Writer, accounts []LedgerAccount) (J
 // can list them (WritePayouts), the payouts with their checks. It returns
 // how many entries it wrote. On an error, what w holds is not an export.
 func (s *ReconcileService) Export(ctx context.Context, format string, w io.Writer, newWriter JournalFormat) (int, error) {
-	accounts, err := s.Accounts(ctx)
-	if err != nil {
-		return 0, err
-	}
-	jw, err := newWriter(format, w, accounts)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	if err := s.Journal(ctx, func(e Entry) error { n++; return jw.Write(e) }); err != nil {
-		jw.Close()
-		return 0, err
-	}
-	if pw, ok := jw.(interface {
-		WritePayouts([]PayoutCheck) error
-	}); ok {
-		sum, err := s.Summary(ctx)
-		if err == nil {
-			err = pw.WritePayouts(sum.Payouts)
-		}
+	// One read transaction: the entries and the payout checks are of the
+	// same moment, even with a booking going on elsewhere.
+	err := s.Store.View(ctx, func(tx Tx) error {
+		accounts, err := tx.LedgerAccounts()
 		if err != nil {
-			jw.Close()
-			return 0, err
+			return err
 		}
-	}
-	if err := jw.Close(); err != nil {
+		jw, err := newWriter(format, w, accounts)
+		if err != nil {
+			return err
+		}
+		if err := tx.Entries(func(e Entry) error { n++; return jw.Write(e) }); err != nil {
+			jw.Close()
+			return err
+		}
+		if pw, ok := jw.(interface {
+			WritePayouts([]PayoutCheck) error
+		}); ok {
+			payouts, err := tx.PayoutChecks()
+			if err == nil {
+				err = pw.WritePayouts(payouts)
+			}
+			if err != nil {
+				jw.Close()
+				return err
+			}
+		}
+		return jw.Close()
+	})
+	if err != nil {
 		return 0, err
 	}
 	return n, nil
