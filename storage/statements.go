@@ -207,15 +207,18 @@ func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (in
 // preparedLines are the parameters of the INSERTs that store some lines.
 type preparedLines struct {
 	n     int
-	stmts [][]driver.NamedValue // one INSERT each, of up to lineRowsPerInsert lines
-	keys  []string              // the first line's key of each, for messages
+	stmts []*[]driver.NamedValue // one INSERT each, of up to lineRowsPerInsert lines
+	keys  []string               // the first line's key of each, for messages
 }
 
 func (p *preparedLines) Len() int { return p.n }
 
 // lineArgs recycles the parameter slices of prepared lines: a large import
 // prepares thousands.
-var lineArgs = sync.Pool{New: func() any { return make([]driver.NamedValue, 0, 1+17*lineRowsPerInsert) }}
+var lineArgs = sync.Pool{New: func() any {
+	args := make([]driver.NamedValue, 0, 1+17*lineRowsPerInsert)
+	return &args
+}}
 
 // PrepareLines builds the INSERT parameters of ls (see domain.Tx). It
 // touches only the import's extra-column names, never the database.
@@ -223,7 +226,8 @@ func (t *Tx) PrepareLines(importID int64, ls []domain.StatementLine) domain.Prep
 	p := &preparedLines{n: len(ls)}
 	for len(ls) > 0 {
 		n := min(len(ls), lineRowsPerInsert)
-		args := appendValues(lineArgs.Get().([]driver.NamedValue)[:0], importID)
+		buf := lineArgs.Get().(*[]driver.NamedValue)
+		args := appendValues((*buf)[:0], importID)
 		for i := range ls[:n] {
 			l := &ls[i]
 			// Values equal to another column are stored as NULL: less to bind and to write.
@@ -238,7 +242,8 @@ func (t *Tx) PrepareLines(importID int64, ls []domain.StatementLine) domain.Prep
 				l.Currency.Code(), l.Gross, l.Fee, l.Net, l.Description, l.PayoutID, l.PaymentIntentID, charge, l.CustomerEmail,
 				t.extras.encode(l.Extra), l.Bookable)
 		}
-		p.stmts = append(p.stmts, args)
+		*buf = args
+		p.stmts = append(p.stmts, buf)
 		p.keys = append(p.keys, ls[0].Key)
 		ls = ls[n:]
 	}
@@ -253,14 +258,16 @@ func (t *Tx) InsertPrepared(dp domain.PreparedLines) (int, error) {
 		return 0, fmt.Errorf("insert lines: %T was not prepared by this store", dp)
 	}
 	added := 0
-	for i, args := range p.stmts {
+	for i, buf := range p.stmts {
+		args := *buf
 		k, err := t.bulkExec(insertLinesSQL((len(args)-1)/17), args)
 		if err != nil {
 			return added, fmt.Errorf("insert lines from %s: %w", p.keys[i], err)
 		}
 		added += int(k)
 		clear(args) // let the strings go before the slice is reused
-		lineArgs.Put(args[:0])
+		*buf = args[:0]
+		lineArgs.Put(buf)
 		p.stmts[i] = nil
 	}
 	return added, nil
