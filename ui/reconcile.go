@@ -292,7 +292,11 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				s.status.fail("read lines", err, nil)
 				return
 			}
-			s.count.SetText(plural(s.rows(), "line"))
+			if n := s.rows(); n == 1 {
+				s.count.SetText("1 line")
+			} else {
+				s.count.SetText(groupThousands(n) + " lines") // 1,000,000 lines
+			}
 			s.table.Refresh()
 		})
 	})
