@@ -259,6 +259,9 @@ func TestImportCancel(t *testing.T) {
 	// The same file, not cancelled, imports whole.
 	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())), 0)
 	wantStatus(t, s.status, "20000 lines, 20000 new")
+	if s.count.Text != "20,000 lines" {
+		t.Errorf("count = %q", s.count.Text)
+	}
 }
 
 // TestImportProgress: a CSV file of known size shows how far its import is.
