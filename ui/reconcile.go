@@ -501,14 +501,22 @@ func (s *reconcileScreen) fetchFromStripe() {
 		s.status.fail("fetch", domain.Errorf(domain.EINVALID, "Write the days as 2025-11-01."), nil)
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	s.busyJob(cancel, "Cancel fetch")
 	s.fetchBtn.Disable()
 	s.status.busy("Asking Stripe for the balance transactions…")
 	s.run(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		res, err := s.svc.Fetch.Fetch(ctx, domain.FetchRequest{From: from, To: to.AddDate(0, 0, 1)})
+		// Whatever the error says once the request was cut, the user cancelled.
+		cancelled := errors.Is(ctx.Err(), context.Canceled) || domain.ErrorCode(err) == domain.ECANCELED
 		fyne.Do(func() {
+			s.jobDone()
 			s.fetchBtn.Enable()
+			if err != nil && cancelled {
+				s.status.warn("Fetch cancelled: nothing was imported.")
+				return
+			}
 			if err != nil {
 				s.status.fail("fetch", err, nil)
 				return

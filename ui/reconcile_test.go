@@ -143,6 +143,14 @@ func TestFetchFromStripe(t *testing.T) {
 	s.fetchTo.SetText("2099-12-31")
 	test.Tap(s.fetchBtn)
 	wantStatus(t, s.status, "Could not connect to Stripe")
+	// Cancelled while Stripe answers: said so, nothing imported, the buttons back.
+	f.sim.FailNext(context.Canceled)
+	test.Tap(s.fetchBtn)
+	wantStatus(t, s.status, "Fetch cancelled: nothing was imported.")
+	if s.rows() != 9 || s.cancelBtn.Visible() || s.fetchBtn.Disabled() || s.importBtn.Disabled() {
+		t.Errorf("after a cancelled fetch: %d rows, cancel visible %v, fetch disabled %v, import disabled %v",
+			s.rows(), s.cancelBtn.Visible(), s.fetchBtn.Disabled(), s.importBtn.Disabled())
+	}
 }
 
 func TestDecisionBar(t *testing.T) {
