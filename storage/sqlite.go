@@ -153,7 +153,7 @@ func (d *DB) reclaim(ctx context.Context) {
 // foreignKeysOff marks a migration that rebuilds a table other tables refer
 // to: SQLite's documented procedure runs it with foreign keys off, then
 // checks them all before committing.
-const foreignKeysOff = "-- tally:foreign-keys-off\n"
+const foreignKeysOff = "-- tally:foreign-keys-off"
 
 // migrateFile applies one migration unless it is recorded already; rebuilt
 // says it ran one of the foreign-keys-off kind.
@@ -169,7 +169,8 @@ func (d *DB) migrateFile(ctx context.Context, name string) (rebuilt bool, err er
 		return false, fmt.Errorf("begin migration %s: %w", name, err)
 	}
 	defer conn.Close()
-	fkOff := strings.HasPrefix(string(body), foreignKeysOff)
+	first, _, _ := strings.Cut(string(body), "\n")
+	fkOff := strings.TrimSpace(first) == foreignKeysOff // a checkout may end its lines with \r\n
 	if fkOff {
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 			return false, fmt.Errorf("begin migration %s: %w", name, err)
