@@ -169,8 +169,7 @@ func (d *DB) migrateFile(ctx context.Context, name string) (rebuilt bool, err er
 		return false, fmt.Errorf("begin migration %s: %w", name, err)
 	}
 	defer conn.Close()
-	first, _, _ := strings.Cut(string(body), "\n")
-	fkOff := strings.TrimSpace(first) == foreignKeysOff // a checkout may end its lines with \r\n
+	fkOff := wantsForeignKeysOff(string(body))
 	if fkOff {
 		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 			return false, fmt.Errorf("begin migration %s: %w", name, err)
@@ -211,6 +210,13 @@ func (d *DB) migrateFile(ctx context.Context, name string) (rebuilt bool, err er
 		return false, fmt.Errorf("commit migration %s: %w", name, err)
 	}
 	return fkOff, nil
+}
+
+// wantsForeignKeysOff reports whether a migration's first line is the
+// foreignKeysOff marker, whatever the file's line endings.
+func wantsForeignKeysOff(body string) bool {
+	first, _, _ := strings.Cut(body, "\n")
+	return strings.TrimSpace(first) == foreignKeysOff
 }
 
 // checkForeignKeys fails if any row refers to a row that does not exist.

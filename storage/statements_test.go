@@ -368,3 +368,17 @@ func TestUnbookedLinesCursor(t *testing.T) {
 		t.Errorf("lines in batches of 2: %v", got)
 	}
 }
+
+func TestWantsForeignKeysOff(t *testing.T) {
+	for body, want := range map[string]bool{
+		"-- tally:foreign-keys-off\nCREATE TABLE t (a);":    true,
+		"-- tally:foreign-keys-off\r\nCREATE TABLE t (a);":  true, // a Windows checkout
+		"CREATE TABLE t (a);\n-- tally:foreign-keys-off\n":  false,
+		"-- tally:foreign-keys-off, later\nCREATE TABLE t;": false,
+		"": false,
+	} {
+		if got := wantsForeignKeysOff(body); got != want {
+			t.Errorf("%q: %v, want %v", body, got, want)
+		}
+	}
+}
