@@ -131,7 +131,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		if cmd == "reconcile" {
 			return cli.Reconcile(ctx, w.cli, args, stdout)
 		}
-		return cli.Export(ctx, w.cli, args, stdout, reports.NewJournalWriter)
+		return cli.Export(ctx, w.cli, args, stdout)
 	case "":
 		if len(args) > 0 {
 			return fmt.Errorf("unknown option %s\n\n%s", args[0], usage)
@@ -238,7 +238,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
-	recon := &domain.ReconcileService{Store: db}
+	recon := &domain.ReconcileService{Store: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{
 		Settings:   settings,
@@ -248,7 +248,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      fetch,
-		Connection: conn, Log: log, DataPath: path, JournalFormat: reports.NewJournalWriter,
+		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }
 

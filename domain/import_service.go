@@ -68,7 +68,6 @@ func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportRe
 
 // importRecords stores what rd yields, as Import describes.
 func (s *ImportService) importRecords(ctx context.Context, name string, rd StatementReader, progress func(int)) (ImportResult, error) {
-	req := ImportRequest{Name: name, Progress: progress}
 	res := ImportResult{File: name}
 	var err error
 	res.Format = rd.Format()
@@ -79,14 +78,14 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 			if err == io.EOF {
 				return res, nil
 			} else if err != nil {
-				return res, fmt.Errorf("%s: %w", req.Name, err)
+				return res, fmt.Errorf("%s: %w", name, err)
 			}
 			res.Lines++
 		}
 	}
-	r := &batchReader{rd: rd, progress: req.Progress, perrs: &ParseErrors{File: req.Name}}
+	r := &batchReader{rd: rd, progress: progress, perrs: &ParseErrors{File: name}}
 	err = s.Store.Update(ctx, func(tx Tx) error {
-		id, err := tx.BeginImport(req.Name, res.Format, s.Clock.Now())
+		id, err := tx.BeginImport(name, res.Format, s.Clock.Now())
 		if err != nil {
 			return err
 		}
@@ -144,7 +143,7 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 		if r.bad > len(r.perrs.Errors) {
 			r.perrs.Errors = append(r.perrs.Errors, &ParseError{Err: Errorf(EINVALID, "%d more bad rows not listed", r.bad-len(r.perrs.Errors))})
 		}
-		return ImportResult{File: req.Name, Format: res.Format}, err
+		return ImportResult{File: name, Format: res.Format}, err
 	}
 	return res, nil
 }

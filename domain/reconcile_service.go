@@ -80,6 +80,8 @@ type LineCounts struct {
 // ReconcileService books statement lines and checks payouts.
 type ReconcileService struct {
 	Store Store
+	// Writers write the export formats (nil: exporting is refused).
+	Writers JournalFormat
 }
 
 // ReconcileResult says what a run did.
@@ -199,7 +201,10 @@ type JournalFormat func(format string, w io.Writer, accounts []LedgerAccount) (J
 // Export writes the whole journal to w in format, and, for a writer that
 // can list them (WritePayouts), the payouts with their checks. It returns
 // how many entries it wrote. On an error, what w holds is not an export.
-func (s *ReconcileService) Export(ctx context.Context, format string, w io.Writer, newWriter JournalFormat) (int, error) {
+func (s *ReconcileService) Export(ctx context.Context, format string, w io.Writer) (int, error) {
+	if s.Writers == nil {
+		return 0, Errorf(EUNAVAILABLE, "This build of Tally cannot write journals.")
+	}
 	n := 0
 	// One read transaction: the entries and the payout checks are of the
 	// same moment, even with a booking going on elsewhere.
@@ -208,7 +213,7 @@ func (s *ReconcileService) Export(ctx context.Context, format string, w io.Write
 		if err != nil {
 			return err
 		}
-		jw, err := newWriter(format, w, accounts)
+		jw, err := s.Writers(format, w, accounts)
 		if err != nil {
 			return err
 		}

@@ -593,7 +593,7 @@ func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, erro
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	n, err := s.svc.Reconcile.Export(context.Background(), format, tmp, s.svc.JournalFormat)
+	n, err := s.svc.Reconcile.Export(context.Background(), format, tmp)
 	if err != nil {
 		wc.Close()
 		return 0, err

@@ -49,10 +49,10 @@ func newFixture(t *testing.T) *fixture {
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
-		Reconcile:  &domain.ReconcileService{Store: db},
+		Reconcile:  &domain.ReconcileService{Store: db, Writers: reports.NewJournalWriter},
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
-		Connection: conn, DataPath: filepath.Join(dir, "tally.db"), JournalFormat: reports.NewJournalWriter,
+		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })

@@ -19,9 +19,7 @@ type Services struct {
 	Rules      *domain.RuleService
 	Fetch      *domain.FetchService
 	Connection *domain.Connection
-	// JournalFormat writes the journal's export formats (reports' writers).
-	JournalFormat domain.JournalFormat
-	Log           *slog.Logger
+	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
 	DataPath string
 }

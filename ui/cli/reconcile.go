@@ -68,8 +68,8 @@ const ExportUsage = `tally export [--db PATH] --format hledger|csv|xlsx --out FI
   with one row per posting, or a workbook with a sheet per month and a Payouts
   sheet with each payout's check.`
 
-// Export runs `tally export`; newWriter builds the writer for a format.
-func Export(ctx context.Context, svc Services, args []string, stdout io.Writer, newWriter domain.JournalFormat) error {
+// Export runs `tally export`.
+func Export(ctx context.Context, svc Services, args []string, stdout io.Writer) error {
 	format, out := "", ""
 	for i := 0; i < len(args); i++ {
 		switch args[i] {
@@ -94,7 +94,7 @@ func Export(ctx context.Context, svc Services, args []string, stdout io.Writer, 
 		return fmt.Errorf("create %s: %w", out, err)
 	}
 	defer os.Remove(tmp.Name())
-	n, err := svc.Reconcile.Export(ctx, format, tmp, newWriter)
+	n, err := svc.Reconcile.Export(ctx, format, tmp)
 	if err != nil {
 		tmp.Close()
 		return err
