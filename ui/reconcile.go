@@ -411,13 +411,12 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.busyJob(cancel, "Cancel import")
 	counter := &countingReader{r: r}
-	bar := fyne.CanvasObject(s.progress)
-	if size > 0 && strings.EqualFold(filepath.Ext(name), ".csv") {
+	determinate := size > 0 && strings.EqualFold(filepath.Ext(name), ".csv")
+	if determinate {
 		s.progress.Stop()
 		s.progress.Hide()
 		s.percent.SetValue(0)
 		s.percent.Show()
-		bar = s.percent
 	}
 	s.status.busy("Importing " + name + "…")
 	s.run(func() {
@@ -425,7 +424,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
 		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Progress: func(n int) {
 			read := counter.n.Load()
 			fyne.Do(func() {
-				if bar == s.percent {
+				if determinate {
 					s.percent.SetValue(min(float64(read)/float64(size), 1))
 				}
 				s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
