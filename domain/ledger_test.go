@@ -1,8 +1,10 @@
 package domain_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -156,6 +158,12 @@ func TestHledgerAcceptsExport(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
+	// A file a European Excel re-saved, in Windows-1252: the journal is UTF-8.
+	resaved := "balance_transaction_id;created;available_on;currency;gross;fee;net;reporting_category;description\r\n" +
+		"txn_cp1;02.11.2025 03:19;08.11.2025 16:00;eur;1.294,80;14,39;1.280,41;charge;Caf\xe9 cr\xe8me \x96 5 \x80\r\n"
+	if _, err := imp(t, s, "resaved.csv", resaved); err != nil {
+		t.Fatalf("re-saved file: %v", err)
+	}
 	recon := &domain.ReconcileService{Store: db}
 	if _, err := recon.Reconcile(ctx); err != nil {
 		t.Fatal(err)
@@ -172,6 +180,9 @@ func TestHledgerAcceptsExport(t *testing.T) {
 	}
 	w.Close()
 	f.Close()
+	if b, _ := os.ReadFile(out); !bytes.Contains(b, []byte("Café crème – 5 €")) {
+		t.Error("the re-saved file's description is not in the journal as UTF-8")
+	}
 	got, err := exec.Command(bin, "-f", out, "bal", "--flat").CombinedOutput()
 	if err != nil {
 		t.Fatalf("hledger refused the journal: %v\n%s", err, got)

@@ -39,9 +39,10 @@ type csvSource struct {
 	line   int
 }
 
-func newCSVSource(r io.Reader, closer io.Closer) *csvSource {
+func newCSVSource(r io.Reader, closer io.Closer, sep rune) *csvSource {
 	g := &guard{r: r, limit: maxRecordBytes}
 	cr := csv.NewReader(g)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1 // rows may be shorter or longer than the header: checked per field
 	return &csvSource{g: g, r: cr, closer: closer}
 }
@@ -65,6 +66,9 @@ func (s *csvSource) next() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("read csv: %w", err)
 	}
 	s.g.n = 0
+	for i, c := range rec {
+		rec[i] = fixEncoding(c)
+	}
 	line, _ := s.r.FieldPos(0)
 	s.line = line
 	return rec, line, nil

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -18,7 +19,9 @@ var isoLayouts = []string{
 }
 
 // parseTime reads the date forms Stripe and spreadsheets write: ISO dates
-// with or without seconds, Unix seconds, and slash dates in order.
+// with or without seconds, Unix seconds, and the local forms a spreadsheet
+// re-save leaves (31/12/2025, 12/31/2025 3:04 PM, 31.12.2025 15:04,
+// 31-12-2025), the day/month ones read in order.
 func parseTime(v string, loc *time.Location, order domain.DateOrder) (time.Time, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -31,86 +34,159 @@ func parseTime(v string, loc *time.Location, order domain.DateOrder) (time.Time,
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil && len(v) >= 9 && len(v) <= 10 {
 		return time.Unix(n, 0).UTC(), nil
 	}
-	for _, l := range []string{"2006/01/02 15:04:05", "2006/01/02 15:04", "2006/01/02"} {
-		if t, err := time.ParseInLocation(l, v, loc); err == nil {
-			return t, nil
-		}
-	}
-	if strings.Contains(v, "/") {
-		return parseSlash(v, loc, order)
+	if _, ok := splitDate(v); ok {
+		return parseLocalDate(v, loc, order)
 	}
 	return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a date Tally can read (expected for example 2025-11-03 16:00:00)", v)
 }
 
-// slashParts splits "31/12/2025 15:04[:05]" into its numbers.
-func slashParts(v string) (a, b, y int, clock string, ok bool) {
-	date, clock, _ := strings.Cut(strings.TrimSpace(v), " ")
-	p := strings.Split(date, "/")
-	if len(p) != 3 {
-		return 0, 0, 0, "", false
-	}
-	var err error
-	if a, err = strconv.Atoi(p[0]); err != nil {
-		return 0, 0, 0, "", false
-	}
-	if b, err = strconv.Atoi(p[1]); err != nil {
-		return 0, 0, 0, "", false
-	}
-	if y, err = strconv.Atoi(p[2]); err != nil {
-		return 0, 0, 0, "", false
-	}
-	if a > 31 { // year first, 2025/12/31: not a day/month question
-		return 0, 0, 0, "", false
-	}
-	return a, b, y, strings.TrimSpace(clock), true
+// localDate is a date as a spreadsheet writes it, split into its numbers.
+type localDate struct {
+	a, b, y   int  // day and month in either order, then the year
+	yearFirst bool // 2025/12/31: a is the month, b the day
+	dayFirst  bool // 31.12.2025: the dotted form is always day first
+	clock     string
 }
 
-func parseSlash(v string, loc *time.Location, order domain.DateOrder) (time.Time, error) {
-	a, b, y, clock, ok := slashParts(v)
+// splitDate splits "31/12/2025 15:04[:05] [PM]" (separators '/', '.' or
+// '-') into its numbers.
+func splitDate(v string) (localDate, bool) {
+	var d localDate
+	date, clock, _ := strings.Cut(strings.TrimSpace(v), " ")
+	d.clock = strings.TrimSpace(clock)
+	sep := strings.IndexAny(date, "/.-")
+	if sep < 0 {
+		return d, false
+	}
+	p := strings.Split(date, date[sep:sep+1])
+	if len(p) != 3 {
+		return d, false
+	}
+	var n [3]int
+	for i, s := range p {
+		if s == "" || len(s) > 4 || !allDigits(s) {
+			return d, false
+		}
+		n[i], _ = strconv.Atoi(s)
+	}
+	if len(p[0]) == 4 { // 2025/12/31
+		d.y, d.a, d.b, d.yearFirst = n[0], n[1], n[2], true
+		return d, true
+	}
+	if len(p[2]) != 4 && len(p[2]) != 2 {
+		return d, false
+	}
+	d.a, d.b, d.y = n[0], n[1], n[2]
+	d.dayFirst = date[sep] == '.'
+	return d, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// needsOrder says whether v is a day/month date whose order the file must
+// settle (31.12.2025 and 2025/12/31 never need it).
+func needsOrder(v string) bool {
+	d, ok := splitDate(v)
+	return ok && !d.yearFirst && !d.dayFirst
+}
+
+func parseLocalDate(v string, loc *time.Location, order domain.DateOrder) (time.Time, error) {
+	d, ok := splitDate(v)
 	if !ok {
 		return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a date Tally can read", v)
 	}
-	day, month := a, b
-	if order == domain.DateMonthFirst {
-		day, month = b, a
+	day, month := d.a, d.b
+	switch {
+	case d.yearFirst:
+		day, month = d.b, d.a
+	case d.dayFirst:
+	case order == domain.DateMonthFirst:
+		day, month = d.b, d.a
 	}
+	y := d.y
 	if y < 100 {
 		y += 2000
 	}
-	h, m, s := 0, 0, 0
-	if clock != "" {
-		parts := strings.Split(clock, ":")
-		nums := []*int{&h, &m, &s}
-		for i, p := range parts {
-			if i > 2 {
-				break
-			}
-			n, err := strconv.Atoi(p)
-			if err != nil {
-				return time.Time{}, domain.Errorf(domain.EINVALID, "%q has a time Tally cannot read", v)
-			}
-			*nums[i] = n
-		}
+	h, m, s, err := parseClock(d.clock)
+	if err != nil {
+		return time.Time{}, domain.Errorf(domain.EINVALID, "%q has a time Tally cannot read", v)
 	}
-	if month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60 {
+	if month < 1 || month > 12 || day < 1 || day > 31 {
+		if d.yearFirst || d.dayFirst {
+			return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a valid date", v)
+		}
 		return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a valid date read %s", v, order)
 	}
 	t := time.Date(y, time.Month(month), day, h, m, s, 0, loc)
 	if t.Day() != day {
-		return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a valid date read %s", v, order)
+		return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a valid date", v)
 	}
 	return t, nil
 }
 
-// orderOf says what a slash date proves about the order, if anything.
-func orderOf(v string) domain.DateOrder {
-	a, b, _, _, ok := slashParts(v)
+// parseClock reads "15:04", "15:04:05", "3:04 PM" or "" (midnight).
+func parseClock(clock string) (h, m, s int, err error) {
+	if clock == "" {
+		return 0, 0, 0, nil
+	}
+	pm, am := false, false
+	upper := strings.ToUpper(clock)
 	switch {
-	case !ok:
+	case strings.HasSuffix(upper, "PM"):
+		pm, clock = true, strings.TrimSpace(clock[:len(clock)-2])
+	case strings.HasSuffix(upper, "AM"):
+		am, clock = true, strings.TrimSpace(clock[:len(clock)-2])
+	}
+	parts := strings.Split(clock, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return 0, 0, 0, errBadClock
+	}
+	nums := []*int{&h, &m, &s}
+	for i, p := range parts {
+		// Seconds may carry a fraction ("05.000"): whole seconds are kept.
+		if i == 2 {
+			p, _, _ = strings.Cut(p, ".")
+		}
+		if p == "" || len(p) > 2 || !allDigits(p) {
+			return 0, 0, 0, errBadClock
+		}
+		*nums[i], _ = strconv.Atoi(p)
+	}
+	if am || pm {
+		if h < 1 || h > 12 {
+			return 0, 0, 0, errBadClock
+		}
+		if h == 12 {
+			h = 0
+		}
+		if pm {
+			h += 12
+		}
+	}
+	if h > 23 || m > 59 || s > 59 {
+		return 0, 0, 0, errBadClock
+	}
+	return h, m, s, nil
+}
+
+var errBadClock = errors.New("bad clock")
+
+// orderOf says what a day/month date proves about the order, if anything.
+func orderOf(v string) domain.DateOrder {
+	d, ok := splitDate(v)
+	switch {
+	case !ok || d.yearFirst || d.dayFirst:
 		return domain.DateAuto
-	case a > 12 && b <= 12:
+	case d.a > 12 && d.b <= 12:
 		return domain.DateDayFirst
-	case b > 12 && a <= 12:
+	case d.b > 12 && d.a <= 12:
 		return domain.DateMonthFirst
 	}
 	return domain.DateAuto
@@ -168,7 +244,7 @@ func (r *Reader) decideOrder(col, v string) error {
 // spanOf is the time between the earliest and latest date of column i read
 // in order, or -1 if some date does not read that way.
 func spanOf(first string, rows []pendingRow, i int, order domain.DateOrder) time.Duration {
-	lo, err := parseSlash(first, time.UTC, order)
+	lo, err := parseLocalDate(first, time.UTC, order)
 	if err != nil {
 		return -1
 	}
@@ -177,7 +253,7 @@ func spanOf(first string, rows []pendingRow, i int, order domain.DateOrder) time
 		if i >= len(p.cells) || strings.TrimSpace(p.cells[i]) == "" {
 			continue
 		}
-		t, err := parseSlash(strings.TrimSpace(p.cells[i]), time.UTC, order)
+		t, err := parseLocalDate(strings.TrimSpace(p.cells[i]), time.UTC, order)
 		if err != nil {
 			return -1
 		}

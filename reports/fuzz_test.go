@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"tally/domain"
 )
@@ -57,6 +58,14 @@ func FuzzCSV(f *testing.F) {
 	for _, g := range golden {
 		f.Add([]byte(g.content))
 	}
+	// As spreadsheets re-save them: ';' and Windows-1252, UTF-16 with tabs.
+	f.Add([]byte("balance_transaction_id;created;available_on;currency;gross;fee;net;reporting_category;description\r\n" +
+		"txn_1;02.11.2025 03:19;08.11.2025 16:00;eur;1.294,80;14,39;1.280,41;charge;Caf\xe9 \x80\r\n"))
+	u16 := []byte{0xff, 0xfe}
+	for _, u := range utf16.Encode([]rune("id\tType\tAmount\tFee\tNet\tCurrency\tCreated (UTC)\ntxn_1\tcharge\t10.00\t1.00\t9.00\tusd\t11/2/2025 3:19 PM\t茶 🍵\n")) {
+		u16 = append(u16, byte(u), byte(u>>8))
+	}
+	f.Add(u16)
 	f.Fuzz(func(t *testing.T, data []byte) { drain(t, "fuzz.csv", data) })
 }
 

@@ -256,7 +256,7 @@ func (r *Reader) when(cells []string, line int, names ...string) (time.Time, err
 				return t.UTC(), nil
 			}
 		}
-		if r.order == domain.DateAuto && strings.Contains(v, "/") {
+		if r.order == domain.DateAuto && needsOrder(v) {
 			if err := r.decideOrder(n, v); err != nil {
 				return time.Time{}, err
 			}

@@ -371,9 +371,12 @@ func (s *reconcileScreen) chooseFile() {
 		if rc == nil {
 			return // cancelled
 		}
-		s.importFrom(rc.URI().Name(), rc, fileSize(rc.URI()))
+		u := rc.URI()
+		s.importFrom(u.Name(), rc, func() int64 { return fileSize(u) })
 	}, s.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".CSV", ".XLSX"}))
+	// .txt and .tsv: Excel's "Unicode Text" and tab-separated re-saves.
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".xlsm", ".txt", ".tsv",
+		".CSV", ".XLSX", ".XLSM", ".TXT", ".TSV"}))
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600)) // after Show: before, Fyne 2.8's file dialog has no window yet and crashes
 }
@@ -390,6 +393,13 @@ func fileSize(u fyne.URI) int64 {
 	return fi.Size()
 }
 
+// isWorkbook says whether name is an Excel workbook's: it is read by its
+// parts, not from start to end, so its bytes read do not measure progress.
+func isWorkbook(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".xlsx" || ext == ".xlsm"
+}
+
 // countingReader counts the bytes read through it; the count may be read
 // from another goroutine.
 type countingReader struct {
@@ -403,24 +413,32 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return k, err
 }
 
-// importFrom imports r (closed afterwards, size bytes long, 0 when unknown)
-// off the Fyne goroutine, with a progress bar and a cancel button. A CSV
-// file of known size is read from start to end, so its bar says how far the
-// import is; other imports show a moving bar and the rows read.
-func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, size int64) {
+// importFrom imports r (closed afterwards) off the Fyne goroutine, with a
+// progress bar and a cancel button. sizeOf, when not nil, gives the file's
+// size (0: unknown); it runs off the Fyne goroutine too, as a file on a
+// stalled network share could hold it. A text file of known size is read
+// from start to end, so its bar says how far the import is; other imports
+// show a moving bar and the rows read.
+func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func() int64) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.busyJob(cancel, "Cancel import")
 	counter := &countingReader{r: r}
-	determinate := size > 0 && strings.EqualFold(filepath.Ext(name), ".csv")
-	if determinate {
-		s.progress.Stop()
-		s.progress.Hide()
-		s.percent.SetValue(0)
-		s.percent.Show()
-	}
 	s.status.busy("Importing " + name + "…")
 	s.run(func() {
 		defer r.Close()
+		var size int64
+		if sizeOf != nil && !isWorkbook(name) {
+			size = sizeOf()
+		}
+		determinate := size > 0
+		if determinate {
+			fyne.Do(func() { // queued before the job's end, so always before jobDone
+				s.progress.Stop()
+				s.progress.Hide()
+				s.percent.SetValue(0)
+				s.percent.Show()
+			})
+		}
 		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Progress: func(n int) {
 			read := counter.n.Load()
 			fyne.Do(func() {

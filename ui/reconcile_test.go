@@ -38,11 +38,11 @@ func (f *fixture) reconcileScreen(t *testing.T) *reconcileScreen {
 func TestReconcileScreen(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	wantStatus(t, s.status, "4 lines, 4 new")
-	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)), 0)
+	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)), nil)
 	wantStatus(t, s.status, "1 line, 1 new")
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	wantStatus(t, s.status, "4 lines, 0 new")
 	if s.rows() != 5 || s.count.Text != "5 lines" { // plural() words it
 		t.Fatalf("table rows = %d (%q)", s.rows(), s.count.Text)
@@ -74,20 +74,20 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
 	bad := reconActivity + "txn_e,2025-11-02 09:00:00,,eur,abc,0.00,1.00,charge,ch_e,x,\n"
-	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)), 0)
+	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)), nil)
 	wantStatus(t, s.status, "1 bad rows; nothing was imported")
 	wantStatus(t, s.status, "line 6, column gross")
 	if s.rows() != 0 {
 		t.Fatalf("a failed import wrote %d lines", s.rows())
 	}
-	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")), 0)
+	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")), nil)
 	wantStatus(t, s.status, "not a Stripe export")
 }
 
 func TestRuleFromLine(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	test.Tap(s.bookBtn)
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
@@ -156,7 +156,7 @@ func TestFetchFromStripe(t *testing.T) {
 func TestDecisionBar(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	test.Tap(s.bookBtn)
 	d := s.decide
 	if !d.bookBtn.Disabled() {
@@ -195,7 +195,7 @@ func TestDecisionBarSuggestion(t *testing.T) {
 	if _, err := s.svc.Rules.Save(context.Background(), domain.Rule{Name: "Goodwill", Description: "goodwill", Account: domain.AcctSales, Label: "Stripe"}); err != nil {
 		t.Fatal(err)
 	}
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	test.Tap(s.bookBtn)
 	wantStatus(t, s.status, "1 waiting on a suggestion")
 	s.filter.SetSelected("Waiting for a decision")
@@ -255,7 +255,7 @@ func TestImportCancel(t *testing.T) {
 		}
 		test.Tap(s.cancelBtn)
 	}}
-	s.importFrom("big.csv", io.NopCloser(file), 0)
+	s.importFrom("big.csv", io.NopCloser(file), nil)
 	wantStatus(t, s.status, "Import cancelled: nothing of big.csv was written.")
 	if s.rows() != 0 {
 		t.Errorf("a cancelled import left %d lines", s.rows())
@@ -265,7 +265,7 @@ func TestImportCancel(t *testing.T) {
 			s.cancelBtn.Visible(), s.importBtn.Disabled(), s.progress.Visible())
 	}
 	// The same file, not cancelled, imports whole.
-	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())), 0)
+	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())), nil)
 	wantStatus(t, s.status, "20000 lines, 20000 new")
 	if s.count.Text != "20,000 lines" {
 		t.Errorf("count = %q", s.count.Text)
@@ -284,7 +284,7 @@ func TestImportProgress(t *testing.T) {
 		}
 		during = s.status.msg.Text
 	}}
-	s.importFrom("big.csv", io.NopCloser(file), int64(b.Len()))
+	s.importFrom("big.csv", io.NopCloser(file), func() int64 { return int64(b.Len()) })
 	if !strings.Contains(during, ",") || !strings.Contains(during, " rows read") || s.percent.Value <= 0.5 {
 		t.Errorf("status during the import = %q, bar at %v", during, s.percent.Value)
 	}
@@ -311,7 +311,7 @@ func TestImportOpensFileDialog(t *testing.T) {
 func TestExportJournal(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), 0)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
 	test.Tap(s.bookBtn)
 	dir := t.TempDir()
 	for _, c := range []struct{ name, want string }{
