@@ -44,6 +44,7 @@ type reconcileScreen struct {
 	run runner
 
 	importBtn, cancelBtn, bookBtn *widget.Button
+	cancelling                    bool // Cancel was pressed: progress no longer overwrites the status
 	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
@@ -91,7 +92,12 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.importBtn.Importance = widget.HighImportance
 	s.cancelBtn = widget.NewButton("Cancel", func() {
 		if s.cancel != nil {
+			// The job stops at its next batch, or when a stalled read
+			// returns: say at once that the press was taken.
 			s.cancel()
+			s.cancelling = true
+			s.cancelBtn.Disable()
+			s.status.busy("Cancelling…")
 		}
 	})
 	s.cancelBtn.Hide()
@@ -445,7 +451,9 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func()
 				if determinate {
 					s.percent.SetValue(min(float64(read)/float64(size), 1))
 				}
-				s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
+				if !s.cancelling {
+					s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
+				}
 			})
 		}})
 		cancel()
@@ -482,6 +490,8 @@ func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string)
 // jobDone undoes busyJob.
 func (s *reconcileScreen) jobDone() {
 	s.cancel = nil
+	s.cancelling = false
+	s.cancelBtn.Enable()
 	s.importBtn.Enable()
 	s.bookBtn.Enable()
 	s.exportBtn.Enable()
@@ -633,7 +643,11 @@ func (s *reconcileScreen) book() {
 	s.status.busy("Booking lines…")
 	s.run(func() {
 		res, err := s.svc.Reconcile.ReconcileProgress(ctx, func(n int) {
-			fyne.Do(func() { s.status.busy(fmt.Sprintf("Booking lines… %s booked so far", groupThousands(n))) })
+			fyne.Do(func() {
+				if !s.cancelling {
+					s.status.busy(fmt.Sprintf("Booking lines… %s booked so far", groupThousands(n)))
+				}
+			})
 		})
 		cancel()
 		fyne.Do(func() {

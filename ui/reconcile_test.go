@@ -254,9 +254,15 @@ func TestImportCancel(t *testing.T) {
 			t.Errorf("during the import: cancel visible %v, import disabled %v", s.cancelBtn.Visible(), s.importBtn.Disabled())
 		}
 		test.Tap(s.cancelBtn)
+		if s.status.msg.Text != "Cancelling…" || !s.cancelBtn.Disabled() {
+			t.Errorf("after Cancel: status %q, cancel disabled %v", s.status.msg.Text, s.cancelBtn.Disabled())
+		}
 	}}
 	s.importFrom("big.csv", io.NopCloser(file), nil)
 	wantStatus(t, s.status, "Import cancelled: nothing of big.csv was written.")
+	if s.cancelBtn.Disabled() {
+		t.Error("the cancel button stays disabled for the next job")
+	}
 	if s.rows() != 0 {
 		t.Errorf("a cancelled import left %d lines", s.rows())
 	}
