@@ -15,10 +15,14 @@ import (
 
 // page is one entry of the navigation.
 type page struct {
-	title string
-	icon  fyne.Resource
-	build func() fyne.CanvasObject
+	title   string
+	icon    fyne.Resource
+	build   func() fyne.CanvasObject
+	pending bool // not built yet: never the page the app opens on
 }
+
+// lastPageKey is the preference that remembers the page last shown.
+const lastPageKey = "ui.lastPage"
 
 // Shell is the main window: navigation on the left, the mode badge on top.
 type Shell struct {
@@ -54,14 +58,14 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.pages = []page{
 		{"Register", theme.ContentAddIcon(), func() fyne.CanvasObject {
 			return notYet("Ring up a sale: a cart and its total, then take the payment on a card reader (Stripe Terminal) or by showing a QR code of a Stripe payment page, large, on a customer display. Refunds, capture of authorised payments, and the day close.")
-		}},
+		}, true},
 		{"Payments", theme.ListIcon(), func() fyne.CanvasObject {
 			return notYet("Every payment taken by Tally, with its status at Stripe, card brand and last four digits, refunds and captures.")
-		}},
-		{"Reconciliation", theme.DocumentIcon(), s.recon.buildUI},
-		{"Readers", theme.ComputerIcon(), s.readers.buildUI},
-		{"Payment methods", theme.AccountIcon(), s.methods.buildUI},
-		{"Settings", theme.SettingsIcon(), s.settings.buildUI},
+		}, true},
+		{"Reconciliation", theme.DocumentIcon(), s.recon.buildUI, false},
+		{"Readers", theme.ComputerIcon(), s.readers.buildUI, false},
+		{"Payment methods", theme.AccountIcon(), s.methods.buildUI, false},
+		{"Settings", theme.SettingsIcon(), s.settings.buildUI, false},
 	}
 	svc.Connection.OnChange(func(m domain.Mode) {
 		fyne.Do(func() { s.setMode(m) })
@@ -93,8 +97,27 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	split := container.NewHSplit(s.nav, container.NewBorder(top, nil, nil, nil, s.content))
 	split.Offset = 0.18
 	s.setMode(s.mode)
-	s.nav.Select(0)
+	s.nav.Select(s.startPage())
 	return split
+}
+
+// startPage is the page the app opens on: the one shown when it last
+// closed, else the first page that is built.
+func (s *Shell) startPage() int {
+	last := s.app.Preferences().String(lastPageKey)
+	first := -1
+	for i, p := range s.pages {
+		if p.pending {
+			continue
+		}
+		if p.title == last {
+			return i
+		}
+		if first < 0 {
+			first = i
+		}
+	}
+	return max(first, 0)
 }
 
 // Show switches to the page titled title; it reports whether there is one.
@@ -110,6 +133,7 @@ func (s *Shell) Show(title string) bool {
 
 func (s *Shell) show(i int) {
 	s.current = i
+	s.app.Preferences().SetString(lastPageKey, s.pages[i].title)
 	s.title.SetText(s.pages[i].title)
 	s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
 	s.content.Refresh()
