@@ -225,6 +225,12 @@ func (r *Reader) amount(cells []string, line int, cur domain.Currency, allowEmpt
 	if r.xlsx {
 		parse = xlsxAmount
 	}
+	if !plainAmount(v) {
+		var err error
+		if v, err = stripCurrency(v, cur); err != nil {
+			return 0, parseErr(line, col, err)
+		}
+	}
 	a, err := parse(v, cur.Exponent())
 	if err != nil {
 		return 0, parseErr(line, col, err)

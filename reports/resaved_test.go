@@ -229,3 +229,59 @@ func TestWorkbookNameThatIsNotAWorkbook(t *testing.T) {
 		t.Errorf("code %s", domain.ErrorCode(err))
 	}
 }
+
+// TestCurrencyFormattedAmounts: amounts a spreadsheet wrote with its
+// currency format.
+func TestCurrencyFormattedAmounts(t *testing.T) {
+	eur, hkd := domain.MustCurrency("EUR"), domain.MustCurrency("HKD")
+	for _, c := range []struct {
+		in   string
+		cur  domain.Currency
+		want int64
+	}{
+		{"$1,294.80", hkd, 129480},
+		{"HK$1,294.80", hkd, 129480},
+		{"-HK$5.00", hkd, -500},
+		{"HK$-5.00", hkd, -500},
+		{"(HK$5.00)", hkd, -500},
+		{"1.294,80 €", eur, 129480},
+		{"-1.294,80 €", eur, -129480},
+		{"−12,00 €", eur, -1200},
+		{"€12.00", eur, 1200},
+		{"EUR 12.00", eur, 1200},
+		{"12.00 eur", eur, 1200},
+		{"EUR12.00", eur, 1200},
+		{"12.00-", eur, -1200},
+		{"12.00", eur, 1200},
+	} {
+		s, err := stripCurrency(c.in, c.cur)
+		var got int64
+		if err == nil {
+			got, err = domain.ParseAmount(s, c.cur.Exponent())
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%q in %s: %d, %v; want %d", c.in, c.cur.Code(), got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"USD 12.00", "12.00 USD"} {
+		if s, err := stripCurrency(bad, eur); err == nil || !strings.Contains(err.Error(), "the amount is in USD but the row's currency is EUR") {
+			t.Errorf("%q in EUR: %q, %v", bad, s, err)
+		}
+	}
+	for _, bad := range []string{"EURO 12", "12 kr", "$", "abc"} {
+		s, err := stripCurrency(bad, eur)
+		if err == nil {
+			_, err = domain.ParseAmount(s, 2)
+		}
+		if err == nil {
+			t.Errorf("%q was read as an amount (%q)", bad, s)
+		}
+	}
+	// Through the reader: a re-saved row with currency formats.
+	content := "balance_transaction_id,created,available_on,currency,gross,fee,net,reporting_category,description\n" +
+		`txn_1,2025-11-02 03:19:33,2025-11-08 16:00:00,hkd,"HK$1,294.80",HK$14.39,"HK$1,280.41",charge,x` + "\n"
+	_, recs := readAll(t, "formatted.csv", []byte(content), domain.ImportOptions{})
+	if l := recs[0].Balance; l.Gross != 129480 || l.Fee != 1439 || l.Net != 128041 {
+		t.Errorf("amounts %d %d %d", l.Gross, l.Fee, l.Net)
+	}
+}

@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"strings"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"tally/domain"
 )
 
 // A spreadsheet that re-saves a Stripe CSV changes more than the dates:
@@ -137,4 +141,100 @@ func separator(head []byte) rune {
 		return '\t'
 	}
 	return ','
+}
+
+// plainAmount says whether v has only the characters Stripe writes in an
+// amount, so that it needs no cleaning.
+func plainAmount(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; (c < '0' || c > '9') && c != '.' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// stripCurrency removes what a spreadsheet's currency format adds to an
+// amount it re-saves: a symbol before or after it ("$1,294.80",
+// "1.294,80 €", "HK$12.00", "-$5.00", "($5.00)"), the currency's code
+// ("EUR 12.00"), and a typographic minus. A code that is not the row's
+// currency is an error: the amount would be read in the wrong currency.
+func stripCurrency(v string, cur domain.Currency) (string, error) {
+	s := strings.TrimSpace(strings.ReplaceAll(v, "\u2212", "-"))
+	paren := len(s) > 2 && s[0] == '(' && s[len(s)-1] == ')'
+	if paren {
+		s = strings.TrimSpace(s[1 : len(s)-1])
+	}
+	neg := false
+	take := func() {
+		if strings.HasPrefix(s, "-") {
+			neg, s = true, strings.TrimSpace(s[1:])
+		}
+	}
+	take()
+	var err error
+	s, err = trimMoneyMark(s, cur, true)
+	if err != nil {
+		return v, err
+	}
+	take()
+	if s, err = trimMoneyMark(s, cur, false); err != nil {
+		return v, err
+	}
+	if strings.HasSuffix(s, "-") { // "12.00-", as some ledgers write
+		neg, s = true, strings.TrimSpace(s[:len(s)-1])
+	}
+	switch {
+	case paren:
+		s = "(" + s + ")"
+	case neg:
+		s = "-" + s
+	}
+	return s, nil
+}
+
+// trimMoneyMark removes one currency code or symbol (with up to three
+// letters before it, as in "HK$") from the start (front) or the end of s.
+func trimMoneyMark(s string, cur domain.Currency, front bool) (string, error) {
+	// A code: "EUR 12.00", "12.00 EUR", "EUR12.00".
+	if len(s) > 3 {
+		code, rest := s[:3], strings.TrimSpace(s[3:])
+		next := s[3]
+		if !front {
+			code, rest = s[len(s)-3:], strings.TrimSpace(s[:len(s)-3])
+			next = s[len(s)-4]
+		}
+		if isLetters(code) && !isLetters(string(next)) {
+			if c, err := domain.CurrencyOf(code); err == nil {
+				if c != cur {
+					return s, domain.Errorf(domain.EINVALID, "the amount is in %s but the row's currency is %s", c.Code(), cur.Code())
+				}
+				return rest, nil
+			}
+		}
+	}
+	// A symbol: "$", "€", "HK$", "US$".
+	if front {
+		i := 0
+		for i < len(s) && i < 3 && isLetters(s[i:i+1]) {
+			i++
+		}
+		if r, n := utf8.DecodeRuneInString(s[i:]); unicode.Is(unicode.Sc, r) {
+			return strings.TrimSpace(s[i+n:]), nil
+		}
+		return s, nil
+	}
+	if r, n := utf8.DecodeLastRuneInString(s); unicode.Is(unicode.Sc, r) {
+		return strings.TrimSpace(s[:len(s)-n]), nil
+	}
+	return s, nil
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
