@@ -123,12 +123,15 @@ sleep 1
 click 600 416
 sleep 1
 shot reconciliation-queue
-click 510 301
+click 650 301
 sleep 1.5
 shot reconciliation-rule-preview
 click 461 262
 sleep 1
 shot reconciliation-payouts
+click 400 340
+sleep 1
+shot reconciliation-payout-lines
 click 540 262
 sleep 1
 shot reconciliation-balances

@@ -113,7 +113,12 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.progress.Hide()
 	s.percent = widget.NewProgressBar()
 	s.percent.Hide()
-	s.filter = widget.NewSelect(nil, func(string) { s.reload() })
+	s.filter = widget.NewSelect(nil, func(sel string) {
+		if !strings.HasPrefix(sel, payoutFilterPrefix) {
+			s.filter.Options = s.filter.Options[:len(lineFilters)] // a payout's entry goes with it
+		}
+		s.reload()
+	})
 	for _, f := range lineFilters {
 		s.filter.Options = append(s.filter.Options, f.label)
 	}
@@ -162,9 +167,8 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		},
 	)
 	s.payouts.OnSelected = func(id widget.ListItemID) {
-		// Show the payout's lines.
-		s.filter.SetSelected(lineFilters[0].label)
-		s.loadLines(domain.LineFilter{PayoutID: s.checks[id].PayoutID})
+		s.payouts.Unselect(id) // so that selecting it again shows its lines again
+		s.showPayout(s.checks[id].PayoutID)
 	}
 	s.balances = widget.NewLabel("")
 	s.balances.TextStyle.Monospace = true
@@ -189,11 +193,12 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		}
 	}
 	s.decide = newDecisionBar(s.svc, s.run, s.status, s.reload)
-	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(s.filter, s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
+	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(290, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
 		container.NewTabItem("Rules", s.rules.obj),
-		container.NewTabItem("Payouts", s.payouts),
+		container.NewTabItem("Payouts", container.NewBorder(
+			widget.NewLabel("Each payout against the net of the lines it pays out. Select one to see its lines."), nil, nil, nil, s.payouts)),
 		container.NewTabItem("Balances", container.NewVScroll(s.balances)),
 	)
 	tabs := s.tabs
@@ -213,7 +218,20 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	return s.root
 }
 
+// payoutFilterPrefix starts the line filter's entry for one payout's lines.
+const payoutFilterPrefix = "Payout "
+
+// showPayout shows the lines of one payout, the filter saying so.
+func (s *reconcileScreen) showPayout(id string) {
+	s.filter.Options = append(s.filter.Options[:len(lineFilters)], payoutFilterPrefix+id)
+	s.filter.SetSelected(payoutFilterPrefix + id) // loads
+	s.tabs.SelectIndex(0)
+}
+
 func (s *reconcileScreen) currentFilter() domain.LineFilter {
+	if id, ok := strings.CutPrefix(s.filter.Selected, payoutFilterPrefix); ok {
+		return domain.LineFilter{PayoutID: id}
+	}
 	for _, f := range lineFilters {
 		if f.label == s.filter.Selected {
 			return domain.LineFilter{Status: f.status}

@@ -63,10 +63,26 @@ func TestReconcileScreen(t *testing.T) {
 	if s.rows() != 1 || s.cell(widget.TableCellID{Row: 0, Col: 2}) != "Goodwill credit" {
 		t.Fatalf("suspense queue: %d rows", s.rows())
 	}
-	// A payout's own lines.
+	// A payout's own lines, on the lines tab, the filter naming the payout.
+	s.tabs.SelectIndex(2)
 	s.payouts.Select(0)
+	if s.rows() != 4 || s.tabs.SelectedIndex() != 0 || s.filter.Selected != "Payout "+s.checks[0].PayoutID {
+		t.Fatalf("payout lines = %d, tab %d, filter %q", s.rows(), s.tabs.SelectedIndex(), s.filter.Selected)
+	}
+	// Selecting it again (from another tab) shows them again.
+	s.filter.SetSelected("All lines")
+	if s.rows() != 5 || len(s.filter.Options) != len(lineFilters) {
+		t.Fatalf("all lines again: %d rows, filter options %v", s.rows(), s.filter.Options)
+	}
+	s.tabs.SelectIndex(2)
+	s.payouts.Select(0)
+	if s.rows() != 4 || s.tabs.SelectedIndex() != 0 {
+		t.Fatalf("second time: payout lines = %d, tab %d", s.rows(), s.tabs.SelectedIndex())
+	}
+	// A reload (after booking, an import) keeps the payout's filter.
+	s.reload()
 	if s.rows() != 4 {
-		t.Fatalf("payout lines = %d", s.rows())
+		t.Fatalf("after a reload: %d rows", s.rows())
 	}
 }
 
