@@ -382,3 +382,56 @@ func TestWantsForeignKeysOff(t *testing.T) {
 		}
 	}
 }
+
+// TestImportDiskFull: a disk that fills up in the middle of an import says
+// so in words, keeps nothing of the import, and leaves the database whole:
+// once there is room, the same import goes in.
+func TestImportDiskFull(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenDB(t)
+	db.db.SetMaxOpenConns(1) // the page limit below is the connection's
+	var pages int
+	if err := db.db.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+3)); err != nil {
+		t.Fatal(err)
+	}
+	lines := make([]domain.StatementLine, 5000)
+	for i := range lines {
+		lines[i] = testLine(i)
+		lines[i].Key = fmt.Sprintf("txn_%06d", i)
+		lines[i].BalanceTxnID = lines[i].Key
+		lines[i].Description = strings.Repeat("a long description ", 10)
+	}
+	importAll := func() error {
+		return db.Update(ctx, func(tx domain.Tx) error {
+			id, err := tx.BeginImport("big.csv", domain.StatementFormat{Name: "test"}, time.Now())
+			if err != nil {
+				return err
+			}
+			_, err = tx.InsertStatementLines(id, lines)
+			return err
+		})
+	}
+	err := importAll()
+	if domain.ErrorCode(err) != domain.EUNAVAILABLE || !strings.Contains(domain.ErrorMessage(err), "The disk is full: nothing was saved") {
+		t.Fatalf("err = %v (%s), want the disk-full message", err, domain.ErrorCode(err))
+	}
+	if n := countLines(t, db); n != 0 {
+		t.Errorf("%d lines kept from the failed import", n)
+	}
+	var integrity string
+	if err := db.db.QueryRow(`PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
+		t.Fatalf("integrity check: %q, %v", integrity, err)
+	}
+	if _, err := db.db.Exec(`PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	if err := importAll(); err != nil {
+		t.Fatalf("with room again: %v", err)
+	}
+	if n := countLines(t, db); n != len(lines) {
+		t.Errorf("%d lines after the second try, want %d", n, len(lines))
+	}
+}
