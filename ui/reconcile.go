@@ -498,6 +498,7 @@ func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string)
 	s.importBtn.Disable()
 	s.bookBtn.Disable()
 	s.exportBtn.Disable()
+	s.fetchBtn.Disable() // one job at a time: a second would take the cancel button
 	s.cancelBtn.SetText(cancelLabel)
 	s.cancelBtn.Show()
 	s.progress.Show()
@@ -513,6 +514,7 @@ func (s *reconcileScreen) jobDone() {
 	s.importBtn.Enable()
 	s.bookBtn.Enable()
 	s.exportBtn.Enable()
+	s.fetchBtn.Enable()
 	s.cancelBtn.Hide()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -548,7 +550,6 @@ func (s *reconcileScreen) fetchFromStripe() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	s.busyJob(cancel, "Cancel fetch")
-	s.fetchBtn.Disable()
 	s.status.busy("Asking Stripe for the balance transactions…")
 	s.run(func() {
 		defer cancel()
@@ -557,7 +558,6 @@ func (s *reconcileScreen) fetchFromStripe() {
 		cancelled := errors.Is(ctx.Err(), context.Canceled) || domain.ErrorCode(err) == domain.ECANCELED
 		fyne.Do(func() {
 			s.jobDone()
-			s.fetchBtn.Enable()
 			if err != nil && cancelled {
 				s.status.warn("Fetch cancelled: nothing was imported.")
 				return

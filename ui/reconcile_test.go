@@ -266,8 +266,9 @@ func TestImportCancel(t *testing.T) {
 	s := f.reconcileScreen(t)
 	b := bigActivity(20000)
 	file := &tapAfter{r: strings.NewReader(b.String()), n: 200_000, tap: func() {
-		if !s.cancelBtn.Visible() || !s.importBtn.Disabled() {
-			t.Errorf("during the import: cancel visible %v, import disabled %v", s.cancelBtn.Visible(), s.importBtn.Disabled())
+		if !s.cancelBtn.Visible() || !s.importBtn.Disabled() || !s.fetchBtn.Disabled() || !s.bookBtn.Disabled() {
+			t.Errorf("during the import: cancel visible %v, import disabled %v, fetch disabled %v, book disabled %v",
+				s.cancelBtn.Visible(), s.importBtn.Disabled(), s.fetchBtn.Disabled(), s.bookBtn.Disabled())
 		}
 		test.Tap(s.cancelBtn)
 		if s.status.msg.Text != "Cancelling…" || !s.cancelBtn.Disabled() {
