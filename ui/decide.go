@@ -18,7 +18,8 @@ type decisionBar struct {
 	svc    Services
 	run    runner
 	status *status
-	booked func() // called on the Fyne goroutine after a booking
+	booked func()        // called on the Fyne goroutine after a booking
+	busy   func() string // why booking must wait, if it must ("" or nil: it need not)
 
 	account        *widget.Select
 	bookBtn        *widget.Button
@@ -126,6 +127,10 @@ func (d *decisionBar) show(l *domain.LineView) {
 // book books the selected line to the chosen account off the Fyne goroutine.
 func (d *decisionBar) book() {
 	if d.line == nil {
+		return
+	}
+	if d.busy != nil && d.busy() != "" {
+		d.status.warn(d.busy())
 		return
 	}
 	code := d.accountByLabel[d.account.Selected]

@@ -44,7 +44,8 @@ type reconcileScreen struct {
 	run runner
 
 	importBtn, cancelBtn, bookBtn *widget.Button
-	cancelling                    bool // Cancel was pressed: progress no longer overwrites the status
+	cancelling                    bool   // Cancel was pressed: progress no longer overwrites the status
+	job                           string // the long job running ("import", "booking", "fetch"), if any
 	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
@@ -193,6 +194,8 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		}
 	}
 	s.decide = newDecisionBar(s.svc, s.run, s.status, s.reload)
+	s.decide.busy = s.busyWith
+	s.rules.busy = s.busyWith
 	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(290, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
@@ -495,6 +498,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func()
 // wait are disabled, the job's cancel button and the moving bar shown.
 func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string) {
 	s.cancel = cancel
+	s.job = strings.TrimPrefix(cancelLabel, "Cancel ")
 	s.importBtn.Disable()
 	s.bookBtn.Disable()
 	s.exportBtn.Disable()
@@ -506,9 +510,20 @@ func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string)
 	s.bars.Show()
 }
 
+// busyWith says why a change to the books must wait, if it must: a long
+// job holds the database, and a second writer would wait on it and then
+// fail as if another copy of Tally held it.
+func (s *reconcileScreen) busyWith() string {
+	if s.job == "" {
+		return ""
+	}
+	return "Wait for the " + s.job + " to finish, or cancel it: Tally makes one change to the books at a time."
+}
+
 // jobDone undoes busyJob.
 func (s *reconcileScreen) jobDone() {
 	s.cancel = nil
+	s.job = ""
 	s.cancelling = false
 	s.cancelBtn.Enable()
 	s.importBtn.Enable()

@@ -392,3 +392,40 @@ func TestExportOpensFileDialog(t *testing.T) {
 		t.Fatal("no file dialog after tapping Export")
 	}
 }
+
+// TestOneJobAtATime: while an import runs, saving a rule and booking a line
+// from the queue wait, saying why, instead of waiting on the database and
+// failing as if another copy of Tally held it.
+func TestOneJobAtATime(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	test.Tap(s.bookBtn)
+	s.filter.SetSelected("Waiting for a decision")
+	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	test.Tap(s.fromLine)
+	p, d := s.rules, s.decide
+	p.account.SetSelected("4000 Sales")
+	d.account.SetSelected(d.account.Options[0])
+	b := bigActivity(20000)
+	var rulesSaid, bookSaid string
+	file := &tapAfter{r: strings.NewReader(b.String()), n: 200_000, tap: func() {
+		test.Tap(p.saveBtn)
+		rulesSaid = p.status.msg.Text
+		test.Tap(d.bookBtn)
+		bookSaid = s.status.msg.Text
+	}}
+	s.importFrom("big.csv", io.NopCloser(file), nil)
+	wantStatus(t, s.status, "20000 lines, 20000 new")
+	for what, said := range map[string]string{"saving a rule": rulesSaid, "booking a line": bookSaid} {
+		if !strings.Contains(said, "Wait for the import to finish, or cancel it") {
+			t.Errorf("%s during the import said %q", what, said)
+		}
+	}
+	if len(p.rules) != 0 {
+		t.Errorf("%d rules saved during the import", len(p.rules))
+	}
+	// Afterwards both go ahead.
+	test.Tap(p.saveBtn)
+	wantStatus(t, p.status, "Saved")
+}

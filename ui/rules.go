@@ -33,7 +33,7 @@ type rulesPanel struct {
 	preview                                                      *widget.Label
 
 	accountByLabel map[string]string
-	onSaved        func() // after a save or delete: book again
+	busy           func() string // why a change must wait, if it must ("" or nil: it need not)
 	obj            fyne.CanvasObject
 }
 
@@ -245,7 +245,19 @@ func (p *rulesPanel) doPreview() {
 	})
 }
 
+// waits says, and reports, whether a change must wait for a long job.
+func (p *rulesPanel) waits() bool {
+	if p.busy == nil || p.busy() == "" {
+		return false
+	}
+	p.status.warn(p.busy())
+	return true
+}
+
 func (p *rulesPanel) save() {
+	if p.waits() {
+		return
+	}
 	clearErrors(p.errs)
 	r, err := p.fromForm()
 	if err != nil {
@@ -263,16 +275,13 @@ func (p *rulesPanel) save() {
 			p.editing = saved
 			p.status.ok("Saved " + saved.Name + ". Press Book lines to apply it.")
 			p.load()
-			if p.onSaved != nil {
-				p.onSaved()
-			}
 		})
 	})
 }
 
 func (p *rulesPanel) remove() {
 	id := p.editing.ID
-	if id == 0 {
+	if id == 0 || p.waits() {
 		return
 	}
 	p.run(func() {
