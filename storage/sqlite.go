@@ -320,7 +320,7 @@ func formatError(err error) error {
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
 		return domain.WrapError(domain.ECONFLICT, "This is still in use elsewhere.", err)
 	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "SQLITE_BUSY"):
-		return domain.WrapError(domain.EUNAVAILABLE, "The database is busy (is Tally open twice?). Try again in a moment.", err)
+		return domain.WrapError(domain.EUNAVAILABLE, "The database is busy writing something else (an import or a booking, here or in another Tally window or command). Try again when it has finished.", err)
 	case strings.Contains(msg, "disk is full"), strings.Contains(msg, "SQLITE_FULL"):
 		return domain.WrapError(domain.EUNAVAILABLE, "The disk is full: nothing was saved. Free some space and try again.", err)
 	}

@@ -234,3 +234,43 @@ func TestFileKeychain(t *testing.T) {
 		t.Errorf("damaged file: %v", err)
 	}
 }
+
+// TestBusyDatabaseSaysSo: a write while another connection (another
+// window, the command line) holds the database says what is going on.
+func TestBusyDatabaseSaysSo(t *testing.T) {
+	ctx := context.Background()
+	first := mustOpenDB(t)
+	second, err := Open(ctx, first.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	second.db.SetMaxOpenConns(1)
+	if _, err := second.db.Exec(`PRAGMA busy_timeout = 50`); err != nil {
+		t.Fatal(err)
+	}
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- first.Update(ctx, func(tx domain.Tx) error {
+			if _, err := tx.BeginImport("long.csv", domain.StatementFormat{Name: "test"}, time.Now()); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	err = second.Update(ctx, func(tx domain.Tx) error {
+		_, err := tx.BeginImport("other.csv", domain.StatementFormat{Name: "test"}, time.Now())
+		return err
+	})
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if domain.ErrorCode(err) != domain.EUNAVAILABLE || !strings.Contains(domain.ErrorMessage(err), "The database is busy writing something else") {
+		t.Fatalf("err = %v (%s)", err, domain.ErrorCode(err))
+	}
+}
