@@ -26,6 +26,9 @@ func parseTime(v string, loc *time.Location, order domain.DateOrder) (time.Time,
 	if loc == nil {
 		loc = time.UTC
 	}
+	if t, ok := parseStripeTime(v, loc); ok {
+		return t, nil
+	}
 	for _, l := range isoLayouts {
 		if t, err := time.ParseInLocation(l, v, loc); err == nil {
 			return t, nil
@@ -38,6 +41,34 @@ func parseTime(v string, loc *time.Location, order domain.DateOrder) (time.Time,
 		return parseLocalDate(v, loc, order)
 	}
 	return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a date Tally can read (expected for example 2025-11-03 16:00:00)", v)
+}
+
+// parseStripeTime reads "2025-11-03 16:00:05", the form of every date in
+// Stripe's reports, without time.Parse's generality: an import reads two
+// per line.
+func parseStripeTime(v string, loc *time.Location) (time.Time, bool) {
+	if len(v) != 19 || v[4] != '-' || v[7] != '-' || v[10] != ' ' || v[13] != ':' || v[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(i, n int) int {
+		x := 0
+		for _, c := range []byte(v[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			x = x*10 + int(c-'0')
+		}
+		return x
+	}
+	y, mo, d, h, mi, s := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, 0, loc)
+	if t.Day() != d {
+		return time.Time{}, false // 2025-02-30: left to time.Parse, which refuses it
+	}
+	return t, true
 }
 
 // localDate is a date as a spreadsheet writes it, split into its numbers.
@@ -93,6 +124,9 @@ func allDigits(s string) bool {
 // needsOrder says whether v is a day/month date whose order the file must
 // settle (31.12.2025 and 2025/12/31 never need it).
 func needsOrder(v string) bool {
+	if len(v) > 4 && (v[4] == '-' || v[4] == '/' || v[4] == '.') {
+		return false // year first, as Stripe writes its dates: the common case, kept cheap
+	}
 	d, ok := splitDate(v)
 	return ok && !d.yearFirst && !d.dayFirst
 }

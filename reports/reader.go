@@ -38,6 +38,7 @@ type Reader struct {
 	xlsx bool
 	// extraCols are the positions of the columns Tally has no field for
 	extraCols []int
+	bc        *balanceColumns // found on the first balance line
 }
 
 type pendingRow struct {
@@ -145,17 +146,64 @@ func (r *Reader) nextRow() ([]string, int, error) {
 	return r.src.next()
 }
 
-// cell returns the first present column's trimmed value.
-func (r *Reader) cell(cells []string, names ...string) (string, string) {
+// column is a column found by the names it may have: the first of them
+// the file has.
+type column struct {
+	i    int    // its position; -1 when the file has none of the names
+	key  string // the name it was found by (normalised)
+	name string // its name as the file writes it
+}
+
+func (r *Reader) column(names ...string) column {
 	for _, n := range names {
 		if i, ok := r.h.pos[n]; ok {
-			if i < len(cells) {
-				return strings.TrimSpace(cells[i]), r.h.names[i]
-			}
-			return "", r.h.names[i]
+			return column{i: i, key: n, name: r.h.names[i]}
 		}
 	}
-	return "", ""
+	return column{i: -1}
+}
+
+// value is the column's trimmed value in a row.
+func (c column) value(cells []string) string {
+	if c.i < 0 || c.i >= len(cells) {
+		return ""
+	}
+	return strings.TrimSpace(cells[c.i])
+}
+
+// cell returns the first present column's trimmed value, and its name.
+func (r *Reader) cell(cells []string, names ...string) (string, string) {
+	c := r.column(names...)
+	return c.value(cells), c.name
+}
+
+// balanceColumns are the columns a balance line is read from, found once
+// per file: a million-line import would otherwise look each name up in
+// every row.
+type balanceColumns struct {
+	currency, txn, source, category, description, payout, transfer, charge, paymentIntent, email column
+	created, available, gross, fee, net                                                          column
+}
+
+func (r *Reader) balanceColumns() *balanceColumns {
+	if r.bc != nil {
+		return r.bc
+	}
+	c := &balanceColumns{
+		currency: r.column("currency"), txn: r.column("balance_transaction_id"),
+		source: r.column("source_id", "source", "charge_id"), category: r.column("reporting_category", "type"),
+		description: r.column("description"), payout: r.column("automatic_payout_id", "payout_id"),
+		transfer: r.column("transfer"), charge: r.column("charge_id"), paymentIntent: r.column("payment_intent_id"),
+		email:     r.column("customer_email"),
+		created:   r.column("created_utc", "created (utc)", "created", "effective_at_utc", "effective_at", "created date (utc)", "created date"),
+		available: r.column("available_on_utc", "available on (utc)", "available_on", "payout_expected_arrival_date"),
+		gross:     r.column("gross", "amount"), fee: r.column("fee"), net: r.column("net"),
+	}
+	if r.l.format.ID == "dashboard.balance_history" {
+		c.txn = r.column("id")
+	}
+	r.bc = c
+	return c
 }
 
 // known columns: everything else goes to Extra.
@@ -198,7 +246,11 @@ func parseErr(line int, col string, err error) error {
 
 // currency reads the currency column, or the default.
 func (r *Reader) currency(cells []string, line int) (domain.Currency, error) {
-	v, col := r.cell(cells, "currency")
+	return r.currencyIn(cells, line, r.column("currency"))
+}
+
+func (r *Reader) currencyIn(cells []string, line int, c column) (domain.Currency, error) {
+	v, col := c.value(cells), c.name
 	if v == "" {
 		if !r.opt.Currency.IsZero() {
 			return r.opt.Currency, nil
@@ -208,16 +260,20 @@ func (r *Reader) currency(cells []string, line int) (domain.Currency, error) {
 		}
 		return domain.Currency{}, parseErr(line, col, domain.Errorf(domain.EINVALID, "the currency is empty: tell Tally which currency the file is in"))
 	}
-	c, err := domain.CurrencyOf(v)
+	cur, err := domain.CurrencyOf(v)
 	if err != nil {
-		return c, parseErr(line, col, err)
+		return cur, parseErr(line, col, err)
 	}
-	return c, nil
+	return cur, nil
 }
 
 // amount reads an amount column; empty means zero when allowEmpty.
 func (r *Reader) amount(cells []string, line int, cur domain.Currency, allowEmpty bool, names ...string) (int64, error) {
-	v, col := r.cell(cells, names...)
+	return r.amountIn(cells, line, cur, allowEmpty, r.column(names...))
+}
+
+func (r *Reader) amountIn(cells []string, line int, cur domain.Currency, allowEmpty bool, c column) (int64, error) {
+	v, col := c.value(cells), c.name
 	if v == "" && (allowEmpty || col == "") {
 		return 0, nil
 	}
@@ -241,39 +297,33 @@ func (r *Reader) amount(cells []string, line int, cur domain.Currency, allowEmpt
 // when reads a timestamp column: UTC for *_utc and "(UTC)" columns, the
 // file's zone otherwise.
 func (r *Reader) when(cells []string, line int, names ...string) (time.Time, error) {
-	for _, n := range names {
-		i, ok := r.h.pos[n]
-		if !ok {
-			continue
-		}
-		v := ""
-		if i < len(cells) {
-			v = strings.TrimSpace(cells[i])
-		}
-		if v == "" {
-			return time.Time{}, nil
-		}
-		loc := r.fileTZ
-		if strings.HasSuffix(n, "_utc") || strings.Contains(n, "(utc)") {
-			loc = time.UTC
-		}
-		if r.xlsx {
-			if t, ok := serialTime(v, loc); ok {
-				return t.UTC(), nil
-			}
-		}
-		if r.order == domain.DateAuto && needsOrder(v) {
-			if err := r.decideOrder(n, v); err != nil {
-				return time.Time{}, err
-			}
-		}
-		t, err := parseTime(v, loc, r.order)
-		if err != nil {
-			return time.Time{}, parseErr(line, r.h.names[i], err)
-		}
-		return t.UTC(), nil
+	return r.whenIn(cells, line, r.column(names...))
+}
+
+func (r *Reader) whenIn(cells []string, line int, c column) (time.Time, error) {
+	v := c.value(cells)
+	if v == "" {
+		return time.Time{}, nil
 	}
-	return time.Time{}, nil
+	loc := r.fileTZ
+	if strings.HasSuffix(c.key, "_utc") || strings.Contains(c.key, "(utc)") {
+		loc = time.UTC
+	}
+	if r.xlsx {
+		if t, ok := serialTime(v, loc); ok {
+			return t.UTC(), nil
+		}
+	}
+	if r.order == domain.DateAuto && needsOrder(v) {
+		if err := r.decideOrder(c.key, v); err != nil {
+			return time.Time{}, err
+		}
+	}
+	t, err := parseTime(v, loc, r.order)
+	if err != nil {
+		return time.Time{}, parseErr(line, c.name, err)
+	}
+	return t.UTC(), nil
 }
 
 // hashKey is the key of a row with no Stripe id: its parsed content (so the
@@ -333,45 +383,41 @@ func (r *Reader) summary(cells []string, line int) (*domain.SummaryRow, error) {
 }
 
 func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error) {
-	cur, err := r.currency(cells, line)
+	c := r.balanceColumns()
+	cur, err := r.currencyIn(cells, line, c.currency)
 	if err != nil {
 		return nil, err
 	}
 	l := &domain.StatementLine{Currency: cur, Bookable: true}
-	l.BalanceTxnID, _ = r.cell(cells, "balance_transaction_id")
-	if r.l.format.ID == "dashboard.balance_history" {
-		l.BalanceTxnID, _ = r.cell(cells, "id")
-	}
-	l.SourceID, _ = r.cell(cells, "source_id", "source", "charge_id")
-	cat, _ := r.cell(cells, "reporting_category", "type")
-	l.Category = strings.ToLower(cat)
-	l.Description, _ = r.cell(cells, "description")
-	l.PayoutID, _ = r.cell(cells, "automatic_payout_id", "payout_id")
+	l.BalanceTxnID = c.txn.value(cells)
+	l.SourceID = c.source.value(cells)
+	l.Category = strings.ToLower(c.category.value(cells))
+	l.Description = c.description.value(cells)
+	l.PayoutID = c.payout.value(cells)
 	if l.PayoutID == "" {
-		if t, _ := r.cell(cells, "transfer"); strings.HasPrefix(t, "po_") || strings.HasPrefix(t, "tr_") {
+		if t := c.transfer.value(cells); strings.HasPrefix(t, "po_") || strings.HasPrefix(t, "tr_") {
 			l.PayoutID = t
 		}
 	}
-	l.ChargeID, _ = r.cell(cells, "charge_id")
-	l.PaymentIntentID, _ = r.cell(cells, "payment_intent_id")
-	l.CustomerEmail, _ = r.cell(cells, "customer_email")
-	if l.Created, err = r.when(cells, line, "created_utc", "created (utc)", "created", "effective_at_utc", "effective_at", "created date (utc)", "created date"); err != nil {
+	l.ChargeID = c.charge.value(cells)
+	l.PaymentIntentID = c.paymentIntent.value(cells)
+	l.CustomerEmail = c.email.value(cells)
+	if l.Created, err = r.whenIn(cells, line, c.created); err != nil {
 		return nil, err
 	}
 	if l.Created.IsZero() {
-		_, col := r.cell(cells, createdCols...)
-		return nil, parseErr(line, col, domain.Errorf(domain.EINVALID, "the date is empty"))
+		return nil, parseErr(line, c.created.name, domain.Errorf(domain.EINVALID, "the date is empty"))
 	}
-	if l.AvailableOn, err = r.when(cells, line, "available_on_utc", "available on (utc)", "available_on", "payout_expected_arrival_date"); err != nil {
+	if l.AvailableOn, err = r.whenIn(cells, line, c.available); err != nil {
 		return nil, err
 	}
-	if l.Gross, err = r.amount(cells, line, cur, false, "gross", "amount"); err != nil {
+	if l.Gross, err = r.amountIn(cells, line, cur, false, c.gross); err != nil {
 		return nil, err
 	}
-	if l.Fee, err = r.amount(cells, line, cur, true, "fee"); err != nil {
+	if l.Fee, err = r.amountIn(cells, line, cur, true, c.fee); err != nil {
 		return nil, err
 	}
-	if l.Net, err = r.amount(cells, line, cur, false, "net"); err != nil {
+	if l.Net, err = r.amountIn(cells, line, cur, false, c.net); err != nil {
 		return nil, err
 	}
 	if r.l.format.ID == "payouts.itemized" {
@@ -386,8 +432,7 @@ func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error
 		l.Category = guessCategory(l.Gross, l.Description)
 	}
 	if l.Gross-l.Fee != l.Net {
-		_, col := r.cell(cells, "net")
-		return nil, parseErr(line, col, domain.Errorf(domain.EINVALID, "gross %s minus fee %s is not net %s",
+		return nil, parseErr(line, c.net.name, domain.Errorf(domain.EINVALID, "gross %s minus fee %s is not net %s",
 			domain.FormatAmount(l.Gross, cur.Exponent()), domain.FormatAmount(l.Fee, cur.Exponent()), domain.FormatAmount(l.Net, cur.Exponent())))
 	}
 	switch {

@@ -285,3 +285,25 @@ func TestCurrencyFormattedAmounts(t *testing.T) {
 		t.Errorf("amounts %d %d %d", l.Gross, l.Fee, l.Net)
 	}
 }
+
+// TestParseStripeTimeAgreesWithTimeParse: the fast path for Stripe's own
+// date form reads exactly what time.ParseInLocation reads, and leaves it
+// everything else.
+func TestParseStripeTimeAgreesWithTimeParse(t *testing.T) {
+	dublin, err := time.LoadLocation("Europe/Dublin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"2025-11-03 16:00:05", "2024-02-29 23:59:59", "2025-02-29 10:00:00", "2025-02-30 10:00:00",
+		"2025-13-01 00:00:00", "2025-00-10 00:00:00", "2025-11-03 24:00:00", "2025-11-03 23:60:00", "2025-11-03 23:59:60",
+		"2025-11-03T16:00:05", "2025-11-03 16:00", "2025-11-3 16:00:05", "2025-11-03 16:00:0x", "0000-01-01 00:00:00",
+		"2025-03-30 01:30:00", "2025-10-26 01:30:00", "+025-11-03 16:00:05", "2025-11-03 -1:00:05"} {
+		for _, loc := range []*time.Location{time.UTC, dublin} {
+			want, werr := time.ParseInLocation("2006-01-02 15:04:05", v, loc)
+			got, ok := parseStripeTime(v, loc)
+			if ok != (werr == nil) || ok && !got.Equal(want) {
+				t.Errorf("%q in %s: fast path %v %v, time.Parse %v %v", v, loc, got, ok, want, werr)
+			}
+		}
+	}
+}
