@@ -48,13 +48,13 @@ func (p Parser) Open(ctx context.Context, name string, r io.Reader, opt domain.I
 		rd.xlsx = true
 		return rd, nil
 	case bytes.HasPrefix(head, []byte("%PDF")):
-		return nil, domain.Errorf(domain.EINVALID, "%s is a PDF. Tally reads Stripe's CSV or XLSX exports: download the report as CSV.", baseName(name))
+		return nil, domain.Errorf(domain.EINVALID, "This is a PDF. Tally reads Stripe's CSV or XLSX exports: download the report as CSV.")
 	case bytes.HasPrefix(head, []byte("\xd0\xcf\x11\xe0")):
-		return nil, domain.Errorf(domain.EINVALID, "%s is an old Excel (.xls) file. Save it as .xlsx or CSV, or download the report from Stripe again as CSV.", baseName(name))
+		return nil, domain.Errorf(domain.EINVALID, "This is an old Excel (.xls) file. Save it as .xlsx or CSV, or download the report from Stripe again as CSV.")
 	case isWorkbookName(name):
-		return nil, domain.Errorf(domain.EINVALID, "%s is named like an Excel workbook but is not one (an .xlsx file is a ZIP package, and this one does not start like one). It may be damaged or cut short: download the report from Stripe again.", baseName(name))
+		return nil, domain.Errorf(domain.EINVALID, "This file is named like an Excel workbook but is not one (an .xlsx file is a ZIP package, and this one does not start like one). It may be damaged or cut short: download the report from Stripe again.")
 	case bytes.IndexByte(head, 0) >= 0:
-		return nil, domain.Errorf(domain.EINVALID, "%s is not a text file. Tally reads Stripe's CSV or XLSX exports.", baseName(name))
+		return nil, domain.Errorf(domain.EINVALID, "This is not a text file. Tally reads Stripe's CSV or XLSX exports.")
 	}
 	return newReader(name, newCSVSource(br, nil, separator(head)), opt)
 }

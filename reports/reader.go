@@ -54,7 +54,7 @@ func newReader(name string, src rowSource, opt domain.ImportOptions) (*Reader, e
 	for {
 		c, _, err := src.next()
 		if err == io.EOF {
-			return nil, domain.Errorf(domain.EINVALID, "%s is empty: it has no header row. Export it again from Stripe.", baseName(name))
+			return nil, domain.Errorf(domain.EINVALID, "The file is empty: it has no header row. Export it again from Stripe.")
 		} else if err != nil {
 			return nil, err
 		}

@@ -222,7 +222,7 @@ func TestLocalDates(t *testing.T) {
 func TestWorkbookNameThatIsNotAWorkbook(t *testing.T) {
 	data := bytes.Repeat([]byte("\x93\xa7 garbage\xfe\x01,"), 100)
 	_, err := Parser{}.Open(context.Background(), "balance.xlsx", bytes.NewReader(data), domain.ImportOptions{})
-	if err == nil || !strings.Contains(err.Error(), "balance.xlsx is named like an Excel workbook but is not one") {
+	if err == nil || !strings.Contains(err.Error(), "This file is named like an Excel workbook but is not one") {
 		t.Fatalf("err = %v", err)
 	}
 	if domain.ErrorCode(err) != domain.EINVALID {
