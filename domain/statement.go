@@ -196,7 +196,7 @@ const (
 	DateMonthFirst DateOrder = "month-first"
 )
 
-// ErrAmbiguousDates is returned (wrapped in an EINVALID *Error) when every
+// ErrAmbiguousDates is wrapped in the EINVALID *Error returned when every
 // date of a file reads both ways: ask the bookkeeper for the order once.
 var ErrAmbiguousDates = Errorf(EINVALID, "Every date in this file could be day-first (31/12) or month-first (12/31). Say which: day-first or month-first.")
 

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -228,7 +229,8 @@ func orderOf(v string) domain.DateOrder {
 
 // decideOrder settles the file's date order from the first slash date on,
 // reading rows ahead (kept for Next) until one date can only be read one
-// way. If none can, it returns domain.ErrAmbiguousDates.
+// way. If none can, it returns an error wrapping domain.ErrAmbiguousDates
+// that shows v.
 func (r *Reader) decideOrder(col, v string) error {
 	if o := orderOf(v); o != domain.DateAuto {
 		r.order = o
@@ -270,7 +272,9 @@ func (r *Reader) decideOrder(col, v string) error {
 	case dayFirst >= 0 && monthFirst >= 0 && monthFirst*10 < dayFirst:
 		r.order = domain.DateMonthFirst
 	default:
-		return domain.ErrAmbiguousDates
+		return domain.WrapError(domain.EINVALID, fmt.Sprintf(
+			"Every date in this file reads both ways: %s could be day first (31/12) or month first (12/31). Say which order the file uses.", v),
+			domain.ErrAmbiguousDates)
 	}
 	return nil
 }

@@ -188,6 +188,24 @@ shot reconciliation-exported
 close_app
 [ -s "$work/home/shop.journal" ] || { echo "the journal was not exported" >&2; exit 1; }
 
+# A re-saved file whose dates read both ways: the bookkeeper is asked, then
+# it is read day first.
+mkdir -p "$work/home2" "$work/dates"
+printf '%s\n' "balance_transaction_id,created,available_on,currency,gross,fee,net,reporting_category,description" \
+	"txn_a1,01-02-2025 10:00,01-02-2025 10:00,eur,10.00,0.50,9.50,charge,Order A" \
+	"txn_a2,02-01-2025 10:00,02-01-2025 10:00,eur,20.00,0.70,19.30,charge,Order B" >"$work/home2/resaved.csv"
+HOME="$work/home2" open_app Reconciliation "$work/dates/tally.db"
+click 320 182
+sleep 1.5
+click 482 235
+click 1054 678
+sleep 1.5
+shot reconciliation-date-order
+click 415 397
+sleep 1.5
+shot reconciliation-date-order-answered
+close_app
+
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""
 settings_try settings-unreachable "sk_test_51TallyExampleKey000000" "http://127.0.0.1:$(free_port)"

@@ -44,8 +44,9 @@ type reconcileScreen struct {
 	run runner
 
 	importBtn, cancelBtn, bookBtn *widget.Button
-	cancelling                    bool   // Cancel was pressed: progress no longer overwrites the status
-	job                           string // the long job running ("import", "booking", "fetch"), if any
+	cancelling                    bool           // Cancel was pressed: progress no longer overwrites the status
+	dayFirst, monthFirst          *widget.Button // the date-order question's answers, while it is asked
+	job                           string         // the long job running ("import", "booking", "fetch"), if any
 	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
@@ -399,7 +400,18 @@ func (s *reconcileScreen) chooseFile() {
 			return // cancelled
 		}
 		u := rc.URI()
-		s.importFrom(u.Name(), rc, func() int64 { return fileSize(u) })
+		first := rc
+		s.importFrom(importSource{
+			name: u.Name(),
+			open: func() (io.ReadCloser, error) { // on the job's goroutine, one job at a time
+				if r := first; r != nil {
+					first = nil
+					return r, nil
+				}
+				return storage.Reader(u)
+			},
+			sizeOf: func() int64 { return fileSize(u) },
+		}, domain.ImportOptions{})
 	}, s.win)
 	// .txt and .tsv: Excel's "Unicode Text" and tab-separated re-saves.
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".xlsx", ".xlsm", ".txt", ".tsv",
@@ -440,22 +452,39 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return k, err
 }
 
-// importFrom imports r (closed afterwards) off the Fyne goroutine, with a
-// progress bar and a cancel button. sizeOf, when not nil, gives the file's
-// size (0: unknown); it runs off the Fyne goroutine too, as a file on a
+// importSource is a file to import: its name, how to open it (again when
+// the bookkeeper has to settle its date order first), and its size.
+type importSource struct {
+	name   string
+	open   func() (io.ReadCloser, error) // called off the Fyne goroutine
+	sizeOf func() int64                  // nil or 0: unknown; called off the Fyne goroutine
+}
+
+// importFrom imports src off the Fyne goroutine, with a progress bar and a
+// cancel button. sizeOf runs off the Fyne goroutine too, as a file on a
 // stalled network share could hold it. A text file of known size is read
 // from start to end, so its bar says how far the import is; other imports
 // show a moving bar and the rows read.
-func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func() int64) {
+func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions) {
+	name := src.name
 	ctx, cancel := context.WithCancel(context.Background())
 	s.busyJob(cancel, "Cancel import")
-	counter := &countingReader{r: r}
 	s.status.busy("Importing " + name + "…")
 	s.run(func() {
+		r, err := src.open()
+		if err != nil {
+			cancel()
+			fyne.Do(func() {
+				s.jobDone()
+				s.status.fail("open "+name, err, nil)
+			})
+			return
+		}
 		defer r.Close()
+		counter := &countingReader{r: r}
 		var size int64
-		if sizeOf != nil && !isWorkbook(name) {
-			size = sizeOf()
+		if src.sizeOf != nil && !isWorkbook(name) {
+			size = src.sizeOf()
 		}
 		determinate := size > 0
 		if determinate {
@@ -466,7 +495,7 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func()
 				s.percent.Show()
 			})
 		}
-		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Progress: func(n int) {
+		res, err := s.svc.Import.Import(ctx, domain.ImportRequest{Name: name, Reader: counter, Options: opt, Progress: func(n int) {
 			read := counter.n.Load()
 			fyne.Do(func() {
 				if determinate {
@@ -486,12 +515,39 @@ func (s *reconcileScreen) importFrom(name string, r io.ReadCloser, sizeOf func()
 				s.reload()
 			case domain.ErrorCode(err) == domain.ECANCELED:
 				s.status.warn("Import cancelled: nothing of " + name + " was written.")
+			case errors.Is(err, domain.ErrAmbiguousDates) && opt.DateOrder == domain.DateAuto:
+				s.status.warn(name + ": " + domain.ErrorMessage(err))
+				s.askDateOrder(src, domain.ErrorMessage(err))
 			default:
 				s.status.fail("import "+name, err, nil)
 				s.status.msg.SetText(name + ": " + describeImportError(err))
 			}
 		})
 	})
+}
+
+// askDateOrder asks which order the dates of src are written in, then
+// imports it read that way. Nothing was written in the meantime.
+func (s *reconcileScreen) askDateOrder(src importSource, why string) {
+	var d dialog.Dialog
+	choose := func(o domain.DateOrder) func() {
+		return func() {
+			d.Hide()
+			s.importFrom(src, domain.ImportOptions{DateOrder: o})
+		}
+	}
+	text := widget.NewLabel(why)
+	text.Wrapping = fyne.TextWrapWord
+	s.dayFirst = widget.NewButton("Day first: 31/12/2025", choose(domain.DateDayFirst))
+	s.monthFirst = widget.NewButton("Month first: 12/31/2025", choose(domain.DateMonthFirst))
+	notNow := widget.NewButton("Do not import it", func() {
+		d.Hide()
+		s.status.warn(src.name + " was not imported: its date order was not given.")
+	})
+	d = dialog.NewCustomWithoutButtons("How are the dates of "+src.name+" written?",
+		container.NewVBox(text, container.NewHBox(s.dayFirst, s.monthFirst, notNow)), s.win)
+	d.Show()
+	d.Resize(fyne.NewSize(640, 180))
 }
 
 // busyJob starts a long job (an import, booking): the buttons that must

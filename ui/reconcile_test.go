@@ -35,14 +35,31 @@ func (f *fixture) reconcileScreen(t *testing.T) *reconcileScreen {
 	return f.shell.recon
 }
 
+// textFile is a file to import holding content; it opens as often as asked.
+func textFile(name, content string) importSource {
+	return importSource{name: name, open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }}
+}
+
+// once opens r, once.
+func once(r io.Reader) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) {
+		if r == nil {
+			return nil, errors.New("opened twice")
+		}
+		rc := io.NopCloser(r)
+		r = nil
+		return rc, nil
+	}
+}
+
 func TestReconcileScreen(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	wantStatus(t, s.status, "4 lines, 4 new")
-	s.importFrom("payouts.csv", io.NopCloser(strings.NewReader(reconPayout)), nil)
+	s.importFrom(textFile("payouts.csv", reconPayout), domain.ImportOptions{})
 	wantStatus(t, s.status, "1 line, 1 new")
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	wantStatus(t, s.status, "4 lines, 0 new")
 	if s.rows() != 5 || s.count.Text != "5 lines" { // plural() words it
 		t.Fatalf("table rows = %d (%q)", s.rows(), s.count.Text)
@@ -90,20 +107,20 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
 	bad := reconActivity + "txn_e,2025-11-02 09:00:00,,eur,abc,0.00,1.00,charge,ch_e,x,\n"
-	s.importFrom("bad.csv", io.NopCloser(strings.NewReader(bad)), nil)
+	s.importFrom(textFile("bad.csv", bad), domain.ImportOptions{})
 	wantStatus(t, s.status, "1 bad rows; nothing was imported")
 	wantStatus(t, s.status, "line 6, column gross")
 	if s.rows() != 0 {
 		t.Fatalf("a failed import wrote %d lines", s.rows())
 	}
-	s.importFrom("notes.txt", io.NopCloser(strings.NewReader("just some notes\nnothing else\n")), nil)
+	s.importFrom(textFile("notes.txt", "just some notes\nnothing else\n"), domain.ImportOptions{})
 	wantStatus(t, s.status, "not a Stripe export")
 }
 
 func TestRuleFromLine(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
@@ -172,7 +189,7 @@ func TestFetchFromStripe(t *testing.T) {
 func TestDecisionBar(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	d := s.decide
 	if !d.bookBtn.Disabled() {
@@ -211,7 +228,7 @@ func TestDecisionBarSuggestion(t *testing.T) {
 	if _, err := s.svc.Rules.Save(context.Background(), domain.Rule{Name: "Goodwill", Description: "goodwill", Account: domain.AcctSales, Label: "Stripe"}); err != nil {
 		t.Fatal(err)
 	}
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	wantStatus(t, s.status, "1 waiting on a suggestion")
 	s.filter.SetSelected("Waiting for a decision")
@@ -275,7 +292,7 @@ func TestImportCancel(t *testing.T) {
 			t.Errorf("after Cancel: status %q, cancel disabled %v", s.status.msg.Text, s.cancelBtn.Disabled())
 		}
 	}}
-	s.importFrom("big.csv", io.NopCloser(file), nil)
+	s.importFrom(importSource{name: "big.csv", open: once(file)}, domain.ImportOptions{})
 	wantStatus(t, s.status, "Import cancelled: nothing of big.csv was written.")
 	if s.cancelBtn.Disabled() {
 		t.Error("the cancel button stays disabled for the next job")
@@ -288,7 +305,7 @@ func TestImportCancel(t *testing.T) {
 			s.cancelBtn.Visible(), s.importBtn.Disabled(), s.progress.Visible())
 	}
 	// The same file, not cancelled, imports whole.
-	s.importFrom("big.csv", io.NopCloser(strings.NewReader(b.String())), nil)
+	s.importFrom(textFile("big.csv", b.String()), domain.ImportOptions{})
 	wantStatus(t, s.status, "20000 lines, 20000 new")
 	if s.count.Text != "20,000 lines" {
 		t.Errorf("count = %q", s.count.Text)
@@ -307,7 +324,7 @@ func TestImportProgress(t *testing.T) {
 		}
 		during = s.status.msg.Text
 	}}
-	s.importFrom("big.csv", io.NopCloser(file), func() int64 { return int64(b.Len()) })
+	s.importFrom(importSource{name: "big.csv", open: once(file), sizeOf: func() int64 { return int64(b.Len()) }}, domain.ImportOptions{})
 	if !strings.Contains(during, ",") || !strings.Contains(during, " rows read") || s.percent.Value <= 0.5 {
 		t.Errorf("status during the import = %q, bar at %v", during, s.percent.Value)
 	}
@@ -334,7 +351,7 @@ func TestImportOpensFileDialog(t *testing.T) {
 func TestExportJournal(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	dir := t.TempDir()
 	for _, c := range []struct{ name, want string }{
@@ -399,7 +416,7 @@ func TestExportOpensFileDialog(t *testing.T) {
 func TestOneJobAtATime(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
-	s.importFrom("payout_reconciliation.csv", io.NopCloser(strings.NewReader(reconActivity)), nil)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
@@ -415,7 +432,7 @@ func TestOneJobAtATime(t *testing.T) {
 		test.Tap(d.bookBtn)
 		bookSaid = s.status.msg.Text
 	}}
-	s.importFrom("big.csv", io.NopCloser(file), nil)
+	s.importFrom(importSource{name: "big.csv", open: once(file)}, domain.ImportOptions{})
 	wantStatus(t, s.status, "20000 lines, 20000 new")
 	for what, said := range map[string]string{"saving a rule": rulesSaid, "booking a line": bookSaid} {
 		if !strings.Contains(said, "Wait for the import to finish, or cancel it") {
@@ -428,4 +445,52 @@ func TestOneJobAtATime(t *testing.T) {
 	// Afterwards both go ahead.
 	test.Tap(p.saveBtn)
 	wantStatus(t, p.status, "Saved")
+}
+
+// TestImportAsksDateOrder: a file whose dates read both ways is not
+// imported until the bookkeeper says how they are written, once; then it
+// is read that way.
+func TestImportAsksDateOrder(t *testing.T) {
+	const ambiguous = "balance_transaction_id,created,available_on,currency,gross,fee,net,reporting_category,description\n" +
+		"txn_a1,01-02-2025 10:00,01-02-2025 10:00,eur,10.00,0.50,9.50,charge,A\n" +
+		"txn_a2,02-01-2025 10:00,02-01-2025 10:00,eur,20.00,0.70,19.30,charge,B\n"
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom(textFile("ambiguous.csv", ambiguous), domain.ImportOptions{})
+	wantStatus(t, s.status, "01-02-2025 10:00 could be day first (31/12) or month first (12/31)")
+	if s.rows() != 0 || s.dayFirst == nil || f.shell.win.Canvas().Overlays().Top() == nil {
+		t.Fatalf("rows %d, question asked %v", s.rows(), s.dayFirst != nil)
+	}
+	test.Tap(s.dayFirst)
+	wantStatus(t, s.status, "2 lines, 2 new")
+	// Day first, A (01-02-2025) is 1 February, the newest.
+	if date, desc := s.cell(widget.TableCellID{Row: 0, Col: 0}), s.cell(widget.TableCellID{Row: 0, Col: 2}); date != "2025-02-01 10:00:00" || desc != "A" {
+		t.Errorf("newest line %q dated %q, want A on 1 February", desc, date)
+	}
+	if f.shell.win.Canvas().Overlays().Top() != nil {
+		t.Error("the question stays open")
+	}
+	// Month first, in a fresh database: B (02-01-2025) is 1 February.
+	g := newFixture(t)
+	s = g.reconcileScreen(t)
+	s.importFrom(textFile("ambiguous.csv", ambiguous), domain.ImportOptions{})
+	test.Tap(s.monthFirst)
+	wantStatus(t, s.status, "2 lines, 2 new")
+	if date, desc := s.cell(widget.TableCellID{Row: 0, Col: 0}), s.cell(widget.TableCellID{Row: 0, Col: 2}); date != "2025-02-01 10:00:00" || desc != "B" {
+		t.Errorf("month first: newest line %q dated %q, want B on 1 February", desc, date)
+	}
+}
+
+// TestImportFileThatCannotBeOpened: the file went away between the dialog
+// and the import.
+func TestImportFileThatCannotBeOpened(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom(importSource{name: "gone.csv", open: func() (io.ReadCloser, error) {
+		return nil, domain.Errorf(domain.ENOTFOUND, "gone.csv is no longer there.")
+	}}, domain.ImportOptions{})
+	wantStatus(t, s.status, "gone.csv is no longer there")
+	if s.importBtn.Disabled() || s.cancelBtn.Visible() {
+		t.Error("the screen stays busy after a file that could not be opened")
+	}
 }
