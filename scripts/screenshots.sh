@@ -201,7 +201,7 @@ click 482 235
 click 1054 678
 sleep 1.5
 shot reconciliation-date-order
-click 415 397
+click 415 437
 sleep 1.5
 shot reconciliation-date-order-answered
 close_app
