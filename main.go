@@ -66,6 +66,9 @@ const usage = `Usage:
   tally fetch [--db PATH] --from DAY --to DAY [--report TYPE] | --payout po_…
                                     fetch the same data from Stripe's API and import it
   tally reconcile [--db PATH]       book imported lines, show balances, check payouts
+  tally imports [--db PATH]         list the imports, newest first, with their ids
+  tally unimport [--db PATH] ID     remove an import imported by mistake, with the
+                                    entries booked from its lines
   tally export [--db PATH] --format hledger|csv|xlsx --out FILE
                                     write the journal
   tally version                     print the version
@@ -122,14 +125,19 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Fetch(ctx, w.cli, args, stdout)
-	case "reconcile", "export":
+	case "reconcile", "export", "imports", "unimport":
 		w, err := wire(ctx, dbPath)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
-		if cmd == "reconcile" {
+		switch cmd {
+		case "reconcile":
 			return cli.Reconcile(ctx, w.cli, args, stdout)
+		case "imports":
+			return cli.Imports(ctx, w.cli, args, stdout)
+		case "unimport":
+			return cli.Unimport(ctx, w.cli, args, stdout)
 		}
 		return cli.Export(ctx, w.cli, args, stdout)
 	case "":

@@ -181,6 +181,24 @@ func TestBookkeeperCommands(t *testing.T) {
 	if err := run(ctx, []string{"export", "--db", db, "--format", "pdf", "--out", filepath.Join(dir, "x")}, &out); err == nil {
 		t.Error("an unknown format must fail")
 	}
+	// The imports, and one removed with what was booked from it.
+	out.Reset()
+	if err := run(ctx, []string{"imports", "--db", db}, &out); err != nil || strings.Count(out.String(), "\n") != 4 ||
+		!strings.Contains(out.String(), "payout_reconciliation_2025-11-01_to_2025-11-30_UTC.csv  10 lines, 10 new") {
+		t.Fatalf("imports: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"unimport", "--db", db, "1"}, &out); err != nil || !strings.Contains(out.String(), "10 lines, 10 booked entries") {
+		t.Fatalf("unimport: %v %q", err, out.String())
+	}
+	if err := run(ctx, []string{"unimport", "--db", db, "1"}, &out); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("unimport again: %v", err)
+	}
+	for _, bad := range [][]string{{"unimport", "--db", db}, {"unimport", "--db", db, "x"}, {"imports", "--db", db, "extra"}} {
+		if err := run(ctx, bad, &out); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
 	if err := run(ctx, []string{"import", "--db", db, "README.md"}, &out); err == nil || !strings.Contains(err.Error(), "not imported") {
 		t.Errorf("import of a non-export: %v", err)
 	}

@@ -199,6 +199,15 @@ type Tx interface {
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)
 	// InsertSummaryRow stores one balance-summary row.
 	InsertSummaryRow(importID int64, r *SummaryRow) error
+	// Imports lists the imports, newest first.
+	Imports() ([]ImportRecord, error)
+	// ImportContents counts what an import stored and the entries booked
+	// from its lines; ENOTFOUND when there is no such import.
+	ImportContents(id int64) (RemovedImport, error)
+	// RemoveImport deletes an import with what it stored and the entries
+	// booked from its lines (postings included), and says what it removed;
+	// ENOTFOUND when there is no such import.
+	RemoveImport(id int64) (RemovedImport, error)
 
 	// UnbookedLines returns up to limit bookable lines without an entry,
 	// oldest first (by Created, then Key), after the line after names

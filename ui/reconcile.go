@@ -46,7 +46,8 @@ type reconcileScreen struct {
 	importBtn, cancelBtn, bookBtn *widget.Button
 	cancelling                    bool           // Cancel was pressed: progress no longer overwrites the status
 	dayFirst, monthFirst          *widget.Button // the date-order question's answers, while it is asked
-	job                           string         // the long job running ("import", "booking", "fetch"), if any
+	imports                       *importsPanel
+	job                           string // the long job running ("import", "booking", "fetch"), if any
 	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
@@ -197,6 +198,8 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.decide = newDecisionBar(s.svc, s.run, s.status, s.reload)
 	s.decide.busy = s.busyWith
 	s.rules.busy = s.busyWith
+	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.reload)
+	s.imports.busy = s.busyWith
 	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(290, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
@@ -204,6 +207,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		container.NewTabItem("Payouts", container.NewBorder(
 			widget.NewLabel("Each payout against the net of the lines it pays out. Select one to see its lines."), nil, nil, nil, s.payouts)),
 		container.NewTabItem("Balances", container.NewVScroll(s.balances)),
+		container.NewTabItem("Imports", s.imports.obj),
 	)
 	tabs := s.tabs
 	help := widget.NewLabel("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing.")
@@ -248,6 +252,7 @@ func (s *reconcileScreen) currentFilter() domain.LineFilter {
 // the balances again; on the Fyne goroutine.
 func (s *reconcileScreen) reload() {
 	s.loadLines(s.currentFilter())
+	s.imports.load()
 	s.run(func() {
 		ctx := context.Background()
 		res, err := s.svc.Reconcile.Summary(ctx)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -492,5 +493,69 @@ func TestImportFileThatCannotBeOpened(t *testing.T) {
 	wantStatus(t, s.status, "gone.csv is no longer there")
 	if s.importBtn.Disabled() || s.cancelBtn.Visible() {
 		t.Error("the screen stays busy after a file that could not be opened")
+	}
+}
+
+// tapButtonIn taps the button labelled label among obj's descendants.
+func tapButtonIn(t *testing.T, obj fyne.CanvasObject, label string) {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label {
+			found = b
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, k := range c.Objects {
+				walk(k)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok && found == nil {
+			if r := test.WidgetRenderer(w); r != nil {
+				for _, k := range r.Objects() {
+					walk(k)
+				}
+			}
+		}
+	}
+	walk(obj)
+	if found == nil {
+		t.Fatalf("no %q button", label)
+	}
+	test.Tap(found)
+}
+
+// TestRemoveImportScreen: the Imports tab lists the files; one removed
+// after the question leaves the lines, the payout check and the balances.
+func TestRemoveImportScreen(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
+	s.importFrom(textFile("payouts.csv", reconPayout), domain.ImportOptions{})
+	test.Tap(s.bookBtn)
+	wantStatus(t, s.status, "5 lines booked now")
+	p := s.imports
+	if len(p.history) != 2 || p.history[0].File != "payouts.csv" || !p.removeBtn.Disabled() {
+		t.Fatalf("history %+v, remove disabled %v", p.history, p.removeBtn.Disabled())
+	}
+	p.list.Select(1) // payout_reconciliation.csv
+	test.Tap(p.removeBtn)
+	if p.confirm == nil {
+		t.Fatal("no question before removing")
+	}
+	top := f.shell.win.Canvas().Overlays().Top()
+	tapButtonIn(t, top, "Keep it")
+	if s.rows() != 5 || p.confirm != nil {
+		t.Fatalf("after Keep it: %d rows", s.rows())
+	}
+	p.list.Select(1)
+	test.Tap(p.removeBtn)
+	tapButtonIn(t, f.shell.win.Canvas().Overlays().Top(), "Remove")
+	wantStatus(t, s.status, "Removed payout_reconciliation.csv: 4 lines, 4 booked entries.")
+	if s.rows() != 1 || len(p.history) != 1 {
+		t.Fatalf("after removal: %d rows, %d imports", s.rows(), len(p.history))
+	}
+	if len(s.checks) != 1 || s.checks[0].OK() {
+		t.Errorf("the payout check still adds up without its lines: %+v", s.checks)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"time"
 
 	"tally/domain"
@@ -100,4 +101,41 @@ func describe(err error) string {
 		return domain.ErrorMessage(err) + " Run again with --day-first or --month-first."
 	}
 	return domain.ErrorMessage(err)
+}
+
+// Imports runs `tally imports`: every import, newest first, with its id.
+func Imports(ctx context.Context, svc Services, args []string, stdout io.Writer) error {
+	if len(args) != 0 {
+		return fmt.Errorf("imports takes no arguments")
+	}
+	hist, err := svc.Import.History(ctx)
+	if err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		fmt.Fprintln(stdout, "Nothing was imported yet.")
+		return nil
+	}
+	for _, h := range hist {
+		fmt.Fprintf(stdout, "%6d  %s  %s  %d lines, %d new\n", h.ID, h.At.Format("2006-01-02 15:04"), h.File, h.Lines, h.New)
+	}
+	return nil
+}
+
+// Unimport runs `tally unimport ID`: the import leaves the books, with the
+// entries booked from its lines.
+func Unimport(ctx context.Context, svc Services, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return fmt.Errorf("unimport needs the id of one import (tally imports lists them)")
+	}
+	id, err := strconv.ParseInt(args[0], 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%q is not an import id (tally imports lists them)", args[0])
+	}
+	res, err := svc.Import.Remove(ctx, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, res)
+	return nil
 }
