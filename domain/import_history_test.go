@@ -155,3 +155,24 @@ func TestRemovePaymentsImport(t *testing.T) {
 		t.Errorf("after: %+v", sum.Matches)
 	}
 }
+
+// TestRemoveImportCancelled: a removal cancelled before it commits leaves
+// everything as it was.
+func TestRemoveImportCancelled(t *testing.T) {
+	s, db := newImporter(t)
+	if _, err := imp(t, s, "recon.csv", payoutReconciliation); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&domain.ReconcileService{Store: db}).Reconcile(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	hist, _ := s.History(context.Background())
+	if _, err := s.Remove(ctx, hist[0].ID); domain.ErrorCode(err) != domain.ECANCELED {
+		t.Fatalf("err = %v", err)
+	}
+	if c := lineCounts(t, db); c.Lines != 3 || c.Booked != 3 {
+		t.Errorf("after a cancelled removal: %+v", c)
+	}
+}

@@ -20,8 +20,8 @@ type importsPanel struct {
 	win    fyne.Window
 	status *status
 	busy   func() string // why a change must wait, if it must
-	// removed is called on the Fyne goroutine after a removal.
-	removed func()
+	// remove removes an import, as a job of the screen's (on the Fyne goroutine).
+	remove func(id int64)
 
 	history   []domain.ImportRecord
 	selected  int // index into history; -1: none
@@ -31,8 +31,8 @@ type importsPanel struct {
 	obj       fyne.CanvasObject
 }
 
-func newImportsPanel(svc Services, run runner, win fyne.Window, st *status, removed func()) *importsPanel {
-	p := &importsPanel{svc: svc, run: run, win: win, status: st, removed: removed, selected: -1}
+func newImportsPanel(svc Services, run runner, win fyne.Window, st *status, remove func(id int64)) *importsPanel {
+	p := &importsPanel{svc: svc, run: run, win: win, status: st, remove: remove, selected: -1}
 	p.list = widget.NewList(
 		func() int { return len(p.history) },
 		func() fyne.CanvasObject { return widget.NewLabel("2025-11-30 10:00  file.csv") },
@@ -125,24 +125,4 @@ func bookedWords(n int) string {
 		return "1 entry is"
 	}
 	return fmt.Sprintf("%d entries are", n)
-}
-
-func (p *importsPanel) remove(id int64) {
-	if why := p.busy(); why != "" {
-		p.status.warn(why)
-		return
-	}
-	p.status.busy("Removing the import…")
-	p.run(func() {
-		res, err := p.svc.Import.Remove(context.Background(), id)
-		fyne.Do(func() {
-			if err != nil {
-				p.status.fail("remove import", err, nil)
-			} else {
-				p.status.ok(res.String())
-			}
-			p.load()
-			p.removed()
-		})
-	})
 }

@@ -198,7 +198,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.decide = newDecisionBar(s.svc, s.run, s.status, s.reload)
 	s.decide.busy = s.busyWith
 	s.rules.busy = s.busyWith
-	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.reload)
+	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.removeImport)
 	s.imports.busy = s.busyWith
 	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(290, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
@@ -569,6 +569,34 @@ func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string)
 	s.progress.Show()
 	s.progress.Start()
 	s.bars.Show()
+}
+
+// removeImport takes an import out of the books as a job: a large one
+// takes seconds (100,000 booked lines about one), and can be cancelled.
+func (s *reconcileScreen) removeImport(id int64) {
+	if why := s.busyWith(); why != "" {
+		s.status.warn(why)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.busyJob(cancel, "Cancel removal")
+	s.status.busy("Removing the import…")
+	s.run(func() {
+		res, err := s.svc.Import.Remove(ctx, id)
+		cancel()
+		fyne.Do(func() {
+			s.jobDone()
+			switch {
+			case err == nil:
+				s.status.ok(res.String())
+			case domain.ErrorCode(err) == domain.ECANCELED:
+				s.status.warn("Removal cancelled: the import and its entries are all still there.")
+			default:
+				s.status.fail("remove import", err, nil)
+			}
+			s.reload()
+		})
+	})
 }
 
 // busyWith says why a change to the books must wait, if it must: a long
