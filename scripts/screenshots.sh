@@ -135,6 +135,16 @@ shot reconciliation-payout-lines
 click 540 262
 sleep 1
 shot reconciliation-balances
+# The imports, and the question before one is removed (answered Keep it:
+# the database is used again below).
+click 620 262
+sleep 1
+click 600 438
+click 320 359
+sleep 1.5
+shot reconciliation-remove-import
+click 590 486
+sleep 0.5
 close_app
 
 # The queue again: the waiting line booked to an account in one step.
