@@ -55,23 +55,7 @@ func TestRemoveImport(t *testing.T) {
 	if counts.Lines != 1 || counts.Booked != 1 {
 		t.Fatalf("after removal: %+v", counts)
 	}
-	var stripe int64
-	entries := 0
-	if err := recon.Journal(ctx, func(e domain.Entry) error {
-		entries++
-		if err := e.Validate(); err != nil {
-			t.Errorf("entry %d: %v", e.ID, err)
-		}
-		for _, p := range e.Postings {
-			if p.Account == domain.AcctStripeBalance {
-				stripe += p.Amount
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if entries != 1 || stripe != -12510 {
+	if entries, stripe := checkJournal(t, recon); entries != 1 || stripe != -12510 {
 		t.Errorf("%d entries, Stripe balance %d, want 1 and -125.10", entries, stripe)
 	}
 	if _, err := s.Remove(ctx, reconID); domain.ErrorCode(err) != domain.ENOTFOUND {

@@ -87,8 +87,26 @@ func TestLedgerInvariants(t *testing.T) {
 		t.Fatalf("booked %d (%+v)", res.Booked, res.Counts)
 	}
 	// Every entry balances; the Stripe balance equals the sum of the nets.
-	var stripe int64
-	err = recon.Journal(ctx, func(e domain.Entry) error {
+	_, stripe := checkJournal(t, recon)
+	nets := int64(9680 + 4830 - 2000 - 12510 + 28041 - 1000)
+	if stripe != nets {
+		t.Errorf("Stripe balance = %d, sum of nets = %d", stripe, nets)
+	}
+	if len(res.Payouts) != 1 || !res.Payouts[0].OK() {
+		t.Fatalf("payout check = %+v", res.Payouts)
+	}
+	// Booking again books nothing.
+	if again, err := recon.Reconcile(ctx); err != nil || again.Booked != 0 {
+		t.Fatalf("second run booked %d, %v", again.Booked, err)
+	}
+}
+
+// checkJournal checks that every entry of the journal balances, and returns
+// how many there are and the Stripe balance account's total.
+func checkJournal(t *testing.T, recon *domain.ReconcileService) (entries int, stripe int64) {
+	t.Helper()
+	err := recon.Journal(context.Background(), func(e domain.Entry) error {
+		entries++
 		if err := e.Validate(); err != nil {
 			t.Errorf("entry %d: %v", e.ID, err)
 		}
@@ -102,17 +120,7 @@ func TestLedgerInvariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nets := int64(9680 + 4830 - 2000 - 12510 + 28041 - 1000)
-	if stripe != nets {
-		t.Errorf("Stripe balance = %d, sum of nets = %d", stripe, nets)
-	}
-	if len(res.Payouts) != 1 || !res.Payouts[0].OK() {
-		t.Fatalf("payout check = %+v", res.Payouts)
-	}
-	// Booking again books nothing.
-	if again, err := recon.Reconcile(ctx); err != nil || again.Booked != 0 {
-		t.Fatalf("second run booked %d, %v", again.Booked, err)
-	}
+	return entries, stripe
 }
 
 func TestPayoutCheckCatchesMissingLine(t *testing.T) {

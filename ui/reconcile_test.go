@@ -118,13 +118,21 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	wantStatus(t, s.status, "not a Stripe export")
 }
 
-func TestRuleFromLine(t *testing.T) {
+// queueLineSelected imports and books the test activity, and selects the
+// one line waiting for a decision.
+func queueLineSelected(t *testing.T) (*fixture, *reconcileScreen) {
+	t.Helper()
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
 	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
 	s.filter.SetSelected("Waiting for a decision")
 	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	return f, s
+}
+
+func TestRuleFromLine(t *testing.T) {
+	_, s := queueLineSelected(t)
 	if s.fromLine.Disabled() {
 		t.Fatal("selecting a line does not offer a rule")
 	}
@@ -415,12 +423,7 @@ func TestExportOpensFileDialog(t *testing.T) {
 // from the queue wait, saying why, instead of waiting on the database and
 // failing as if another copy of Tally held it.
 func TestOneJobAtATime(t *testing.T) {
-	f := newFixture(t)
-	s := f.reconcileScreen(t)
-	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
-	test.Tap(s.bookBtn)
-	s.filter.SetSelected("Waiting for a decision")
-	s.table.Select(widget.TableCellID{Row: 0, Col: 2})
+	_, s := queueLineSelected(t)
 	test.Tap(s.fromLine)
 	p, d := s.rules, s.decide
 	p.account.SetSelected("4000 Sales")
