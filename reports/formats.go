@@ -127,7 +127,8 @@ func recognise(h header) (layout, error) {
 	best, bestScore, bestMissing := -1, -1, []string(nil)
 	for i, l := range layouts {
 		m, score := l.missing(h)
-		if score > bestScore && len(m) > 0 {
+		// The most columns present; of those, the fewest missing.
+		if len(m) > 0 && (score > bestScore || score == bestScore && len(m) < len(bestMissing)) {
 			best, bestScore, bestMissing = i, score, m
 		}
 	}

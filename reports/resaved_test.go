@@ -307,3 +307,22 @@ func TestParseStripeTimeAgreesWithTimeParse(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownLayoutNamesWhatIsMissing: a file that is not quite a Stripe
+// export names its columns, the layout it comes closest to, and what that
+// layout still needs.
+func TestUnknownLayoutNamesWhatIsMissing(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"balance_transaction_id,created,available_on,currency,gross,fee,reporting_category,description",
+			"The closest is Balance change from activity (itemized), which also needs: net."},
+		{"balance_transaction_id,created_utc,currency,gross,fee,reporting_category,automatic_payout_id",
+			"The closest is Payout reconciliation (itemized), which also needs: net."},
+		{"id,Type,Amount,Fee,Currency,Created (UTC)", "The closest is Dashboard balance history (all activity), which also needs: net."},
+		{"foo,bar", "Its first row has the columns: bar, foo. Export the file again"},
+	} {
+		_, err := Parser{}.Open(context.Background(), "x.csv", strings.NewReader(c.header+"\n"), domain.ImportOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) || domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("%s:\n got %v\nwant %q", c.header, err, c.want)
+		}
+	}
+}
