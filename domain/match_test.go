@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,6 +46,18 @@ func TestMatchByStripeIDs(t *testing.T) {
 	}
 	if got["txn_a"] != "ch_a" || got["txn_b"] != "ch_b" || got["txn_c"] != "" {
 		t.Errorf("matched = %v", got)
+	}
+	// The filters of matched and unmatched charge lines.
+	for status, want := range map[string]string{"matched": "txn_a txn_b", "unmatched": "txn_c"} {
+		v, n, err := recon.Lines(ctx, domain.LineFilter{Status: status}, 0, 10)
+		var keys []string
+		for _, l := range v {
+			keys = append(keys, l.Key)
+		}
+		sort.Strings(keys)
+		if err != nil || strings.Join(keys, " ") != want || n != len(v) {
+			t.Errorf("%s: %v (%d), %v; want %s", status, keys, n, err, want)
+		}
 	}
 }
 

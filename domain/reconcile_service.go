@@ -253,7 +253,9 @@ func (s *ReconcileService) Accounts(ctx context.Context) ([]LedgerAccount, error
 
 // LineFilter selects statement lines for the reconciliation view.
 type LineFilter struct {
-	Status   string // "" all, "unbooked", "booked", "suspense", "queue"
+	// Status: "" all, "unbooked", "booked", "suspense", "queue"; "matched"
+	// and "unmatched": charge lines with and without a payment record.
+	Status   string
 	PayoutID string // only the lines of this payout
 	Key      string // only this line
 }

@@ -123,7 +123,7 @@ sleep 1
 click 600 416
 sleep 1
 shot reconciliation-queue
-click 650 301
+click 695 301
 sleep 1.5
 shot reconciliation-rule-preview
 click 461 262

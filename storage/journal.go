@@ -227,6 +227,10 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 		where += " AND EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900')"
 	case "queue":
 		where += " AND l.bookable = 1 AND (e.id IS NULL OR EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900'))"
+	case "matched":
+		where += " AND l.category IN ('charge', 'payment') AND " + matchedPayment + " <> ''"
+	case "unmatched":
+		where += " AND l.category IN ('charge', 'payment') AND " + matchedPayment + " = ''"
 	case "":
 	default:
 		return nil, 0, domain.Errorf(domain.EINVALID, "unknown filter %q", f.Status)

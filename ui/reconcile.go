@@ -27,6 +27,7 @@ const linePage = 200
 
 var lineFilters = []struct{ label, status string }{
 	{"All lines", ""}, {"Waiting for a decision", "queue"}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Parked in suspense", "suspense"},
+	{"Charges matched to a payment record", "matched"}, {"Charges without a payment record", "unmatched"},
 }
 
 var lineColumns = []struct {
@@ -200,7 +201,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.rules.busy = s.busyWith
 	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.removeImport)
 	s.imports.busy = s.busyWith
-	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(290, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
+	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
 		container.NewTabItem("Rules", s.rules.obj),

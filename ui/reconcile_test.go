@@ -76,6 +76,15 @@ func TestReconcileScreen(t *testing.T) {
 	if !strings.Contains(s.balances.Text, "Stripe balance") || !strings.Contains(s.balances.Text, "1.50 EUR") {
 		t.Errorf("balances = %q", s.balances.Text)
 	}
+	// The charges without a payment record: no Payments export was imported.
+	s.filter.SetSelected("Charges without a payment record")
+	if s.rows() != 2 {
+		t.Fatalf("unmatched charges: %d rows", s.rows())
+	}
+	s.filter.SetSelected("Charges matched to a payment record")
+	if s.rows() != 0 {
+		t.Fatalf("matched charges: %d rows", s.rows())
+	}
 	// The queue of lines that need a decision.
 	s.filter.SetSelected("Waiting for a decision")
 	if s.rows() != 1 || s.cell(widget.TableCellID{Row: 0, Col: 2}) != "Goodwill credit" {
