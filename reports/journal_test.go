@@ -64,6 +64,51 @@ func TestXLSXJournal(t *testing.T) {
 	}
 }
 
+// TestXLSXJournalFullSheet: a month with more rows than a sheet holds goes
+// on over continuation sheets, each with the header row.
+func TestXLSXJournalFullSheet(t *testing.T) {
+	defer func(n int) { maxSheetRows = n }(maxSheetRows)
+	maxSheetRows = 5 // a header and four postings a sheet
+	var buf bytes.Buffer
+	w, err := NewXLSXJournalWriter(&buf, testAccounts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := testEntries()[0] // three postings
+	e.Date = time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := 1; i <= 4; i++ { // twelve rows
+		e.ID = int64(i)
+		if err := w.Write(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := strings.Join(f.GetSheetList(), ","); got != "2025-11,2025-11 (2),2025-11 (3)" {
+		t.Fatalf("sheets = %s", got)
+	}
+	data := 0
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 0 || rows[0][0] != "Date" || len(rows) > maxSheetRows {
+			t.Errorf("sheet %s: %d rows, first %v", sh, len(rows), rows[0])
+		}
+		data += len(rows) - 1
+	}
+	if data != 12 {
+		t.Errorf("%d posting rows, want 12", data)
+	}
+}
+
 func TestHledgerWriterEscapes(t *testing.T) {
 	var buf bytes.Buffer
 	w := NewHledgerWriter(&buf, testAccounts)

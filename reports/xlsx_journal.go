@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -18,17 +19,29 @@ type XLSXJournalWriter struct {
 	f       *excelize.File
 	names   map[string]string
 	sw      *excelize.StreamWriter
-	sheet   string
+	sheet   string // the sheet being written
+	period  string // its month ("2025-11"), or "Payouts"
+	part    int    // 1, then 2… when a month has more rows than a sheet holds
 	row     int
 	styles  map[int]int // decimals → style id
 	bold    int
 	dateFmt int
 	first   bool
+	headers []string // the sheet's header row, repeated on a continuation sheet
 }
+
+// maxSheetRows is how many rows a sheet holds: Excel's limit.
+var maxSheetRows = excelize.TotalRows
 
 // NewXLSXJournalWriter writes to out when closed.
 func NewXLSXJournalWriter(out io.Writer, accounts []domain.LedgerAccount) (*XLSXJournalWriter, error) {
 	f := excelize.NewFile()
+	// excelize builds the whole zip in memory before writing it (770 MB for
+	// a million entries); its zip writer can write to out directly. It is
+	// handed the buffer it would fill, which then stays empty. (excelize
+	// patches that buffer only for parts over 4 GB, which a sheet of at most
+	// maxSheetRows rows of ours never is.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
 	w := &XLSXJournalWriter{out: out, f: f, names: map[string]string{}, styles: map[int]int{}, first: true}
 	for _, a := range accounts {
 		w.names[a.Code] = a.Name
@@ -69,7 +82,19 @@ func number(amount int64, exp int) float64 {
 
 var journalHeader = []string{"Date", "Entry", "Account", "Account name", "Debit", "Credit", "Currency", "Description", "Stripe key"}
 
-func (w *XLSXJournalWriter) startSheet(name string, headers []string) error {
+func (w *XLSXJournalWriter) startSheet(period string, headers []string) error {
+	w.part = 1
+	w.period = period
+	return w.openSheet(period, headers)
+}
+
+// nextPart continues the period on a new sheet, "2025-11 (2)".
+func (w *XLSXJournalWriter) nextPart(headers []string) error {
+	w.part++
+	return w.openSheet(fmt.Sprintf("%s (%d)", w.period, w.part), headers)
+}
+
+func (w *XLSXJournalWriter) openSheet(name string, headers []string) error {
 	if err := w.flush(); err != nil {
 		return err
 	}
@@ -85,7 +110,7 @@ func (w *XLSXJournalWriter) startSheet(name string, headers []string) error {
 	if err != nil {
 		return err
 	}
-	w.sw, w.sheet, w.row = sw, name, 1
+	w.sw, w.sheet, w.row, w.headers = sw, name, 1, headers
 	_ = sw.SetColWidth(1, 1, 12)
 	_ = sw.SetColWidth(3, 4, 24)
 	_ = sw.SetColWidth(8, 9, 40)
@@ -97,7 +122,15 @@ func (w *XLSXJournalWriter) startSheet(name string, headers []string) error {
 }
 
 func (w *XLSXJournalWriter) next(cells []any) error {
-	cell, _ := excelize.CoordinatesToCellName(1, w.row)
+	if w.row > maxSheetRows {
+		if err := w.nextPart(w.headers); err != nil {
+			return err
+		}
+	}
+	cell, err := excelize.CoordinatesToCellName(1, w.row)
+	if err != nil {
+		return err
+	}
 	w.row++
 	return w.sw.SetRow(cell, cells)
 }
@@ -114,7 +147,7 @@ func (w *XLSXJournalWriter) flush() error {
 // Write writes an entry's postings on its month's sheet.
 func (w *XLSXJournalWriter) Write(e domain.Entry) error {
 	month := e.Date.Format("2006-01")
-	if month != w.sheet {
+	if month != w.period {
 		if err := w.startSheet(month, journalHeader); err != nil {
 			return err
 		}
