@@ -44,7 +44,7 @@ func (r ImportResult) String() string {
 	case KindNotBooked:
 		return fmt.Sprintf("%s: %d rows, not booked. %s", r.Format.Name, r.Lines, r.Format.Why)
 	case KindSummary:
-		return fmt.Sprintf("%s: %d rows, kept to check the period's balance", r.Format.Name, r.Lines)
+		return fmt.Sprintf("%s: %d rows, %d new (kept to check the period's balance)", r.Format.Name, r.Lines, r.New)
 	case KindPayments:
 		return fmt.Sprintf("%s: %d payments, %d new (payment records to match against; they book nothing by themselves)", r.Format.Name, r.Lines, r.New)
 	}
@@ -113,10 +113,7 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 						res.New++
 					}
 				case rec.Summary != nil:
-					res.Summary = append(res.Summary, *rec.Summary)
-					if err := tx.InsertSummaryRow(id, rec.Summary); err != nil {
-						return err
-					}
+					res.Summary = append(res.Summary, *rec.Summary) // stored whole, below
 				}
 			}
 			if b.lines != nil {
@@ -136,6 +133,15 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 		}
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if len(res.Summary) > 0 {
+			isNew, err := tx.InsertSummary(id, res.Summary)
+			if err != nil {
+				return err
+			}
+			if isNew {
+				res.New += len(res.Summary)
+			}
 		}
 		return tx.FinishImport(id, res.Lines, res.New)
 	})

@@ -123,4 +123,22 @@ func TestBalanceSummaryCheck(t *testing.T) {
 	if c := sum.Summaries[0]; !c.OK() || c.Lines != 28 || c.Ending-c.Starting != 551838 {
 		t.Fatalf("check = %+v: %s", c, c.Status())
 	}
+	// The same summary imported again adds nothing and is checked once.
+	res, err := importPath(s, filepath.Join(dir, "stripe-dashboard__cgge_Balance_Summary_HKD_2025-11-01_to_2025-11-29_UTC.csv"))
+	if err != nil || res.New != 0 || !strings.Contains(res.String(), "8 rows, 0 new") {
+		t.Fatalf("again: %q %v", res, err)
+	}
+	if sum, _ = recon.Summary(ctx); len(sum.Summaries) != 1 {
+		t.Fatalf("%d checks after importing the summary twice", len(sum.Summaries))
+	}
+	// A summary of the same period with other figures is checked beside it.
+	other := "category,description,net_amount,currency\n" +
+		"starting_balance,Starting balance (2025-11-01),367.38,hkd\n" +
+		"ending_balance,Ending balance (2025-11-29),9999.00,hkd\n"
+	if res, err := imp(t, s, "Balance_Summary_HKD_2025-11-01_to_2025-11-29_UTC.csv", other); err != nil || res.New != 2 {
+		t.Fatalf("other figures: %q %v", res, err)
+	}
+	if sum, _ = recon.Summary(ctx); len(sum.Summaries) != 2 || sum.Summaries[0].OK() == sum.Summaries[1].OK() {
+		t.Fatalf("checks: %+v", sum.Summaries)
+	}
 }

@@ -197,8 +197,11 @@ type Tx interface {
 	// InsertPaymentRecord stores p, or updates what a later export may
 	// change (refunds, status), and reports whether it was new.
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)
-	// InsertSummaryRow stores one balance-summary row.
-	InsertSummaryRow(importID int64, r *SummaryRow) error
+	// InsertSummary stores the rows of one balance summary, unless an
+	// earlier import stored the very same rows (the same file imported
+	// again), and reports whether it stored them. A summary of the same
+	// period with other figures is new: its check is shown beside the first.
+	InsertSummary(importID int64, rows []SummaryRow) (bool, error)
 	// Imports lists the imports, newest first.
 	Imports() ([]ImportRecord, error)
 	// ImportContents counts what an import stored and the entries booked

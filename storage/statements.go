@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
@@ -312,11 +313,50 @@ func (t *Tx) InsertPaymentRecord(importID int64, p *domain.PaymentRecord) (bool,
 }
 
 // InsertSummaryRow stores one row of a balance summary.
-func (t *Tx) InsertSummaryRow(importID int64, r *domain.SummaryRow) error {
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO summary_rows (import_id, category, description, currency, net, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		importID, r.Category, r.Description, r.Net.Currency.Code(), r.Net.Amount, unixOrZero(r.Date))
-	if err != nil {
-		return fmt.Errorf("insert summary row: %w", err)
+func (t *Tx) InsertSummary(importID int64, rows []domain.SummaryRow) (bool, error) {
+	type row struct {
+		category, description, currency string
+		net, at                         int64
 	}
-	return nil
+	key := func(r row) string {
+		return fmt.Sprintf("%q %q %q %d %d", r.category, r.description, r.currency, r.net, r.at)
+	}
+	mine := map[string]int{}
+	for _, r := range rows {
+		mine[key(row{r.Category, r.Description, r.Net.Currency.Code(), r.Net.Amount, unixOrZero(r.Date)})]++
+	}
+	// Summaries are a few rows each: compare with every stored one.
+	q, err := t.tx.QueryContext(t.ctx, `SELECT import_id, category, description, currency, net, at FROM summary_rows ORDER BY import_id`)
+	if err != nil {
+		return false, fmt.Errorf("read summaries: %w", err)
+	}
+	stored := map[int64]map[string]int{}
+	for q.Next() {
+		var id int64
+		var r row
+		if err := q.Scan(&id, &r.category, &r.description, &r.currency, &r.net, &r.at); err != nil {
+			q.Close()
+			return false, fmt.Errorf("read summaries: %w", err)
+		}
+		if stored[id] == nil {
+			stored[id] = map[string]int{}
+		}
+		stored[id][key(r)]++
+	}
+	q.Close()
+	if err := q.Err(); err != nil {
+		return false, fmt.Errorf("read summaries: %w", err)
+	}
+	for _, s := range stored {
+		if maps.Equal(s, mine) {
+			return false, nil // the same summary, imported again
+		}
+	}
+	for _, r := range rows {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO summary_rows (import_id, category, description, currency, net, at) VALUES (?, ?, ?, ?, ?, ?)`,
+			importID, r.Category, r.Description, r.Net.Currency.Code(), r.Net.Amount, unixOrZero(r.Date)); err != nil {
+			return false, fmt.Errorf("insert summary row: %w", err)
+		}
+	}
+	return true, nil
 }
