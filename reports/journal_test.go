@@ -27,20 +27,24 @@ func testEntries() []domain.Entry {
 	}
 }
 
-func TestXLSXJournal(t *testing.T) {
+// journalWorkbook writes entries (and payout checks, when any) through an
+// XLSXJournalWriter and opens what it wrote.
+func journalWorkbook(t *testing.T, entries []domain.Entry, checks []domain.PayoutCheck) *excelize.File {
+	t.Helper()
 	var buf bytes.Buffer
 	w, err := NewXLSXJournalWriter(&buf, testAccounts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range testEntries() {
+	for _, e := range entries {
 		if err := w.Write(e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	eur := domain.MustCurrency("EUR")
-	if err := w.WritePayouts([]domain.PayoutCheck{{PayoutID: "po_1", Currency: eur, Paid: 9680, LinesNet: 9680, Lines: 1, PayoutLines: 1, Date: time.Now()}}); err != nil {
-		t.Fatal(err)
+	if checks != nil {
+		if err := w.WritePayouts(checks); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -49,7 +53,13 @@ func TestXLSXJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestXLSXJournal(t *testing.T) {
+	eur := domain.MustCurrency("EUR")
+	f := journalWorkbook(t, testEntries(), []domain.PayoutCheck{{PayoutID: "po_1", Currency: eur, Paid: 9680, LinesNet: 9680, Lines: 1, PayoutLines: 1, Date: time.Now()}})
 	if got := strings.Join(f.GetSheetList(), ","); got != "2025-10,2025-11,Payouts" {
 		t.Fatalf("sheets = %s", got)
 	}
@@ -69,27 +79,13 @@ func TestXLSXJournal(t *testing.T) {
 func TestXLSXJournalFullSheet(t *testing.T) {
 	defer func(n int) { maxSheetRows = n }(maxSheetRows)
 	maxSheetRows = 5 // a header and four postings a sheet
-	var buf bytes.Buffer
-	w, err := NewXLSXJournalWriter(&buf, testAccounts)
-	if err != nil {
-		t.Fatal(err)
+	var entries []domain.Entry
+	for i := 1; i <= 4; i++ { // three postings each: twelve rows
+		e := testEntries()[0]
+		e.ID, e.Date = int64(i), time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+		entries = append(entries, e)
 	}
-	e := testEntries()[0] // three postings
-	e.Date = time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
-	for i := 1; i <= 4; i++ { // twelve rows
-		e.ID = int64(i)
-		if err := w.Write(e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	f := journalWorkbook(t, entries, nil)
 	if got := strings.Join(f.GetSheetList(), ","); got != "2025-11,2025-11 (2),2025-11 (3)" {
 		t.Fatalf("sheets = %s", got)
 	}
