@@ -473,18 +473,10 @@ type importSource struct {
 // show a moving bar and the rows read.
 func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions) {
 	name := src.name
-	ctx, cancel := context.WithCancel(context.Background())
-	s.busyJob(cancel, "Cancel import")
-	s.status.busy("Importing " + name + "…")
-	s.run(func() {
+	s.runJob("Cancel import", "Importing "+name+"…", func(ctx context.Context) func() {
 		r, err := src.open()
 		if err != nil {
-			cancel()
-			fyne.Do(func() {
-				s.jobDone()
-				s.status.fail("open "+name, err, nil)
-			})
-			return
+			return func() { s.status.fail("open "+name, err, nil) }
 		}
 		defer r.Close()
 		counter := &countingReader{r: r}
@@ -512,9 +504,7 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 				}
 			})
 		}})
-		cancel()
-		fyne.Do(func() {
-			s.jobDone()
+		return func() {
 			switch {
 			case err == nil:
 				s.status.ok(name + ": " + res.String())
@@ -528,7 +518,7 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 				s.status.fail("import "+name, err, nil)
 				s.status.msg.SetText(name + ": " + describeImportError(err))
 			}
-		})
+		}
 	})
 }
 
@@ -556,8 +546,27 @@ func (s *reconcileScreen) askDateOrder(src importSource, why string) {
 	d.Resize(fyne.NewSize(640, 180))
 }
 
-// busyJob starts a long job (an import, booking): the buttons that must
-// wait are disabled, the job's cancel button and the moving bar shown.
+// runJob runs work off the Fyne goroutine as the screen's one long job (an
+// import, a booking, a fetch, a removal): the buttons that must wait are
+// disabled, and Cancel, labelled cancelLabel, cancels work's context. The
+// function work returns runs on the Fyne goroutine once the job is over and
+// the screen is freed.
+func (s *reconcileScreen) runJob(cancelLabel, doing string, work func(ctx context.Context) (then func())) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.busyJob(cancel, cancelLabel)
+	s.status.busy(doing)
+	s.run(func() {
+		then := work(ctx)
+		cancel()
+		fyne.Do(func() {
+			s.jobDone()
+			then()
+		})
+	})
+}
+
+// busyJob disables the buttons that must wait and shows the job's cancel
+// button and the moving bar.
 func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string) {
 	s.cancel = cancel
 	s.job = strings.TrimPrefix(cancelLabel, "Cancel ")
@@ -579,14 +588,9 @@ func (s *reconcileScreen) removeImport(id int64) {
 		s.status.warn(why)
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.busyJob(cancel, "Cancel removal")
-	s.status.busy("Removing the import…")
-	s.run(func() {
+	s.runJob("Cancel removal", "Removing the import…", func(ctx context.Context) func() {
 		res, err := s.svc.Import.Remove(ctx, id)
-		cancel()
-		fyne.Do(func() {
-			s.jobDone()
+		return func() {
 			switch {
 			case err == nil:
 				s.status.ok(res.String())
@@ -596,7 +600,7 @@ func (s *reconcileScreen) removeImport(id int64) {
 				s.status.fail("remove import", err, nil)
 			}
 			s.reload()
-		})
+		}
 	})
 }
 
@@ -653,16 +657,13 @@ func (s *reconcileScreen) fetchFromStripe() {
 		s.status.fail("fetch", domain.Errorf(domain.EINVALID, "Write the days as 2025-11-01."), nil)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	s.busyJob(cancel, "Cancel fetch")
-	s.status.busy("Asking Stripe for the balance transactions…")
-	s.run(func() {
-		defer cancel()
-		res, err := s.svc.Fetch.Fetch(ctx, domain.FetchRequest{From: from, To: to.AddDate(0, 0, 1)})
+	s.runJob("Cancel fetch", "Asking Stripe for the balance transactions…", func(ctx context.Context) func() {
+		tctx, stop := context.WithTimeout(ctx, 10*time.Minute)
+		defer stop()
+		res, err := s.svc.Fetch.Fetch(tctx, domain.FetchRequest{From: from, To: to.AddDate(0, 0, 1)})
 		// Whatever the error says once the request was cut, the user cancelled.
 		cancelled := errors.Is(ctx.Err(), context.Canceled) || domain.ErrorCode(err) == domain.ECANCELED
-		fyne.Do(func() {
-			s.jobDone()
+		return func() {
 			if err != nil && cancelled {
 				s.status.warn("Fetch cancelled: nothing was imported.")
 				return
@@ -673,7 +674,7 @@ func (s *reconcileScreen) fetchFromStripe() {
 			}
 			s.status.ok(res.File + ": " + res.String())
 			s.reload()
-		})
+		}
 	})
 }
 
@@ -761,10 +762,7 @@ func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, erro
 }
 
 func (s *reconcileScreen) book() {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.busyJob(cancel, "Cancel booking")
-	s.status.busy("Booking lines…")
-	s.run(func() {
+	s.runJob("Cancel booking", "Booking lines…", func(ctx context.Context) func() {
 		res, err := s.svc.Reconcile.ReconcileProgress(ctx, func(n int) {
 			fyne.Do(func() {
 				if !s.cancelling {
@@ -772,9 +770,7 @@ func (s *reconcileScreen) book() {
 				}
 			})
 		})
-		cancel()
-		fyne.Do(func() {
-			s.jobDone()
+		return func() {
 			if domain.ErrorCode(err) == domain.ECANCELED {
 				s.status.warn("Booking cancelled: nothing was booked.")
 				return
@@ -797,6 +793,6 @@ func (s *reconcileScreen) book() {
 				s.status.ok(msg)
 			}
 			s.reload()
-		})
+		}
 	})
 }
