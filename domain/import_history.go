@@ -27,16 +27,22 @@ type RemovedImport struct {
 	Lines, Payments, Entries int
 }
 
-// String words it for the bookkeeper.
-func (r RemovedImport) String() string {
-	parts := []string{}
+// Stored words what the import stored: "10 lines", "1 payment record",
+// or both; the lines, even none, unless it stored payment records only.
+func (r RemovedImport) Stored() []string {
+	var parts []string
 	if r.Lines > 0 || r.Payments == 0 {
 		parts = append(parts, plural(r.Lines, "line"))
 	}
 	if r.Payments > 0 {
 		parts = append(parts, plural(r.Payments, "payment record"))
 	}
-	parts = append(parts, plural(r.Entries, "booked entry", "booked entries"))
+	return parts
+}
+
+// String words it for the bookkeeper.
+func (r RemovedImport) String() string {
+	parts := append(r.Stored(), plural(r.Entries, "booked entry", "booked entries"))
 	return fmt.Sprintf("Removed %s: %s.", r.File, strings.Join(parts, ", "))
 }
 

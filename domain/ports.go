@@ -182,9 +182,6 @@ type Tx interface {
 	BeginImport(file string, format StatementFormat, at time.Time) (int64, error)
 	// FinishImport records how many lines the file had and how many were new.
 	FinishImport(id int64, lines, newLines int) error
-	// InsertStatementLines stores the lines whose keys are not stored yet
-	// and returns how many were new.
-	InsertStatementLines(importID int64, ls []StatementLine) (int, error)
 	// PrepareLines turns lines of the import into what InsertPrepared
 	// writes, and writes nothing. It is the one method an import calls from
 	// its parsing goroutine, batch after batch, while the transaction's

@@ -199,12 +199,6 @@ func buildInsertLinesSQL(n int) string {
 		firstLineValues + strings.Repeat(","+lineValues, n-1) + ` ON CONFLICT (key) DO NOTHING`
 }
 
-// InsertStatementLines stores the lines whose keys are not stored yet and
-// returns how many were new.
-func (t *Tx) InsertStatementLines(importID int64, ls []domain.StatementLine) (int, error) {
-	return t.InsertPrepared(t.PrepareLines(importID, ls))
-}
-
 // preparedLines are the parameters of the INSERTs that store some lines.
 type preparedLines struct {
 	n     int

@@ -21,6 +21,12 @@ func testLine(i int) domain.StatementLine {
 	}
 }
 
+// insertLines stores the lines whose keys are not stored yet, as an import
+// does, and returns how many were new.
+func insertLines(tx domain.Tx, importID int64, ls []domain.StatementLine) (int, error) {
+	return tx.InsertPrepared(tx.PrepareLines(importID, ls))
+}
+
 func countLines(t *testing.T, db *DB) int {
 	t.Helper()
 	var n int
@@ -46,7 +52,7 @@ func TestInsertLinesAllOrNothing(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		_, err = tx.InsertStatementLines(id, lines)
+		_, err = insertLines(tx, id, lines)
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
@@ -69,7 +75,7 @@ func TestInsertLinesAllOrNothing(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			n, err := tx.InsertStatementLines(id, lines)
+			n, err := insertLines(tx, id, lines)
 			if n != want {
 				t.Errorf("round %d: %d new, want %d", round, n, want)
 			}
@@ -86,7 +92,7 @@ func TestLineImportReference(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpenDB(t)
 	err := db.Update(ctx, func(tx domain.Tx) error {
-		_, err := tx.InsertStatementLines(4242, []domain.StatementLine{testLine(1)})
+		_, err := insertLines(tx, 4242, []domain.StatementLine{testLine(1)})
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
@@ -253,7 +259,7 @@ func TestInsertAfterCancel(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.InsertStatementLines(id, []domain.StatementLine{testLine(1)}); err != nil {
+		if _, err := insertLines(tx, id, []domain.StatementLine{testLine(1)}); err != nil {
 			return err
 		}
 		cancel()
@@ -270,7 +276,7 @@ func TestInsertAfterCancel(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		// One line, as before: the prepared statement is reused, no new prepare sees the context.
-		_, insertErr = tx.InsertStatementLines(id, []domain.StatementLine{testLine(2)})
+		_, insertErr = insertLines(tx, id, []domain.StatementLine{testLine(2)})
 		return insertErr
 	})
 	if !errors.Is(insertErr, context.Canceled) {
@@ -344,7 +350,7 @@ func TestUnbookedLinesCursor(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.InsertStatementLines(id, lines); err != nil {
+		if _, err := insertLines(tx, id, lines); err != nil {
 			return err
 		}
 		var after domain.LineCursor
@@ -410,7 +416,7 @@ func TestImportDiskFull(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = tx.InsertStatementLines(id, lines)
+			_, err = insertLines(tx, id, lines)
 			return err
 		})
 	}

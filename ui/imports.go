@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -91,13 +92,7 @@ func (p *importsPanel) askRemove() {
 				p.load()
 				return
 			}
-			stored := plural(what.Lines, "line")
-			switch {
-			case what.Payments > 0 && what.Lines == 0:
-				stored = plural(what.Payments, "payment record")
-			case what.Payments > 0:
-				stored += " and " + plural(what.Payments, "payment record")
-			}
+			stored := strings.Join(what.Stored(), " and ")
 			msg := fmt.Sprintf("%s stored %s; %s booked from them. All of it leaves the books. "+
 				"Lines that a later import also held go too: import that file again to bring them back.",
 				what.File, stored, bookedWords(what.Entries))
