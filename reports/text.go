@@ -173,8 +173,7 @@ func stripCurrency(v string, cur domain.Currency) (string, error) {
 	}
 	take()
 	var err error
-	s, err = trimMoneyMark(s, cur, true)
-	if err != nil {
+	if s, err = trimMoneyMark(s, cur, true); err != nil {
 		return v, err
 	}
 	take()
