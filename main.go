@@ -73,6 +73,11 @@ const usage = `Usage:
                                     write the journal
   tally version                     print the version
 
+--books live|test|demo chooses the books a bookkeeper's command works on; by
+default they are those of the mode set in Settings (demo without Stripe keys).
+Demo, test and live books are separate files beside PATH (tally.demo.db,
+tally.test.db) and never mix.
+
 The database is PATH, else $TALLY_DB, else tally.db in the user's configuration
 folder (for example ~/.config/Tally on Linux, %AppData%\Tally on Windows,
 ~/Library/Application Support/Tally on macOS). Its log, tally.log, sits beside it.
@@ -89,6 +94,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		cmd, args = args[0], args[1:]
 	}
 	dbPath, args, err := takeDB(args)
+	if err != nil {
+		return err
+	}
+	books, args, err := takeBooks(args)
 	if err != nil {
 		return err
 	}
@@ -109,7 +118,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintln(stdout, cli.ImportUsage)
 			return nil
 		}
-		w, err := wire(ctx, dbPath)
+		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {
 			return err
 		}
@@ -119,14 +128,14 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		debug.SetGCPercent(400)
 		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
 	case "fetch":
-		w, err := wire(ctx, dbPath)
+		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {
 			return err
 		}
 		defer w.Close()
 		return cli.Fetch(ctx, w.cli, args, stdout)
 	case "reconcile", "export", "imports", "unimport":
-		w, err := wire(ctx, dbPath)
+		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {
 			return err
 		}
@@ -147,6 +156,40 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return runUI(ctx, dbPath)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// takeBooks removes --books live|test|demo from args.
+func takeBooks(args []string) (string, []string, error) {
+	var rest []string
+	books := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--books":
+			if i+1 >= len(args) {
+				return "", nil, fmt.Errorf("--books needs live, test or demo\n\n%s", usage)
+			}
+			books = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--books="):
+			books = strings.TrimPrefix(a, "--books=")
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return books, rest, nil
+}
+
+// cliWire wires a bookkeeper's command and says on stderr which books it
+// works on, so a demo import is never mistaken for the live books.
+func cliWire(ctx context.Context, dbPath, books string) (*wiring, error) {
+	w, err := wireBooks(ctx, dbPath, books)
+	if err != nil {
+		return nil, err
+	}
+	path, _ := storage.Paths(w.db.Settings().Path, w.db.Mode())
+	fmt.Fprintf(os.Stderr, "tally: %s books (%s)\n", w.db.Mode().Badge(), path)
+	return w, nil
 }
 
 // takeDB removes --db PATH (or --db=PATH, -db) from args, wherever it is.
@@ -209,7 +252,7 @@ func backup(ctx context.Context, dbFlag, out string, stdout io.Writer) error {
 
 // wiring is everything the services need, built from the data folder.
 type wiring struct {
-	db       *storage.DB
+	db       *storage.Books
 	log      *slog.Logger
 	closeLog io.Closer
 	services ui.Services
@@ -217,26 +260,45 @@ type wiring struct {
 }
 
 func wire(ctx context.Context, dbFlag string) (*wiring, error) {
+	return wireBooks(ctx, dbFlag, "")
+}
+
+// wireBooks builds the services; books, when set (live, test, demo), fixes
+// the books used whatever the mode in Settings (the command line's --books).
+func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	path, err := resolveDB(dbFlag)
 	if err != nil {
 		return nil, err
 	}
-	db, err := storage.Open(ctx, path)
+	clock := domain.SystemClock{}
+	demo, err := stripeclient.OpenSimulator(storage.SimulatorPath(path), clock)
 	if err != nil {
 		return nil, err
 	}
 	log, closeLog, err := storage.OpenLog(path)
 	if err != nil {
-		db.Close()
+		return nil, err
+	}
+	connector := stripeclient.Connector{Log: log, Demo: demo}
+	conn := domain.NewConnection(connector, demo)
+	modeOf := conn.Mode
+	switch books {
+	case "":
+	case "live", "test", "demo":
+		fixed := map[string]domain.Mode{"live": domain.ModeLive, "test": domain.ModeTest, "demo": domain.ModeDisabled}[books]
+		modeOf = func() domain.Mode { return fixed }
+	default:
+		closeLog.Close()
+		return nil, fmt.Errorf("--books is live, test or demo, not %q", books)
+	}
+	db, err := storage.OpenBooks(ctx, path, modeOf)
+	if err != nil {
+		closeLog.Close()
 		return nil, err
 	}
 	keychain := storage.NewKeychain(filepath.Join(filepath.Dir(path), "secrets.json"), os.Getenv("TALLY_KEYCHAIN") == "file")
-	clock := domain.SystemClock{}
-	demo := stripeclient.NewDemoSimulator(clock)
-	connector := stripeclient.Connector{Log: log, Demo: demo}
-	conn := domain.NewConnection(connector, demo)
 	settings := &domain.SettingsService{
-		Store: db, Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
+		Store: db.Settings(), Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
 		DefaultAPIBase: os.Getenv("TALLY_STRIPE_API_BASE"),
 	}
 	mode, err := settings.Connect(ctx)
@@ -244,10 +306,11 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		// Start anyway, in demo mode, so the owner can fix the settings.
 		log.Error("connect to stripe at start", "err", err)
 	}
-	log.Info("tally started", "version", version, "db", path, "mode", string(mode))
+	log.Info("tally started", "version", version, "db", path, "mode", string(mode), "books", db.Mode().Badge())
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	recon := &domain.ReconcileService{Store: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
+	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
@@ -256,6 +319,7 @@ func wire(ctx context.Context, dbFlag string) (*wiring, error) {
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      fetch,
+		Register:   register,
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

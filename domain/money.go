@@ -305,3 +305,30 @@ func checkGroups(s string, sep byte) error {
 	}
 	return nil
 }
+
+// MarshalText writes the currency code, so that state files can keep a
+// Currency.
+func (c Currency) MarshalText() ([]byte, error) { return []byte(c.code), nil }
+
+// UnmarshalText reads a currency code; empty text is the zero Currency.
+func (c *Currency) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*c = Currency{}
+		return nil
+	}
+	v, err := CurrencyOf(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// divRound divides a by b (b > 0), rounding half away from zero: the
+// commercial rounding shops and tax offices use. Never truncates.
+func divRound(a, b int64) int64 {
+	if a >= 0 {
+		return (a + b/2) / b
+	}
+	return -((-a + b/2) / b)
+}

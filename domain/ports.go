@@ -43,11 +43,11 @@ type Gateway interface {
 	// ProcessPaymentIntent hands a PaymentIntent to a reader, which then waits
 	// for the card. The reader's action follows the payment; ECONFLICT when the
 	// reader is busy, EUNAVAILABLE when it is offline.
-	ProcessPaymentIntent(ctx context.Context, key IdempotencyKey, readerID, paymentIntentID string) (Reader, error)
+	ProcessPaymentIntent(ctx context.Context, key IdempotencyKey, readerID, paymentIntentID string, cfg ProcessConfig) (Reader, error)
 	// CancelReaderAction stops what the reader is doing.
 	CancelReaderAction(ctx context.Context, key IdempotencyKey, readerID string) (Reader, error)
 	// SetReaderDisplay shows a cart on the reader's screen.
-	SetReaderDisplay(ctx context.Context, key IdempotencyKey, readerID string, cart Cart) (Reader, error)
+	SetReaderDisplay(ctx context.Context, key IdempotencyKey, readerID string, cart ReaderCart) (Reader, error)
 	// PresentPaymentMethod is test mode only: a simulated reader acts as if
 	// the customer presented card.
 	PresentPaymentMethod(ctx context.Context, key IdempotencyKey, readerID string, card TestCard) (Reader, error)
@@ -87,6 +87,15 @@ type Gateway interface {
 	// DownloadReport opens the file of a succeeded report run; the caller
 	// closes it.
 	DownloadReport(ctx context.Context, run ReportRun) (io.ReadCloser, error)
+}
+
+// ProcessConfig is process_payment_intent's process_config.
+type ProcessConfig struct {
+	// EnableCustomerCancellation lets the customer cancel on the reader;
+	// the action then fails with customer_canceled.
+	EnableCustomerCancellation bool
+	// SkipTipping turns the reader's tip screen off for this payment.
+	SkipTipping bool
 }
 
 // ReportRun is a Reporting API report being made.
@@ -257,3 +266,86 @@ type SystemClock struct{}
 
 // Now returns the current time in UTC.
 func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// TillStore is the register's database: sales, attempts, products and day
+// closes, kept apart from the books so that a sale never waits on a long
+// import or booking. UpdateTill commits fn's changes when it returns nil.
+type TillStore interface {
+	// UpdateTill runs fn in a write transaction.
+	UpdateTill(ctx context.Context, fn func(tx TillTx) error) error
+	// ViewTill runs fn in a read transaction.
+	ViewTill(ctx context.Context, fn func(tx TillTx) error) error
+}
+
+// TillTx is what a register use case may read and write in one transaction.
+// It is made of one small interface per aggregate.
+type TillTx interface {
+	RegisterTx
+	ProductTx
+	SaleTx
+	DayCloseTx
+}
+
+// RegisterTx holds the register's settings.
+type RegisterTx interface {
+	// RegisterSettings returns the stored settings, or the zero value.
+	RegisterSettings() (RegisterSettings, error)
+	// SaveRegisterSettings replaces them.
+	SaveRegisterSettings(s RegisterSettings) error
+}
+
+// ProductTx holds the product list.
+type ProductTx interface {
+	// Products returns the products by name; archived ones only when asked.
+	Products(archived bool) ([]Product, error)
+	// SaveProduct inserts (ID 0, setting ID) or updates p; a name or barcode
+	// of another product in use is a *FieldError with ECONFLICT.
+	SaveProduct(p *Product) error
+	// ProductByBarcode finds the product in use with that barcode; ENOTFOUND
+	// otherwise.
+	ProductByBarcode(code string) (Product, error)
+}
+
+// SaleTx holds sales and their payment attempts.
+type SaleTx interface {
+	// InsertSale stores s with its lines, giving it an ID and the next number.
+	InsertSale(s *Sale) error
+	// Sale returns a sale with its lines and attempts; ENOTFOUND if none.
+	Sale(id int64) (Sale, error)
+	// SetSaleStatus records a sale's new state.
+	SetSaleStatus(id int64, st SaleStatus, at time.Time) error
+	// InsertAttempt stores a new attempt (its Key set by the caller) and
+	// sets its ID. A second pending attempt for one sale is ECONFLICT.
+	InsertAttempt(a *Attempt) error
+	// SaveAttempt updates an attempt's state; ENOTFOUND if none.
+	SaveAttempt(a Attempt) error
+	// Attempt returns one attempt; ENOTFOUND if none.
+	Attempt(id int64) (Attempt, error)
+	// PendingAttempts returns every attempt not settled yet, oldest first.
+	PendingAttempts() ([]Attempt, error)
+	// OpenSales returns the sales still open, oldest first, attempts included.
+	OpenSales() ([]Sale, error)
+	// RecentSales returns up to limit sales, newest first, attempts included.
+	RecentSales(limit int) ([]Sale, error)
+}
+
+// DayCloseTx holds day closes.
+type DayCloseTx interface {
+	// UnclosedSales returns the paid and cancelled sales of till not counted
+	// by a day close yet, attempts included.
+	UnclosedSales(till string) ([]Sale, error)
+	// InsertDayClose stores d, marks the sales as counted by it and sets d.ID.
+	InsertDayClose(d *DayClose, saleIDs []int64) error
+	// DayCloses returns the closes of till, newest first.
+	DayCloses(till string, limit int) ([]DayClose, error)
+}
+
+// DemoCustomer is the customer of demo mode: the simulator paying a payment
+// page or pressing Cancel on a reader, so that every flow can be tried
+// without a phone or a card.
+type DemoCustomer interface {
+	// PayCheckout pays an open payment page with card.
+	PayCheckout(sessionID string, card TestCard) (CheckoutSession, error)
+	// CustomerCancel presses Cancel on the reader's screen.
+	CustomerCancel(readerID string) error
+}

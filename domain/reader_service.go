@@ -177,7 +177,7 @@ func (s *ReaderService) Test(ctx context.Context, id string, currency Currency) 
 	if currency.IsZero() {
 		currency = MustCurrency("EUR")
 	}
-	cart := Cart{Currency: currency, Lines: []CartLine{{Description: "Tally test — nothing to pay", Quantity: 1, Amount: 100}}, Total: 100}
+	cart := ReaderCart{Currency: currency, Lines: []ReaderCartLine{{Description: "Tally test — nothing to pay", Quantity: 1, Amount: 100}}, Total: 100}
 	r, err := gw.SetReaderDisplay(ctx, NewIdempotencyKey("test"), id, cart)
 	if err != nil {
 		return TestResult{}, terminalErr(err)

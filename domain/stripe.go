@@ -86,17 +86,17 @@ func (r Reader) Simulated() bool {
 	return strings.HasPrefix(r.DeviceType, "simulated_")
 }
 
-// CartLine is one line shown on a reader's screen.
-type CartLine struct {
+// ReaderCartLine is one line shown on a reader's screen.
+type ReaderCartLine struct {
 	Description string
 	Quantity    int64
 	Amount      int64 // minor units, for the whole line
 }
 
-// Cart is what set_reader_display shows.
-type Cart struct {
+// ReaderCart is what set_reader_display shows.
+type ReaderCart struct {
 	Currency Currency
-	Lines    []CartLine
+	Lines    []ReaderCartLine
 	Tax      int64
 	Total    int64
 }
@@ -235,4 +235,5 @@ const (
 	CardInsufficientFunds   TestCard = "4000000000009995"
 	CardBlocked             TestCard = "4100000000000019"
 	CardNeedsAuthentication TestCard = "4000002500003155"
+	CardExpired             TestCard = "4000000000000069"
 )

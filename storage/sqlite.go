@@ -23,7 +23,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql till/*.sql
 var migrationFS embed.FS
 
 // DB is an open Tally database. It implements domain.Store.
@@ -104,8 +104,12 @@ func create(ctx context.Context, path string) error {
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
 
-func allMigrations() ([]string, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+func allMigrations() ([]string, error) { return migrationsIn("migrations") }
+
+func tillMigrations() ([]string, error) { return migrationsIn("till") }
+
+func migrationsIn(dir string) ([]string, error) {
+	names, err := fs.Glob(migrationFS, dir+"/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}
@@ -116,11 +120,37 @@ func allMigrations() ([]string, error) {
 // migrate applies, in name order, each migration not yet recorded, each in
 // its own transaction together with its record.
 func (d *DB) migrate(ctx context.Context, names []string) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
+	// Read what is applied first, without a write lock: opening a database
+	// that needs nothing must not wait on (or fail beside) a long import
+	// holding the write lock in another process.
+	applied := map[string]bool{}
+	rows, err := d.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
+			return fmt.Errorf("create migrations table: %w", err)
+		}
+		rows, err = d.db.QueryContext(ctx, `SELECT name FROM migrations`)
+	}
+	if err != nil {
+		return fmt.Errorf("list applied migrations: %w", err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return fmt.Errorf("list applied migrations: %w", err)
+		}
+		applied[n] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("list applied migrations: %w", err)
 	}
 	rebuilt := false
 	for _, name := range names {
+		if applied[name] {
+			continue
+		}
 		r, err := d.migrateFile(ctx, name)
 		if err != nil {
 			return err

@@ -78,7 +78,7 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	if stateful && renamed.Label != "Till 2" {
 		t.Errorf("RenameReader label = %q", renamed.Label)
 	}
-	_, err = gw.SetReaderDisplay(ctx, key(), rd.ID, domain.Cart{Currency: eur, Lines: []domain.CartLine{{Description: "Coffee", Quantity: 2, Amount: 500}}, Total: 500})
+	_, err = gw.SetReaderDisplay(ctx, key(), rd.ID, domain.ReaderCart{Currency: eur, Lines: []domain.ReaderCartLine{{Description: "Coffee", Quantity: 2, Amount: 500}}, Total: 500})
 	must(err, "SetReaderDisplay")
 
 	pi, err := gw.CreatePaymentIntent(ctx, key(), domain.PaymentIntentParams{
@@ -90,7 +90,7 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	if pi.Amount.Amount != 1000 {
 		t.Errorf("CreatePaymentIntent amount = %d", pi.Amount.Amount)
 	}
-	_, err = gw.ProcessPaymentIntent(ctx, key(), rd.ID, pi.ID)
+	_, err = gw.ProcessPaymentIntent(ctx, key(), rd.ID, pi.ID, domain.ProcessConfig{EnableCustomerCancellation: true, SkipTipping: true})
 	must(err, "ProcessPaymentIntent")
 	_, err = gw.PresentPaymentMethod(ctx, key(), rd.ID, domain.CardSucceeds)
 	must(err, "PresentPaymentMethod")

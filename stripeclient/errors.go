@@ -84,6 +84,8 @@ func declineMessage(code, decline string) string {
 		return "Declined by the card's bank. Ask the customer for another card; do not retry this one."
 	case "expired_card":
 		return "Declined: the card has expired. Ask the customer for another card."
+	case "call_issuer":
+		return "Declined: the bank asks the cardholder to call it. Ask the customer for another card or another way to pay."
 	case "incorrect_pin", "invalid_pin", "pin_try_exceeded", "offline_pin_required", "online_or_offline_pin_required":
 		return "Declined: PIN problem. Ask the customer to try again and enter the PIN, or use another card."
 	case "authentication_required":

@@ -76,7 +76,7 @@ func TestErrors(t *testing.T) {
 	})
 	t.Run("ErrReaderOffline", func(t *testing.T) {
 		u := stub(t, 400, `{"error":{"message":"Reader is currently offline","type":"invalid_request_error","code":"terminal_reader_offline"}}`)
-		_, err := New("sk_test_1234", u, nil, nil).ProcessPaymentIntent(ctx, "k1", "tmr_1", "pi_1")
+		_, err := New("sk_test_1234", u, nil, nil).ProcessPaymentIntent(ctx, "k1", "tmr_1", "pi_1", domain.ProcessConfig{})
 		check(t, err, domain.EUNAVAILABLE, "battery is over 10 %")
 	})
 	t.Run("ErrRateLimit", func(t *testing.T) {
@@ -127,7 +127,7 @@ func TestErrors(t *testing.T) {
 		sim := NewDemoSimulator(nil)
 		rs, _ := sim.Readers(ctx)
 		sim.SetReaderOnline(rs[0].ID, false)
-		_, err := sim.SetReaderDisplay(ctx, "k", rs[0].ID, domain.Cart{Currency: domain.MustCurrency("EUR"), Lines: []domain.CartLine{{Description: "x", Quantity: 1, Amount: 1}}})
+		_, err := sim.SetReaderDisplay(ctx, "k", rs[0].ID, domain.ReaderCart{Currency: domain.MustCurrency("EUR"), Lines: []domain.ReaderCartLine{{Description: "x", Quantity: 1, Amount: 1}}})
 		check(t, err, domain.EUNAVAILABLE, "battery is over 10 %")
 	})
 }

@@ -25,22 +25,25 @@ import (
 type Simulator struct {
 	clock domain.Clock
 
-	mu        sync.Mutex
-	seq       int
-	account   domain.Account
-	available map[domain.Currency]int64
-	pending   map[domain.Currency]int64
-	locations []domain.Location
-	readers   []*domain.Reader
-	intents   map[string]*simIntent
-	sessions  map[string]*domain.CheckoutSession
-	refunds   map[string]*domain.Refund
-	events    []domain.Event
-	idem      map[domain.IdempotencyKey]idemEntry
-	codes     map[string]string // registration code > device type
-	failNext  error             // returned by the next call, then cleared
-	txns      []domain.StatementLine
-	reports   map[string]reportWindow
+	mu          sync.Mutex
+	seq         int
+	account     domain.Account
+	available   map[domain.Currency]int64
+	pending     map[domain.Currency]int64
+	locations   []domain.Location
+	readers     []*domain.Reader
+	intents     map[string]*simIntent
+	sessions    map[string]*domain.CheckoutSession
+	refunds     map[string]*domain.Refund
+	events      []domain.Event
+	idem        map[domain.IdempotencyKey]idemEntry
+	codes       map[string]string // registration code > device type
+	failNext    error             // returned by the next call, then cleared
+	failAfter   map[string]error  // by operation: returned after the write is done, the answer lost
+	path        string            // where the state is saved; "" keeps it in memory
+	allowCancel map[string]bool   // readers whose current action the customer may cancel
+	txns        []domain.StatementLine
+	reports     map[string]reportWindow
 }
 
 type simIntent struct {
@@ -76,16 +79,17 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		opt.Country = "IE"
 	}
 	return &Simulator{
-		clock:     clock,
-		account:   domain.Account{ID: "acct_simulated", Name: opt.AccountName, Country: opt.Country, DefaultCurrency: opt.Currency, ChargesEnabled: true},
-		available: map[domain.Currency]int64{},
-		pending:   map[domain.Currency]int64{},
-		intents:   map[string]*simIntent{},
-		sessions:  map[string]*domain.CheckoutSession{},
-		refunds:   map[string]*domain.Refund{},
-		idem:      map[domain.IdempotencyKey]idemEntry{},
-		codes:     map[string]string{},
-		reports:   map[string]reportWindow{},
+		clock:       clock,
+		account:     domain.Account{ID: "acct_simulated", Name: opt.AccountName, Country: opt.Country, DefaultCurrency: opt.Currency, ChargesEnabled: true},
+		available:   map[domain.Currency]int64{},
+		pending:     map[domain.Currency]int64{},
+		intents:     map[string]*simIntent{},
+		sessions:    map[string]*domain.CheckoutSession{},
+		refunds:     map[string]*domain.Refund{},
+		idem:        map[domain.IdempotencyKey]idemEntry{},
+		codes:       map[string]string{},
+		reports:     map[string]reportWindow{},
+		allowCancel: map[string]bool{},
 	}
 }
 
@@ -112,6 +116,7 @@ func (s *Simulator) AddRegistrationCode(code, deviceType string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.codes[code] = deviceType
+	_ = s.save()
 }
 
 // SetReaderOnline switches a simulated reader on or off the network.
@@ -124,6 +129,7 @@ func (s *Simulator) SetReaderOnline(id string, online bool) {
 			r.Status = domain.ReaderOnline
 		}
 	}
+	_ = s.save()
 }
 
 // FailNext makes the next Gateway call fail with err (already a domain error
@@ -132,6 +138,40 @@ func (s *Simulator) FailNext(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failNext = err
+}
+
+// FailAfter makes the next write of op ("create payment intent", "process
+// payment intent", "create checkout session", ...) succeed at the simulated
+// Stripe and then fail with err on the way back, as a timeout after the
+// request arrived does: the case idempotency keys and crash recovery exist
+// for.
+func (s *Simulator) FailAfter(op string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failAfter == nil {
+		s.failAfter = map[string]error{}
+	}
+	s.failAfter[op] = err
+}
+
+// CustomerCancel acts as the customer pressing Cancel on the reader's
+// screen. It fails when the payment did not enable customer cancellation.
+func (s *Simulator) CustomerCancel(readerID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.reader(readerID)
+	switch {
+	case r == nil:
+		return mapError(missing("terminal.reader", readerID))
+	case r.Action == nil || r.Action.Status != domain.ActionInProgress:
+		return mapError(invalid("reader", "The reader is not collecting a payment."))
+	case !s.allowCancel[readerID]:
+		return mapError(invalid("reader", "This payment does not let the customer cancel on the reader."))
+	}
+	r.Action.Status, r.Action.FailureCode, r.Action.FailureMessage = domain.ActionFailed, "customer_canceled", "The customer canceled the payment on the reader."
+	rc := copyReader(r)
+	s.emit("terminal.reader.action_failed", r.ID, &domain.Event{Reader: &rc})
+	return s.save()
 }
 
 // PayCheckout acts as the customer paying an open payment page with card.
@@ -163,7 +203,7 @@ func (s *Simulator) PayCheckout(id string, card domain.TestCard) (domain.Checkou
 	s.emit("payment_intent.succeeded", pi.ID, &domain.Event{PaymentIntent: &pi})
 	c := *cs
 	s.emit("checkout.session.completed", cs.ID, &domain.Event{CheckoutSession: &c})
-	return *cs, nil
+	return *cs, s.save()
 }
 
 // --- helpers (called with mu held) ---
@@ -216,10 +256,17 @@ func idempotent[T any](s *Simulator, key domain.IdempotencyKey, op string, do fu
 		if prev.err != nil {
 			return zero, prev.err
 		}
-		return prev.result.(T), nil
+		return replay[T](prev.result)
 	}
 	res, err := do()
 	s.idem[key] = idemEntry{op: op, result: res, err: err}
+	if serr := s.save(); serr != nil {
+		return zero, domain.WrapError(domain.EINTERNAL, "The demo's simulated Stripe could not save its state. Check the disk, then try again.", serr)
+	}
+	if lost := s.failAfter[op]; lost != nil && err == nil {
+		delete(s.failAfter, op)
+		return zero, mapError(lost)
+	}
 	return res, err
 }
 
@@ -304,6 +351,8 @@ func cardOutcome(card domain.TestCard) *stripe.Error {
 		return decline("fraudulent")
 	case domain.CardNeedsAuthentication:
 		return decline("authentication_required")
+	case domain.CardExpired:
+		return &stripe.Error{Type: stripe.ErrorTypeCard, HTTPStatusCode: http.StatusPaymentRequired, Code: stripe.ErrorCodeExpiredCard, Msg: "Your card has expired."}
 	}
 	if strings.HasPrefix(string(card), "4") || strings.HasPrefix(string(card), "5") {
 		return nil
@@ -385,4 +434,35 @@ func (s *Simulator) Events(ctx context.Context, after string, limit int) ([]doma
 	start = max(start, 0)
 	end := min(start+limit, len(s.events))
 	return append([]domain.Event(nil), s.events[start:end]...), ctx.Err()
+}
+
+// PaymentIntentsWhere lists the PaymentIntents whose metadata has key set to
+// value, oldest first: tests count them to prove nothing was created twice.
+func (s *Simulator) PaymentIntentsWhere(key, value string) []domain.PaymentIntent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []domain.PaymentIntent
+	for _, si := range s.intents {
+		if si.pi.Metadata[key] == value {
+			out = append(out, copyIntent(si))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// CheckoutSessionsWhere lists the payment pages whose metadata has key set
+// to value, oldest first.
+func (s *Simulator) CheckoutSessionsWhere(key, value string) []domain.CheckoutSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expireDue()
+	var out []domain.CheckoutSession
+	for _, cs := range s.sessions {
+		if cs.Metadata[key] == value {
+			out = append(out, *cs)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

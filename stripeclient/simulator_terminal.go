@@ -157,7 +157,7 @@ func (s *Simulator) DeleteReader(ctx context.Context, id string) error {
 	for i, r := range s.readers {
 		if r.ID == id {
 			s.readers = append(s.readers[:i], s.readers[i+1:]...)
-			return nil
+			return s.save()
 		}
 	}
 	return mapError(missing("terminal.reader", id))
@@ -178,8 +178,14 @@ func (s *Simulator) readerForAction(id string) (*domain.Reader, error) {
 }
 
 // ProcessPaymentIntent implements domain.Gateway.
-func (s *Simulator) ProcessPaymentIntent(ctx context.Context, key domain.IdempotencyKey, readerID, paymentIntentID string) (domain.Reader, error) {
-	return idempotent(s, key, "process payment intent", func() (domain.Reader, error) { return s.processPaymentIntent(readerID, paymentIntentID) })
+func (s *Simulator) ProcessPaymentIntent(ctx context.Context, key domain.IdempotencyKey, readerID, paymentIntentID string, cfg domain.ProcessConfig) (domain.Reader, error) {
+	return idempotent(s, key, "process payment intent", func() (domain.Reader, error) {
+		r, err := s.processPaymentIntent(readerID, paymentIntentID)
+		if err == nil {
+			s.allowCancel[readerID] = cfg.EnableCustomerCancellation
+		}
+		return r, err
+	})
 }
 
 func (s *Simulator) processPaymentIntent(readerID, piID string) (domain.Reader, error) {
@@ -228,7 +234,7 @@ func (s *Simulator) CancelReaderAction(ctx context.Context, key domain.Idempoten
 }
 
 // SetReaderDisplay implements domain.Gateway.
-func (s *Simulator) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey, readerID string, cart domain.Cart) (domain.Reader, error) {
+func (s *Simulator) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey, readerID string, cart domain.ReaderCart) (domain.Reader, error) {
 	return idempotent(s, key, "set reader display", func() (domain.Reader, error) {
 		r, err := s.readerForAction(readerID)
 		if err != nil {
@@ -259,7 +265,11 @@ func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) 
 		return domain.Reader{}, mapError(invalid("reader", "The reader is not waiting for a card: process a PaymentIntent on it first."))
 	}
 	si := s.intents[r.Action.PaymentIntentID]
-	if serr := cardOutcome(card); serr != nil {
+	serr := cardOutcome(card)
+	if serr == nil {
+		serr = amountOutcome(si.pi.Amount.Amount)
+	}
+	if serr != nil {
 		r.Action.Status, r.Action.FailureCode, r.Action.FailureMessage = domain.ActionFailed, string(serr.Code), serr.Msg
 		si.pi.LastError = &domain.PaymentError{Code: string(serr.Code), DeclineCode: string(serr.DeclineCode), Message: declineMessage(string(serr.Code), string(serr.DeclineCode))}
 		pi := si.pi
@@ -285,4 +295,23 @@ func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) 
 	rc := copyReader(r)
 	s.emit("terminal.reader.action_succeeded", r.ID, &domain.Event{Reader: &rc})
 	return copyReader(r), nil
+}
+
+// amountOutcome applies Stripe's Terminal test amounts: with a card that
+// would succeed, an amount whose minor units end in 01, 05 or 55 is
+// declined as call_issuer, generic_decline or incorrect_pin.
+func amountOutcome(amount int64) *stripe.Error {
+	decline := func(dc string) *stripe.Error {
+		return &stripe.Error{Type: stripe.ErrorTypeCard, HTTPStatusCode: http.StatusPaymentRequired,
+			Code: stripe.ErrorCodeCardDeclined, DeclineCode: stripe.DeclineCode(dc), Msg: "Your card was declined."}
+	}
+	switch amount % 100 {
+	case 1:
+		return decline("call_issuer")
+	case 5:
+		return decline("generic_decline")
+	case 55:
+		return decline("incorrect_pin")
+	}
+	return nil
 }

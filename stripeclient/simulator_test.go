@@ -39,7 +39,7 @@ func payOnReader(t *testing.T, s *Simulator, r domain.Reader, card domain.TestCa
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ProcessPaymentIntent(ctx, k(), r.ID, pi.ID); err != nil {
+	if _, err := s.ProcessPaymentIntent(ctx, k(), r.ID, pi.ID, domain.ProcessConfig{}); err != nil {
 		t.Fatal(err)
 	}
 	rd, err := s.PresentPaymentMethod(ctx, k(), r.ID, card)
@@ -79,7 +79,7 @@ func TestSimulatorTestCards(t *testing.T) {
 				t.Fatalf("reader action = %+v", rd.Action)
 			}
 			// The same payment can be retried with another card.
-			if _, err := s.ProcessPaymentIntent(context.Background(), k(), r.ID, pi.ID); err != nil {
+			if _, err := s.ProcessPaymentIntent(context.Background(), k(), r.ID, pi.ID, domain.ProcessConfig{}); err != nil {
 				t.Fatalf("retry after decline: %v", err)
 			}
 		})
@@ -109,10 +109,10 @@ func TestSimulatorReaderErrors(t *testing.T) {
 	t.Run("ErrBusy", func(t *testing.T) {
 		s, r, _ := newSim(t)
 		pi, _ := s.CreatePaymentIntent(ctx, k(), domain.PaymentIntentParams{Amount: domain.New(100, eur), PaymentMethodTypes: []string{"card_present"}})
-		if _, err := s.ProcessPaymentIntent(ctx, k(), r.ID, pi.ID); err != nil {
+		if _, err := s.ProcessPaymentIntent(ctx, k(), r.ID, pi.ID, domain.ProcessConfig{}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := s.SetReaderDisplay(ctx, k(), r.ID, domain.Cart{Currency: eur, Lines: []domain.CartLine{{Description: "x", Quantity: 1, Amount: 100}}})
+		_, err := s.SetReaderDisplay(ctx, k(), r.ID, domain.ReaderCart{Currency: eur, Lines: []domain.ReaderCartLine{{Description: "x", Quantity: 1, Amount: 100}}})
 		if domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("err = %v", err)
 		}

@@ -113,13 +113,17 @@ func (c *Client) DeleteReader(ctx context.Context, id string) error {
 }
 
 // ProcessPaymentIntent implements domain.Gateway.
-func (c *Client) ProcessPaymentIntent(ctx context.Context, key domain.IdempotencyKey, readerID, paymentIntentID string) (domain.Reader, error) {
+func (c *Client) ProcessPaymentIntent(ctx context.Context, key domain.IdempotencyKey, readerID, paymentIntentID string, cfg domain.ProcessConfig) (domain.Reader, error) {
 	wp, err := writeParams(ctx, key)
 	if err != nil {
 		return domain.Reader{}, err
 	}
 	r, err := c.api.TerminalReaders.ProcessPaymentIntent(readerID, &stripe.TerminalReaderProcessPaymentIntentParams{
 		Params: wp, PaymentIntent: stripe.String(paymentIntentID),
+		ProcessConfig: &stripe.TerminalReaderProcessPaymentIntentProcessConfigParams{
+			EnableCustomerCancellation: stripe.Bool(cfg.EnableCustomerCancellation),
+			SkipTipping:                stripe.Bool(cfg.SkipTipping),
+		},
 	})
 	if err != nil {
 		return domain.Reader{}, c.fail("process payment intent", err)
@@ -141,7 +145,7 @@ func (c *Client) CancelReaderAction(ctx context.Context, key domain.IdempotencyK
 }
 
 // SetReaderDisplay implements domain.Gateway.
-func (c *Client) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey, readerID string, cart domain.Cart) (domain.Reader, error) {
+func (c *Client) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey, readerID string, cart domain.ReaderCart) (domain.Reader, error) {
 	wp, err := writeParams(ctx, key)
 	if err != nil {
 		return domain.Reader{}, err

@@ -18,6 +18,7 @@ type Services struct {
 	Reconcile  *domain.ReconcileService
 	Rules      *domain.RuleService
 	Fetch      *domain.FetchService
+	Register   *domain.RegisterService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.

@@ -1,0 +1,147 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// DayClosePreview counts what the till took since its last close, without
+// closing: the Z report as it would be now.
+func (s *RegisterService) DayClosePreview(ctx context.Context, counted int64) (DayClose, error) {
+	d, _, err := s.dayClose(ctx, counted)
+	return d, err
+}
+
+// CloseDay stores the Z report of the till's sales since its last close,
+// with the cash counted in the drawer, and starts a new day. Sales still
+// open are left for the next close; none is counted twice.
+func (s *RegisterService) CloseDay(ctx context.Context, counted int64) (DayClose, error) {
+	if counted < 0 {
+		return DayClose{}, fieldErr("counted", Errorf(EINVALID, "Counted cash cannot be negative."))
+	}
+	var d DayClose
+	err := s.Till.UpdateTill(ctx, func(tx TillTx) error {
+		rs, err := tx.RegisterSettings()
+		if err != nil {
+			return err
+		}
+		if rs.Till == "" {
+			rs.Till = "Till 1"
+		}
+		sales, err := tx.UnclosedSales(rs.Till)
+		if err != nil {
+			return err
+		}
+		d = summarise(rs.Till, sales, counted)
+		d.ClosedAt = s.Clock.Now()
+		if d.Currency.IsZero() {
+			cur, _ := s.RegisterSettings(ctx)
+			d.Currency = cur.Currency
+		}
+		ids := make([]int64, len(sales))
+		for i, sl := range sales {
+			ids[i] = sl.ID
+		}
+		return tx.InsertDayClose(&d, ids)
+	})
+	return d, err
+}
+
+func (s *RegisterService) dayClose(ctx context.Context, counted int64) (DayClose, []Sale, error) {
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return DayClose{}, nil, err
+	}
+	var sales []Sale
+	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		sales, err = tx.UnclosedSales(rs.Till)
+		return err
+	})
+	d := summarise(rs.Till, sales, counted)
+	d.ClosedAt = s.Clock.Now()
+	if d.Currency.IsZero() {
+		d.Currency = rs.Currency
+	}
+	return d, sales, err
+}
+
+// DayCloses returns the till's last closes, newest first.
+func (s *RegisterService) DayCloses(ctx context.Context, limit int) ([]DayClose, error) {
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []DayClose
+	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		out, err = tx.DayCloses(rs.Till, limit)
+		return err
+	})
+	return out, err
+}
+
+func summarise(till string, sales []Sale, counted int64) DayClose {
+	d := DayClose{Till: till, CashCounted: counted}
+	by := map[string]*MethodTotal{}
+	for _, sl := range sales {
+		if d.Currency.IsZero() {
+			d.Currency = sl.Cart.Currency
+		}
+		if sl.Status == SaleCanceled {
+			d.Canceled++
+			continue
+		}
+		d.Sales++
+		d.Total += sl.Totals.Total
+		d.Tax += sl.Totals.Tax
+		for _, a := range sl.Attempts {
+			if !a.Status.Settled() {
+				continue
+			}
+			mt := by[a.MethodName]
+			if mt == nil {
+				mt = &MethodTotal{Method: a.MethodName, Kind: a.Kind}
+				by[a.MethodName] = mt
+			}
+			mt.Count++
+			mt.Amount += a.Amount.Amount
+			if a.Kind == MethodCash {
+				d.CashExpected += a.Amount.Amount
+			}
+		}
+	}
+	for _, mt := range by {
+		d.ByMethod = append(d.ByMethod, *mt)
+	}
+	sort.Slice(d.ByMethod, func(i, j int) bool { return d.ByMethod[i].Method < d.ByMethod[j].Method })
+	return d
+}
+
+// Lines writes the Z report as label/value rows, for the screen and files.
+func (d DayClose) Lines() [][2]string {
+	f := func(v int64) string { return FormatAmount(v, d.Currency.Exponent()) + " " + d.Currency.Code() }
+	rows := [][2]string{
+		{"Till", d.Till},
+		{"Closed", d.ClosedAt.Local().Format("2006-01-02 15:04")},
+		{"Sales", fmt.Sprint(d.Sales)},
+		{"Cancelled sales", fmt.Sprint(d.Canceled)},
+		{"Total taken", f(d.Total)},
+		{"of which tax", f(d.Tax)},
+	}
+	for _, m := range d.ByMethod {
+		rows = append(rows, [2]string{m.Method + " (" + strings.ToLower(m.Kind.Title()) + ")", fmt.Sprintf("%s in %d payments", f(m.Amount), m.Count)})
+	}
+	rows = append(rows,
+		[2]string{"Refunds", f(d.Refunds)},
+		[2]string{"Cash expected", f(d.CashExpected)},
+		[2]string{"Cash counted", f(d.CashCounted)},
+		[2]string{"Difference", f(d.CashDifference())},
+	)
+	if d.FeesKnown {
+		rows = append(rows, [2]string{"Stripe fees", f(d.Fees)})
+	} else {
+		rows = append(rows, [2]string{"Stripe fees", "known once Stripe's statement is imported or fetched"})
+	}
+	return rows
+}

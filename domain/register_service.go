@@ -1,0 +1,496 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// RegisterService rings up sales and takes their payment: in cash, on a card
+// reader (Stripe Terminal, server-driven) or by a QR code of a Checkout
+// Session. Its rules, from Stripe's guidance and from what went wrong
+// elsewhere:
+//
+//   - an attempt is stored with its idempotency key before any call to
+//     Stripe, and every request of the attempt derives its key from it, so a
+//     retry after a crash or a timeout can never act twice;
+//   - a sale is paid only when Stripe says succeeded (or requires_capture
+//     for a manual-capture method): there is no button that says so;
+//   - a declined card is retried on the same PaymentIntent, and a
+//     PaymentIntent given up is cancelled;
+//   - a timeout or a lost connection is looked up before anything is said;
+//   - an open payment page is expired before the sale is settled another
+//     way, so it cannot be paid as well.
+type RegisterService struct {
+	Till       TillStore
+	Store      Store // the books of the mode in use: payment methods
+	Shop       Store // the shop's own file: its Stripe settings
+	Connection *Connection
+	Clock      Clock
+	// Demo, when set, plays the customer in demo mode (never in test or
+	// live mode, where a real phone or the reader's test card is used).
+	Demo DemoCustomer
+}
+
+// RegisterSettings returns the register's settings, with the account's
+// currency and name where none were chosen.
+func (s *RegisterService) RegisterSettings(ctx context.Context) (RegisterSettings, error) {
+	var rs RegisterSettings
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		rs, err = tx.RegisterSettings()
+		return err
+	})
+	if err != nil {
+		return rs, err
+	}
+	if rs.Currency.IsZero() || rs.ShopName == "" {
+		var st Settings
+		if s.Shop != nil && s.Connection.Mode() != ModeDisabled {
+			_ = s.Shop.View(ctx, func(tx Tx) (err error) {
+				st, err = tx.Settings()
+				return err
+			})
+		}
+		if rs.Currency.IsZero() {
+			rs.Currency = st.Account.DefaultCurrency
+		}
+		if rs.Currency.IsZero() {
+			rs.Currency = MustCurrency("EUR")
+		}
+		if rs.ShopName == "" {
+			rs.ShopName = st.Account.Name
+		}
+		if rs.ShopName == "" && s.Connection.Mode() == ModeDisabled {
+			rs.ShopName = "Tally Demo Shop"
+		}
+	}
+	if rs.Till == "" {
+		rs.Till = "Till 1"
+	}
+	return rs, nil
+}
+
+// SaveRegisterSettings stores the register's settings.
+func (s *RegisterService) SaveRegisterSettings(ctx context.Context, rs RegisterSettings) error {
+	if rs.Currency.IsZero() {
+		return fieldErr("currency", Errorf(EINVALID, "Choose the register's currency."))
+	}
+	if rs.DefaultTaxRate < 0 || rs.DefaultTaxRate > 10000 {
+		return fieldErr("tax", Errorf(EINVALID, "A tax rate is from 0 to 100 %%."))
+	}
+	rs.Till = strings.TrimSpace(rs.Till)
+	if rs.Till == "" {
+		rs.Till = "Till 1"
+	}
+	return s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SaveRegisterSettings(rs) })
+}
+
+// Products lists the products in use.
+func (s *RegisterService) Products(ctx context.Context) ([]Product, error) {
+	var out []Product
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		out, err = tx.Products(false)
+		return err
+	})
+	return out, err
+}
+
+// SaveProduct validates and stores a product.
+func (s *RegisterService) SaveProduct(ctx context.Context, p Product) (Product, error) {
+	p.Name, p.Barcode = strings.TrimSpace(p.Name), strings.TrimSpace(p.Barcode)
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	err := s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SaveProduct(&p) })
+	return p, err
+}
+
+// Lookup finds the product with a barcode, as a scanner types it.
+func (s *RegisterService) Lookup(ctx context.Context, barcode string) (Product, error) {
+	var p Product
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		p, err = tx.ProductByBarcode(strings.TrimSpace(barcode))
+		return err
+	})
+	return p, err
+}
+
+// Methods returns the payment methods in use, in the order they were made.
+func (s *RegisterService) Methods(ctx context.Context) ([]PaymentMethod, error) {
+	var out []PaymentMethod
+	err := s.Store.View(ctx, func(tx Tx) error {
+		all, err := tx.PaymentMethods()
+		for _, m := range all {
+			if !m.Archived {
+				out = append(out, m)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+func (s *RegisterService) method(ctx context.Context, id int64) (PaymentMethod, error) {
+	ms, err := s.Methods(ctx)
+	if err != nil {
+		return PaymentMethod{}, err
+	}
+	for _, m := range ms {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return PaymentMethod{}, Errorf(ENOTFOUND, "This payment method is archived or gone: choose another.")
+}
+
+// Checkout saves the cart as an open sale, ready to be paid.
+func (s *RegisterService) Checkout(ctx context.Context, cart Cart) (Sale, error) {
+	if err := cart.Validate(); err != nil {
+		return Sale{}, err
+	}
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return Sale{}, err
+	}
+	cart.ReceiptEmail = strings.TrimSpace(cart.ReceiptEmail)
+	sale := Sale{Till: rs.Till, Created: s.Clock.Now(), Cart: cart, Status: SaleOpen}
+	sale.Totals = sale.Cart.Totals()
+	if err := (Money{Amount: sale.Totals.Total, Currency: cart.Currency}).ValidateCharge(); err != nil {
+		return Sale{}, Errorf(EINVALID, "The total cannot be charged: %s.", ErrorMessage(err))
+	}
+	err = s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.InsertSale(&sale) })
+	return sale, err
+}
+
+// Sale returns a sale with its attempts.
+func (s *RegisterService) Sale(ctx context.Context, id int64) (Sale, error) {
+	var sale Sale
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		sale, err = tx.Sale(id)
+		return err
+	})
+	return sale, err
+}
+
+// OpenSales returns the sales waiting for payment.
+func (s *RegisterService) OpenSales(ctx context.Context) ([]Sale, error) {
+	var out []Sale
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		out, err = tx.OpenSales()
+		return err
+	})
+	return out, err
+}
+
+// RecentSales returns the last sales, newest first.
+func (s *RegisterService) RecentSales(ctx context.Context, limit int) ([]Sale, error) {
+	var out []Sale
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		out, err = tx.RecentSales(limit)
+		return err
+	})
+	return out, err
+}
+
+// PaymentResult is what a payment step leaves: the attempt as it stands,
+// its sale, and what to tell the cashier.
+type PaymentResult struct {
+	Attempt Attempt
+	Sale    Sale
+	Message string
+}
+
+// Done reports whether the attempt is settled one way or the other.
+func (r PaymentResult) Done() bool { return r.Attempt.Status != AttemptPending }
+
+// newAttempt stores a pending attempt for part or all of what is due, after
+// settling what stands in its way: an open payment page is expired first
+// (and, if the customer paid it meanwhile, the sale counts that payment).
+func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m PaymentMethod, amount int64, fill func(*Attempt)) (Attempt, Sale, error) {
+	sale, err := s.Sale(ctx, saleID)
+	if err != nil {
+		return Attempt{}, sale, err
+	}
+	if p, ok := sale.Pending(); ok {
+		if p.Kind != MethodQRLink {
+			return Attempt{}, sale, Errorf(ECONFLICT, "A card payment is still under way on the reader: wait for it, or cancel it first.")
+		}
+		res, err := s.Cancel(ctx, p.ID)
+		if err != nil {
+			return Attempt{}, sale, fmt.Errorf("close the payment page first: %w", err)
+		}
+		if res.Attempt.Status.Settled() {
+			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The customer paid on the QR page meanwhile: %s", res.Message)
+		}
+		if sale, err = s.Sale(ctx, saleID); err != nil {
+			return Attempt{}, sale, err
+		}
+	}
+	if sale.Status != SaleOpen {
+		return Attempt{}, sale, Errorf(ECONFLICT, "Sale #%d is %s: nothing more to pay.", sale.Number, sale.Status)
+	}
+	due := sale.Due()
+	if amount == 0 {
+		amount = due
+	}
+	if amount <= 0 || amount > due {
+		return Attempt{}, sale, fieldErr("amount", Errorf(EINVALID, "Take between 0 and the %s %s still due.", FormatAmount(due, sale.Cart.Currency.Exponent()), sale.Cart.Currency))
+	}
+	now := s.Clock.Now()
+	a := Attempt{SaleID: sale.ID, MethodID: m.ID, MethodName: m.Name, Kind: m.Kind, Amount: Money{Amount: amount, Currency: sale.Cart.Currency},
+		Key: NewIdempotencyKey("tally-attempt"), Status: AttemptPending, Stage: StageStored, Created: now, Updated: now}
+	if fill != nil {
+		fill(&a)
+	}
+	err = s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.InsertAttempt(&a) })
+	return a, sale, err
+}
+
+// PayCash takes tendered (minor units) in cash toward what is due: the
+// attempt is the smaller of the two, the rest is change. A sale with an open
+// payment page has the page expired first.
+func (s *RegisterService) PayCash(ctx context.Context, saleID, methodID, tendered int64) (PaymentResult, error) {
+	m, err := s.method(ctx, methodID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if m.Kind != MethodCash {
+		return PaymentResult{}, Errorf(EINVALID, "%s is not a cash method.", m.Name)
+	}
+	if tendered <= 0 {
+		return PaymentResult{}, fieldErr("tendered", Errorf(EINVALID, "Type the amount the customer hands over."))
+	}
+	sale, err := s.Sale(ctx, saleID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	amount := min(tendered, sale.Due())
+	a, sale, err := s.newAttempt(ctx, saleID, m, amount, func(a *Attempt) {
+		a.Tendered, a.Change = tendered, tendered-amount
+		a.Status, a.Stage = AttemptSucceeded, ""
+	})
+	if err != nil {
+		return PaymentResult{Sale: sale}, err
+	}
+	res, err := s.settle(ctx, a, "")
+	cur := sale.Cart.Currency
+	res.Message = "Cash " + FormatAmount(amount, cur.Exponent()) + " " + cur.Code() + " taken."
+	if a.Change > 0 {
+		res.Message += " Change: " + FormatAmount(a.Change, cur.Exponent()) + " " + cur.Code() + "."
+	}
+	return res, err
+}
+
+// settle records a's new state and marks the sale paid when its settled
+// attempts cover the total. An attempt already settled is left as it is:
+// settling twice (from a poll and a restart) changes nothing.
+func (s *RegisterService) settle(ctx context.Context, a Attempt, msg string) (PaymentResult, error) {
+	var res PaymentResult
+	err := s.Till.UpdateTill(ctx, func(tx TillTx) error {
+		cur, err := tx.Attempt(a.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != AttemptPending && cur.Status != AttemptAuthorized {
+			a = cur // already final: keep what was recorded first
+		} else {
+			a.Updated = s.Clock.Now()
+			if msg != "" {
+				a.Message = msg
+			}
+			if err := tx.SaveAttempt(a); err != nil {
+				return err
+			}
+		}
+		sale, err := tx.Sale(a.SaleID)
+		if err != nil {
+			return err
+		}
+		if sale.Status == SaleOpen && sale.Due() == 0 {
+			if err := tx.SetSaleStatus(sale.ID, SalePaid, s.Clock.Now()); err != nil {
+				return err
+			}
+			sale.Status, sale.Settled = SalePaid, s.Clock.Now()
+		}
+		res = PaymentResult{Attempt: a, Sale: sale, Message: a.Message}
+		return nil
+	})
+	return res, err
+}
+
+// save records a pending attempt's progress (stage, ids, message).
+func (s *RegisterService) save(ctx context.Context, a *Attempt) error {
+	a.Updated = s.Clock.Now()
+	return s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SaveAttempt(*a) })
+}
+
+func (s *RegisterService) pending(ctx context.Context, a Attempt, msg string, cause error) (PaymentResult, error) {
+	a.Message = msg
+	if err := s.save(ctx, &a); err != nil {
+		return PaymentResult{Attempt: a}, err
+	}
+	sale, err := s.Sale(ctx, a.SaleID)
+	if err != nil {
+		return PaymentResult{Attempt: a}, err
+	}
+	return PaymentResult{Attempt: a, Sale: sale, Message: msg}, cause
+}
+
+func (s *RegisterService) metadata(sale Sale, a Attempt) map[string]string {
+	return map[string]string{
+		"tally_sale": strconv.FormatInt(sale.ID, 10), "tally_sale_number": strconv.FormatInt(sale.Number, 10),
+		"tally_attempt": strconv.FormatInt(a.ID, 10), "tally_till": sale.Till,
+	}
+}
+
+// Attempt returns one attempt as stored.
+func (s *RegisterService) Attempt(ctx context.Context, id int64) (Attempt, error) {
+	var a Attempt
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		a, err = tx.Attempt(id)
+		return err
+	})
+	return a, err
+}
+
+// Check asks Stripe what became of a pending attempt and records it: the
+// one action that replaces any "force done". It is safe to call at any time,
+// from a poll or after a restart.
+func (s *RegisterService) Check(ctx context.Context, attemptID int64) (PaymentResult, error) {
+	a, err := s.Attempt(ctx, attemptID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if a.Status != AttemptPending {
+		sale, err := s.Sale(ctx, a.SaleID)
+		return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, err
+	}
+	switch a.Kind {
+	case MethodCardReader:
+		return s.checkCard(ctx, a)
+	case MethodQRLink:
+		return s.checkQR(ctx, a)
+	}
+	return s.settle(ctx, a, "")
+}
+
+// Cancel gives a pending attempt up: the reader stops, the PaymentIntent is
+// cancelled, the payment page expires. When Stripe says the money was taken
+// meanwhile, the attempt is settled as paid instead, and the message says so.
+func (s *RegisterService) Cancel(ctx context.Context, attemptID int64) (PaymentResult, error) {
+	a, err := s.Attempt(ctx, attemptID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if a.Status != AttemptPending {
+		sale, err := s.Sale(ctx, a.SaleID)
+		return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, err
+	}
+	switch a.Kind {
+	case MethodCardReader:
+		return s.cancelCard(ctx, a)
+	case MethodQRLink:
+		return s.cancelQR(ctx, a)
+	}
+	a.Status = AttemptCanceled
+	return s.settle(ctx, a, "Cancelled.")
+}
+
+// CancelSale gives an open sale up: its pending attempt is cancelled first.
+// A sale with money already taken cannot be cancelled: take the rest, or
+// refund what was taken.
+func (s *RegisterService) CancelSale(ctx context.Context, saleID int64) (Sale, error) {
+	sale, err := s.Sale(ctx, saleID)
+	if err != nil {
+		return sale, err
+	}
+	if sale.Status != SaleOpen {
+		return sale, Errorf(ECONFLICT, "Sale #%d is %s already.", sale.Number, sale.Status)
+	}
+	if p, ok := sale.Pending(); ok {
+		res, err := s.Cancel(ctx, p.ID)
+		if err != nil {
+			return res.Sale, err
+		}
+		if res.Attempt.Status == AttemptPending {
+			return res.Sale, Errorf(ECONFLICT, "%s", res.Message)
+		}
+		sale = res.Sale
+	}
+	if sale.Paid() > 0 {
+		return sale, Errorf(ECONFLICT, "Sale #%d has %s %s paid already: take the rest, or refund what was paid from the Payments screen.",
+			sale.Number, FormatAmount(sale.Paid(), sale.Cart.Currency.Exponent()), sale.Cart.Currency)
+	}
+	if sale.Status != SaleOpen {
+		return sale, nil
+	}
+	err = s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SetSaleStatus(sale.ID, SaleCanceled, s.Clock.Now()) })
+	if err != nil {
+		return sale, err
+	}
+	return s.Sale(ctx, saleID)
+}
+
+// Recovered is what the start-up check found for one attempt.
+type Recovered struct {
+	Sale    Sale
+	Attempt Attempt
+	Message string
+	Err     error
+}
+
+// Recover looks up every unsettled attempt at Stripe and settles it, as the
+// app starts (after a crash, a power cut, a lost connection): paid when
+// Stripe took the money, cancelled when it was interrupted before a card or
+// page could be used, left waiting when a reader is still collecting or a
+// payment page is still open. Nothing is charged twice: every request it
+// sends repeats the attempt's own idempotency keys.
+func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
+	var pending []Attempt
+	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		pending, err = tx.PendingAttempts()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var out []Recovered
+	for _, a := range pending {
+		res, err := s.Check(ctx, a.ID)
+		if err == nil && res.Attempt.Status == AttemptPending {
+			waiting := (res.Attempt.Kind == MethodCardReader && res.Attempt.Stage == StageOnReader) ||
+				(res.Attempt.Kind == MethodQRLink && res.Attempt.Stage == StagePage)
+			if !waiting {
+				res, err = s.Cancel(ctx, a.ID)
+				if err == nil && res.Attempt.Status == AttemptCanceled {
+					res.Message = "It was interrupted before the customer could pay; it is cancelled and nothing was charged."
+				}
+			}
+		}
+		sale := res.Sale
+		if sale.ID == 0 {
+			sale, _ = s.Sale(ctx, a.SaleID)
+		}
+		msg := res.Message
+		if err != nil {
+			msg = ErrorMessage(err) + " Tally will ask Stripe again; press Check status to ask now."
+		}
+		out = append(out, Recovered{Sale: sale, Attempt: res.Attempt, Message: msg, Err: err})
+	}
+	return out, nil
+}
+
+// Describe says in one line what the start-up check found.
+func (r Recovered) Describe() string {
+	a := r.Attempt
+	what := fmt.Sprintf("Sale #%d, %s %s by %s", r.Sale.Number, a.Amount.Decimal(), a.Amount.Currency, a.MethodName)
+	switch a.Status {
+	case AttemptSucceeded:
+		return what + ": paid. " + r.Message
+	case AttemptAuthorized:
+		return what + ": authorised, to be captured. " + r.Message
+	case AttemptCanceled, AttemptFailed:
+		return what + ": not paid. " + r.Message
+	}
+	return what + ": still waiting. " + r.Message
+}
