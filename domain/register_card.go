@@ -273,6 +273,12 @@ func (s *RegisterService) cancelCard(ctx context.Context, a Attempt) (PaymentRes
 			return PaymentResult{Attempt: a}, err
 		}
 	}
+	// Say so first: a restart in the middle finishes the cancel instead of
+	// waiting on the reader.
+	a.Stage = StageCanceling
+	if err := s.save(ctx, &a); err != nil {
+		return PaymentResult{Attempt: a}, err
+	}
 	if r, err := gw.Reader(ctx, a.ReaderID); err == nil && r.Action != nil && r.Action.Status == ActionInProgress &&
 		r.Action.PaymentIntentID == a.PaymentIntent {
 		if _, err := gw.CancelReaderAction(ctx, a.key(fmt.Sprintf("cancel-action-%d", a.Tries)), a.ReaderID); err != nil && ErrorCode(err) == ECONFLICT {

@@ -114,6 +114,10 @@ func (s *RegisterService) cancelQR(ctx context.Context, a Attempt) (PaymentResul
 			return PaymentResult{Attempt: a}, err
 		}
 	}
+	a.Stage = StageCanceling
+	if err := s.save(ctx, &a); err != nil {
+		return PaymentResult{Attempt: a}, err
+	}
 	if _, err := gw.ExpireCheckoutSession(ctx, a.key("expire"), a.SessionID); err != nil {
 		res, cerr := s.checkQR(ctx, a)
 		if cerr == nil && res.Attempt.Status.Settled() {

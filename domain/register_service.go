@@ -456,7 +456,17 @@ func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
 	}
 	var out []Recovered
 	for _, a := range pending {
-		res, err := s.Check(ctx, a.ID)
+		var res PaymentResult
+		var err error
+		if a.Stage == StageCanceling || a.Stage == StageStored {
+			// The cashier had asked to stop, or the payment never reached
+			// the reader or the screen: stop it (the same request keys
+			// find what a lost answer made) rather than carry it on with
+			// nobody at the counter.
+			res, err = s.Cancel(ctx, a.ID)
+		} else {
+			res, err = s.Check(ctx, a.ID)
+		}
 		if err == nil && res.Attempt.Status == AttemptPending {
 			waiting := (res.Attempt.Kind == MethodCardReader && res.Attempt.Stage == StageOnReader) ||
 				(res.Attempt.Kind == MethodQRLink && res.Attempt.Stage == StagePage)
