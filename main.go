@@ -335,6 +335,9 @@ func runUI(ctx context.Context, dbFlag string) error {
 		return err
 	}
 	defer w.Close()
+	if err := domain.SeedDemo(ctx, w.services.Register, w.services.Readers, w.services.Methods); err != nil {
+		w.log.Error("set up the demo register", "err", err)
+	}
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	win := a.NewWindow("Tally")

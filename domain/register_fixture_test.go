@@ -264,7 +264,6 @@ func stageOf(res domain.PaymentResult) string {
 	return fmt.Sprintf("%s/%s", res.Attempt.Status, res.Attempt.Stage)
 }
 
-
 type gwConnector struct{ gw domain.Gateway }
 
 func (c gwConnector) Connect(domain.Credentials) (domain.Gateway, error) { return c.gw, nil }

@@ -25,7 +25,7 @@ type fixture struct {
 	shell    *Shell
 	settings *settingsScreen
 	keychain domain.Keychain
-	db       *storage.DB
+	db       *storage.Books
 	sim      *stripeclient.Simulator
 }
 
@@ -35,17 +35,18 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	dir := t.TempDir()
-	db, err := storage.Open(context.Background(), filepath.Join(dir, "tally.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	kc := &storage.FileKeychain{Path: filepath.Join(dir, "secrets.json")}
 	demo := stripeclient.NewDemoSimulator(nil)
 	connector := stripeclient.Connector{Demo: demo}
 	conn := domain.NewConnection(connector, demo)
+	db, err := storage.OpenBooks(context.Background(), filepath.Join(dir, "tally.db"), conn.Mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
 	svc := Services{
-		Settings:   &domain.SettingsService{Store: db, Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
+		Register:   &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo},
+		Settings:   &domain.SettingsService{Store: db.Settings(), Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
@@ -56,6 +57,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })
+	s.register.pollRun = func(func()) {} // tests ask with Check status
 	w.SetContent(s.buildUI())
 	if !s.Show("Settings") {
 		t.Fatal("no Settings page")

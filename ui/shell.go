@@ -44,6 +44,7 @@ type Shell struct {
 	readers  *readersScreen
 	methods  *methodsScreen
 	recon    *reconcileScreen
+	register *registerScreen
 }
 
 func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
@@ -55,10 +56,9 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.readers = newReadersScreen(win, svc, run)
 	s.methods = newMethodsScreen(win, svc, run)
 	s.recon = newReconcileScreen(win, svc, run)
+	s.register = newRegisterScreen(app, win, svc, run)
 	s.pages = []page{
-		{"Register", theme.ContentAddIcon(), func() fyne.CanvasObject {
-			return notYet("Ring up a sale: a cart and its total, then take the payment on a card reader (Stripe Terminal) or by showing a QR code of a Stripe payment page, large, on a customer display. Refunds, capture of authorised payments, and the day close.")
-		}, true},
+		{"Register", theme.ContentAddIcon(), s.register.buildUI, false},
 		{"Payments", theme.ListIcon(), func() fyne.CanvasObject {
 			return notYet("Every payment taken by Tally, with its status at Stripe, card brand and last four digits, refunds and captures.")
 		}, true},
@@ -135,6 +135,10 @@ func (s *Shell) show(i int) {
 	s.current = i
 	s.app.Preferences().SetString(lastPageKey, s.pages[i].title)
 	s.title.SetText(s.pages[i].title)
+	if s.pages[i].title != "Register" {
+		// The register's keys belong to the register only.
+		s.win.Canvas().SetOnTypedKey(nil)
+	}
 	s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
 	s.content.Refresh()
 }

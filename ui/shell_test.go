@@ -20,12 +20,12 @@ func TestStartPage(t *testing.T) {
 	if got := opened(); got != "Settings" {
 		t.Errorf("after Settings, the app opens on %q", got)
 	}
-	f.shell.app.Preferences().SetString(lastPageKey, "Register")
-	if got := opened(); got != "Reconciliation" {
+	f.shell.app.Preferences().SetString(lastPageKey, "Payments")
+	if got := opened(); got != "Register" {
 		t.Errorf("with a page not built last, the app opens on %q, want the first built page", got)
 	}
 	f.shell.app.Preferences().RemoveValue(lastPageKey)
-	if got := opened(); got != "Reconciliation" {
+	if got := opened(); got != "Register" {
 		t.Errorf("a first start opens on %q", got)
 	}
 }

@@ -29,6 +29,7 @@ type Services struct {
 func New(app fyne.App, win fyne.Window, svc Services) *Shell {
 	s := newShell(app, win, svc, goRunner)
 	win.SetContent(s.buildUI())
+	s.register.recoverAtStart()
 	return s
 }
 

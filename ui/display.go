@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"tally/domain"
+)
+
+// customerDisplay is the second window, turned to the customer: the shop's
+// name between sales; the cart and its total while ringing up; the QR code
+// of the payment page, large, while it waits; then "Paid — thank you".
+type customerDisplay struct {
+	win   fyne.Window
+	shop  *canvas.Text
+	lines *widget.Label
+	total *canvas.Text
+	info  *canvas.Text
+	qr    *canvas.Image
+	url   string // the URL the QR code holds, for tests
+}
+
+func newCustomerDisplay(app fyne.App) *customerDisplay {
+	d := &customerDisplay{
+		win:   app.NewWindow("Tally — customer display"),
+		shop:  canvas.NewText("", theme0Foreground()),
+		lines: widget.NewLabel(""),
+		total: canvas.NewText("", theme0Foreground()),
+		info:  canvas.NewText("", theme0Foreground()),
+		qr:    canvas.NewImageFromImage(nil),
+	}
+	d.shop.TextSize, d.shop.TextStyle, d.shop.Alignment = 40, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
+	d.total.TextSize, d.total.TextStyle, d.total.Alignment = 56, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
+	d.info.TextSize, d.info.Alignment = 28, fyne.TextAlignCenter
+	d.lines.Alignment = fyne.TextAlignCenter
+	d.qr.FillMode = canvas.ImageFillContain
+	d.qr.ScaleMode = canvas.ImageScalePixels
+	d.qr.SetMinSize(fyne.NewSize(420, 420))
+	d.qr.Hide()
+	body := container.NewVBox(layout.NewSpacer(), d.shop, d.lines, d.total, container.NewCenter(d.qr), d.info, layout.NewSpacer())
+	d.win.SetContent(container.NewPadded(body))
+	d.win.Resize(fyne.NewSize(1000, 760))
+	return d
+}
+
+func theme0Foreground() color.Color { return color.NRGBA{R: 0x11, G: 0x18, B: 0x27, A: 0xFF} }
+
+// show draws the register's state; on the Fyne goroutine.
+func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale, pending *domain.PaymentResult, money func(int64) string) {
+	d.shop.Text = shop
+	d.lines.SetText("")
+	d.total.Text, d.info.Text = "", ""
+	qrURL := ""
+	switch {
+	case sale != nil && sale.Status == domain.SalePaid:
+		d.total.Text = "Paid — thank you"
+		d.info.Text = money(sale.Totals.Total)
+	case len(cart.Lines) == 0:
+		d.info.Text = "Welcome"
+	default:
+		text := ""
+		for i, l := range cart.Lines {
+			if i == 8 {
+				text += fmt.Sprintf("… and %d more\n", len(cart.Lines)-8)
+				break
+			}
+			text += fmt.Sprintf("%d × %s   %s\n", l.Quantity, l.Description, money(l.Total))
+		}
+		d.lines.SetText(text)
+		t := cart.Totals()
+		d.total.Text = "Total " + money(t.Total)
+		if sale != nil && sale.Paid() > 0 {
+			d.info.Text = "Still to pay: " + money(sale.Due())
+		}
+		if pending != nil && !pending.Done() {
+			a := pending.Attempt
+			switch a.Kind {
+			case domain.MethodQRLink:
+				if a.SessionURL != "" {
+					qrURL = a.SessionURL
+					d.info.Text = "Scan to pay " + money(a.Amount.Amount) + " with your phone"
+				}
+			case domain.MethodCardReader:
+				d.info.Text = "Please pay " + money(a.Amount.Amount) + " on the card reader"
+			}
+		}
+	}
+	if qrURL != d.url {
+		d.url = qrURL
+		d.qr.Image = nil
+		if qrURL != "" {
+			d.qr.Image = qrImage(qrURL)
+		}
+	}
+	if d.url != "" {
+		d.qr.Show()
+	} else {
+		d.qr.Hide()
+	}
+	d.qr.Refresh()
+	d.shop.Refresh()
+	d.total.Refresh()
+	d.info.Refresh()
+}
+
+// qrImage draws url as a QR code with a quiet zone; nil when it cannot.
+func qrImage(url string) image.Image {
+	q, err := qrcode.New(url, qrcode.Medium)
+	if err != nil {
+		return nil
+	}
+	return q.Image(512)
+}
+
+func (s *registerScreen) openDisplay() {
+	if s.display == nil {
+		s.display = newCustomerDisplay(s.app)
+		s.display.win.SetOnClosed(func() { s.display = nil })
+		// A second monitor cannot be chosen from Fyne: the window opens
+		// beside the register and staff move it there, then full screen
+		// (double-click the title bar or the window manager's key).
+	}
+	s.updateDisplay()
+	s.display.win.Show()
+}
+
+func (s *registerScreen) updateDisplay() {
+	if s.display == nil {
+		return
+	}
+	cart := s.cart
+	if s.sale != nil {
+		cart = s.sale.Cart
+	}
+	s.display.show(s.settings.ShopName, cart, s.sale, s.attempt, s.money)
+}

@@ -1,0 +1,690 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// registerShortcuts are the register's keys, shown on the screen.
+const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F4: amount · F9: cash · F10: card · F11: QR code · Esc: cancel the payment · F12: new sale"
+
+// registerScreen is the cashier's screen: products and quick keys on the
+// left, the cart, its totals and the payment on the right.
+type registerScreen struct {
+	app fyne.App
+	win fyne.Window
+	svc Services
+	run runner
+
+	settings domain.RegisterSettings
+	products []domain.Product
+	methods  []domain.PaymentMethod
+	cart     domain.Cart
+	sale     *domain.Sale           // saved for payment; nil while ringing up
+	attempt  *domain.PaymentResult // the payment under way or last finished
+	selected int                   // cart line selected, -1 for none
+
+	root     fyne.CanvasObject
+	scan     *keyEntry
+	keys     *fyne.Container
+	cartList *widget.List
+	totals   *widget.Label
+	total    *widget.RichText
+	due      *widget.Label
+	email    *widget.Entry
+	discount *widget.Entry
+	lineDisc *widget.Entry
+	amount   *widget.Entry // what the next payment takes (split); empty: all due
+	cashBtn  *widget.Button
+	cardBtn  *widget.Button
+	qrBtn    *widget.Button
+	newBtn   *widget.Button
+	voidBtn  *widget.Button
+	status   *status
+	pay      *payPanel
+	display  *customerDisplay
+	job      *jobs
+	ctx      context.Context
+	stopPoll context.CancelFunc
+	pollRun  runner // runs the loop that follows a pending payment
+}
+
+func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
+	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: context.Background(), pollRun: goRunner}
+}
+
+func (s *registerScreen) buildUI() fyne.CanvasObject {
+	if s.root != nil {
+		s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { s.key(ev) })
+		s.load()
+		s.focusScan()
+		return s.root
+	}
+	s.status = newStatus(s.svc.Log)
+	s.scan = newKeyEntry(s.key)
+	s.scan.SetPlaceHolder("Scan a barcode, or type a product's name")
+	s.scan.OnSubmitted = func(string) { s.submitScan() }
+	s.scan.OnChanged = func(string) { s.showKeys() }
+	s.keys = container.NewGridWrap(fyne.NewSize(150, 64))
+	amountBtn := widget.NewButtonWithIcon("Amount… (F4)", theme.ContentAddIcon(), s.askAmount)
+	left := container.NewBorder(container.NewVBox(s.scan, amountBtn), nil, nil, nil, container.NewVScroll(s.keys))
+
+	s.cartList = widget.NewList(func() int { return len(s.cart.Lines) }, s.newCartRow, s.updateCartRow)
+	s.cartList.OnSelected = func(id widget.ListItemID) {
+		s.selected = id
+		s.lineDisc.SetText(discountText(s.cart.Lines[id].Discount))
+		s.focusScan()
+	}
+	s.totals = widget.NewLabel("")
+	s.totals.Alignment = fyne.TextAlignTrailing
+	s.total = widget.NewRichTextFromMarkdown("")
+	s.due = widget.NewLabel("")
+	s.due.Alignment = fyne.TextAlignTrailing
+	s.email = widget.NewEntry()
+	s.email.SetPlaceHolder("Customer's e-mail for Stripe's receipt (optional)")
+	s.discount = widget.NewEntry()
+	s.discount.SetPlaceHolder("Cart discount %")
+	s.discount.OnChanged = func(string) { s.applyDiscounts() }
+	s.lineDisc = widget.NewEntry()
+	s.lineDisc.SetPlaceHolder("Line discount %")
+	s.lineDisc.OnChanged = func(string) { s.applyDiscounts() }
+	s.amount = widget.NewEntry()
+	s.amount.SetPlaceHolder("Take all that is due")
+	s.cashBtn = widget.NewButton("Cash (F9)", func() { s.startPayment(domain.MethodCash) })
+	s.cardBtn = widget.NewButton("Card (F10)", func() { s.startPayment(domain.MethodCardReader) })
+	s.qrBtn = widget.NewButton("QR code (F11)", func() { s.startPayment(domain.MethodQRLink) })
+	for _, b := range []*widget.Button{s.cashBtn, s.cardBtn, s.qrBtn} {
+		b.Importance = widget.HighImportance
+	}
+	s.newBtn = widget.NewButtonWithIcon("New sale (F12)", theme.DocumentCreateIcon(), s.newSale)
+	s.voidBtn = widget.NewButtonWithIcon("Cancel sale", theme.CancelIcon(), s.cancelSale)
+	s.pay = newPayPanel(s)
+	s.job = newJobs(s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
+	displayBtn := widget.NewButtonWithIcon("Customer display", theme.ComputerIcon(), s.openDisplay)
+	closeBtn := widget.NewButtonWithIcon("Day close…", theme.DocumentIcon(), s.dayClose)
+	productsBtn := widget.NewButtonWithIcon("Products…", theme.ListIcon(), s.editProducts)
+
+	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
+	payRow := container.NewBorder(nil, nil, widget.NewLabel("Take now:"), nil,
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
+	summary := container.NewVBox(discounts, s.totals, s.total, s.due, s.email, payRow, s.pay.obj, s.status.obj)
+	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn), summary, nil, nil, s.cartList)
+	hint := widget.NewLabel(registerShortcuts)
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.42
+	s.root = container.NewBorder(nil, hint, nil, nil, split)
+	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { s.key(ev) })
+	s.newCart()
+	s.load()
+	return s.root
+}
+
+// load reads the settings, products and methods off the Fyne goroutine.
+func (s *registerScreen) load() {
+	s.run(func() {
+		rs, err := s.svc.Register.RegisterSettings(s.ctx)
+		var ps []domain.Product
+		var ms []domain.PaymentMethod
+		if err == nil {
+			ps, err = s.svc.Register.Products(s.ctx)
+		}
+		if err == nil {
+			ms, err = s.svc.Register.Methods(s.ctx)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				s.status.fail("load the register", err, nil)
+				return
+			}
+			s.settings, s.products, s.methods = rs, ps, ms
+			if s.sale == nil && (s.cart.Currency != rs.Currency || s.cart.TaxInclusive != rs.TaxInclusive) && len(s.cart.Lines) == 0 {
+				s.newCart()
+			}
+			s.showKeys()
+			s.refresh()
+		})
+	})
+}
+
+func (s *registerScreen) newCart() {
+	s.cart = domain.Cart{Currency: s.settings.Currency, TaxInclusive: s.settings.TaxInclusive}
+	s.sale, s.attempt, s.selected = nil, nil, -1
+	if s.discount != nil {
+		s.discount.SetText("")
+		s.lineDisc.SetText("")
+		s.email.SetText("")
+		s.amount.SetText("")
+		s.cartList.UnselectAll()
+	}
+}
+
+func (s *registerScreen) focusScan() {
+	if s.scan != nil && s.win.Canvas() != nil {
+		s.win.Canvas().Focus(s.scan)
+	}
+}
+
+// key handles the register's shortcuts; it reports whether it used ev.
+func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
+	switch ev.Name {
+	case fyne.KeyF4:
+		s.askAmount()
+	case fyne.KeyF9:
+		s.startPayment(domain.MethodCash)
+	case fyne.KeyF10:
+		s.startPayment(domain.MethodCardReader)
+	case fyne.KeyF11:
+		s.startPayment(domain.MethodQRLink)
+	case fyne.KeyF12:
+		s.newSale()
+	case fyne.KeyEscape:
+		s.pay.cancel()
+	default:
+		return false
+	}
+	return true
+}
+
+func (s *registerScreen) money(v int64) string {
+	c := s.cart.Currency
+	if c.IsZero() {
+		c = s.settings.Currency
+	}
+	if c.IsZero() {
+		return strconv.FormatInt(v, 10)
+	}
+	return domain.FormatAmount(v, c.Exponent()) + " " + c.Code()
+}
+
+// showKeys fills the grid: quick keys, or the products matching the text.
+func (s *registerScreen) showKeys() {
+	if s.keys == nil {
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(s.scan.Text))
+	_, q = splitQuantity(q)
+	var objs []fyne.CanvasObject
+	for _, p := range s.products {
+		if q == "" && !p.QuickKey {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(p.Name), q) && p.Barcode != q {
+			continue
+		}
+		p := p
+		b := widget.NewButton(p.Name+"\n"+s.money(p.Price.Amount), func() { s.addProduct(p, 1) })
+		objs = append(objs, b)
+	}
+	if len(objs) == 0 {
+		msg := "No quick keys yet: add products with Products… and tick Quick key."
+		if q != "" {
+			msg = "No product matches. Press F4 to ring it up as an amount."
+		}
+		l := widget.NewLabel(msg)
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, container.NewGridWrap(fyne.NewSize(300, 80), l))
+	}
+	s.keys.Objects = objs
+	s.keys.Refresh()
+}
+
+// splitQuantity reads "3*code" as three of code.
+func splitQuantity(text string) (int64, string) {
+	if i := strings.IndexByte(text, '*'); i > 0 {
+		if n, err := strconv.ParseInt(strings.TrimSpace(text[:i]), 10, 64); err == nil && n > 0 && n < 10000 {
+			return n, strings.TrimSpace(text[i+1:])
+		}
+	}
+	return 1, text
+}
+
+// submitScan adds what the scanner typed (a barcode and Enter), or the one
+// product whose name matches.
+func (s *registerScreen) submitScan() {
+	qty, text := splitQuantity(strings.TrimSpace(s.scan.Text))
+	if text == "" {
+		return
+	}
+	var match []domain.Product
+	for _, p := range s.products {
+		if p.Barcode == text {
+			match = []domain.Product{p}
+			break
+		}
+		if strings.Contains(strings.ToLower(p.Name), strings.ToLower(text)) {
+			match = append(match, p)
+		}
+	}
+	switch len(match) {
+	case 1:
+		s.addProduct(match[0], qty)
+	case 0:
+		s.status.warn(fmt.Sprintf("No product has the code or name %q. Add it under Products…, or press F4 to ring it up as an amount.", text))
+	default:
+		s.status.info(fmt.Sprintf("%d products match %q: tap one, or type more of its name.", len(match), text))
+	}
+}
+
+func (s *registerScreen) editable() bool {
+	if s.sale != nil {
+		s.status.warn("This sale is being paid: finish or cancel the payment, or start a new sale (F12).")
+		return false
+	}
+	return true
+}
+
+func (s *registerScreen) addProduct(p domain.Product, qty int64) {
+	if !s.editable() {
+		return
+	}
+	if !p.Price.Currency.IsZero() && p.Price.Currency != s.cart.Currency {
+		s.status.warn(fmt.Sprintf("%s is priced in %s but the register sells in %s: change its price under Products….", p.Name, p.Price.Currency, s.cart.Currency))
+		return
+	}
+	for i, l := range s.cart.Lines {
+		if l.ProductID == p.ID && p.ID != 0 && l.Discount == 0 {
+			s.cart.Lines[i].Quantity += qty
+			s.afterCartChange(i)
+			return
+		}
+	}
+	s.cart.Lines = append(s.cart.Lines, domain.SaleLine{ProductID: p.ID, Description: p.Name, Quantity: qty, UnitPrice: p.Price.Amount, TaxRate: p.TaxRate})
+	s.afterCartChange(len(s.cart.Lines) - 1)
+}
+
+func (s *registerScreen) afterCartChange(line int) {
+	s.scan.SetText("")
+	s.status.info("")
+	s.cartList.Refresh()
+	if line >= 0 && line < len(s.cart.Lines) {
+		s.cartList.Select(line)
+		s.cartList.ScrollTo(line)
+	}
+	s.refresh()
+	s.focusScan()
+}
+
+func (s *registerScreen) newCartRow() fyne.CanvasObject {
+	name := widget.NewLabel("2 × Cappuccino with oat milk")
+	name.Truncation = fyne.TextTruncateEllipsis
+	amount := widget.NewLabel("000.00 EUR")
+	amount.Alignment = fyne.TextAlignTrailing
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), nil)
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), nil)
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(amount, minus, plus, del), name)
+}
+
+func (s *registerScreen) updateCartRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.cart.Lines) {
+		return
+	}
+	l := s.cart.Lines[id]
+	row := o.(*fyne.Container)
+	name := row.Objects[0].(*widget.Label)
+	btns := row.Objects[1].(*fyne.Container)
+	text := fmt.Sprintf("%d × %s", l.Quantity, l.Description)
+	if l.Discount > 0 {
+		text += " (−" + l.Discount.String() + ")"
+	}
+	name.SetText(text)
+	btns.Objects[0].(*widget.Label).SetText(s.money(l.Total))
+	minus, plus, del := btns.Objects[1].(*widget.Button), btns.Objects[2].(*widget.Button), btns.Objects[3].(*widget.Button)
+	minus.OnTapped = func() { s.changeQuantity(id, -1) }
+	plus.OnTapped = func() { s.changeQuantity(id, 1) }
+	del.OnTapped = func() { s.removeLine(id) }
+	for _, b := range []*widget.Button{minus, plus, del} {
+		if s.sale != nil {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+func (s *registerScreen) changeQuantity(i int, d int64) {
+	if !s.editable() || i >= len(s.cart.Lines) {
+		return
+	}
+	if s.cart.Lines[i].Quantity+d <= 0 {
+		s.removeLine(i)
+		return
+	}
+	s.cart.Lines[i].Quantity += d
+	s.afterCartChange(i)
+}
+
+func (s *registerScreen) removeLine(i int) {
+	if !s.editable() || i >= len(s.cart.Lines) {
+		return
+	}
+	s.cart.Lines = append(s.cart.Lines[:i], s.cart.Lines[i+1:]...)
+	s.cartList.UnselectAll()
+	s.selected = -1
+	s.afterCartChange(-1)
+}
+
+func discountText(r domain.TaxRate) string {
+	if r == 0 {
+		return ""
+	}
+	return strings.TrimSuffix(r.String(), " %")
+}
+
+// applyDiscounts reads the two discount fields into the cart.
+func (s *registerScreen) applyDiscounts() {
+	if s.sale != nil {
+		return
+	}
+	cart, err := domain.ParseTaxRate(s.discount.Text)
+	if err != nil {
+		s.status.warn("Cart discount: " + domain.ErrorMessage(err))
+		return
+	}
+	s.cart.Discount = cart
+	if s.selected >= 0 && s.selected < len(s.cart.Lines) {
+		line, err := domain.ParseTaxRate(s.lineDisc.Text)
+		if err != nil {
+			s.status.warn("Line discount: " + domain.ErrorMessage(err))
+			return
+		}
+		s.cart.Lines[s.selected].Discount = line
+	}
+	s.cartList.Refresh()
+	s.refresh()
+}
+
+// refresh shows the totals and sets which buttons may be pressed.
+func (s *registerScreen) refresh() {
+	t := s.cart.Totals()
+	if s.sale != nil {
+		t = s.sale.Totals
+	}
+	s.totals.SetText(fmt.Sprintf("Subtotal %s   Discount %s   Tax %s", s.money(t.Gross), s.money(t.Discount), s.money(t.Tax)))
+	s.total.ParseMarkdown("## Total " + s.money(t.Total))
+	due := ""
+	if s.sale != nil {
+		switch s.sale.Status {
+		case domain.SalePaid:
+			due = fmt.Sprintf("Sale #%d paid. Press F12 for a new sale.", s.sale.Number)
+		case domain.SaleCanceled:
+			due = fmt.Sprintf("Sale #%d cancelled.", s.sale.Number)
+		default:
+			due = fmt.Sprintf("Sale #%d · paid %s · due %s", s.sale.Number, s.money(s.sale.Paid()), s.money(s.sale.Due()))
+		}
+	}
+	s.due.SetText(due)
+	open := s.sale == nil || s.sale.Status == domain.SaleOpen
+	pending := s.attempt != nil && !s.attempt.Done()
+	for _, b := range []struct {
+		btn  *widget.Button
+		kind domain.MethodKind
+	}{{s.cashBtn, domain.MethodCash}, {s.cardBtn, domain.MethodCardReader}, {s.qrBtn, domain.MethodQRLink}} {
+		if open && !s.job.busy() && s.methodOf(b.kind) != nil && len(s.cart.Lines) > 0 && !(pending && s.attempt.Attempt.Kind == domain.MethodCardReader) {
+			b.btn.Enable()
+		} else {
+			b.btn.Disable()
+		}
+	}
+	if s.sale != nil && s.sale.Status == domain.SaleOpen && !s.job.busy() {
+		s.voidBtn.Enable()
+	} else {
+		s.voidBtn.Disable()
+	}
+	if s.job.busy() {
+		s.newBtn.Disable()
+	} else {
+		s.newBtn.Enable()
+	}
+	for _, e := range []*widget.Entry{s.discount, s.lineDisc, s.email} {
+		if s.sale != nil {
+			e.Disable()
+		} else {
+			e.Enable()
+		}
+	}
+	s.pay.show()
+	s.updateDisplay()
+}
+
+func (s *registerScreen) methodOf(kind domain.MethodKind) *domain.PaymentMethod {
+	for i, m := range s.methods {
+		if m.Kind == kind {
+			return &s.methods[i]
+		}
+	}
+	return nil
+}
+
+// newSale clears the register for the next customer; an unfinished sale
+// stays open in the database and is found again by the start-up check.
+func (s *registerScreen) newSale() {
+	if s.attempt != nil && !s.attempt.Done() {
+		s.status.warn("A payment is under way: wait for it, or cancel it (Esc) first.")
+		return
+	}
+	if s.sale != nil && s.sale.Status == domain.SaleOpen && s.sale.Paid() > 0 {
+		s.status.warn(fmt.Sprintf("Sale #%d is partly paid: take the rest first.", s.sale.Number))
+		return
+	}
+	if s.stopPoll != nil {
+		s.stopPoll()
+	}
+	s.newCart()
+	s.cartList.Refresh()
+	s.status.info("")
+	s.refresh()
+	s.focusScan()
+}
+
+// takeAmount reads the split amount field: 0 means all that is due.
+func (s *registerScreen) takeAmount() (int64, error) {
+	t := strings.TrimSpace(s.amount.Text)
+	if t == "" {
+		return 0, nil
+	}
+	v, err := domain.ParseAmount(t, s.cart.Currency.Exponent())
+	if err != nil {
+		return 0, domain.Errorf(domain.EINVALID, "Take now: %s", domain.ErrorMessage(err))
+	}
+	return v, nil
+}
+
+func (s *registerScreen) startPayment(kind domain.MethodKind) {
+	if s.job.busy() {
+		s.status.warn("Wait for " + s.job.doing() + " to finish.")
+		return
+	}
+	m := s.methodOf(kind)
+	if m == nil {
+		s.status.warn("There is no " + strings.ToLower(kind.Title()) + " payment method: add one on the Payment methods screen.")
+		return
+	}
+	if s.sale != nil && s.sale.Status != domain.SaleOpen {
+		s.status.warn("This sale is settled. Press F12 for a new sale.")
+		return
+	}
+	amount, err := s.takeAmount()
+	if err != nil {
+		s.status.fail("split amount", err, nil)
+		return
+	}
+	if kind == domain.MethodCash {
+		s.pay.askCash(*m, amount)
+		return
+	}
+	cart := s.cart
+	cart.ReceiptEmail = s.email.Text
+	cart.Lines = append([]domain.SaleLine(nil), s.cart.Lines...)
+	have := s.sale
+	method := *m
+	s.job.start("the payment", "Sending the payment to Stripe…", func(ctx context.Context) func() {
+		sale, err := s.saleFor(ctx, have, cart)
+		if err != nil {
+			return func() { s.status.fail("save the sale", err, nil); s.refresh() }
+		}
+		var res domain.PaymentResult
+		if kind == domain.MethodCardReader {
+			res, err = s.svc.Register.StartCard(ctx, sale.ID, method.ID, amount)
+		} else {
+			res, err = s.svc.Register.StartQR(ctx, sale.ID, method.ID, amount)
+		}
+		if res.Sale.ID == 0 {
+			res.Sale, _ = s.svc.Register.Sale(ctx, sale.ID)
+		}
+		return func() { s.showResult(res, err) }
+	})
+	s.refresh()
+}
+
+// saleFor saves the cart as a sale the first time it is paid.
+func (s *registerScreen) saleFor(ctx context.Context, have *domain.Sale, cart domain.Cart) (domain.Sale, error) {
+	if have != nil {
+		return s.svc.Register.Sale(ctx, have.ID)
+	}
+	sale, err := s.svc.Register.Checkout(ctx, cart)
+	if err != nil {
+		return sale, err
+	}
+	fyne.Do(func() { s.sale = &sale; s.refresh() })
+	return sale, nil
+}
+
+// showResult shows a payment step's outcome and, while it is pending,
+// keeps asking Stripe. On the Fyne goroutine.
+func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
+	if res.Sale.ID != 0 {
+		sale := res.Sale
+		s.sale = &sale
+		s.cart = sale.Cart
+		s.cartList.Refresh()
+	}
+	if res.Attempt.ID != 0 {
+		r := res
+		s.attempt = &r
+	}
+	switch {
+	case err != nil && res.Attempt.ID == 0:
+		s.status.fail("payment", err, nil)
+	case err != nil:
+		s.svc.Log.Warn("payment step", "err", err, "attempt", res.Attempt.ID)
+		s.status.warn(res.Message)
+	case res.Sale.Status == domain.SalePaid:
+		s.status.ok(res.Message + " " + fmt.Sprintf("Sale #%d is paid.", res.Sale.Number))
+	case res.Done():
+		s.status.warn(res.Message)
+	default:
+		s.status.busy(res.Message)
+	}
+	s.amount.SetText("")
+	s.refresh()
+	if res.Attempt.ID != 0 && !res.Done() {
+		s.poll(res.Attempt.ID)
+	}
+}
+
+// poll asks Stripe about a pending attempt every second until it is done,
+// the cashier acts, or the screen's context ends.
+func (s *registerScreen) poll(id int64) {
+	if s.stopPoll != nil {
+		s.stopPoll()
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.stopPoll = cancel
+	s.pollRun(func() {
+		tick := time.NewTicker(pollEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			res, err := s.svc.Register.Check(ctx, id)
+			if ctx.Err() != nil {
+				return
+			}
+			fyne.Do(func() {
+				if ctx.Err() != nil || s.job.busy() || s.attempt == nil || s.attempt.Attempt.ID != id {
+					return
+				}
+				if res.Done() || res.Message != s.attempt.Message || res.Attempt.Stage != s.attempt.Attempt.Stage {
+					s.showResult(res, err)
+				}
+			})
+			if res.Done() {
+				return
+			}
+		}
+	})
+}
+
+// pollEvery is how often a pending payment is looked up; tests shorten it.
+var pollEvery = time.Second
+
+func (s *registerScreen) cancelSale() {
+	if s.sale == nil || s.job.busy() {
+		return
+	}
+	id := s.sale.ID
+	s.job.start("cancelling the sale", "Cancelling the sale…", func(ctx context.Context) func() {
+		sale, err := s.svc.Register.CancelSale(ctx, id)
+		return func() {
+			if sale.ID != 0 {
+				s.sale = &sale
+			}
+			if err != nil {
+				s.status.fail("cancel sale", err, nil)
+			} else {
+				s.status.ok(fmt.Sprintf("Sale #%d cancelled; nothing was charged.", sale.Number))
+				s.attempt = nil
+			}
+			s.refresh()
+		}
+	})
+	s.refresh()
+}
+
+func (s *registerScreen) askAmount() {
+	if !s.editable() {
+		return
+	}
+	desc := widget.NewEntry()
+	desc.SetPlaceHolder("What it is (optional)")
+	amount := widget.NewEntry()
+	amount.SetPlaceHolder("0.00")
+	tax := widget.NewEntry()
+	tax.SetText(discountText(s.settings.DefaultTaxRate))
+	items := []*widget.FormItem{widget.NewFormItem("Amount", amount), widget.NewFormItem("Description", desc), widget.NewFormItem("Tax %", tax)}
+	d := newFormDialog("Ring up an amount", "Add", items, func() error {
+		v, err := domain.ParseAmount(amount.Text, s.cart.Currency.Exponent())
+		if err != nil || v <= 0 {
+			return domain.Errorf(domain.EINVALID, "Type an amount over zero, such as 4.50.")
+		}
+		rate, err := domain.ParseTaxRate(tax.Text)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(desc.Text)
+		if name == "" {
+			name = "Amount"
+		}
+		s.cart.Lines = append(s.cart.Lines, domain.SaleLine{Description: name, Quantity: 1, UnitPrice: v, TaxRate: rate})
+		s.afterCartChange(len(s.cart.Lines) - 1)
+		return nil
+	}, s.win)
+	d.Show()
+	s.win.Canvas().Focus(amount)
+}

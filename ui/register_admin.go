@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// dayClose shows the Z report as it stands, asks for the cash counted, and
+// closes the day.
+func (s *registerScreen) dayClose() {
+	counted := widget.NewEntry()
+	counted.SetPlaceHolder("Cash counted in the drawer, such as 120.00")
+	report := widget.NewLabelWithStyle("Counting…", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	errL := errLabel()
+	var d *dialog.CustomDialog
+	closeBtn := widget.NewButton("Close the day", nil)
+	closeBtn.Importance = widget.HighImportance
+	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	exp := s.cart.Currency.Exponent()
+	preview := func() {
+		v, _ := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
+		s.run(func() {
+			z, err := s.svc.Register.DayClosePreview(s.ctx, v)
+			fyne.Do(func() {
+				if err != nil {
+					report.SetText(domain.ErrorMessage(err))
+					return
+				}
+				report.SetText(zText(z))
+			})
+		})
+	}
+	counted.OnChanged = func(string) { preview() }
+	closeBtn.OnTapped = func() {
+		v, err := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
+		if err != nil {
+			errL.SetText("Type the cash counted in the drawer (0 when there is none).")
+			errL.Show()
+			return
+		}
+		closeBtn.Disable()
+		s.run(func() {
+			z, err := s.svc.Register.CloseDay(s.ctx, v)
+			fyne.Do(func() {
+				closeBtn.Enable()
+				if err != nil {
+					errL.SetText(domain.ErrorMessage(err))
+					errL.Show()
+					return
+				}
+				report.SetText(zText(z))
+				closeBtn.Hide()
+				cancel.SetText("Done")
+				s.status.ok(fmt.Sprintf("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
+			})
+		})
+	}
+	body := container.NewBorder(container.NewVBox(widget.NewLabel("Cash counted"), counted, errL), nil, nil, nil, container.NewVScroll(report))
+	d = dialog.NewCustomWithoutButtons("Day close (Z report) — "+s.settings.Till, body, s.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
+	d.Resize(fyne.NewSize(620, 600))
+	d.Show()
+	preview()
+}
+
+// zText lays a Z report out in a fixed-width font.
+func zText(z domain.DayClose) string {
+	var b strings.Builder
+	for _, r := range z.Lines() {
+		pad := 26 - len([]rune(r[0]))
+		if pad < 1 {
+			pad = 1
+		}
+		b.WriteString(r[0] + strings.Repeat(" ", pad) + r[1] + "\n")
+	}
+	return b.String()
+}
+
+// editProducts lists the products and edits one at a time.
+func (s *registerScreen) editProducts() {
+	var d *dialog.CustomDialog
+	name := widget.NewEntry()
+	price := widget.NewEntry()
+	tax := widget.NewEntry()
+	barcode := widget.NewEntry()
+	quick := widget.NewCheck("Quick key on the register", nil)
+	errL := errLabel()
+	editing := domain.Product{}
+	list := widget.NewList(func() int { return len(s.products) },
+		func() fyne.CanvasObject { return widget.NewLabel("Cappuccino with oat milk — 3.50 EUR") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			p := s.products[id]
+			o.(*widget.Label).SetText(p.Name + " — " + s.money(p.Price.Amount))
+		})
+	fill := func(p domain.Product) {
+		editing = p
+		name.SetText(p.Name)
+		price.SetText("")
+		if p.ID != 0 {
+			price.SetText(domain.FormatAmount(p.Price.Amount, s.settings.Currency.Exponent()))
+		}
+		tax.SetText(discountText(p.TaxRate))
+		barcode.SetText(p.Barcode)
+		quick.SetChecked(p.QuickKey)
+		errL.Hide()
+	}
+	list.OnSelected = func(id widget.ListItemID) { fill(s.products[id]) }
+	save := widget.NewButton("Save product", func() {
+		v, err := domain.ParseAmount(price.Text, s.settings.Currency.Exponent())
+		if err != nil {
+			errL.SetText("Price: " + domain.ErrorMessage(err))
+			errL.Show()
+			return
+		}
+		rate, err := domain.ParseTaxRate(tax.Text)
+		if err != nil {
+			errL.SetText(domain.ErrorMessage(err))
+			errL.Show()
+			return
+		}
+		p := editing
+		p.Name, p.Price, p.TaxRate, p.Barcode, p.QuickKey = name.Text, domain.Money{Amount: v, Currency: s.settings.Currency}, rate, barcode.Text, quick.Checked
+		s.run(func() {
+			saved, err := s.svc.Register.SaveProduct(context.Background(), p)
+			ps, lerr := s.svc.Register.Products(context.Background())
+			fyne.Do(func() {
+				if err != nil {
+					errL.SetText(domain.ErrorMessage(err))
+					errL.Show()
+					return
+				}
+				if lerr == nil {
+					s.products = ps
+				}
+				list.Refresh()
+				s.showKeys()
+				fill(saved)
+				errL.SetText("Saved.")
+				errL.Importance = widget.SuccessImportance
+				errL.Show()
+			})
+		})
+	})
+	save.Importance = widget.HighImportance
+	newBtn := widget.NewButton("New product", func() { list.UnselectAll(); fill(domain.Product{TaxRate: s.settings.DefaultTaxRate, QuickKey: true}) })
+	form := widget.NewForm(widget.NewFormItem("Name", name), widget.NewFormItem("Price", price), widget.NewFormItem("Tax %", tax),
+		widget.NewFormItem("Barcode", barcode), widget.NewFormItem("", quick))
+	right := container.NewVBox(form, container.NewHBox(newBtn, save), errL)
+	split := container.NewHSplit(list, right)
+	split.Offset = 0.45
+	incl := "Prices include tax."
+	if !s.settings.TaxInclusive {
+		incl = "Tax is added to prices."
+	}
+	d = dialog.NewCustom("Products ("+s.settings.Currency.Code()+"; "+incl+")", "Close", split, s.win)
+	d.Resize(fyne.NewSize(900, 560))
+	fill(domain.Product{TaxRate: s.settings.DefaultTaxRate, QuickKey: true})
+	d.Show()
+}
+
+// recover runs the start-up check and tells the cashier what it found.
+func (s *registerScreen) recoverAtStart() {
+	s.run(func() {
+		found, err := s.svc.Register.Recover(s.ctx)
+		fyne.Do(func() {
+			if err != nil {
+				s.svc.Log.Error("start-up payment check", "err", err)
+				dialog.ShowError(fmt.Errorf("%s", "Tally could not check the unfinished payments: "+domain.ErrorMessage(err)), s.win)
+				return
+			}
+			if len(found) == 0 {
+				return
+			}
+			var lines []string
+			for _, r := range found {
+				lines = append(lines, "• "+r.Describe())
+				s.svc.Log.Info("start-up payment check", "sale", r.Sale.Number, "attempt", r.Attempt.ID, "status", string(r.Attempt.Status), "message", r.Message)
+			}
+			msg := widget.NewLabel("Tally was stopped while payments were under way. It asked Stripe what became of each:\n\n" + strings.Join(lines, "\n"))
+			msg.Wrapping = fyne.TextWrapWord
+			d := dialog.NewCustom("Unfinished payments checked", "OK", container.NewVScroll(msg), s.win)
+			d.Resize(fyne.NewSize(720, 360))
+			d.Show()
+			// Resume the last sale still waiting on a reader or a page.
+			for i := len(found) - 1; i >= 0; i-- {
+				r := found[i]
+				if r.Attempt.Status == domain.AttemptPending && r.Err == nil && s.root != nil {
+					res := domain.PaymentResult{Attempt: r.Attempt, Sale: r.Sale, Message: r.Message}
+					s.showResult(res, nil)
+					break
+				}
+			}
+		})
+	})
+}

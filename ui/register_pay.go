@@ -1,0 +1,369 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// keyEntry is an entry that lets the register see its shortcut keys first
+// (a scanner types into it, the cashier's F-keys must still work).
+type keyEntry struct {
+	widget.Entry
+	onKey func(*fyne.KeyEvent) bool
+}
+
+func newKeyEntry(onKey func(*fyne.KeyEvent) bool) *keyEntry {
+	e := &keyEntry{onKey: onKey}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey implements fyne.Focusable.
+func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+	if e.onKey != nil && e.onKey(ev) {
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// formDialog is a form whose submit can fail: the error shows in the dialog,
+// which stays open.
+type formDialog struct {
+	d   *dialog.CustomDialog
+	err *widget.Label
+	ok  *widget.Button
+}
+
+func newFormDialog(title, confirm string, items []*widget.FormItem, submit func() error, win fyne.Window) *formDialog {
+	f := &formDialog{err: errLabel()}
+	form := widget.NewForm(items...)
+	ok := widget.NewButton(confirm, func() {
+		if err := submit(); err != nil {
+			f.err.SetText(domain.ErrorMessage(err))
+			f.err.Show()
+			return
+		}
+		f.d.Hide()
+	})
+	ok.Importance = widget.HighImportance
+	f.ok = ok
+	form.OnSubmit = ok.OnTapped
+	cancel := widget.NewButton("Cancel", func() { f.d.Hide() })
+	body := container.NewVBox(form, f.err)
+	f.d = dialog.NewCustomWithoutButtons(title, body, win)
+	f.d.SetButtons([]fyne.CanvasObject{cancel, ok})
+	f.d.Resize(fyne.NewSize(460, 0))
+	return f
+}
+
+// Show shows the dialog.
+func (f *formDialog) Show() { f.d.Show() }
+
+// payPanel shows the payment under way and what the cashier can do about
+// it: cancel, try again, free a busy reader, check the status; in test and
+// demo mode it also plays the customer (a test card, paying the page).
+type payPanel struct {
+	s      *registerScreen
+	obj    *fyne.Container
+	title  *widget.Label
+	msg    *widget.Label
+	cancelBtn, retryBtn, clearBtn, checkBtn *widget.Button
+	testCard                                *widget.Select
+	presentBtn, custCancelBtn, custPayBtn   *widget.Button
+	receiptBtn                              *widget.Button
+	tests                                   *fyne.Container
+	cashEntry                               *keyEntry   // the open cash question's field
+	cashDialog                              *formDialog // the open cash question
+	receiptText                             string      // the receipt last shown
+}
+
+var testCards = []struct {
+	label string
+	card  domain.TestCard
+}{
+	{"Visa 4242: succeeds", domain.CardSucceeds},
+	{"…0002: declined", domain.CardDeclined},
+	{"…9995: insufficient funds", domain.CardInsufficientFunds},
+	{"…0069: expired", domain.CardExpired},
+}
+
+func newPayPanel(s *registerScreen) *payPanel {
+	p := &payPanel{s: s, title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg: widget.NewLabel("")}
+	p.msg.Wrapping = fyne.TextWrapWord
+	p.cancelBtn = widget.NewButton("Cancel payment (Esc)", p.cancel)
+	p.cancelBtn.Importance = widget.DangerImportance
+	p.retryBtn = widget.NewButton("Try again", func() { p.step("trying again", p.s.svc.Register.Retry) })
+	p.clearBtn = widget.NewButton("Clear reader", func() { p.step("clearing the reader", p.s.svc.Register.ClearReader) })
+	p.checkBtn = widget.NewButton("Check status", func() { p.step("checking with Stripe", p.s.svc.Register.Check) })
+	var labels []string
+	for _, c := range testCards {
+		labels = append(labels, c.label)
+	}
+	p.testCard = widget.NewSelect(labels, nil)
+	p.testCard.SetSelectedIndex(0)
+	p.presentBtn = widget.NewButton("Present test card", p.present)
+	p.custCancelBtn = widget.NewButton("Customer cancels", func() {
+		p.step("the customer cancelling", p.s.svc.Register.DemoCustomerCancels)
+	})
+	p.custPayBtn = widget.NewButton("Customer pays the page", func() {
+		p.step("the customer paying", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+			return p.s.svc.Register.DemoCustomerPays(ctx, id, p.card())
+		})
+	})
+	p.receiptBtn = widget.NewButton("Receipt", p.receipt)
+	p.tests = container.NewHBox()
+	p.obj = container.NewVBox()
+	return p
+}
+
+func (p *payPanel) card() domain.TestCard {
+	i := p.testCard.SelectedIndex()
+	if i < 0 {
+		return domain.CardSucceeds
+	}
+	return testCards[i].card
+}
+
+// show lays the panel out for the payment as it stands.
+func (p *payPanel) show() {
+	s := p.s
+	p.obj.Objects = nil
+	if s.sale != nil && s.sale.Status == domain.SalePaid {
+		p.title.SetText(fmt.Sprintf("Sale #%d paid", s.sale.Number))
+		p.msg.SetText(paidSummary(*s.sale, s.money))
+		p.obj.Objects = []fyne.CanvasObject{widget.NewSeparator(), p.title, p.msg, container.NewHBox(p.receiptBtn)}
+		p.obj.Refresh()
+		return
+	}
+	if s.attempt == nil || s.attempt.Done() {
+		p.obj.Refresh()
+		return
+	}
+	a := s.attempt.Attempt
+	p.title.SetText(fmt.Sprintf("%s · %s · %s", a.MethodName, s.money(a.Amount.Amount), stageTitle(a)))
+	p.msg.SetText(s.attempt.Message)
+	actions := container.NewHBox(p.cancelBtn, p.checkBtn)
+	mode := s.svc.Connection.Mode()
+	p.tests.Objects = nil
+	switch a.Kind {
+	case domain.MethodCardReader:
+		if a.Stage == domain.StageDeclined || a.Stage == domain.StageIntent {
+			actions.Add(p.retryBtn)
+			actions.Add(p.clearBtn)
+		}
+		if a.Stage == domain.StageOnReader && mode != domain.ModeLive {
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Simulated reader:"), p.testCard, p.presentBtn}
+			if mode == domain.ModeDisabled {
+				p.tests.Add(p.custCancelBtn)
+			}
+		}
+	case domain.MethodQRLink:
+		if mode == domain.ModeDisabled && a.SessionID != "" {
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Demo customer:"), p.testCard, p.custPayBtn}
+		}
+	}
+	for _, b := range []*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.presentBtn, p.custCancelBtn, p.custPayBtn} {
+		if s.job.busy() {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+	p.obj.Objects = []fyne.CanvasObject{widget.NewSeparator(), p.title, p.msg, actions}
+	if len(p.tests.Objects) > 0 {
+		p.obj.Add(p.tests)
+	}
+	if a.Kind == domain.MethodQRLink && a.SessionURL != "" {
+		p.obj.Add(widget.NewLabel("The QR code is on the customer display; the customer scans it with a phone."))
+	}
+	p.obj.Refresh()
+}
+
+func stageTitle(a domain.Attempt) string {
+	switch a.Stage {
+	case domain.StageStored:
+		return "sending to Stripe"
+	case domain.StageIntent:
+		return "ready for the reader"
+	case domain.StageOnReader:
+		return "on the reader"
+	case domain.StageDeclined:
+		return "declined"
+	case domain.StagePage:
+		return "QR code shown"
+	case domain.StageCanceling:
+		return "cancelling"
+	}
+	return string(a.Status)
+}
+
+func paidSummary(sale domain.Sale, money func(int64) string) string {
+	var parts []string
+	for _, a := range sale.Attempts {
+		if !a.Status.Settled() {
+			continue
+		}
+		part := a.MethodName + " " + money(a.Amount.Amount)
+		if a.Card.Last4 != "" {
+			part += " (" + a.Card.Brand + " •••• " + a.Card.Last4 + ")"
+		}
+		if a.Change > 0 {
+			part += ", change " + money(a.Change)
+		}
+		if a.Status == domain.AttemptAuthorized {
+			part += ", authorised: capture it"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// step runs one action on the pending attempt as the screen's job.
+func (p *payPanel) step(what string, fn func(context.Context, int64) (domain.PaymentResult, error)) {
+	s := p.s
+	if s.attempt == nil {
+		return
+	}
+	id := s.attempt.Attempt.ID
+	s.job.start(what, strings.ToUpper(what[:1])+what[1:]+"…", func(ctx context.Context) func() {
+		res, err := fn(ctx, id)
+		if res.Sale.ID == 0 && s.sale != nil {
+			res.Sale, _ = s.svc.Register.Sale(ctx, s.sale.ID)
+		}
+		if res.Attempt.ID == 0 {
+			res.Attempt, _ = s.svc.Register.Attempt(ctx, id)
+			res.Message = domain.ErrorMessage(err)
+		}
+		return func() { s.showResult(res, err) }
+	})
+	s.refresh()
+}
+
+func (p *payPanel) cancel() {
+	if p.s.attempt == nil || p.s.attempt.Done() {
+		return
+	}
+	if p.s.stopPoll != nil {
+		p.s.stopPoll()
+	}
+	p.step("cancelling the payment", p.s.svc.Register.Cancel)
+}
+
+func (p *payPanel) present() {
+	card := p.card()
+	p.step("the test card", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+		return p.s.svc.Register.PresentTestCard(ctx, id, card)
+	})
+}
+
+// askCash asks what the customer hands over and takes it.
+func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
+	s := p.s
+	due := s.cart.Totals().Total
+	if s.sale != nil {
+		due = s.sale.Due()
+	}
+	if amount == 0 {
+		amount = due
+	}
+	tendered := newKeyEntry(nil)
+	tendered.SetText(domain.FormatAmount(amount, s.cart.Currency.Exponent()))
+	cart := s.cart
+	cart.ReceiptEmail = s.email.Text
+	cart.Lines = append([]domain.SaleLine(nil), s.cart.Lines...)
+	have := s.sale
+	items := []*widget.FormItem{widget.NewFormItem("Handed over", tendered)}
+	d := newFormDialog(fmt.Sprintf("Cash: %s due", s.money(due)), "Take cash", items, func() error {
+		v, err := domain.ParseAmount(tendered.Text, s.cart.Currency.Exponent())
+		if err != nil || v <= 0 {
+			return domain.Errorf(domain.EINVALID, "Type what the customer hands over, such as 20.00.")
+		}
+		s.job.start("the cash payment", "Taking cash…", func(ctx context.Context) func() {
+			sale, err := s.saleFor(ctx, have, cart)
+			if err != nil {
+				return func() { s.status.fail("save the sale", err, nil); s.refresh() }
+			}
+			res, err := s.svc.Register.PayCash(ctx, sale.ID, m.ID, v)
+			if res.Sale.ID == 0 {
+				res.Sale, _ = s.svc.Register.Sale(ctx, sale.ID)
+			}
+			return func() { s.showResult(res, err) }
+		})
+		s.refresh()
+		return nil
+	}, s.win)
+	p.cashEntry, p.cashDialog = tendered, d
+	tendered.OnSubmitted = func(string) { d.ok.OnTapped() }
+	d.Show()
+	s.win.Canvas().Focus(tendered)
+}
+
+// receipt shows the sale's receipt as text, ready to print.
+func (p *payPanel) receipt() {
+	s := p.s
+	if s.sale == nil {
+		return
+	}
+	text := receiptText(s.settings.ShopName, *s.sale, s.money)
+	p.receiptText = text
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	d := dialog.NewCustom(fmt.Sprintf("Receipt of sale #%d", s.sale.Number), "Close", container.NewVScroll(l), s.win)
+	d.Resize(fyne.NewSize(520, 560))
+	d.Show()
+}
+
+// receiptText lays a receipt out in a fixed-width font.
+func receiptText(shop string, sale domain.Sale, money func(int64) string) string {
+	var b strings.Builder
+	line := func(left, right string) {
+		pad := 44 - len([]rune(left)) - len([]rune(right))
+		if pad < 1 {
+			pad = 1
+		}
+		b.WriteString(left + strings.Repeat(" ", pad) + right + "\n")
+	}
+	b.WriteString(shop + "\n")
+	b.WriteString(fmt.Sprintf("%s · sale #%d · %s\n\n", sale.Till, sale.Number, sale.Created.Local().Format("2006-01-02 15:04")))
+	for _, l := range sale.Cart.Lines {
+		line(fmt.Sprintf("%d × %s", l.Quantity, l.Description), money(l.Total))
+		if l.DiscountAmount > 0 {
+			line("   discount", "−"+money(l.DiscountAmount))
+		}
+	}
+	b.WriteString("\n")
+	line("Total", money(sale.Totals.Total))
+	rates := map[domain.TaxRate]int64{}
+	for _, l := range sale.Cart.Lines {
+		rates[l.TaxRate] += l.Tax
+	}
+	for r, v := range rates {
+		if r > 0 {
+			line("   of which tax "+r.String(), money(v))
+		}
+	}
+	b.WriteString("\n")
+	for _, a := range sale.Attempts {
+		if !a.Status.Settled() {
+			continue
+		}
+		what := a.MethodName
+		if a.Card.Last4 != "" {
+			what += " " + a.Card.Brand + " •••• " + a.Card.Last4
+		}
+		line(what, money(a.Amount.Amount))
+		if a.Kind == domain.MethodCash {
+			line("   handed over", money(a.Tendered))
+			line("   change", money(a.Change))
+		}
+	}
+	b.WriteString("\nThank you!\n")
+	return b.String()
+}

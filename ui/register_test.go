@@ -1,0 +1,175 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"tally/domain"
+)
+
+// registerScreen opens the Register page on demo books seeded as the app
+// seeds them.
+func (f *fixture) registerScreen(t *testing.T) *registerScreen {
+	t.Helper()
+	svc := f.shell.svc
+	if err := domain.SeedDemo(context.Background(), svc.Register, svc.Readers, svc.Methods); err != nil {
+		t.Fatal(err)
+	}
+	if !f.shell.Show("Register") {
+		t.Fatal("no Register page")
+	}
+	return f.shell.register
+}
+
+func (s *registerScreen) tapKey(t *testing.T, name string) {
+	t.Helper()
+	for _, o := range s.keys.Objects {
+		if b, ok := o.(*widget.Button); ok && strings.HasPrefix(b.Text, name+"\n") {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no quick key %q", name)
+}
+
+func TestRegisterScreen(t *testing.T) {
+	t.Run("ScanAndPayCash", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		if len(s.keys.Objects) != 8 {
+			t.Fatalf("%d quick keys", len(s.keys.Objects))
+		}
+		// A scanner types the code and Enter; "2*" takes two.
+		test.Type(s.scan, "2*2000000000015")
+		s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		s.tapKey(t, "Croissant")
+		if len(s.cart.Lines) != 2 || s.cart.Lines[0].Quantity != 2 || s.scan.Text != "" {
+			t.Fatalf("cart %+v, scan %q", s.cart.Lines, s.scan.Text)
+		}
+		if !strings.Contains(s.total.String(), "Total 7.95 EUR") {
+			t.Fatalf("total %q", s.total.String())
+		}
+		// F9 opens the cash question; 10.00 handed over.
+		s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+		s.pay.cashEntry.SetText("")
+		test.Type(s.pay.cashEntry, "10.00")
+		s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		wantStatus(t, s.status, "Change: 2.05 EUR")
+		if s.sale == nil || s.sale.Status != domain.SalePaid || !strings.Contains(s.due.Text, "paid") {
+			t.Fatalf("sale %+v", s.sale)
+		}
+		if !s.cardBtn.Disabled() || !s.cashBtn.Disabled() {
+			t.Fatal("pay buttons enabled on a paid sale")
+		}
+		test.Tap(s.newBtn)
+		if s.sale != nil || len(s.cart.Lines) != 0 {
+			t.Fatal("new sale kept the old one")
+		}
+	})
+	t.Run("CardDeclineThenSuccess", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Cappuccino")
+		test.Tap(s.cardBtn)
+		if s.attempt == nil || s.attempt.Attempt.Stage != domain.StageOnReader {
+			t.Fatalf("attempt %+v", s.attempt)
+		}
+		if !s.cardBtn.Disabled() {
+			t.Fatal("Charge can be tapped twice")
+		}
+		s.pay.testCard.SetSelectedIndex(1) // declined
+		test.Tap(s.pay.presentBtn)
+		wantStatus(t, s.status, "Declined")
+		test.Tap(s.pay.retryBtn)
+		s.pay.testCard.SetSelectedIndex(0)
+		test.Tap(s.pay.presentBtn)
+		wantStatus(t, s.status, "Sale #1 is paid")
+		if !strings.Contains(s.pay.msg.Text, "•••• 4242") {
+			t.Fatalf("pay panel %q", s.pay.msg.Text)
+		}
+		test.Tap(s.pay.receiptBtn)
+		for _, want := range []string{"1 × Cappuccino", "Total", "3.80 EUR", "•••• 4242", "of which tax 13.5 %"} {
+			if !strings.Contains(s.pay.receiptText, want) {
+				t.Errorf("receipt lacks %q:\n%s", want, s.pay.receiptText)
+			}
+		}
+	})
+	t.Run("QROnCustomerDisplay", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Sandwich")
+		s.openDisplay()
+		test.Tap(s.qrBtn)
+		if s.attempt == nil || s.attempt.Attempt.SessionURL == "" {
+			t.Fatalf("attempt %+v", s.attempt)
+		}
+		want := s.attempt.Attempt.SessionURL
+		s.display.win.Resize(fyne.NewSize(1000, 760))
+		img := s.display.win.Canvas().Capture()
+		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil {
+			t.Fatalf("no QR code on the customer display: %v", err)
+		}
+		if got.GetText() != want {
+			t.Fatalf("QR code says %q, want %q", got.GetText(), want)
+		}
+		if !strings.Contains(s.display.info.Text, "Scan to pay 7.50 EUR") {
+			t.Fatalf("display %q", s.display.info.Text)
+		}
+		test.Tap(s.pay.custPayBtn)
+		if s.sale.Status != domain.SalePaid || s.display.total.Text != "Paid — thank you" || s.display.qr.Visible() {
+			t.Fatalf("sale %s, display %q", s.sale.Status, s.display.total.Text)
+		}
+	})
+	t.Run("CancelPaymentThenCancelSale", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Espresso")
+		test.Tap(s.cardBtn)
+		s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		wantStatus(t, s.status, "nothing was charged")
+		test.Tap(s.voidBtn)
+		wantStatus(t, s.status, "cancelled")
+		if s.sale.Status != domain.SaleCanceled {
+			t.Fatalf("sale %+v", s.sale)
+		}
+	})
+	t.Run("SplitCashAndCard", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Coffee beans 250 g")
+		s.amount.SetText("5")
+		test.Tap(s.cashBtn)
+		test.Tap(s.pay.cashDialog.ok)
+		if s.sale == nil || s.sale.Due() != 790 {
+			t.Fatalf("sale %+v", s.sale)
+		}
+		test.Tap(s.cardBtn)
+		test.Tap(s.pay.presentBtn)
+		if s.sale.Status != domain.SalePaid || len(s.sale.Attempts) != 2 {
+			t.Fatalf("sale %+v", s.sale)
+		}
+	})
+	t.Run("ErrNoSuchBarcode", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		test.Type(s.scan, "123456")
+		s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		wantStatus(t, s.status, "No product has the code or name")
+		if len(s.cart.Lines) != 0 {
+			t.Fatal("added something")
+		}
+	})
+}
+
