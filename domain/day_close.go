@@ -130,7 +130,15 @@ func (d DayClose) Lines() [][2]string {
 		{"of which tax", f(d.Tax)},
 	}
 	for _, m := range d.ByMethod {
-		rows = append(rows, [2]string{m.Method + " (" + strings.ToLower(m.Kind.Title()) + ")", fmt.Sprintf("%s in %d payments", f(m.Amount), m.Count)})
+		label := m.Method
+		if !strings.EqualFold(m.Method, m.Kind.Title()) {
+			label += " (" + strings.ToLower(m.Kind.Title()) + ")"
+		}
+		n := fmt.Sprintf("%d payments", m.Count)
+		if m.Count == 1 {
+			n = "1 payment"
+		}
+		rows = append(rows, [2]string{label, f(m.Amount) + " in " + n})
 	}
 	rows = append(rows,
 		[2]string{"Refunds", f(d.Refunds)},

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-need_debs "${FYNE_DEBS[@]}" xvfb xauth imagemagick xdotool
+need_debs "${FYNE_DEBS[@]}" xvfb xauth imagemagick xdotool zbar-tools
 need_go
 go build -o tally .
 out=docs/screenshots
@@ -215,6 +215,9 @@ click 415 437
 sleep 1.5
 shot reconciliation-date-order-answered
 close_app
+
+# The register, in demo mode.
+. scripts/register-shots.sh
 
 settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""

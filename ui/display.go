@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
 	"tally/domain"
@@ -21,7 +20,7 @@ import (
 type customerDisplay struct {
 	win   fyne.Window
 	shop  *canvas.Text
-	lines *widget.Label
+	lines *fyne.Container // one canvas.Text a cart line
 	total *canvas.Text
 	info  *canvas.Text
 	qr    *canvas.Image
@@ -32,7 +31,7 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 	d := &customerDisplay{
 		win:   app.NewWindow("Tally — customer display"),
 		shop:  canvas.NewText("", theme0Foreground()),
-		lines: widget.NewLabel(""),
+		lines: container.NewVBox(),
 		total: canvas.NewText("", theme0Foreground()),
 		info:  canvas.NewText("", theme0Foreground()),
 		qr:    canvas.NewImageFromImage(nil),
@@ -40,13 +39,15 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 	d.shop.TextSize, d.shop.TextStyle, d.shop.Alignment = 40, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
 	d.total.TextSize, d.total.TextStyle, d.total.Alignment = 56, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
 	d.info.TextSize, d.info.Alignment = 28, fyne.TextAlignCenter
-	d.lines.Alignment = fyne.TextAlignCenter
 	d.qr.FillMode = canvas.ImageFillContain
 	d.qr.ScaleMode = canvas.ImageScalePixels
 	d.qr.SetMinSize(fyne.NewSize(420, 420))
 	d.qr.Hide()
 	body := container.NewVBox(layout.NewSpacer(), d.shop, d.lines, d.total, container.NewCenter(d.qr), d.info, layout.NewSpacer())
-	d.win.SetContent(container.NewPadded(body))
+	// Light whatever the register's theme: readable across a counter, and
+	// a QR code scans best dark on white.
+	bg := canvas.NewRectangle(color.White)
+	d.win.SetContent(container.NewStack(bg, container.NewPadded(body)))
 	d.win.Resize(fyne.NewSize(1000, 760))
 	return d
 }
@@ -56,7 +57,7 @@ func theme0Foreground() color.Color { return color.NRGBA{R: 0x11, G: 0x18, B: 0x
 // show draws the register's state; on the Fyne goroutine.
 func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale, pending *domain.PaymentResult, money func(int64) string) {
 	d.shop.Text = shop
-	d.lines.SetText("")
+	d.lines.Objects = nil
 	d.total.Text, d.info.Text = "", ""
 	qrURL := ""
 	switch {
@@ -66,15 +67,18 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 	case len(cart.Lines) == 0:
 		d.info.Text = "Welcome"
 	default:
-		text := ""
 		for i, l := range cart.Lines {
+			text := fmt.Sprintf("%d × %s   %s", l.Quantity, l.Description, money(l.Total))
 			if i == 8 {
-				text += fmt.Sprintf("… and %d more\n", len(cart.Lines)-8)
+				text = fmt.Sprintf("… and %d more", len(cart.Lines)-8)
+			}
+			t := canvas.NewText(text, theme0Foreground())
+			t.TextSize, t.Alignment = 24, fyne.TextAlignCenter
+			d.lines.Add(t)
+			if i == 8 {
 				break
 			}
-			text += fmt.Sprintf("%d × %s   %s\n", l.Quantity, l.Description, money(l.Total))
 		}
-		d.lines.SetText(text)
 		t := cart.Totals()
 		d.total.Text = "Total " + money(t.Total)
 		if sale != nil && sale.Paid() > 0 {
@@ -106,6 +110,7 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 		d.qr.Hide()
 	}
 	d.qr.Refresh()
+	d.lines.Refresh()
 	d.shop.Refresh()
 	d.total.Refresh()
 	d.info.Refresh()

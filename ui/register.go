@@ -16,7 +16,7 @@ import (
 )
 
 // registerShortcuts are the register's keys, shown on the screen.
-const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F4: amount · F9: cash · F10: card · F11: QR code · Esc: cancel the payment · F12: new sale"
+const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale"
 
 // registerScreen is the cashier's screen: products and quick keys on the
 // left, the cart, its totals and the payment on the right.
@@ -30,7 +30,7 @@ type registerScreen struct {
 	products []domain.Product
 	methods  []domain.PaymentMethod
 	cart     domain.Cart
-	sale     *domain.Sale           // saved for payment; nil while ringing up
+	sale     *domain.Sale          // saved for payment; nil while ringing up
 	attempt  *domain.PaymentResult // the payment under way or last finished
 	selected int                   // cart line selected, -1 for none
 
@@ -44,7 +44,7 @@ type registerScreen struct {
 	email    *widget.Entry
 	discount *widget.Entry
 	lineDisc *widget.Entry
-	amount   *widget.Entry // what the next payment takes (split); empty: all due
+	amount   *keyEntry // what the next payment takes (split); empty: all due
 	cashBtn  *widget.Button
 	cardBtn  *widget.Button
 	qrBtn    *widget.Button
@@ -66,6 +66,7 @@ func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) 
 func (s *registerScreen) buildUI() fyne.CanvasObject {
 	if s.root != nil {
 		s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { s.key(ev) })
+		s.win.Canvas().SetOnTypedRune(s.typedRune)
 		s.load()
 		s.focusScan()
 		return s.root
@@ -98,8 +99,8 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.lineDisc = widget.NewEntry()
 	s.lineDisc.SetPlaceHolder("Line discount %")
 	s.lineDisc.OnChanged = func(string) { s.applyDiscounts() }
-	s.amount = widget.NewEntry()
-	s.amount.SetPlaceHolder("Take all that is due")
+	s.amount = newKeyEntry(s.key)
+	s.amount.SetPlaceHolder("Take all that is due (F3 for part of it)")
 	s.cashBtn = widget.NewButton("Cash (F9)", func() { s.startPayment(domain.MethodCash) })
 	s.cardBtn = widget.NewButton("Card (F10)", func() { s.startPayment(domain.MethodCardReader) })
 	s.qrBtn = widget.NewButton("QR code (F11)", func() { s.startPayment(domain.MethodQRLink) })
@@ -126,6 +127,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	split.Offset = 0.42
 	s.root = container.NewBorder(nil, hint, nil, nil, split)
 	s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { s.key(ev) })
+	s.win.Canvas().SetOnTypedRune(s.typedRune)
 	s.newCart()
 	s.load()
 	return s.root
@@ -170,6 +172,13 @@ func (s *registerScreen) newCart() {
 	}
 }
 
+// typedRune sends what is typed while nothing has the focus (a scanner
+// after a tap elsewhere) to the scan field.
+func (s *registerScreen) typedRune(r rune) {
+	s.focusScan()
+	s.scan.TypedRune(r)
+}
+
 func (s *registerScreen) focusScan() {
 	if s.scan != nil && s.win.Canvas() != nil {
 		s.win.Canvas().Focus(s.scan)
@@ -179,6 +188,8 @@ func (s *registerScreen) focusScan() {
 // key handles the register's shortcuts; it reports whether it used ev.
 func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
+	case fyne.KeyF3:
+		s.win.Canvas().Focus(s.amount)
 	case fyne.KeyF4:
 		s.askAmount()
 	case fyne.KeyF9:
@@ -191,6 +202,8 @@ func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 		s.newSale()
 	case fyne.KeyEscape:
 		s.pay.cancel()
+	case fyne.KeyF5:
+		s.pay.again()
 	default:
 		return false
 	}
@@ -307,6 +320,7 @@ func (s *registerScreen) addProduct(p domain.Product, qty int64) {
 func (s *registerScreen) afterCartChange(line int) {
 	s.scan.SetText("")
 	s.status.info("")
+	s.cart.Totals() // each line's amounts, before the list shows them
 	s.cartList.Refresh()
 	if line >= 0 && line < len(s.cart.Lines) {
 		s.cartList.Select(line)
@@ -402,6 +416,7 @@ func (s *registerScreen) applyDiscounts() {
 		}
 		s.cart.Lines[s.selected].Discount = line
 	}
+	s.cart.Totals()
 	s.cartList.Refresh()
 	s.refresh()
 }
@@ -507,6 +522,14 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 		s.status.warn("Wait for " + s.job.doing() + " to finish.")
 		return
 	}
+	if s.sale == nil && len(s.cart.Lines) == 0 {
+		s.status.warn("The cart is empty: scan or tap a product, or press F4 for an amount.")
+		return
+	}
+	if s.attempt != nil && !s.attempt.Done() && s.attempt.Attempt.Kind == domain.MethodCardReader {
+		s.status.warn("A card payment is on the reader: wait for it, or cancel it (Esc) first.")
+		return
+	}
 	m := s.methodOf(kind)
 	if m == nil {
 		s.status.warn("There is no " + strings.ToLower(kind.Title()) + " payment method: add one on the Payment methods screen.")
@@ -585,8 +608,10 @@ func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
 		s.status.ok(res.Message + " " + fmt.Sprintf("Sale #%d is paid.", res.Sale.Number))
 	case res.Done():
 		s.status.warn(res.Message)
+	case res.Attempt.Stage == domain.StageOnReader || res.Attempt.Stage == domain.StagePage || res.Attempt.Stage == domain.StageStored:
+		s.status.busy("Following the payment at Stripe…")
 	default:
-		s.status.busy(res.Message)
+		s.status.info("") // the payment panel says what to do
 	}
 	s.amount.SetText("")
 	s.refresh()

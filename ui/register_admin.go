@@ -68,6 +68,7 @@ func (s *registerScreen) dayClose() {
 	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
 	d.Resize(fyne.NewSize(620, 600))
 	d.Show()
+	s.win.Canvas().Focus(counted)
 	preview()
 }
 

@@ -55,7 +55,6 @@ func newFormDialog(title, confirm string, items []*widget.FormItem, submit func(
 	})
 	ok.Importance = widget.HighImportance
 	f.ok = ok
-	form.OnSubmit = ok.OnTapped
 	cancel := widget.NewButton("Cancel", func() { f.d.Hide() })
 	body := container.NewVBox(form, f.err)
 	f.d = dialog.NewCustomWithoutButtons(title, body, win)
@@ -71,13 +70,13 @@ func (f *formDialog) Show() { f.d.Show() }
 // it: cancel, try again, free a busy reader, check the status; in test and
 // demo mode it also plays the customer (a test card, paying the page).
 type payPanel struct {
-	s      *registerScreen
-	obj    *fyne.Container
-	title  *widget.Label
-	msg    *widget.Label
+	s                                       *registerScreen
+	obj                                     *fyne.Container
+	title                                   *widget.Label
+	msg                                     *widget.Label
 	cancelBtn, retryBtn, clearBtn, checkBtn *widget.Button
-	testCard                                *widget.Select
-	presentBtn, custCancelBtn, custPayBtn   *widget.Button
+	cardBtns                                []*widget.Button // one per test card
+	custCancelBtn, custPayBtn               *widget.Button
 	receiptBtn                              *widget.Button
 	tests                                   *fyne.Container
 	cashEntry                               *keyEntry   // the open cash question's field
@@ -89,10 +88,10 @@ var testCards = []struct {
 	label string
 	card  domain.TestCard
 }{
-	{"Visa 4242: succeeds", domain.CardSucceeds},
-	{"…0002: declined", domain.CardDeclined},
-	{"…9995: insufficient funds", domain.CardInsufficientFunds},
-	{"…0069: expired", domain.CardExpired},
+	{"4242 succeeds", domain.CardSucceeds},
+	{"0002 declined", domain.CardDeclined},
+	{"9995 no funds", domain.CardInsufficientFunds},
+	{"0069 expired", domain.CardExpired},
 }
 
 func newPayPanel(s *registerScreen) *payPanel {
@@ -100,36 +99,25 @@ func newPayPanel(s *registerScreen) *payPanel {
 	p.msg.Wrapping = fyne.TextWrapWord
 	p.cancelBtn = widget.NewButton("Cancel payment (Esc)", p.cancel)
 	p.cancelBtn.Importance = widget.DangerImportance
-	p.retryBtn = widget.NewButton("Try again", func() { p.step("trying again", p.s.svc.Register.Retry) })
+	p.retryBtn = widget.NewButton("Try again (F5)", func() { p.step("trying again", p.s.svc.Register.Retry) })
 	p.clearBtn = widget.NewButton("Clear reader", func() { p.step("clearing the reader", p.s.svc.Register.ClearReader) })
 	p.checkBtn = widget.NewButton("Check status", func() { p.step("checking with Stripe", p.s.svc.Register.Check) })
-	var labels []string
 	for _, c := range testCards {
-		labels = append(labels, c.label)
+		card := c.card
+		p.cardBtns = append(p.cardBtns, widget.NewButton(c.label, func() { p.present(card) }))
 	}
-	p.testCard = widget.NewSelect(labels, nil)
-	p.testCard.SetSelectedIndex(0)
-	p.presentBtn = widget.NewButton("Present test card", p.present)
 	p.custCancelBtn = widget.NewButton("Customer cancels", func() {
 		p.step("the customer cancelling", p.s.svc.Register.DemoCustomerCancels)
 	})
 	p.custPayBtn = widget.NewButton("Customer pays the page", func() {
 		p.step("the customer paying", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
-			return p.s.svc.Register.DemoCustomerPays(ctx, id, p.card())
+			return p.s.svc.Register.DemoCustomerPays(ctx, id, domain.CardSucceeds)
 		})
 	})
 	p.receiptBtn = widget.NewButton("Receipt", p.receipt)
 	p.tests = container.NewHBox()
 	p.obj = container.NewVBox()
 	return p
-}
-
-func (p *payPanel) card() domain.TestCard {
-	i := p.testCard.SelectedIndex()
-	if i < 0 {
-		return domain.CardSucceeds
-	}
-	return testCards[i].card
 }
 
 // show lays the panel out for the payment as it stands.
@@ -160,17 +148,21 @@ func (p *payPanel) show() {
 			actions.Add(p.clearBtn)
 		}
 		if a.Stage == domain.StageOnReader && mode != domain.ModeLive {
-			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Simulated reader:"), p.testCard, p.presentBtn}
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Tap a test card:")}
+			for _, b := range p.cardBtns {
+				p.tests.Add(b)
+			}
 			if mode == domain.ModeDisabled {
 				p.tests.Add(p.custCancelBtn)
 			}
+			p.tests.Objects[0].(*widget.Label).SetText("Tap a test card:")
 		}
 	case domain.MethodQRLink:
 		if mode == domain.ModeDisabled && a.SessionID != "" {
-			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Demo customer:"), p.testCard, p.custPayBtn}
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Demo customer:"), p.custPayBtn}
 		}
 	}
-	for _, b := range []*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.presentBtn, p.custCancelBtn, p.custPayBtn} {
+	for _, b := range append([]*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.custCancelBtn, p.custPayBtn}, p.cardBtns...) {
 		if s.job.busy() {
 			b.Disable()
 		} else {
@@ -247,6 +239,19 @@ func (p *payPanel) step(what string, fn func(context.Context, int64) (domain.Pay
 	s.refresh()
 }
 
+// again retries a declined or dropped card payment, or else asks Stripe.
+func (p *payPanel) again() {
+	a := p.s.attempt
+	if a == nil || a.Done() {
+		return
+	}
+	if a.Attempt.Kind == domain.MethodCardReader && (a.Attempt.Stage == domain.StageDeclined || a.Attempt.Stage == domain.StageIntent) {
+		p.step("trying again", p.s.svc.Register.Retry)
+		return
+	}
+	p.step("checking with Stripe", p.s.svc.Register.Check)
+}
+
 func (p *payPanel) cancel() {
 	if p.s.attempt == nil || p.s.attempt.Done() {
 		return
@@ -257,8 +262,7 @@ func (p *payPanel) cancel() {
 	p.step("cancelling the payment", p.s.svc.Register.Cancel)
 }
 
-func (p *payPanel) present() {
-	card := p.card()
+func (p *payPanel) present(card domain.TestCard) {
 	p.step("the test card", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
 		return p.s.svc.Register.PresentTestCard(ctx, id, card)
 	})

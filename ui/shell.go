@@ -138,9 +138,13 @@ func (s *Shell) show(i int) {
 	if s.pages[i].title != "Register" {
 		// The register's keys belong to the register only.
 		s.win.Canvas().SetOnTypedKey(nil)
+		s.win.Canvas().SetOnTypedRune(nil)
 	}
 	s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
 	s.content.Refresh()
+	if s.pages[i].title == "Register" {
+		s.register.focusScan() // a scanner can type at once
+	}
 }
 
 // setMode updates the badge and the demo banner; on the Fyne goroutine.
