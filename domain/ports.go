@@ -160,8 +160,19 @@ type PreparedLines interface {
 	Len() int
 }
 
-// Tx is what a use case may read and write inside one transaction.
+// Tx is what a use case may read and write inside one transaction: one
+// small interface per aggregate, so that a second store implements them
+// piece by piece and a use case can name only what it touches.
 type Tx interface {
+	SettingsTx
+	MethodTx
+	ImportTx
+	LedgerTx
+	RuleTx
+}
+
+// SettingsTx holds the shop's Stripe settings and its chart of accounts.
+type SettingsTx interface {
 	// Settings returns the stored settings, or the zero Settings when none
 	// were saved yet.
 	Settings() (Settings, error)
@@ -170,7 +181,10 @@ type Tx interface {
 
 	// LedgerAccounts returns the chart of accounts ordered by code.
 	LedgerAccounts() ([]LedgerAccount, error)
+}
 
+// MethodTx holds payment methods and the readers last seen at Stripe.
+type MethodTx interface {
 	// PaymentMethods returns every payment method, archived ones last.
 	PaymentMethods() ([]PaymentMethod, error)
 	// SavePaymentMethod inserts m when m.ID is 0 (setting m.ID) or updates
@@ -186,7 +200,10 @@ type Tx interface {
 	SaveKnownReader(mode Mode, r KnownReader) error
 	// DeleteKnownReader forgets one reader of mode.
 	DeleteKnownReader(mode Mode, id string) error
+}
 
+// ImportTx holds imports: their lines, payment records and balance summaries.
+type ImportTx interface {
 	// BeginImport records a file being imported and returns its id.
 	BeginImport(file string, format StatementFormat, at time.Time) (int64, error)
 	// FinishImport records how many lines the file had and how many were new.
@@ -217,7 +234,10 @@ type Tx interface {
 	// booked from its lines (postings included), and says what it removed;
 	// ENOTFOUND when there is no such import.
 	RemoveImport(id int64) (RemovedImport, error)
+}
 
+// LedgerTx holds the ledger: entries, balances and the checks made on them.
+type LedgerTx interface {
 	// UnbookedLines returns up to limit bookable lines without an entry,
 	// oldest first (by Created, then Key), after the line after names
 	// (from the first when after is zero).
@@ -235,7 +255,10 @@ type Tx interface {
 	// Lines returns a page of lines matching f, newest first, and, for the
 	// first page (offset 0), the number of lines that match; -1 otherwise.
 	Lines(f LineFilter, offset, limit int) ([]LineView, int, error)
+}
 
+// RuleTx holds the bookkeeper's rules, the decision queue and matching.
+type RuleTx interface {
 	// Rules returns the bookkeeper's rules by priority.
 	Rules() ([]Rule, error)
 	// SaveRule inserts (ID 0) or updates a rule.

@@ -155,9 +155,11 @@ func (s *Shell) setMode(m domain.Mode) {
 	switch m {
 	case domain.ModeDisabled:
 		s.banner.Objects = []fyne.CanvasObject{notice(colorDemo,
-			"Demo mode: no Stripe account is connected. Everything here runs on Tally's built-in Stripe simulator with sample data; no real money moves. Enter your Stripe keys under Settings to connect.")}
+			"Demo mode, demo books: no Stripe account is connected. Everything here runs on Tally's built-in Stripe simulator; no real money moves, and nothing here reaches your test or live books. Enter your Stripe keys under Settings to connect.")}
+	case domain.ModeTest:
+		s.banner.Objects = []fyne.CanvasObject{notice(colorTest, "Test mode, test books: Stripe's test account. Sales, payments and imports here are kept apart from your live books.")}
 	case domain.ModeLive:
-		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, "Live mode: payments are real and charge real cards.")}
+		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, "Live mode, live books: payments are real and charge real cards.")}
 	}
 	s.banner.Refresh()
 }
