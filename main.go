@@ -308,7 +308,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode), "books", db.Mode().Badge())
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
-	recon := &domain.ReconcileService{Store: db, Writers: reports.NewJournalWriter}
+	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{

@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -19,6 +21,7 @@ type Entry struct {
 	Currency    Currency
 	Description string
 	LineKey     string // the statement line it books, if any
+	SaleRef     string // the register sale it books, if any (SaleRef)
 	Postings    []Posting
 }
 
@@ -95,6 +98,42 @@ func BookLine(l StatementLine, matchedToSale bool, account string) (Entry, error
 	e.Postings = []Posting{{AcctStripeBalance, l.Net}, {account, -l.Gross}}
 	if l.Fee != 0 {
 		e.Postings = append(e.Postings, Posting{AcctPaymentFees, l.Fee})
+	}
+	return e, e.Validate()
+}
+
+// SaleRef names a register sale's entry in the books.
+func SaleRef(saleID int64) string { return "sale:" + strconv.FormatInt(saleID, 10) }
+
+// SaleEntry books a paid register sale: what each payment brought in (Cash
+// for cash, Outstanding receipts for card and QR payments, until Stripe's
+// statement line clears them) against Sales and Sales tax.
+func SaleEntry(s Sale) (Entry, error) {
+	if s.Status != SalePaid {
+		return Entry{}, Errorf(EINVALID, "sale #%d is not paid and is not booked", s.Number)
+	}
+	e := Entry{Date: s.Settled, Currency: s.Cart.Currency, Description: fmt.Sprintf("%s sale #%d", s.Till, s.Number), SaleRef: SaleRef(s.ID)}
+	if e.Date.IsZero() {
+		e.Date = s.Created
+	}
+	var in int64
+	for _, a := range s.Attempts {
+		if !a.Status.Settled() {
+			continue
+		}
+		acct := AcctOutstandingReceipts
+		if a.Kind == MethodCash {
+			acct = AcctCash
+		}
+		e.Postings = append(e.Postings, Posting{acct, a.Amount.Amount})
+		in += a.Amount.Amount
+	}
+	if in != s.Totals.Total {
+		return Entry{}, Errorf(EINVALID, "sale #%d took %s for a total of %s", s.Number, FormatAmount(in, s.Cart.Currency.Exponent()), FormatAmount(s.Totals.Total, s.Cart.Currency.Exponent()))
+	}
+	e.Postings = append(e.Postings, Posting{AcctSales, -(s.Totals.Total - s.Totals.Tax)})
+	if s.Totals.Tax != 0 {
+		e.Postings = append(e.Postings, Posting{AcctSalesTax, -s.Totals.Tax})
 	}
 	return e, e.Validate()
 }

@@ -243,7 +243,10 @@ type LedgerTx interface {
 	// (from the first when after is zero).
 	UnbookedLines(after LineCursor, limit int) ([]StatementLine, error)
 	// InsertEntry stores a balanced entry (EINVALID otherwise) and sets its ID.
+	// A second entry for the same line or sale is ECONFLICT.
 	InsertEntry(e *Entry) error
+	// BookedSales returns the SaleRef of every sale booked.
+	BookedSales() (map[string]bool, error)
 	// Entries calls fn for every entry by date, postings included.
 	Entries(fn func(Entry) error) error
 	// AccountBalances sums postings per account and currency.
@@ -350,6 +353,8 @@ type SaleTx interface {
 	OpenSales() ([]Sale, error)
 	// RecentSales returns up to limit sales, newest first, attempts included.
 	RecentSales(limit int) ([]Sale, error)
+	// PaidSales returns every paid sale, oldest first, attempts included.
+	PaidSales() ([]Sale, error)
 }
 
 // DayCloseTx holds day closes.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -80,6 +81,9 @@ type LineCounts struct {
 // ReconcileService books statement lines and checks payouts.
 type ReconcileService struct {
 	Store Store
+	// Till, when set, is the register of the same books: its paid sales are
+	// booked, and their charges matched, by each run.
+	Till TillStore
 	// Writers write the export formats (nil: exporting is refused).
 	Writers JournalFormat
 }
@@ -87,6 +91,10 @@ type ReconcileService struct {
 // ReconcileResult says what a run did.
 type ReconcileResult struct {
 	Booked  int
+	// SalesBooked counts register sales booked (Outstanding receipts or
+	// Cash / Sales); MatchedToSales the charge lines that cleared one.
+	SalesBooked    int
+	MatchedToSales int
 	Waiting int // lines a suggest-only rule left for the bookkeeper
 	Counts  LineCounts
 	Payouts []PayoutCheck
@@ -108,8 +116,15 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 // books. Cancelling ctx stops it and books nothing.
 func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(booked int)) (ReconcileResult, error) {
 	var res ReconcileResult
-	err := s.Store.Update(ctx, func(tx Tx) error {
+	sales, paidBy, err := s.registerSales(ctx)
+	if err != nil {
+		return res, err
+	}
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		res = ReconcileResult{}
+		if err := bookSales(tx, sales, &res); err != nil {
+			return err
+		}
 		rules, err := loadRules(tx)
 		if err != nil {
 			return err
@@ -141,6 +156,20 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 			after = LineCursor{Created: last.Created, Key: last.Key}
 			for _, l := range lines {
 				account := ""
+				if matchesSale(paidBy, l) {
+					// The register booked the sale: its charge clears
+					// Outstanding receipts, whatever a rule would say.
+					e, err := BookLine(l, true, "")
+					if err != nil {
+						return fmt.Errorf("book line %s: %w", l.Key, err)
+					}
+					if err := tx.InsertEntry(&e); err != nil {
+						return err
+					}
+					res.Booked++
+					res.MatchedToSales++
+					continue
+				}
 				if r := firstRule(rules, l); r != nil {
 					if !r.AutoBook {
 						res.Waiting++ // a suggestion left for the bookkeeper
@@ -310,4 +339,71 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 		return err
 	})
 	return r, err
+}
+
+// registerSales reads the register's paid sales and the Stripe ids
+// (PaymentIntents and charges) that paid them, when the service has a till.
+func (s *ReconcileService) registerSales(ctx context.Context) ([]Sale, map[string]bool, error) {
+	if s.Till == nil {
+		return nil, nil, nil
+	}
+	var sales []Sale
+	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		sales, err = tx.PaidSales()
+		return err
+	}); err != nil {
+		return nil, nil, fmt.Errorf("read the register's sales: %w", err)
+	}
+	paidBy := map[string]bool{}
+	for _, sl := range sales {
+		for _, a := range sl.Attempts {
+			if a.Status.Settled() && a.Kind != MethodCash {
+				for _, id := range []string{a.PaymentIntent, a.ChargeID} {
+					if id != "" {
+						paidBy[id] = true
+					}
+				}
+			}
+		}
+	}
+	return sales, paidBy, nil
+}
+
+// bookSales books each paid sale not booked yet.
+func bookSales(tx Tx, sales []Sale, res *ReconcileResult) error {
+	if len(sales) == 0 {
+		return nil
+	}
+	booked, err := tx.BookedSales()
+	if err != nil {
+		return err
+	}
+	for _, sl := range sales {
+		if booked[SaleRef(sl.ID)] {
+			continue
+		}
+		e, err := SaleEntry(sl)
+		if err != nil {
+			return fmt.Errorf("book sale #%d: %w", sl.Number, err)
+		}
+		if err := tx.InsertEntry(&e); err != nil {
+			return err
+		}
+		res.SalesBooked++
+	}
+	return nil
+}
+
+// matchesSale reports whether a charge line is the Stripe side of a
+// register sale: by its PaymentIntent or charge id.
+func matchesSale(paidBy map[string]bool, l StatementLine) bool {
+	if len(paidBy) == 0 {
+		return false
+	}
+	switch strings.ToLower(l.Category) {
+	case "charge", "payment":
+	default:
+		return false
+	}
+	return paidBy[l.PaymentIntentID] || paidBy[l.ChargeID] || paidBy[l.SourceID]
 }

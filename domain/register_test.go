@@ -402,3 +402,54 @@ func TestProducts(t *testing.T) {
 }
 
 func asField(err error, fe **domain.FieldError) bool { return errors.As(err, fe) }
+
+// TestSalesMeetTheirCharges: a register sale books Outstanding receipts (or
+// Cash) / Sales and Sales tax once; its Stripe charge, fetched later,
+// clears Outstanding receipts instead of booking Sales a second time.
+func TestSalesMeetTheirCharges(t *testing.T) {
+	r := newTill(t)
+	card := r.sale(1230) // incl. 23 % tax: 230
+	a := must(t)(r.reg.StartCard(ctx, card.ID, r.card, 0)).Attempt
+	must(t)(r.reg.PresentTestCard(ctx, a.ID, domain.CardSucceeds))
+	cash := r.sale(615) // tax 115
+	must(t)(r.reg.PayCash(ctx, cash.ID, r.cash, 1000))
+
+	imports := &domain.ImportService{Store: r.books, Parser: nil, Clock: r.clock}
+	fetch := &domain.FetchService{Connection: r.reg.Connection, Import: imports, Poll: time.Millisecond}
+	if _, err := fetch.Fetch(ctx, domain.FetchRequest{From: r.clock.Now().AddDate(0, 0, -30), To: r.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	recon := &domain.ReconcileService{Store: r.books, Till: r.books}
+	res, err := recon.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SalesBooked != 2 || res.MatchedToSales != 1 {
+		t.Fatalf("%+v", res)
+	}
+	bal := map[string]int64{}
+	all, err := recon.Balances(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range all {
+		bal[b.Account] = b.Balance.Amount
+	}
+	if bal[domain.AcctOutstandingReceipts] != 0 {
+		t.Fatalf("outstanding receipts left: %d (%+v)", bal[domain.AcctOutstandingReceipts], all)
+	}
+	if bal[domain.AcctCash] != 615 || bal[domain.AcctSalesTax] != -345 {
+		t.Fatalf("cash %d, tax %d", bal[domain.AcctCash], bal[domain.AcctSalesTax])
+	}
+	again, err := recon.Reconcile(ctx)
+	if err != nil || again.SalesBooked != 0 || again.MatchedToSales != 0 {
+		t.Fatalf("booked twice: %+v %v", again, err)
+	}
+	var sum int64
+	for _, b := range all {
+		sum += b.Balance.Amount
+	}
+	if sum != 0 {
+		t.Fatalf("the books do not balance: %d", sum)
+	}
+}

@@ -71,6 +71,8 @@ shot register-split-paid
 # The day close: the Z report so far, the cash counted, then closed.
 click 1110 124
 sleep 1
+xdotool search --name "^Tally$" windowfocus 2>/dev/null || true
+click 639 207 # Cash counted
 xdotool type --delay 40 "10.00"
 sleep 0.8
 shot register-day-close

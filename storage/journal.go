@@ -80,14 +80,17 @@ func (t *Tx) InsertEntry(e *domain.Entry) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	var key driver.Value
+	var key, sale driver.Value
 	if e.LineKey != "" {
 		key = e.LineKey
 	}
+	if e.SaleRef != "" {
+		sale = e.SaleRef
+	}
 	// Straight to the driver, as the import does: booking a million lines
 	// runs a million of these.
-	res, err := t.rawExec(`INSERT INTO journal_entries (date, currency, description, line_key) VALUES (?, ?, ?, ?)`,
-		appendValues(nil, e.Date.Unix(), e.Currency.Code(), e.Description, key))
+	res, err := t.rawExec(`INSERT INTO journal_entries (date, currency, description, line_key, sale_ref) VALUES (?, ?, ?, ?, ?)`,
+		appendValues(nil, e.Date.Unix(), e.Currency.Code(), e.Description, key, sale))
 	if err != nil {
 		return fmt.Errorf("insert entry: %w", err)
 	}
@@ -281,3 +284,21 @@ type scanExtra struct {
 }
 
 func (s scanExtra) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.more...)...) }
+
+// BookedSales implements domain.Tx.
+func (t *Tx) BookedSales() (map[string]bool, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT sale_ref FROM journal_entries WHERE sale_ref IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("list booked sales: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var ref string
+		if err := rows.Scan(&ref); err != nil {
+			return nil, fmt.Errorf("list booked sales: %w", err)
+		}
+		out[ref] = true
+	}
+	return out, rows.Err()
+}

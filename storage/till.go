@@ -303,6 +303,10 @@ func (t *tillTx) OpenSales() ([]domain.Sale, error) {
 	return t.scanSales(`SELECT ` + saleCols + ` FROM sales WHERE status = 'open' ORDER BY id`)
 }
 
+func (t *tillTx) PaidSales() ([]domain.Sale, error) {
+	return t.scanSales(`SELECT ` + saleCols + ` FROM sales WHERE status = 'paid' ORDER BY id`)
+}
+
 func (t *tillTx) RecentSales(limit int) ([]domain.Sale, error) {
 	return t.scanSales(`SELECT `+saleCols+` FROM sales ORDER BY id DESC LIMIT ?`, limit)
 }

@@ -787,6 +787,9 @@ func (s *reconcileScreen) book() {
 			}
 			msg := fmt.Sprintf("%d lines booked now; %d of %d bookable lines are booked, %d parked in suspense, %d waiting on a suggestion.",
 				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense, res.Waiting)
+			if res.SalesBooked > 0 || res.MatchedToSales > 0 {
+				msg += fmt.Sprintf(" %d register sales booked, %d charges matched to a sale.", res.SalesBooked, res.MatchedToSales)
+			}
 			if bad > 0 {
 				s.status.warn(msg + fmt.Sprintf(" %d payouts do not add up: see Payouts.", bad))
 			} else {

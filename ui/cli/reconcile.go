@@ -30,6 +30,9 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 	if n := c.Lines - c.Bookable; n > 0 {
 		fmt.Fprintf(stdout, "%d lines record no money movement and are kept unbooked.\n", n)
 	}
+	if res.SalesBooked > 0 || res.MatchedToSales > 0 {
+		fmt.Fprintf(stdout, "%d register sales booked; %d charge lines matched a register sale and cleared Outstanding receipts.\n", res.SalesBooked, res.MatchedToSales)
+	}
 	sum, err := svc.Reconcile.Summary(ctx)
 	if err != nil {
 		return err
