@@ -90,14 +90,14 @@ type ReconcileService struct {
 
 // ReconcileResult says what a run did.
 type ReconcileResult struct {
-	Booked  int
+	Booked int
 	// SalesBooked counts register sales booked (Outstanding receipts or
 	// Cash / Sales); MatchedToSales the charge lines that cleared one.
 	SalesBooked    int
 	MatchedToSales int
-	Waiting int // lines a suggest-only rule left for the bookkeeper
-	Counts  LineCounts
-	Payouts []PayoutCheck
+	Waiting        int // lines a suggest-only rule left for the bookkeeper
+	Counts         LineCounts
+	Payouts        []PayoutCheck
 }
 
 // bookBatch is how many lines one round books.
