@@ -310,7 +310,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
-	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo}
+	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, Documents: reports.Documents{}}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},

@@ -31,6 +31,8 @@ type RegisterService struct {
 	// Demo, when set, plays the customer in demo mode (never in test or
 	// live mode, where a real phone or the reader's test card is used).
 	Demo DemoCustomer
+	// Documents writes receipts and Z reports to files (nil: refused).
+	Documents Documents
 }
 
 // RegisterSettings returns the register's settings, with the account's

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/stripe/stripe-go/v79"
 
 	"tally/domain"
+	"tally/reports"
 )
 
 var ctx = context.Background()
@@ -451,5 +453,34 @@ func TestSalesMeetTheirCharges(t *testing.T) {
 	}
 	if sum != 0 {
 		t.Fatalf("the books do not balance: %d", sum)
+	}
+}
+
+func TestReceiptAndZReportFiles(t *testing.T) {
+	r := newTill(t)
+	r.reg.Documents = reports.Documents{}
+	s := r.sale(1250)
+	a := must(t)(r.reg.StartCard(ctx, s.ID, r.card, 0)).Attempt
+	must(t)(r.reg.PresentTestCard(ctx, a.ID, domain.CardSucceeds))
+	lines := strings.Join(domain.ReceiptLines("Corner Café", r.saleNow(s.ID)), "\n")
+	for _, want := range []string{"Corner Café", "sale #1", "1 × Coffee", "12.50 EUR", "of which tax 23 %", "2.34 EUR", "visa •••• 4242"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, lines)
+		}
+	}
+	var pdf bytes.Buffer
+	if err := r.reg.ReceiptPDF(ctx, s.ID, &pdf); err != nil || !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) || !bytes.Contains(pdf.Bytes(), []byte("(Receipt of sale #1)")) {
+		t.Fatalf("receipt PDF: %v %q", err, pdf.String())
+	}
+	z, err := r.reg.CloseDay(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var x bytes.Buffer
+	if err := r.reg.DayCloseFile(z, "xlsx", &x); err != nil || !bytes.HasPrefix(x.Bytes(), []byte("PK")) {
+		t.Fatalf("Z report XLSX: %v", err)
+	}
+	if err := r.reg.DayCloseFile(z, "doc", &x); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("doc: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -59,6 +60,13 @@ func (s *registerScreen) dayClose() {
 				report.SetText(zText(z))
 				closeBtn.Hide()
 				cancel.SetText("Done")
+				pdfBtn := widget.NewButton("Save PDF…", func() {
+					saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "pdf", w) })
+				})
+				xlsxBtn := widget.NewButton("Save XLSX…", func() {
+					saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "xlsx", w) })
+				})
+				d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
 				s.status.ok(fmt.Sprintf("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 			})
 		})

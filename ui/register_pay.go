@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -310,64 +311,52 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	s.win.Canvas().Focus(tendered)
 }
 
-// receipt shows the sale's receipt as text, ready to print.
+// receipt shows the sale's receipt, ready to save as a PDF and print.
 func (p *payPanel) receipt() {
 	s := p.s
 	if s.sale == nil {
 		return
 	}
-	text := receiptText(s.settings.ShopName, *s.sale, s.money)
+	id := s.sale.ID
+	text := strings.Join(domain.ReceiptLines(s.settings.ShopName, *s.sale), "\n")
 	p.receiptText = text
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	d := dialog.NewCustom(fmt.Sprintf("Receipt of sale #%d", s.sale.Number), "Close", container.NewVScroll(l), s.win)
-	d.Resize(fyne.NewSize(520, 560))
+	save := widget.NewButton("Save PDF…", func() {
+		saveFile(s, fmt.Sprintf("receipt-%d.pdf", s.sale.Number), func(w io.Writer) error {
+			return s.svc.Register.ReceiptPDF(s.ctx, id, w)
+		})
+	})
+	d := dialog.NewCustom(fmt.Sprintf("Receipt of sale #%d", s.sale.Number), "Close", container.NewBorder(nil, container.NewHBox(save), nil, nil, container.NewVScroll(l)), s.win)
+	d.Resize(fyne.NewSize(560, 600))
 	d.Show()
 }
 
-// receiptText lays a receipt out in a fixed-width font.
-func receiptText(shop string, sale domain.Sale, money func(int64) string) string {
-	var b strings.Builder
-	line := func(left, right string) {
-		pad := 44 - len([]rune(left)) - len([]rune(right))
-		if pad < 1 {
-			pad = 1
+// saveFile asks where to save, then writes the file off the Fyne goroutine
+// and says how it went.
+func saveFile(s *registerScreen, name string, write func(io.Writer) error) {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.status.fail("choose a file", err, nil)
+			return
 		}
-		b.WriteString(left + strings.Repeat(" ", pad) + right + "\n")
-	}
-	b.WriteString(shop + "\n")
-	b.WriteString(fmt.Sprintf("%s · sale #%d · %s\n\n", sale.Till, sale.Number, sale.Created.Local().Format("2006-01-02 15:04")))
-	for _, l := range sale.Cart.Lines {
-		line(fmt.Sprintf("%d × %s", l.Quantity, l.Description), money(l.Total))
-		if l.DiscountAmount > 0 {
-			line("   discount", "−"+money(l.DiscountAmount))
+		if wc == nil {
+			return // cancelled
 		}
-	}
-	b.WriteString("\n")
-	line("Total", money(sale.Totals.Total))
-	rates := map[domain.TaxRate]int64{}
-	for _, l := range sale.Cart.Lines {
-		rates[l.TaxRate] += l.Tax
-	}
-	for r, v := range rates {
-		if r > 0 {
-			line("   of which tax "+r.String(), money(v))
-		}
-	}
-	b.WriteString("\n")
-	for _, a := range sale.Attempts {
-		if !a.Status.Settled() {
-			continue
-		}
-		what := a.MethodName
-		if a.Card.Last4 != "" {
-			what += " " + a.Card.Brand + " •••• " + a.Card.Last4
-		}
-		line(what, money(a.Amount.Amount))
-		if a.Kind == domain.MethodCash {
-			line("   handed over", money(a.Tendered))
-			line("   change", money(a.Change))
-		}
-	}
-	b.WriteString("\nThank you!\n")
-	return b.String()
+		path := wc.URI().Path()
+		s.run(func() {
+			err := write(wc)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					s.status.fail("save "+path, err, nil)
+					return
+				}
+				s.status.ok("Saved " + path + ".")
+			})
+		})
+	}, s.win)
+	d.SetFileName(name)
+	d.Show()
 }

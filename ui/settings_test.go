@@ -45,7 +45,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	svc := Services{
-		Register:   &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo},
+		Register:   &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo, Documents: reports.Documents{}},
 		Settings:   &domain.SettingsService{Store: db.Settings(), Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
