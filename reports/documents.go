@@ -12,7 +12,9 @@ import (
 type Documents struct{}
 
 // PDF implements domain.Documents.
-func (Documents) PDF(w io.Writer, title string, lines []string) error { return WritePDF(w, title, lines) }
+func (Documents) PDF(w io.Writer, title string, lines []string) error {
+	return WritePDF(w, title, lines)
+}
 
 // XLSX implements domain.Documents: label and value in two columns.
 func (Documents) XLSX(w io.Writer, sheet string, rows [][2]string) error {

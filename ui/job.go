@@ -16,14 +16,17 @@ type jobs struct {
 	run    runner
 	status *status
 	parent context.Context
-	// wait are disabled while a job runs and enabled after it.
-	wait []fyne.Disableable
+	// wait are disabled while a job runs and enabled after it; waitFn,
+	// when set, adds the buttons a screen builds as it goes (forms).
+	wait   []fyne.Disableable
+	waitFn func() []fyne.Disableable
 	// onChange, when set, is told when a job starts or ends (to show a
 	// Cancel button, for instance).
 	onChange func(busy bool)
 
-	name   string
-	cancel context.CancelFunc
+	name       string
+	cancel     context.CancelFunc
+	cancelling bool // stop was called: progress should no longer overwrite the status
 }
 
 func newJobs(run runner, st *status, wait ...fyne.Disableable) *jobs {
@@ -47,7 +50,8 @@ func (j *jobs) start(name, doing string, work func(ctx context.Context) (then fu
 	}
 	ctx, cancel := context.WithCancel(j.parent)
 	j.name, j.cancel = name, cancel
-	for _, w := range j.wait {
+	waiting := j.waiting()
+	for _, w := range waiting {
 		w.Disable()
 	}
 	if doing != "" {
@@ -60,8 +64,8 @@ func (j *jobs) start(name, doing string, work func(ctx context.Context) (then fu
 		then := work(ctx)
 		cancel()
 		fyne.Do(func() {
-			j.name, j.cancel = "", nil
-			for _, w := range j.wait {
+			j.name, j.cancel, j.cancelling = "", nil, false
+			for _, w := range waiting {
 				w.Enable()
 			}
 			if j.onChange != nil {
@@ -79,5 +83,18 @@ func (j *jobs) start(name, doing string, work func(ctx context.Context) (then fu
 func (j *jobs) stop() {
 	if j.cancel != nil {
 		j.cancel()
+		j.cancelling = true
 	}
+}
+
+func (j *jobs) waiting() []fyne.Disableable {
+	out := append([]fyne.Disableable(nil), j.wait...)
+	if j.waitFn != nil {
+		for _, w := range j.waitFn() {
+			if w != nil {
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }

@@ -51,6 +51,7 @@ type methodsScreen struct {
 	lifetime                    *widget.Select
 	message                     *widget.Entry
 	newBtn, saveBtn, archiveBtn *widget.Button
+	jobs                        *jobs // the save under way, if any
 
 	accountByLabel map[string]string
 	readerByLabel  map[string]string
@@ -108,6 +109,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.saveBtn = widget.NewButton("Save", s.save)
 	s.saveBtn.Importance = widget.HighImportance
 	s.archiveBtn = widget.NewButton("Archive", s.toggleArchive)
+	s.jobs = newJobs(s.run, s.status, s.saveBtn, s.archiveBtn, s.newBtn)
 	s.formArea = container.NewStack()
 
 	right := container.NewVScroll(container.NewPadded(container.NewVBox(s.formArea, container.NewHBox(s.saveBtn, s.archiveBtn), s.status.obj)))
@@ -307,14 +309,13 @@ func (s *methodsScreen) fromForm() domain.PaymentMethod {
 func (s *methodsScreen) save() {
 	m := s.fromForm()
 	clearErrors(s.errs)
-	s.status.busy("Saving…")
-	s.run(func() {
-		saved, err := s.svc.Methods.Save(context.Background(), m)
+	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
+		saved, err := s.svc.Methods.Save(ctx, m)
 		var v domain.MethodsView
 		if err == nil {
-			v, err = s.svc.Methods.List(context.Background())
+			v, err = s.svc.Methods.List(ctx)
 		}
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.status.fail("save payment method", err, s.errs)
 				return
@@ -323,7 +324,7 @@ func (s *methodsScreen) save() {
 			s.show(v)
 			s.selectID(saved.ID)
 			s.status.ok("Saved " + saved.Name + ".")
-		})
+		}
 	})
 }
 
@@ -340,14 +341,13 @@ func (s *methodsScreen) toggleArchive() {
 	if m.ID == 0 {
 		return
 	}
-	s.status.busy("Saving…")
-	s.run(func() {
-		err := s.svc.Methods.SetArchived(context.Background(), m.ID, !m.Archived)
+	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
+		err := s.svc.Methods.SetArchived(ctx, m.ID, !m.Archived)
 		var v domain.MethodsView
 		if err == nil {
-			v, err = s.svc.Methods.List(context.Background())
+			v, err = s.svc.Methods.List(ctx)
 		}
-		fyne.Do(func() {
+		return func() {
 			if err != nil {
 				s.status.fail("archive payment method", err, s.errs)
 				return
@@ -361,6 +361,6 @@ func (s *methodsScreen) toggleArchive() {
 			} else {
 				s.status.ok(m.Name + " is offered again.")
 			}
-		})
+		}
 	})
 }

@@ -31,6 +31,7 @@ type readersScreen struct {
 	list      *widget.List
 	locations *widget.Label
 	status    *status
+	jobs      *jobs           // the Stripe call under way, if any
 	panel     *fyne.Container // right side: details or a form
 	errs      map[string]*widget.Label
 
@@ -255,22 +256,39 @@ func (s *readersScreen) act(what string, call func(ctx context.Context, r domain
 		return
 	}
 	clearErrors(s.errs)
-	s.status.busy(what)
-	s.run(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	s.job().start(what, what, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		msg, err := call(ctx, r)
-		fyne.Do(func() {
+		if err == nil {
+			s.refreshQuiet()
+		}
+		return func() {
 			if err != nil {
 				s.status.fail(what, err, s.errs)
 				return
 			}
 			s.status.ok(msg)
-		})
-		if err == nil {
-			s.refreshQuiet()
 		}
 	})
+}
+
+// job is the screen's one Stripe call at a time: while it runs, every
+// button that would call Stripe is disabled.
+func (s *readersScreen) job() *jobs {
+	if s.jobs == nil {
+		s.jobs = newJobs(s.run, s.status)
+		s.jobs.waitFn = func() []fyne.Disableable {
+			var out []fyne.Disableable
+			for _, b := range []*widget.Button{s.refreshBtn, s.registerBtn, s.simulatedBtn, s.renameBtn, s.testBtn, s.removeBtn, s.registerSubmit, s.locationSubmit} {
+				if b != nil {
+					out = append(out, b)
+				}
+			}
+			return out
+		}
+	}
+	return s.jobs
 }
 
 // refreshQuiet reloads the cached list after a change, keeping the message.
@@ -377,12 +395,16 @@ func (s *readersScreen) addSimulated() {
 // submit runs a form's call off the Fyne goroutine and refreshes on success.
 func (s *readersScreen) submit(what string, call func(ctx context.Context) (string, error), onOK func()) {
 	clearErrors(s.errs)
-	s.status.busy(what)
-	s.run(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	s.job().start(what, what, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		msg, err := call(ctx)
-		fyne.Do(func() {
+		var v domain.ReadersView
+		var rerr error
+		if err == nil {
+			v, rerr = s.svc.Readers.Refresh(ctx)
+		}
+		return func() {
 			if err != nil {
 				s.status.fail(what, err, s.errs)
 				return
@@ -391,14 +413,9 @@ func (s *readersScreen) submit(what string, call func(ctx context.Context) (stri
 				onOK()
 			}
 			s.status.ok(msg)
-		})
-		if err == nil {
-			v, err := s.svc.Readers.Refresh(ctx)
-			fyne.Do(func() {
-				if err == nil {
-					s.show(v)
-				}
-			})
+			if rerr == nil {
+				s.show(v)
+			}
 		}
 	})
 }

@@ -48,7 +48,7 @@ type reconcileScreen struct {
 	cancelling                    bool           // Cancel was pressed: progress no longer overwrites the status
 	dayFirst, monthFirst          *widget.Button // the date-order question's answers, while it is asked
 	imports                       *importsPanel
-	job                           string // the long job running ("import", "booking", "fetch"), if any
+	jobs                          *jobs // the long job running (import, booking, fetch, removal), if any
 	exportBtn                     *widget.Button
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
@@ -61,8 +61,6 @@ type reconcileScreen struct {
 	count                         *widget.Label
 	payouts                       *widget.List
 	balances                      *widget.Label
-
-	cancel context.CancelFunc // of the import under way, on the Fyne goroutine
 
 	// The line cache: pages by number, the total for the current filter,
 	// and a generation that discards answers for an older filter.
@@ -95,11 +93,10 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.importBtn = widget.NewButton("Import Stripe export…", s.chooseFile)
 	s.importBtn.Importance = widget.HighImportance
 	s.cancelBtn = widget.NewButton("Cancel", func() {
-		if s.cancel != nil {
+		if s.jobs.busy() {
 			// The job stops at its next batch, or when a stalled read
 			// returns: say at once that the press was taken.
-			s.cancel()
-			s.cancelling = true
+			s.jobs.stop()
 			s.cancelBtn.Disable()
 			s.status.busy("Cancelling…")
 		}
@@ -112,6 +109,9 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.fetchFrom.SetText(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01-02"))
 	s.fetchTo.SetText(now.Format("2006-01-02"))
 	s.fetchBtn = widget.NewButton("Fetch from Stripe", s.fetchFromStripe)
+	// One job at a time: a second would take the cancel button.
+	s.jobs = newJobs(s.run, s.status, s.importBtn, s.bookBtn, s.exportBtn, s.fetchBtn)
+	s.jobs.onChange = s.jobChanged
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
@@ -499,7 +499,7 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 				if determinate {
 					s.percent.SetValue(min(float64(read)/float64(size), 1))
 				}
-				if !s.cancelling {
+				if !s.jobs.cancelling {
 					s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
 				}
 			})
@@ -552,33 +552,26 @@ func (s *reconcileScreen) askDateOrder(src importSource, why string) {
 // function work returns runs on the Fyne goroutine once the job is over and
 // the screen is freed.
 func (s *reconcileScreen) runJob(cancelLabel, doing string, work func(ctx context.Context) (then func())) {
-	ctx, cancel := context.WithCancel(context.Background())
-	s.busyJob(cancel, cancelLabel)
-	s.status.busy(doing)
-	s.run(func() {
-		then := work(ctx)
-		cancel()
-		fyne.Do(func() {
-			s.jobDone()
-			then()
-		})
-	})
+	s.cancelBtn.SetText(cancelLabel)
+	s.jobs.start(strings.TrimPrefix(cancelLabel, "Cancel "), doing, work)
 }
 
-// busyJob disables the buttons that must wait and shows the job's cancel
-// button and the moving bar.
-func (s *reconcileScreen) busyJob(cancel context.CancelFunc, cancelLabel string) {
-	s.cancel = cancel
-	s.job = strings.TrimPrefix(cancelLabel, "Cancel ")
-	s.importBtn.Disable()
-	s.bookBtn.Disable()
-	s.exportBtn.Disable()
-	s.fetchBtn.Disable() // one job at a time: a second would take the cancel button
-	s.cancelBtn.SetText(cancelLabel)
-	s.cancelBtn.Show()
-	s.progress.Show()
-	s.progress.Start()
-	s.bars.Show()
+// jobChanged shows the job's cancel button and the moving bar while one
+// runs (the shared jobs disable and enable the buttons that must wait).
+func (s *reconcileScreen) jobChanged(busy bool) {
+	if busy {
+		s.cancelBtn.Show()
+		s.progress.Show()
+		s.progress.Start()
+		s.bars.Show()
+		return
+	}
+	s.cancelBtn.Enable()
+	s.cancelBtn.Hide()
+	s.progress.Stop()
+	s.progress.Hide()
+	s.percent.Hide()
+	s.bars.Hide()
 }
 
 // removeImport takes an import out of the books as a job: a large one
@@ -608,27 +601,10 @@ func (s *reconcileScreen) removeImport(id int64) {
 // job holds the database, and a second writer would wait on it and then
 // fail as if another copy of Tally held it.
 func (s *reconcileScreen) busyWith() string {
-	if s.job == "" {
+	if !s.jobs.busy() {
 		return ""
 	}
-	return "Wait for the " + s.job + " to finish, or cancel it: Tally makes one change to the books at a time."
-}
-
-// jobDone undoes busyJob.
-func (s *reconcileScreen) jobDone() {
-	s.cancel = nil
-	s.job = ""
-	s.cancelling = false
-	s.cancelBtn.Enable()
-	s.importBtn.Enable()
-	s.bookBtn.Enable()
-	s.exportBtn.Enable()
-	s.fetchBtn.Enable()
-	s.cancelBtn.Hide()
-	s.progress.Stop()
-	s.progress.Hide()
-	s.percent.Hide()
-	s.bars.Hide()
+	return "Wait for the " + s.jobs.doing() + " to finish, or cancel it: Tally makes one change to the books at a time."
 }
 
 // groupThousands writes n as 1,234,567.
@@ -765,7 +741,7 @@ func (s *reconcileScreen) book() {
 	s.runJob("Cancel booking", "Booking lines…", func(ctx context.Context) func() {
 		res, err := s.svc.Reconcile.ReconcileProgress(ctx, func(n int) {
 			fyne.Do(func() {
-				if !s.cancelling {
+				if !s.jobs.cancelling {
 					s.status.busy(fmt.Sprintf("Booking lines… %s booked so far", groupThousands(n)))
 				}
 			})
