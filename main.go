@@ -189,6 +189,9 @@ func cliWire(ctx context.Context, dbPath, books string) (*wiring, error) {
 	}
 	path, _ := storage.Paths(w.db.Settings().Path, w.db.Mode())
 	fmt.Fprintf(os.Stderr, "tally: %s books (%s)\n", w.db.Mode().Badge(), path)
+	w.db.WaitWhenBusy(func() {
+		fmt.Fprintln(os.Stderr, "tally: another import or booking is writing these books (in Tally's window or another command); waiting for it to finish… (Ctrl-C stops)")
+	})
 	return w, nil
 }
 

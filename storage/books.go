@@ -24,8 +24,9 @@ type Books struct {
 	base *DB
 	mode func() domain.Mode
 
-	mu    sync.Mutex
-	books map[domain.Mode]*DB
+	mu     sync.Mutex
+	onBusy func()
+	books  map[domain.Mode]*DB
 	tills map[domain.Mode]*Till
 }
 
@@ -67,6 +68,18 @@ func SimulatorPath(base string) string {
 	return strings.TrimSuffix(base, ext) + ".demo.sim.json"
 }
 
+// WaitWhenBusy makes writes to the books wait their turn behind a long job
+// of another process (see DB.OnBusy), telling onBusy once per write. The
+// command line uses it: a second import waits for the first.
+func (b *Books) WaitWhenBusy(onBusy func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.onBusy = onBusy
+	for _, db := range b.books {
+		db.OnBusy = onBusy
+	}
+}
+
 // Settings is the shop's own file: settings live there whatever the mode.
 func (b *Books) Settings() *DB { return b.base }
 
@@ -85,6 +98,7 @@ func (b *Books) For(ctx context.Context, m domain.Mode) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the %s books: %w", m.Badge(), err)
 	}
+	db.OnBusy = b.onBusy
 	b.books[m] = db
 	return db, nil
 }

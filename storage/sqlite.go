@@ -30,6 +30,11 @@ var migrationFS embed.FS
 type DB struct {
 	db   *sql.DB
 	Path string
+	// OnBusy, when set, makes a write that finds the file held by another
+	// writer (an import or a booking in another Tally) wait its turn
+	// instead of failing: it is called once, to say so, and the write
+	// starts as soon as the file is free or ctx ends.
+	OnBusy func()
 }
 
 var _ domain.Store = (*DB)(nil)
@@ -287,7 +292,23 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) e
 	}
 	defer conn.Close()
 	stx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	for told := false; err != nil && !readOnly && d.OnBusy != nil && isBusy(err) && ctx.Err() == nil; {
+		// busy_timeout has already waited 5 s: the other writer is a long
+		// job. Say so once, then keep trying until it is done.
+		if !told {
+			d.OnBusy()
+			told = true
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(250 * time.Millisecond):
+		}
+		stx, err = conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	}
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		return formatError(fmt.Errorf("begin: %w", err))
 	}
 	defer stx.Rollback()
@@ -333,6 +354,11 @@ type Tx struct {
 }
 
 var _ domain.Tx = (*Tx)(nil)
+
+func isBusy(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "database is locked") || strings.Contains(msg, "SQLITE_BUSY")
+}
 
 // formatError maps SQLite constraint failures to domain codes in one place.
 func formatError(err error) error {

@@ -274,3 +274,52 @@ func TestBusyDatabaseSaysSo(t *testing.T) {
 		t.Fatalf("err = %v (%s)", err, domain.ErrorCode(err))
 	}
 }
+
+// TestSecondWriterWaitsItsTurn: with OnBusy set, a write that finds the file
+// held by a long job of another connection says so once and goes in when
+// the job is done, instead of failing with SQLite's words.
+func TestSecondWriterWaitsItsTurn(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "tally.db")
+	first, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	told := make(chan struct{}, 4)
+	second.OnBusy = func() { told <- struct{}{} }
+	release := make(chan struct{})
+	holding := make(chan struct{})
+	go func() {
+		_ = first.Update(ctx, func(tx domain.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	done := make(chan error, 1)
+	go func() {
+		done <- second.Update(ctx, func(tx domain.Tx) error {
+			s, err := tx.Settings()
+			if err != nil {
+				return err
+			}
+			s.Mode = domain.ModeTest
+			return tx.SaveSettings(s)
+		})
+	}()
+	<-told // busy_timeout passed: told once
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("the second write failed instead of waiting: %v", err)
+	}
+	if len(told) != 0 {
+		t.Fatal("told more than once")
+	}
+}
