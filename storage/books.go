@@ -27,7 +27,7 @@ type Books struct {
 	mu     sync.Mutex
 	onBusy func()
 	books  map[domain.Mode]*DB
-	tills map[domain.Mode]*Till
+	tills  map[domain.Mode]*Till
 }
 
 var (
