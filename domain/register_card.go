@@ -33,11 +33,7 @@ func (s *RegisterService) StartCard(ctx context.Context, saleID, methodID, amoun
 func (s *RegisterService) advanceCard(ctx context.Context, a Attempt, sale Sale) (PaymentResult, error) {
 	gw, _ := s.Connection.Gateway()
 	if a.Stage == StageStored {
-		pi, err := gw.CreatePaymentIntent(ctx, a.key("create"), PaymentIntentParams{
-			Amount: a.Amount, PaymentMethodTypes: []string{"card_present"}, CaptureMethod: a.CaptureMethod,
-			Description: fmt.Sprintf("%s sale #%d", sale.Till, sale.Number), ReceiptEmail: sale.Cart.ReceiptEmail,
-			Metadata: s.metadata(sale, a),
-		})
+		pi, err := gw.CreatePaymentIntent(ctx, a.key("create"), s.intentParams(sale, a))
 		if err != nil {
 			if uncertain(err) {
 				return s.pending(ctx, a, ErrorMessage(err)+" Nothing is charged yet: press Check status to go on (the same request is sent again, never a second payment).", err)
@@ -78,6 +74,16 @@ func (s *RegisterService) advanceCard(ctx context.Context, a Attempt, sale Sale)
 		}
 	}
 	return s.checkCard(ctx, a)
+}
+
+// intentParams is the attempt's PaymentIntent: always the same request for
+// the same attempt, so that sending it again returns the first one.
+func (s *RegisterService) intentParams(sale Sale, a Attempt) PaymentIntentParams {
+	return PaymentIntentParams{
+		Amount: a.Amount, PaymentMethodTypes: []string{"card_present"}, CaptureMethod: a.CaptureMethod,
+		Description: fmt.Sprintf("%s sale #%d", sale.Till, sale.Number), ReceiptEmail: sale.Cart.ReceiptEmail,
+		Metadata: s.metadata(sale, a),
+	}
 }
 
 // uncertain reports an error after which the request may or may not have
@@ -256,11 +262,7 @@ func (s *RegisterService) cancelCard(ctx context.Context, a Attempt) (PaymentRes
 		if err != nil {
 			return PaymentResult{}, err
 		}
-		pi, err := gw.CreatePaymentIntent(ctx, a.key("create"), PaymentIntentParams{
-			Amount: a.Amount, PaymentMethodTypes: []string{"card_present"}, CaptureMethod: a.CaptureMethod,
-			Description: fmt.Sprintf("%s sale #%d", sale.Till, sale.Number), ReceiptEmail: sale.Cart.ReceiptEmail,
-			Metadata: s.metadata(sale, a),
-		})
+		pi, err := gw.CreatePaymentIntent(ctx, a.key("create"), s.intentParams(sale, a))
 		if err != nil {
 			if uncertain(err) {
 				return s.pending(ctx, a, ErrorMessage(err)+" Cancel again once Stripe can be reached.", err)

@@ -356,17 +356,26 @@ func (s *RegisterService) Attempt(ctx context.Context, id int64) (Attempt, error
 	return a, err
 }
 
+// stillPending loads an attempt; when it is settled already (done), res is
+// what it came to.
+func (s *RegisterService) stillPending(ctx context.Context, attemptID int64) (a Attempt, res PaymentResult, done bool, err error) {
+	if a, err = s.Attempt(ctx, attemptID); err != nil {
+		return a, res, false, err
+	}
+	if a.Status == AttemptPending {
+		return a, res, false, nil
+	}
+	sale, err := s.Sale(ctx, a.SaleID)
+	return a, PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, true, err
+}
+
 // Check asks Stripe what became of a pending attempt and records it: the
 // one action that replaces any "force done". It is safe to call at any time,
 // from a poll or after a restart.
 func (s *RegisterService) Check(ctx context.Context, attemptID int64) (PaymentResult, error) {
-	a, err := s.Attempt(ctx, attemptID)
-	if err != nil {
-		return PaymentResult{}, err
-	}
-	if a.Status != AttemptPending {
-		sale, err := s.Sale(ctx, a.SaleID)
-		return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, err
+	a, res, done, err := s.stillPending(ctx, attemptID)
+	if done || err != nil {
+		return res, err
 	}
 	switch a.Kind {
 	case MethodCardReader:
@@ -381,13 +390,9 @@ func (s *RegisterService) Check(ctx context.Context, attemptID int64) (PaymentRe
 // cancelled, the payment page expires. When Stripe says the money was taken
 // meanwhile, the attempt is settled as paid instead, and the message says so.
 func (s *RegisterService) Cancel(ctx context.Context, attemptID int64) (PaymentResult, error) {
-	a, err := s.Attempt(ctx, attemptID)
-	if err != nil {
-		return PaymentResult{}, err
-	}
-	if a.Status != AttemptPending {
-		sale, err := s.Sale(ctx, a.SaleID)
-		return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, err
+	a, res, done, err := s.stillPending(ctx, attemptID)
+	if done || err != nil {
+		return res, err
 	}
 	switch a.Kind {
 	case MethodCardReader:
