@@ -156,9 +156,10 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 			after = LineCursor{Created: last.Created, Key: last.Key}
 			for _, l := range lines {
 				account := ""
-				if matchesSale(paidBy, l) {
+				if n, ok := matchesSale(paidBy, l); ok {
 					// The register booked the sale: its charge clears
 					// Outstanding receipts, whatever a rule would say.
+					l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
 					e, err := BookLine(l, true, "")
 					if err != nil {
 						return fmt.Errorf("book line %s: %w", l.Key, err)
@@ -343,7 +344,7 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 
 // registerSales reads the register's paid sales and the Stripe ids
 // (PaymentIntents and charges) that paid them, when the service has a till.
-func (s *ReconcileService) registerSales(ctx context.Context) ([]Sale, map[string]bool, error) {
+func (s *ReconcileService) registerSales(ctx context.Context) ([]Sale, map[string]int64, error) {
 	if s.Till == nil {
 		return nil, nil, nil
 	}
@@ -354,13 +355,13 @@ func (s *ReconcileService) registerSales(ctx context.Context) ([]Sale, map[strin
 	}); err != nil {
 		return nil, nil, fmt.Errorf("read the register's sales: %w", err)
 	}
-	paidBy := map[string]bool{}
+	paidBy := map[string]int64{} // Stripe id > sale number
 	for _, sl := range sales {
 		for _, a := range sl.Attempts {
 			if a.Status.Settled() && a.Kind != MethodCash {
 				for _, id := range []string{a.PaymentIntent, a.ChargeID} {
 					if id != "" {
-						paidBy[id] = true
+						paidBy[id] = sl.Number
 					}
 				}
 			}
@@ -395,15 +396,20 @@ func bookSales(tx Tx, sales []Sale, res *ReconcileResult) error {
 }
 
 // matchesSale reports whether a charge line is the Stripe side of a
-// register sale: by its PaymentIntent or charge id.
-func matchesSale(paidBy map[string]bool, l StatementLine) bool {
+// register sale, by its PaymentIntent or charge id, and which sale.
+func matchesSale(paidBy map[string]int64, l StatementLine) (int64, bool) {
 	if len(paidBy) == 0 {
-		return false
+		return 0, false
 	}
 	switch strings.ToLower(l.Category) {
 	case "charge", "payment":
 	default:
-		return false
+		return 0, false
 	}
-	return paidBy[l.PaymentIntentID] || paidBy[l.ChargeID] || paidBy[l.SourceID]
+	for _, id := range []string{l.PaymentIntentID, l.ChargeID, l.SourceID} {
+		if n, ok := paidBy[id]; ok && id != "" {
+			return n, true
+		}
+	}
+	return 0, false
 }

@@ -443,6 +443,15 @@ func TestSalesMeetTheirCharges(t *testing.T) {
 	if bal[domain.AcctCash] != 615 || bal[domain.AcctSalesTax] != -345 {
 		t.Fatalf("cash %d, tax %d", bal[domain.AcctCash], bal[domain.AcctSalesTax])
 	}
+	named := 0
+	if err := recon.Journal(ctx, func(e domain.Entry) error {
+		if strings.HasPrefix(e.Description, "Register sale #1: ") {
+			named++
+		}
+		return nil
+	}); err != nil || named != 1 {
+		t.Fatalf("the charge's entry does not name its sale (%d, %v)", named, err)
+	}
 	again, err := recon.Reconcile(ctx)
 	if err != nil || again.SalesBooked != 0 || again.MatchedToSales != 0 {
 		t.Fatalf("booked twice: %+v %v", again, err)

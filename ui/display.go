@@ -49,6 +49,16 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 	bg := canvas.NewRectangle(color.White)
 	d.win.SetContent(container.NewStack(bg, container.NewPadded(body)))
 	d.win.Resize(fyne.NewSize(1000, 760))
+	// Staff put the window on the customer's screen, then press F11 in it
+	// for full screen; Esc leaves it.
+	d.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeyF11:
+			d.win.SetFullScreen(!d.win.FullScreen())
+		case fyne.KeyEscape:
+			d.win.SetFullScreen(false)
+		}
+	})
 	return d
 }
 
@@ -130,8 +140,8 @@ func (s *registerScreen) openDisplay() {
 		s.display = newCustomerDisplay(s.app)
 		s.display.win.SetOnClosed(func() { s.display = nil })
 		// A second monitor cannot be chosen from Fyne: the window opens
-		// beside the register and staff move it there, then full screen
-		// (double-click the title bar or the window manager's key).
+		// beside the register and staff move it there, then press F11 in
+		// it for full screen.
 	}
 	s.updateDisplay()
 	s.display.win.Show()

@@ -116,7 +116,8 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	)
 	help := widget.NewLabel("Find the keys in the Stripe Dashboard under Developers > API keys. Test keys start with pk_test_ and sk_test_, live keys with pk_live_ and sk_live_. A restricted key (rk_) works if it may write PaymentIntents, Checkout Sessions, Refunds and Terminal, and read Balance and Events. No webhook is needed: Tally asks Stripe for news itself.")
 	help.Wrapping = fyne.TextWrapWord
-	data := widget.NewLabel("Data file: " + s.svc.DataPath)
+	data := widget.NewLabel("Data file: " + s.svc.DataPath + " (the shop's settings and the live books; the demo and test books are the .demo and .test files beside it, the register's sales the .till files)")
+	data.Wrapping = fyne.TextWrapWord
 	data.Wrapping = fyne.TextWrapBreak
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		help, form,
