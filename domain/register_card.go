@@ -362,3 +362,66 @@ func (s *RegisterService) DemoCustomerCancels(ctx context.Context, attemptID int
 	}
 	return s.Check(ctx, a.ID)
 }
+
+// Capture takes the money of a payment authorised on a manual-capture
+// method (Stripe holds a card-present authorisation for two days). The
+// PaymentIntent is looked up first and the capture sent only while it
+// still waits for one, with the attempt's own key: a capture is never sent
+// twice, and a capture whose answer was lost is found by the next look.
+func (s *RegisterService) Capture(ctx context.Context, attemptID int64) (PaymentResult, error) {
+	a, err := s.Attempt(ctx, attemptID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if a.Status != AttemptAuthorized || a.PaymentIntent == "" {
+		return PaymentResult{Attempt: a}, Errorf(ECONFLICT, "This payment is not waiting to be captured.")
+	}
+	gw, _ := s.Connection.Gateway()
+	pi, err := gw.PaymentIntent(ctx, a.PaymentIntent)
+	if err != nil {
+		return PaymentResult{Attempt: a}, err
+	}
+	if pi.Status == PIRequiresCapture {
+		pi, err = gw.CapturePaymentIntent(ctx, a.key("capture"), a.PaymentIntent, 0)
+		if err != nil && uncertain(err) {
+			pi, err = gw.PaymentIntent(ctx, a.PaymentIntent)
+		}
+		if err != nil {
+			return PaymentResult{Attempt: a}, err
+		}
+	}
+	switch pi.Status {
+	case PISucceeded:
+		a.Status = AttemptSucceeded
+		return s.settle(ctx, a, "Captured: the money is taken.")
+	case PICanceled:
+		// The authorisation lapsed or was voided: the sale is not paid.
+		a.Status = AttemptCanceled
+		a.Message = "The authorisation was cancelled or has expired at Stripe: nothing was taken. Take the amount again."
+		if err := s.reopen(ctx, a); err != nil {
+			return PaymentResult{Attempt: a}, err
+		}
+		sale, err := s.Sale(ctx, a.SaleID)
+		return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, err
+	}
+	return PaymentResult{Attempt: a}, Errorf(ECONFLICT, "Stripe says this payment is %s; it cannot be captured now.", pi.Status)
+}
+
+// reopen records an authorisation that came to nothing and opens its sale
+// again, so that the amount is taken another way.
+func (s *RegisterService) reopen(ctx context.Context, a Attempt) error {
+	a.Updated = s.Clock.Now()
+	return s.Till.UpdateTill(ctx, func(tx TillTx) error {
+		if err := tx.SaveAttempt(a); err != nil {
+			return err
+		}
+		sale, err := tx.Sale(a.SaleID)
+		if err != nil {
+			return err
+		}
+		if sale.Status == SalePaid && sale.Due() > 0 {
+			return tx.SetSaleStatus(sale.ID, SaleOpen, a.Updated)
+		}
+		return nil
+	})
+}

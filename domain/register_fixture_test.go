@@ -80,6 +80,11 @@ func (r *recorder) PaymentIntent(ctx context.Context, id string) (pi domain.Paym
 	return
 }
 
+func (r *recorder) CapturePaymentIntent(ctx context.Context, k domain.IdempotencyKey, id string, amount int64) (pi domain.PaymentIntent, err error) {
+	r.hit("CapturePaymentIntent", func() { pi, err = r.Gateway.CapturePaymentIntent(ctx, k, id, amount) })
+	return
+}
+
 func (r *recorder) CancelPaymentIntent(ctx context.Context, k domain.IdempotencyKey, id string) (pi domain.PaymentIntent, err error) {
 	r.hit("CancelPaymentIntent", func() { pi, err = r.Gateway.CancelPaymentIntent(ctx, k, id) })
 	return

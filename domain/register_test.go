@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -491,5 +492,48 @@ func TestReceiptAndZReportFiles(t *testing.T) {
 	}
 	if err := r.reg.DayCloseFile(z, "doc", &x); domain.ErrorCode(err) != domain.EINVALID {
 		t.Fatalf("doc: %v", err)
+	}
+}
+
+func TestManualCapture(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		t.Run(fmt.Sprintf("answerLost=%v", lost), func(t *testing.T) {
+			r := newTill(t)
+			methods := &domain.PaymentMethodService{Store: r.books, Connection: r.reg.Connection}
+			m, err := methods.Save(ctx, domain.PaymentMethod{ID: r.card, Name: "Card", Kind: domain.MethodCardReader, ReaderID: r.reader,
+				CaptureMethod: domain.CaptureManual, OutstandingAccount: domain.AcctOutstandingReceipts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := r.sale(1250)
+			a := must(t)(r.reg.StartCard(ctx, s.ID, m.ID, 0)).Attempt
+			res := must(t)(r.reg.PresentTestCard(ctx, a.ID, domain.CardSucceeds))
+			if res.Attempt.Status != domain.AttemptAuthorized || res.Sale.Status != domain.SalePaid {
+				t.Fatalf("authorised: %+v", res)
+			}
+			if lost {
+				r.gw.crashAt, r.gw.after = "CapturePaymentIntent", true
+				if at := crashed(func() { r.reg.Capture(ctx, a.ID) }); at == "" {
+					t.Fatal("no crash")
+				}
+				r = r.restart()
+			}
+			res = must(t)(r.reg.Capture(ctx, a.ID))
+			if res.Attempt.Status != domain.AttemptSucceeded || r.intents(s)[0].Status != domain.PISucceeded || r.intents(s)[0].AmountReceived != 1250 {
+				t.Fatalf("captured: %+v %+v", res, r.intents(s))
+			}
+			n := 0
+			for _, c := range r.gw.Calls() {
+				if c == "CapturePaymentIntent" {
+					n++
+				}
+			}
+			if n != 0 && lost || n != 1 && !lost {
+				t.Fatalf("%d captures sent after restart (lost=%v)", n, lost)
+			}
+			if _, err := r.reg.Capture(ctx, a.ID); domain.ErrorCode(err) != domain.ECONFLICT {
+				t.Fatalf("captured twice: %v", err)
+			}
+		})
 	}
 }

@@ -128,7 +128,24 @@ func (p *payPanel) show() {
 	if s.sale != nil && s.sale.Status == domain.SalePaid {
 		p.title.SetText(fmt.Sprintf("Sale #%d paid", s.sale.Number))
 		p.msg.SetText(paidSummary(*s.sale, s.money))
-		p.obj.Objects = []fyne.CanvasObject{widget.NewSeparator(), p.title, p.msg, container.NewHBox(p.receiptBtn)}
+		row := container.NewHBox(p.receiptBtn)
+		for _, a := range s.sale.Attempts {
+			if a.Status == domain.AttemptAuthorized {
+				id := a.ID
+				capture := widget.NewButton("Capture "+s.money(a.Amount.Amount), func() {
+					s.job.start("the capture", "Capturing at Stripe…", func(ctx context.Context) func() {
+						res, err := s.svc.Register.Capture(ctx, id)
+						if res.Sale.ID == 0 {
+							res.Sale, _ = s.svc.Register.Sale(ctx, s.sale.ID)
+						}
+						return func() { s.showResult(res, err) }
+					})
+				})
+				capture.Importance = widget.HighImportance
+				row.Add(capture)
+			}
+		}
+		p.obj.Objects = []fyne.CanvasObject{widget.NewSeparator(), p.title, p.msg, row}
 		p.obj.Refresh()
 		return
 	}
