@@ -106,6 +106,7 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 			}
 			mt.Count++
 			mt.Amount += a.Amount.Amount
+			d.Tips += a.Tip
 			if a.Kind == MethodCash {
 				d.CashExpected += a.Amount.Amount
 			}
@@ -141,6 +142,7 @@ func (d DayClose) Lines() [][2]string {
 		rows = append(rows, [2]string{label, f(m.Amount) + " in " + n})
 	}
 	rows = append(rows,
+		[2]string{"Tips (owed to staff)", f(d.Tips)},
 		[2]string{"Refunds", f(d.Refunds)},
 		[2]string{"Cash expected", f(d.CashExpected)},
 		[2]string{"Cash counted", f(d.CashCounted)},

@@ -116,7 +116,7 @@ func SaleEntry(s Sale) (Entry, error) {
 	if e.Date.IsZero() {
 		e.Date = s.Created
 	}
-	var in int64
+	var in, tips int64
 	for _, a := range s.Attempts {
 		if !a.Status.Settled() {
 			continue
@@ -125,8 +125,10 @@ func SaleEntry(s Sale) (Entry, error) {
 		if a.Kind == MethodCash {
 			acct = AcctCash
 		}
-		e.Postings = append(e.Postings, Posting{acct, a.Amount.Amount})
+		// Stripe's charge carries the tip too: it clears all of it.
+		e.Postings = append(e.Postings, Posting{acct, a.Amount.Amount + a.Tip})
 		in += a.Amount.Amount
+		tips += a.Tip
 	}
 	if in != s.Totals.Total {
 		return Entry{}, Errorf(EINVALID, "sale #%d took %s for a total of %s", s.Number, FormatAmount(in, s.Cart.Currency.Exponent()), FormatAmount(s.Totals.Total, s.Cart.Currency.Exponent()))
@@ -134,6 +136,10 @@ func SaleEntry(s Sale) (Entry, error) {
 	e.Postings = append(e.Postings, Posting{AcctSales, -(s.Totals.Total - s.Totals.Tax)})
 	if s.Totals.Tax != 0 {
 		e.Postings = append(e.Postings, Posting{AcctSalesTax, -s.Totals.Tax})
+	}
+	if tips != 0 {
+		// Owed to the staff: never the shop's sales.
+		e.Postings = append(e.Postings, Posting{AcctTips, -tips})
 	}
 	return e, e.Validate()
 }

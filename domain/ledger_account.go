@@ -28,6 +28,7 @@ const (
 	AcctStripeBalance       = "1100"
 	AcctOutstandingReceipts = "1200"
 	AcctSalesTax            = "2100"
+	AcctTips                = "2200"
 	AcctSales               = "4000"
 	AcctRefunds             = "4900"
 	AcctPaymentFees         = "6100"

@@ -50,6 +50,7 @@ type PaymentMethod struct {
 	ReaderID         string
 	CaptureMethod    CaptureMethod
 	IdentifyCustomer bool // offered only once a customer is attached to the sale
+	Tips             bool // the reader offers the customer a tip (the account's Terminal tipping settings)
 	// QR link only.
 	PageLifetime   time.Duration
 	SuccessMessage string

@@ -49,10 +49,11 @@ func (s *PaymentMethodService) Save(ctx context.Context, m PaymentMethod) (Payme
 	switch m.Kind {
 	case MethodCash:
 		m.ReaderID, m.CaptureMethod, m.IdentifyCustomer, m.PageLifetime, m.SuccessMessage, m.OutstandingAccount = "", CaptureAutomatic, false, 0, "", ""
+		m.Tips = false
 	case MethodCardReader:
 		m.CashAccount, m.PageLifetime, m.SuccessMessage = "", 0, ""
 	case MethodQRLink:
-		m.CashAccount, m.ReaderID, m.CaptureMethod, m.IdentifyCustomer = "", "", CaptureAutomatic, false
+		m.CashAccount, m.ReaderID, m.CaptureMethod, m.IdentifyCustomer, m.Tips = "", "", CaptureAutomatic, false, false
 	}
 	if err := m.Validate(); err != nil {
 		return m, err

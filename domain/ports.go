@@ -50,7 +50,8 @@ type Gateway interface {
 	SetReaderDisplay(ctx context.Context, key IdempotencyKey, readerID string, cart ReaderCart) (Reader, error)
 	// PresentPaymentMethod is test mode only: a simulated reader acts as if
 	// the customer presented card.
-	PresentPaymentMethod(ctx context.Context, key IdempotencyKey, readerID string, card TestCard) (Reader, error)
+	// A tip, when the payment offers one, is added as the customer would.
+	PresentPaymentMethod(ctx context.Context, key IdempotencyKey, readerID string, card TestCard, tip int64) (Reader, error)
 
 	// CreatePaymentIntent creates a payment to be confirmed on a reader.
 	CreatePaymentIntent(ctx context.Context, key IdempotencyKey, p PaymentIntentParams) (PaymentIntent, error)
@@ -96,6 +97,9 @@ type ProcessConfig struct {
 	EnableCustomerCancellation bool
 	// SkipTipping turns the reader's tip screen off for this payment.
 	SkipTipping bool
+	// TipEligible is the amount tip suggestions are computed on (minor
+	// units; 0: the whole amount).
+	TipEligible int64
 }
 
 // ReportRun is a Reporting API report being made.

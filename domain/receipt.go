@@ -62,7 +62,10 @@ func ReceiptLines(shop string, sale Sale) []string {
 		if a.Card.Last4 != "" {
 			what += " " + a.Card.Brand + " •••• " + a.Card.Last4
 		}
-		line(what, money(a.Amount.Amount))
+		line(what, money(a.Amount.Amount+a.Tip))
+		if a.Tip > 0 {
+			line("   of which tip", money(a.Tip))
+		}
 		if a.Kind == MethodCash {
 			line("   handed over", money(a.Tendered))
 			line("   change", money(a.Change))

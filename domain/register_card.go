@@ -22,6 +22,7 @@ func (s *RegisterService) StartCard(ctx context.Context, saleID, methodID, amoun
 	}
 	a, sale, err := s.newAttempt(ctx, saleID, m, amount, func(a *Attempt) {
 		a.ReaderID, a.CaptureMethod = m.ReaderID, m.CaptureMethod
+		a.TipsOffered = m.Tips
 	})
 	if err != nil {
 		return PaymentResult{Sale: sale}, err
@@ -58,7 +59,7 @@ func (s *RegisterService) advanceCard(ctx context.Context, a Attempt, sale Sale)
 			}
 		}
 		_, err := gw.ProcessPaymentIntent(ctx, a.key(fmt.Sprintf("process-%d", a.Tries)), a.ReaderID, a.PaymentIntent,
-			ProcessConfig{EnableCustomerCancellation: true, SkipTipping: true})
+			ProcessConfig{EnableCustomerCancellation: true, SkipTipping: !a.TipsOffered, TipEligible: a.Amount.Amount})
 		switch {
 		case err == nil:
 			a.Stage = StageOnReader
@@ -153,11 +154,11 @@ func (s *RegisterService) checkCard(ctx context.Context, a Attempt) (PaymentResu
 	}
 	switch pi.Status {
 	case PISucceeded:
-		a.Status, a.Card, a.ChargeID = AttemptSucceeded, pi.Card, pi.LatestChargeID
-		return s.settle(ctx, a, "Paid by "+cardName(pi.Card)+".")
+		a.Status, a.Card, a.ChargeID, a.Tip = AttemptSucceeded, pi.Card, pi.LatestChargeID, pi.Tip
+		return s.settle(ctx, a, "Paid by "+cardName(pi.Card)+tipText(a)+".")
 	case PIRequiresCapture:
-		a.Status, a.Card, a.ChargeID = AttemptAuthorized, pi.Card, pi.LatestChargeID
-		return s.settle(ctx, a, "Authorised on "+cardName(pi.Card)+": capture it within two days.")
+		a.Status, a.Card, a.ChargeID, a.Tip = AttemptAuthorized, pi.Card, pi.LatestChargeID, pi.Tip
+		return s.settle(ctx, a, "Authorised on "+cardName(pi.Card)+tipText(a)+": capture it within two days.")
 	case PICanceled:
 		a.Status = AttemptCanceled
 		return s.settle(ctx, a, "The payment was cancelled at Stripe; nothing was charged.")
@@ -199,6 +200,13 @@ func (s *RegisterService) checkCard(ctx context.Context, a Attempt) (PaymentResu
 		return s.pending(ctx, a, "The reader is no longer collecting this payment. Try again, choose another method, or cancel the sale.", nil)
 	}
 	return s.pending(ctx, a, a.Message, nil)
+}
+
+func tipText(a Attempt) string {
+	if a.Tip == 0 {
+		return ""
+	}
+	return ", with a tip of " + FormatAmount(a.Tip, a.Amount.Currency.Exponent()) + " " + a.Amount.Currency.Code()
 }
 
 func cardName(c Card) string {
@@ -311,6 +319,12 @@ func (s *RegisterService) cancelCard(ctx context.Context, a Attempt) (PaymentRes
 // PresentTestCard makes the simulated reader act as if the customer tapped
 // card: test and demo mode only.
 func (s *RegisterService) PresentTestCard(ctx context.Context, attemptID int64, card TestCard) (PaymentResult, error) {
+	return s.PresentTestCardWithTip(ctx, attemptID, card, 0)
+}
+
+// PresentTestCardWithTip is PresentTestCard with the customer adding tip on
+// the reader (when the method offers tips).
+func (s *RegisterService) PresentTestCardWithTip(ctx context.Context, attemptID int64, card TestCard, tip int64) (PaymentResult, error) {
 	gw, mode := s.Connection.Gateway()
 	if mode == ModeLive {
 		return PaymentResult{}, Errorf(EPERMISSION, "Test cards work in test and demo mode only.")
@@ -322,7 +336,7 @@ func (s *RegisterService) PresentTestCard(ctx context.Context, attemptID int64, 
 	if a.Status != AttemptPending || a.Stage != StageOnReader {
 		return PaymentResult{Attempt: a}, Errorf(ECONFLICT, "The reader is not waiting for a card.")
 	}
-	if _, err := gw.PresentPaymentMethod(ctx, a.key(fmt.Sprintf("present-%d", a.Tries)), a.ReaderID, card); err != nil {
+	if _, err := gw.PresentPaymentMethod(ctx, a.key(fmt.Sprintf("present-%d", a.Tries)), a.ReaderID, card, tip); err != nil {
 		return s.pending(ctx, a, ErrorMessage(err), err)
 	}
 	return s.checkCard(ctx, a)

@@ -110,8 +110,8 @@ func (r *recorder) Reader(ctx context.Context, id string) (rd domain.Reader, err
 	return
 }
 
-func (r *recorder) PresentPaymentMethod(ctx context.Context, k domain.IdempotencyKey, id string, c domain.TestCard) (rd domain.Reader, err error) {
-	r.hit("PresentPaymentMethod", func() { rd, err = r.Gateway.PresentPaymentMethod(ctx, k, id, c) })
+func (r *recorder) PresentPaymentMethod(ctx context.Context, k domain.IdempotencyKey, id string, c domain.TestCard, tip int64) (rd domain.Reader, err error) {
+	r.hit("PresentPaymentMethod", func() { rd, err = r.Gateway.PresentPaymentMethod(ctx, k, id, c, tip) })
 	return
 }
 

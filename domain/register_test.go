@@ -537,3 +537,56 @@ func TestManualCapture(t *testing.T) {
 		})
 	}
 }
+
+// TestTipOnTheReader: a method that offers tips lets the customer add one
+// on the reader; the sale stays its own amount, the tip is booked to Tips
+// payable, and the charge (sale and tip) clears Outstanding receipts.
+func TestTipOnTheReader(t *testing.T) {
+	r := newTill(t)
+	methods := &domain.PaymentMethodService{Store: r.books, Connection: r.reg.Connection}
+	m, err := methods.Save(ctx, domain.PaymentMethod{ID: r.card, Name: "Card", Kind: domain.MethodCardReader, ReaderID: r.reader,
+		CaptureMethod: domain.CaptureAutomatic, Tips: true, OutstandingAccount: domain.AcctOutstandingReceipts})
+	if err != nil || !m.Tips {
+		t.Fatalf("%+v %v", m, err)
+	}
+	s := r.sale(2000)
+	a := must(t)(r.reg.StartCard(ctx, s.ID, m.ID, 0)).Attempt
+	res := must(t)(r.reg.PresentTestCardWithTip(ctx, a.ID, domain.CardSucceeds, 300))
+	if res.Sale.Status != domain.SalePaid || res.Attempt.Tip != 300 || res.Attempt.Amount.Amount != 2000 || !strings.Contains(res.Message, "tip of 3.00 EUR") {
+		t.Fatalf("%+v", res)
+	}
+	if pi := r.intents(s)[0]; pi.AmountReceived != 2300 || pi.Tip != 300 {
+		t.Fatalf("intent %+v", pi)
+	}
+	imports := &domain.ImportService{Store: r.books, Clock: r.clock}
+	fetch := &domain.FetchService{Connection: r.reg.Connection, Import: imports, Poll: time.Millisecond}
+	if _, err := fetch.Fetch(ctx, domain.FetchRequest{From: r.clock.Now().AddDate(0, 0, -30), To: r.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	recon := &domain.ReconcileService{Store: r.books, Till: r.books}
+	if _, err := recon.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := recon.Balances(ctx)
+	bal := map[string]int64{}
+	for _, b := range all {
+		bal[b.Account] = b.Balance.Amount
+	}
+	if bal[domain.AcctTips] != -300 || bal[domain.AcctOutstandingReceipts] != 0 {
+		t.Fatalf("tips %d, outstanding %d", bal[domain.AcctTips], bal[domain.AcctOutstandingReceipts])
+	}
+	z, err := r.reg.CloseDay(ctx, 0)
+	if err != nil || z.Tips != 300 || z.Total != 2000 {
+		t.Fatalf("%+v %v", z, err)
+	}
+	// Without tips on the method, the reader offers none.
+	s2 := r.sale(1000)
+	if _, err := methods.Save(ctx, domain.PaymentMethod{ID: r.card, Name: "Card", Kind: domain.MethodCardReader, ReaderID: r.reader,
+		CaptureMethod: domain.CaptureAutomatic, OutstandingAccount: domain.AcctOutstandingReceipts}); err != nil {
+		t.Fatal(err)
+	}
+	a2 := must(t)(r.reg.StartCard(ctx, s2.ID, m.ID, 0)).Attempt
+	if res := must(t)(r.reg.PresentTestCardWithTip(ctx, a2.ID, domain.CardSucceeds, 300)); res.Attempt.Tip != 0 {
+		t.Fatalf("a tip without tipping: %+v", res.Attempt)
+	}
+}

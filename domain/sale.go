@@ -237,6 +237,8 @@ type Attempt struct {
 	MethodName    string
 	Kind          MethodKind
 	Amount        Money
+	Tip           int64 // card: what the customer added on the reader, apart from Amount
+	TipsOffered   bool  // card: the reader offers a tip
 	Tendered      int64 // cash: what the customer handed over
 	Change        int64 // cash: what went back
 	Key           IdempotencyKey
@@ -276,6 +278,7 @@ type DayClose struct {
 	CashExpected int64
 	CashCounted  int64
 	Refunds      int64
+	Tips         int64 // added on the reader, owed to the staff
 	Fees         int64 // Stripe's fees on the day's card and QR payments, where known
 	FeesKnown    bool
 }

@@ -155,6 +155,7 @@ type PaymentIntent struct {
 	Amount           Money
 	AmountReceived   int64
 	AmountCapturable int64
+	Tip              int64 // added by the customer on the reader, included in Amount
 	Status           PaymentIntentStatus
 	CaptureMethod    CaptureMethod
 	LatestChargeID   string

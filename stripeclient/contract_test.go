@@ -92,7 +92,7 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	}
 	_, err = gw.ProcessPaymentIntent(ctx, key(), rd.ID, pi.ID, domain.ProcessConfig{EnableCustomerCancellation: true, SkipTipping: true})
 	must(err, "ProcessPaymentIntent")
-	_, err = gw.PresentPaymentMethod(ctx, key(), rd.ID, domain.CardSucceeds)
+	_, err = gw.PresentPaymentMethod(ctx, key(), rd.ID, domain.CardSucceeds, 0)
 	must(err, "PresentPaymentMethod")
 	_, err = gw.PaymentIntent(ctx, pi.ID)
 	must(err, "PaymentIntent")

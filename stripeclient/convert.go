@@ -82,6 +82,9 @@ func toPaymentIntent(pi *stripe.PaymentIntent) domain.PaymentIntent {
 	if strings.HasPrefix(string(pi.CaptureMethod), "automatic") {
 		out.CaptureMethod = domain.CaptureAutomatic
 	}
+	if d := pi.AmountDetails; d != nil && d.Tip != nil {
+		out.Tip = d.Tip.Amount
+	}
 	if ch := pi.LatestCharge; ch != nil {
 		out.LatestChargeID = ch.ID
 		if d := ch.PaymentMethodDetails; d != nil {

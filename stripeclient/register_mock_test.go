@@ -34,7 +34,7 @@ func TestRegisterRequestsOnStripeMock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer books.Close()
-	card := domain.PaymentMethod{Name: "Card", Kind: domain.MethodCardReader, ReaderID: "tmr_mock", CaptureMethod: domain.CaptureManual, OutstandingAccount: domain.AcctOutstandingReceipts}
+	card := domain.PaymentMethod{Name: "Card", Kind: domain.MethodCardReader, ReaderID: "tmr_mock", CaptureMethod: domain.CaptureManual, Tips: true, OutstandingAccount: domain.AcctOutstandingReceipts}
 	qr := domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: time.Hour, SuccessMessage: "Thanks", OutstandingAccount: domain.AcctOutstandingReceipts}
 	if err := books.Update(ctx, func(tx domain.Tx) error {
 		if err := tx.SavePaymentMethod(&card); err != nil {
@@ -66,7 +66,7 @@ func TestRegisterRequestsOnStripeMock(t *testing.T) {
 	if a.Attempt.PaymentIntent == "" {
 		t.Fatalf("no PaymentIntent: %+v", a)
 	}
-	res, err = reg.PresentTestCard(ctx, a.Attempt.ID, domain.CardSucceeds)
+	res, err = reg.PresentTestCardWithTip(ctx, a.Attempt.ID, domain.CardSucceeds, 50)
 	accepted("present test card", res, err)
 	res, err = reg.Check(ctx, a.Attempt.ID)
 	accepted("check", res, err)

@@ -42,6 +42,7 @@ type Simulator struct {
 	failAfter   map[string]error  // by operation: returned after the write is done, the answer lost
 	path        string            // where the state is saved; "" keeps it in memory
 	allowCancel map[string]bool   // readers whose current action the customer may cancel
+	allowTips   map[string]bool   // readers whose current payment offers a tip
 	txns        []domain.StatementLine
 	reports     map[string]reportWindow
 }
@@ -90,6 +91,7 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		codes:       map[string]string{},
 		reports:     map[string]reportWindow{},
 		allowCancel: map[string]bool{},
+		allowTips:   map[string]bool{},
 	}
 }
 

@@ -29,6 +29,7 @@ type simState struct {
 	Locations []domain.Location
 	Readers   []*domain.Reader
 	Allow     map[string]bool // readers whose customer may cancel the action
+	Tips      map[string]bool // readers whose payment offers a tip
 	Intents   map[string]*savedIntent
 	Sessions  map[string]*domain.CheckoutSession
 	Refunds   map[string]*domain.Refund
@@ -93,6 +94,7 @@ func (s *Simulator) load(st simState) {
 	copyMap(s.pending, st.Pending)
 	s.locations, s.readers, s.events, s.txns = st.Locations, st.Readers, st.Events, st.Txns
 	copyMap(s.allowCancel, st.Allow)
+	copyMap(s.allowTips, st.Tips)
 	for id, si := range st.Intents {
 		s.intents[id] = &simIntent{pi: si.PI, types: si.Types, refunded: si.Refunded}
 	}
@@ -125,7 +127,7 @@ func (s *Simulator) save() error {
 		return nil
 	}
 	st := simState{Version: stateVersion, Seq: s.seq, Account: s.account, Available: s.available, Pending: s.pending,
-		Locations: s.locations, Readers: s.readers, Allow: s.allowCancel, Sessions: s.sessions, Refunds: s.refunds,
+		Locations: s.locations, Readers: s.readers, Allow: s.allowCancel, Tips: s.allowTips, Sessions: s.sessions, Refunds: s.refunds,
 		Events: s.events, Codes: s.codes, Txns: s.txns,
 		Intents: map[string]*savedIntent{}, Idem: map[domain.IdempotencyKey]savedIdem{}, Reports: map[string]savedReport{}}
 	for id, si := range s.intents {

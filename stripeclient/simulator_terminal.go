@@ -183,6 +183,7 @@ func (s *Simulator) ProcessPaymentIntent(ctx context.Context, key domain.Idempot
 		r, err := s.processPaymentIntent(readerID, paymentIntentID)
 		if err == nil {
 			s.allowCancel[readerID] = cfg.EnableCustomerCancellation
+			s.allowTips[readerID] = !cfg.SkipTipping
 		}
 		return r, err
 	})
@@ -249,11 +250,11 @@ func (s *Simulator) SetReaderDisplay(ctx context.Context, key domain.Idempotency
 }
 
 // PresentPaymentMethod implements domain.Gateway: the customer taps card.
-func (s *Simulator) PresentPaymentMethod(ctx context.Context, key domain.IdempotencyKey, readerID string, card domain.TestCard) (domain.Reader, error) {
-	return idempotent(s, key, "present payment method", func() (domain.Reader, error) { return s.presentPaymentMethod(readerID, card) })
+func (s *Simulator) PresentPaymentMethod(ctx context.Context, key domain.IdempotencyKey, readerID string, card domain.TestCard, tip int64) (domain.Reader, error) {
+	return idempotent(s, key, "present payment method", func() (domain.Reader, error) { return s.presentPaymentMethod(readerID, card, tip) })
 }
 
-func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) (domain.Reader, error) {
+func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard, tip int64) (domain.Reader, error) {
 	r := s.reader(readerID)
 	if r == nil {
 		return domain.Reader{}, mapError(missing("terminal.reader", readerID))
@@ -279,6 +280,12 @@ func (s *Simulator) presentPaymentMethod(readerID string, card domain.TestCard) 
 		return copyReader(r), nil
 	}
 	si.pi.LastError = nil
+	if tip > 0 && s.allowTips[readerID] {
+		// As Stripe does: the amount grows by the tip, which
+		// amount_details.tip names.
+		si.pi.Amount.Amount += tip
+		si.pi.Tip = tip
+	}
 	si.pi.Card = testCardDetails(card)
 	si.pi.LatestChargeID = s.newID("ch")
 	if si.pi.CaptureMethod == domain.CaptureManual {

@@ -42,7 +42,7 @@ func payOnReader(t *testing.T, s *Simulator, r domain.Reader, card domain.TestCa
 	if _, err := s.ProcessPaymentIntent(ctx, k(), r.ID, pi.ID, domain.ProcessConfig{}); err != nil {
 		t.Fatal(err)
 	}
-	rd, err := s.PresentPaymentMethod(ctx, k(), r.ID, card)
+	rd, err := s.PresentPaymentMethod(ctx, k(), r.ID, card, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -120,15 +120,23 @@ func (c *Client) ProcessPaymentIntent(ctx context.Context, key domain.Idempotenc
 	}
 	r, err := c.api.TerminalReaders.ProcessPaymentIntent(readerID, &stripe.TerminalReaderProcessPaymentIntentParams{
 		Params: wp, PaymentIntent: stripe.String(paymentIntentID),
-		ProcessConfig: &stripe.TerminalReaderProcessPaymentIntentProcessConfigParams{
-			EnableCustomerCancellation: stripe.Bool(cfg.EnableCustomerCancellation),
-			SkipTipping:                stripe.Bool(cfg.SkipTipping),
-		},
+		ProcessConfig: processConfig(cfg),
 	})
 	if err != nil {
 		return domain.Reader{}, c.fail("process payment intent", err)
 	}
 	return toReader(r), nil
+}
+
+func processConfig(cfg domain.ProcessConfig) *stripe.TerminalReaderProcessPaymentIntentProcessConfigParams {
+	p := &stripe.TerminalReaderProcessPaymentIntentProcessConfigParams{
+		EnableCustomerCancellation: stripe.Bool(cfg.EnableCustomerCancellation),
+		SkipTipping:                stripe.Bool(cfg.SkipTipping),
+	}
+	if !cfg.SkipTipping && cfg.TipEligible > 0 {
+		p.Tipping = &stripe.TerminalReaderProcessPaymentIntentProcessConfigTippingParams{AmountEligible: stripe.Int64(cfg.TipEligible)}
+	}
+	return p
 }
 
 // CancelReaderAction implements domain.Gateway.
@@ -170,12 +178,15 @@ func (c *Client) SetReaderDisplay(ctx context.Context, key domain.IdempotencyKey
 }
 
 // PresentPaymentMethod implements domain.Gateway.
-func (c *Client) PresentPaymentMethod(ctx context.Context, key domain.IdempotencyKey, readerID string, card domain.TestCard) (domain.Reader, error) {
+func (c *Client) PresentPaymentMethod(ctx context.Context, key domain.IdempotencyKey, readerID string, card domain.TestCard, tip int64) (domain.Reader, error) {
 	wp, err := writeParams(ctx, key)
 	if err != nil {
 		return domain.Reader{}, err
 	}
 	p := &stripe.TestHelpersTerminalReaderPresentPaymentMethodParams{Params: wp, Type: stripe.String("card_present")}
+	if tip > 0 {
+		p.AmountTip = stripe.Int64(tip)
+	}
 	if card != "" {
 		p.CardPresent = &stripe.TestHelpersTerminalReaderPresentPaymentMethodCardPresentParams{Number: stripe.String(string(card))}
 	}

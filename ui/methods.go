@@ -47,6 +47,7 @@ type methodsScreen struct {
 	reader                      *widget.Select
 	capture                     *widget.RadioGroup
 	identify                    *widget.Check
+	tips                        *widget.Check
 	identifyHint                *widget.Label
 	lifetime                    *widget.Select
 	message                     *widget.Entry
@@ -95,6 +96,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.reader.PlaceHolder = "Choose a registered reader"
 	s.capture = widget.NewRadioGroup([]string{captureAuto, captureManual}, nil)
 	s.identify = widget.NewCheck("Identify customer", nil)
+	s.tips = widget.NewCheck("Tips on the reader (the customer may add one; booked to Tips payable)", nil)
 	s.identifyHint = widget.NewLabel("Offer this method only once a customer is attached to the sale; their e-mail gets Stripe's receipt.")
 	s.identifyHint.Wrapping = fyne.TextWrapWord
 	s.identifyHint.Importance = widget.LowImportance
@@ -228,6 +230,7 @@ func (s *methodsScreen) edit(m domain.PaymentMethod) {
 		s.capture.SetSelected(captureManual)
 	}
 	s.identify.SetChecked(m.IdentifyCustomer)
+	s.tips.SetChecked(m.Tips)
 	s.lifetime.SetSelected(lifetimeLabel(m.PageLifetime))
 	s.message.SetText(m.SuccessMessage)
 	if m.Archived {
@@ -272,7 +275,7 @@ func (s *methodsScreen) layoutForm() {
 		items = append(items,
 			widget.NewFormItem("Reader", labelled(s.reader, s.errs, "reader")),
 			widget.NewFormItem("Capture", labelled(s.capture, s.errs, "capture")),
-			widget.NewFormItem("", container.NewVBox(s.identify, s.identifyHint)),
+			widget.NewFormItem("", container.NewVBox(s.identify, s.identifyHint, s.tips)),
 			widget.NewFormItem("Outstanding receipts", labelled(s.outstanding, s.errs, "outstanding_account")))
 	case domain.MethodQRLink:
 		items = append(items,
@@ -297,6 +300,7 @@ func (s *methodsScreen) fromForm() domain.PaymentMethod {
 		m.CaptureMethod = domain.CaptureManual
 	}
 	m.IdentifyCustomer = s.identify.Checked
+	m.Tips = s.tips.Checked
 	for _, l := range lifetimes {
 		if l.label == s.lifetime.Selected {
 			m.PageLifetime = l.d

@@ -77,7 +77,7 @@ type payPanel struct {
 	msg                                     *widget.Label
 	cancelBtn, retryBtn, clearBtn, checkBtn *widget.Button
 	cardBtns                                []*widget.Button // one per test card
-	custCancelBtn, custPayBtn               *widget.Button
+	custCancelBtn, custPayBtn, tipBtn       *widget.Button
 	receiptBtn                              *widget.Button
 	tests                                   *fyne.Container
 	cashEntry                               *keyEntry   // the open cash question's field
@@ -107,6 +107,13 @@ func newPayPanel(s *registerScreen) *payPanel {
 		card := c.card
 		p.cardBtns = append(p.cardBtns, widget.NewButton(c.label, func() { p.present(card) }))
 	}
+	p.tipBtn = widget.NewButton("4242 + 10 % tip", func() {
+		a := p.s.attempt.Attempt
+		tip := (a.Amount.Amount + 5) / 10
+		p.step("the test card", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+			return p.s.svc.Register.PresentTestCardWithTip(ctx, id, domain.CardSucceeds, tip)
+		})
+	})
 	p.custCancelBtn = widget.NewButton("Customer cancels", func() {
 		p.step("the customer cancelling", p.s.svc.Register.DemoCustomerCancels)
 	})
@@ -170,6 +177,9 @@ func (p *payPanel) show() {
 			for _, b := range p.cardBtns {
 				p.tests.Add(b)
 			}
+			if a.TipsOffered {
+				p.tests.Add(p.tipBtn)
+			}
 			if mode == domain.ModeDisabled {
 				p.tests.Add(p.custCancelBtn)
 			}
@@ -180,7 +190,7 @@ func (p *payPanel) show() {
 			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Demo customer:"), p.custPayBtn}
 		}
 	}
-	for _, b := range append([]*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.custCancelBtn, p.custPayBtn}, p.cardBtns...) {
+	for _, b := range append([]*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.custCancelBtn, p.custPayBtn, p.tipBtn}, p.cardBtns...) {
 		if s.job.busy() {
 			b.Disable()
 		} else {
@@ -222,6 +232,9 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 			continue
 		}
 		part := a.MethodName + " " + money(a.Amount.Amount)
+		if a.Tip > 0 {
+			part += " + tip " + money(a.Tip)
+		}
 		if a.Card.Last4 != "" {
 			part += " (" + a.Card.Brand + " •••• " + a.Card.Last4 + ")"
 		}
