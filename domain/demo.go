@@ -50,7 +50,7 @@ func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService,
 		return err
 	}
 	if rs.DefaultTaxRate == 0 {
-		rs.DefaultTaxRate = 2300
+		rs.DefaultTaxRate = 230000
 		if err := reg.SaveRegisterSettings(ctx, rs); err != nil {
 			return err
 		}
@@ -61,9 +61,9 @@ func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService,
 		tax     TaxRate
 		barcode string
 	}{
-		{"Espresso", 250, 1350, "2000000000015"}, {"Cappuccino", 380, 1350, "2000000000022"}, {"Flat white", 420, 1350, ""},
-		{"Croissant", 295, 1350, "2000000000039"}, {"Sandwich", 750, 1350, ""}, {"Orange juice", 450, 2300, ""},
-		{"Sparkling water", 220, 2300, "5000112637922"}, {"Coffee beans 250 g", 1290, 0, "2000000000046"},
+		{"Espresso", 250, 135000, "2000000000015"}, {"Cappuccino", 380, 135000, "2000000000022"}, {"Flat white", 420, 135000, ""},
+		{"Croissant", 295, 135000, "2000000000039"}, {"Sandwich", 750, 135000, ""}, {"Orange juice", 450, 230000, ""},
+		{"Sparkling water", 220, 230000, "5000112637922"}, {"Coffee beans 250 g", 1290, 0, "2000000000046"},
 	} {
 		if _, err := reg.SaveProduct(ctx, Product{Name: p.name, Price: Money{Amount: p.price, Currency: rs.Currency}, TaxRate: p.tax, Barcode: p.barcode, QuickKey: true}); err != nil {
 			return err

@@ -57,7 +57,7 @@ func BenchmarkSaleCommitDuringImport(b *testing.B) {
 		reg := &domain.RegisterService{Till: books, Store: books, Shop: books.Settings(), Connection: conn, Clock: domain.SystemClock{}}
 		imports := &domain.ImportService{Store: books, Parser: reports.Parser{}, Clock: domain.SystemClock{}}
 		recon := &domain.ReconcileService{Store: books}
-		cart := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 1, UnitPrice: 380, TaxRate: 1350}}}
+		cart := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 1, UnitPrice: 380, TaxRate: 135000}}}
 		sell := func() time.Duration {
 			start := time.Now()
 			s, err := reg.Checkout(ctx, cart)

@@ -214,7 +214,7 @@ var eur = domain.MustCurrency("EUR")
 func (r *till) sale(amount int64) domain.Sale {
 	r.t.Helper()
 	s, err := r.reg.Checkout(context.Background(), domain.Cart{Currency: eur, TaxInclusive: true,
-		Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 1, UnitPrice: amount, TaxRate: 2300}}})
+		Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 1, UnitPrice: amount, TaxRate: 230000}}})
 	if err != nil {
 		r.t.Fatal(err)
 	}

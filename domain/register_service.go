@@ -78,7 +78,7 @@ func (s *RegisterService) SaveRegisterSettings(ctx context.Context, rs RegisterS
 	if rs.Currency.IsZero() {
 		return fieldErr("currency", Errorf(EINVALID, "Choose the register's currency."))
 	}
-	if rs.DefaultTaxRate < 0 || rs.DefaultTaxRate > 10000 {
+	if rs.DefaultTaxRate < 0 || rs.DefaultTaxRate > RateScale {
 		return fieldErr("tax", Errorf(EINVALID, "A tax rate is from 0 to 100 %%."))
 	}
 	rs.Till = strings.TrimSpace(rs.Till)

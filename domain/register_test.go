@@ -22,7 +22,7 @@ var ctx = context.Background()
 func TestCartTotals(t *testing.T) {
 	t.Run("InclusiveRoundsHalfUp", func(t *testing.T) {
 		// 3 × 3.33 incl. 19 %: 9.99 gross, tax 9.99 × 19/119 = 1.595… → 1.60.
-		c := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Tea", Quantity: 3, UnitPrice: 333, TaxRate: 1900}}}
+		c := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Tea", Quantity: 3, UnitPrice: 333, TaxRate: 190000}}}
 		got := c.Totals()
 		if got.Total != 999 || got.Tax != 160 || got.Net != 839 {
 			t.Fatalf("totals %+v", got)
@@ -30,7 +30,7 @@ func TestCartTotals(t *testing.T) {
 	})
 	t.Run("ExclusiveAddsTax", func(t *testing.T) {
 		// 2 × 4.99 + 8.875 % = 9.98 + 0.8857… → 0.89.
-		c := domain.Cart{Currency: domain.MustCurrency("USD"), Lines: []domain.SaleLine{{Description: "Mug", Quantity: 2, UnitPrice: 499, TaxRate: 888}}}
+		c := domain.Cart{Currency: domain.MustCurrency("USD"), Lines: []domain.SaleLine{{Description: "Mug", Quantity: 2, UnitPrice: 499, TaxRate: 88800}}}
 		got := c.Totals()
 		if got.Net != 998 || got.Tax != 89 || got.Total != 1087 {
 			t.Fatalf("totals %+v", got)
@@ -38,19 +38,19 @@ func TestCartTotals(t *testing.T) {
 	})
 	t.Run("DiscountsNeverTruncate", func(t *testing.T) {
 		// 10 % off 0.05 is 0.005 → 0.01 off (half up), not 0.00.
-		c := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Sweet", Quantity: 1, UnitPrice: 5, Discount: 1000}}}
+		c := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Sweet", Quantity: 1, UnitPrice: 5, Discount: 100000}}}
 		if got := c.Totals(); got.Total != 4 || got.Discount != 1 {
 			t.Fatalf("totals %+v", got)
 		}
-		c = domain.Cart{Currency: eur, TaxInclusive: true, Discount: 5000, Lines: []domain.SaleLine{
-			{Description: "A", Quantity: 1, UnitPrice: 1001, TaxRate: 2000}, {Description: "B", Quantity: 1, UnitPrice: 999, TaxRate: 700}}}
+		c = domain.Cart{Currency: eur, TaxInclusive: true, Discount: 500000, Lines: []domain.SaleLine{
+			{Description: "A", Quantity: 1, UnitPrice: 1001, TaxRate: 200000}, {Description: "B", Quantity: 1, UnitPrice: 999, TaxRate: 70000}}}
 		got := c.Totals()
 		if got.Total != 500+499 || got.Total != c.Lines[0].Total+c.Lines[1].Total {
 			t.Fatalf("totals %+v lines %+v", got, c.Lines)
 		}
 	})
 	t.Run("ZeroDecimalCurrency", func(t *testing.T) {
-		c := domain.Cart{Currency: domain.MustCurrency("JPY"), TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Onigiri", Quantity: 3, UnitPrice: 165, TaxRate: 800}}}
+		c := domain.Cart{Currency: domain.MustCurrency("JPY"), TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Onigiri", Quantity: 3, UnitPrice: 165, TaxRate: 80000}}}
 		if got := c.Totals(); got.Total != 495 || got.Tax != 37 {
 			t.Fatalf("totals %+v", got)
 		}
@@ -387,7 +387,7 @@ func TestDayClose(t *testing.T) {
 
 func TestProducts(t *testing.T) {
 	r := newTill(t)
-	p, err := r.reg.SaveProduct(ctx, domain.Product{Name: "Espresso", Price: domain.Money{Amount: 250, Currency: eur}, TaxRate: 2300, Barcode: "4006381333931", QuickKey: true})
+	p, err := r.reg.SaveProduct(ctx, domain.Product{Name: "Espresso", Price: domain.Money{Amount: 250, Currency: eur}, TaxRate: 230000, Barcode: "4006381333931", QuickKey: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,24 +5,28 @@ import (
 	"time"
 )
 
-// TaxRate is a tax rate in basis points: 2000 is 20 %, 770 is 7.7 %.
+// TaxRate is a rate (tax or discount) in millionths: 200000 is 20 %,
+// 88750 is New York City's 8.875 %. RateScale is 100 %.
 type TaxRate int64
 
-// String writes the rate as a percentage, "7.7 %".
+// RateScale is a TaxRate of 100 %.
+const RateScale = 1_000_000
+
+// String writes the rate as a percentage, "8.875 %".
 func (r TaxRate) String() string {
-	s := FormatAmount(int64(r), 2)
+	s := FormatAmount(int64(r), 4)
 	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	return s + " %"
 }
 
-// ParseTaxRate reads "20", "7.7", "7,7 %" as a rate.
+// ParseTaxRate reads "20", "7.7", "8.875 %" as a rate (up to four decimals).
 func ParseTaxRate(text string) (TaxRate, error) {
 	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
 	if t == "" {
 		return 0, nil
 	}
-	v, err := ParseAmount(t, 2)
-	if err != nil || v < 0 || v > 10000 {
+	v, err := ParseAmount(t, 4)
+	if err != nil || v < 0 || v > RateScale {
 		return 0, Errorf(EINVALID, "%q is not a tax rate: write a percentage from 0 to 100, such as 20 or 7.7", text)
 	}
 	return TaxRate(v), nil
@@ -49,7 +53,7 @@ func (p Product) Validate() error {
 		return fieldErr("price", Errorf(EINVALID, "The price needs a currency."))
 	case p.Price.Amount < 0:
 		return fieldErr("price", Errorf(EINVALID, "A price cannot be negative: a refund is made from the Payments screen."))
-	case p.TaxRate < 0 || p.TaxRate > 10000:
+	case p.TaxRate < 0 || p.TaxRate > RateScale:
 		return fieldErr("tax", Errorf(EINVALID, "A tax rate is from 0 to 100 %%."))
 	case strings.ContainsAny(p.Barcode, " \t\r\n"):
 		return fieldErr("barcode", Errorf(EINVALID, "A barcode has no spaces."))
@@ -72,7 +76,7 @@ type SaleLine struct {
 	Description string
 	Quantity    int64
 	UnitPrice   int64   // minor units, tax included when the cart is
-	Discount    TaxRate // the line's discount, in basis points of its price
+	Discount    TaxRate // the line's discount, a rate of its price
 	TaxRate     TaxRate
 	// Computed by Cart.Totals.
 	DiscountAmount, Net, Tax, Total int64
@@ -83,7 +87,7 @@ type Cart struct {
 	Currency     Currency
 	TaxInclusive bool
 	Lines        []SaleLine
-	Discount     TaxRate // on the whole cart, basis points
+	Discount     TaxRate // on the whole cart, a rate
 	ReceiptEmail string
 }
 
@@ -106,14 +110,14 @@ func (c *Cart) Totals() Totals {
 	for i := range c.Lines {
 		l := &c.Lines[i]
 		gross := l.UnitPrice * l.Quantity
-		afterLine := gross - divRound(gross*int64(l.Discount), 10000)
-		amount := afterLine - divRound(afterLine*int64(c.Discount), 10000)
+		afterLine := gross - divRound(gross*int64(l.Discount), RateScale)
+		amount := afterLine - divRound(afterLine*int64(c.Discount), RateScale)
 		l.DiscountAmount = gross - amount
 		if c.TaxInclusive {
-			l.Tax = divRound(amount*int64(l.TaxRate), 10000+int64(l.TaxRate))
+			l.Tax = divRound(amount*int64(l.TaxRate), RateScale+int64(l.TaxRate))
 			l.Net, l.Total = amount-l.Tax, amount
 		} else {
-			l.Tax = divRound(amount*int64(l.TaxRate), 10000)
+			l.Tax = divRound(amount*int64(l.TaxRate), RateScale)
 			l.Net, l.Total = amount, amount+l.Tax
 		}
 		t.Gross += gross
@@ -139,11 +143,11 @@ func (c *Cart) Validate() error {
 			return Errorf(EINVALID, "%s: a quantity is at least 1; remove the line instead.", l.Description)
 		case l.UnitPrice < 0:
 			return Errorf(EINVALID, "%s: a price cannot be negative.", l.Description)
-		case l.Discount < 0 || l.Discount > 10000:
+		case l.Discount < 0 || l.Discount > RateScale:
 			return Errorf(EINVALID, "%s: a discount is from 0 to 100 %%.", l.Description)
 		}
 	}
-	if c.Discount < 0 || c.Discount > 10000 {
+	if c.Discount < 0 || c.Discount > RateScale {
 		return Errorf(EINVALID, "A discount is from 0 to 100 %%.")
 	}
 	if em := strings.TrimSpace(c.ReceiptEmail); em != "" && (!strings.Contains(em, "@") || strings.ContainsAny(em, " ,;")) {

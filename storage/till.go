@@ -86,7 +86,7 @@ func (t *tillTx) RegisterSettings() (domain.RegisterSettings, error) {
 	var cur string
 	var incl int
 	var tax int64
-	err := t.tx.QueryRow(`SELECT shop_name, currency, tax_inclusive, default_tax_bp, till FROM register_settings WHERE id = 1`).
+	err := t.tx.QueryRow(`SELECT shop_name, currency, tax_inclusive, default_tax_rate, till FROM register_settings WHERE id = 1`).
 		Scan(&s.ShopName, &cur, &incl, &tax, &s.Till)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.RegisterSettings{TaxInclusive: true, Till: "Till 1"}, nil
@@ -99,9 +99,9 @@ func (t *tillTx) RegisterSettings() (domain.RegisterSettings, error) {
 }
 
 func (t *tillTx) SaveRegisterSettings(s domain.RegisterSettings) error {
-	_, err := t.tx.Exec(`INSERT INTO register_settings (id, shop_name, currency, tax_inclusive, default_tax_bp, till) VALUES (1, ?, ?, ?, ?, ?)
+	_, err := t.tx.Exec(`INSERT INTO register_settings (id, shop_name, currency, tax_inclusive, default_tax_rate, till) VALUES (1, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET shop_name = excluded.shop_name, currency = excluded.currency,
-		tax_inclusive = excluded.tax_inclusive, default_tax_bp = excluded.default_tax_bp, till = excluded.till`,
+		tax_inclusive = excluded.tax_inclusive, default_tax_rate = excluded.default_tax_rate, till = excluded.till`,
 		s.ShopName, s.Currency.Code(), boolInt(s.TaxInclusive), int64(s.DefaultTaxRate), s.Till)
 	if err != nil {
 		return fmt.Errorf("save register settings: %w", err)
@@ -116,7 +116,7 @@ func boolInt(b bool) int {
 	return 0
 }
 
-const productCols = `id, name, price, currency, tax_bp, barcode, quick_key, archived`
+const productCols = `id, name, price, currency, tax_rate, barcode, quick_key, archived`
 
 func scanProduct(sc interface{ Scan(...any) error }) (domain.Product, error) {
 	var p domain.Product
@@ -156,13 +156,13 @@ func (t *tillTx) SaveProduct(p *domain.Product) error {
 	args := []any{p.Name, p.Price.Amount, p.Price.Currency.Code(), int64(p.TaxRate), p.Barcode, boolInt(p.QuickKey), boolInt(p.Archived)}
 	if p.ID == 0 {
 		var res sql.Result
-		res, err = t.tx.Exec(`INSERT INTO products (name, price, currency, tax_bp, barcode, quick_key, archived) VALUES (?, ?, ?, ?, ?, ?, ?)`, args...)
+		res, err = t.tx.Exec(`INSERT INTO products (name, price, currency, tax_rate, barcode, quick_key, archived) VALUES (?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err == nil {
 			p.ID, err = res.LastInsertId()
 		}
 	} else {
 		var res sql.Result
-		res, err = t.tx.Exec(`UPDATE products SET name = ?, price = ?, currency = ?, tax_bp = ?, barcode = ?, quick_key = ?, archived = ? WHERE id = ?`, append(args, p.ID)...)
+		res, err = t.tx.Exec(`UPDATE products SET name = ?, price = ?, currency = ?, tax_rate = ?, barcode = ?, quick_key = ?, archived = ? WHERE id = ?`, append(args, p.ID)...)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				return domain.Errorf(domain.ENOTFOUND, "This product no longer exists.")
@@ -198,7 +198,7 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 		return fmt.Errorf("number sale: %w", err)
 	}
 	c := s.Cart
-	res, err := t.tx.Exec(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_bp, subtotal, discount, tax, total, status, receipt_email)
+	res, err := t.tx.Exec(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, receipt_email)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		next, s.Till, unix(s.Created), c.Currency.Code(), boolInt(c.TaxInclusive), int64(c.Discount),
 		s.Totals.Gross, s.Totals.Discount, s.Totals.Tax, s.Totals.Total, string(s.Status), c.ReceiptEmail)
@@ -210,7 +210,7 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 	}
 	s.Number = next
 	for i, l := range c.Lines {
-		if _, err := t.tx.Exec(`INSERT INTO sale_lines (sale_id, pos, product_id, description, quantity, unit_price, discount_bp, tax_bp, discount, net, tax, total)
+		if _, err := t.tx.Exec(`INSERT INTO sale_lines (sale_id, pos, product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, i, l.ProductID, l.Description, l.Quantity, l.UnitPrice,
 			int64(l.Discount), int64(l.TaxRate), l.DiscountAmount, l.Net, l.Tax, l.Total); err != nil {
 			return fmt.Errorf("insert sale line: %w", err)
@@ -219,7 +219,7 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 	return nil
 }
 
-const saleCols = `id, number, till, created, currency, tax_inclusive, discount_bp, subtotal, discount, tax, total, status, settled_at, receipt_email`
+const saleCols = `id, number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, settled_at, receipt_email`
 
 func (t *tillTx) scanSales(q string, args ...any) ([]domain.Sale, error) {
 	rows, err := t.tx.Query(q, args...)
@@ -255,7 +255,7 @@ func (t *tillTx) scanSales(q string, args ...any) ([]domain.Sale, error) {
 }
 
 func (t *tillTx) fillSale(s *domain.Sale) error {
-	rows, err := t.tx.Query(`SELECT product_id, description, quantity, unit_price, discount_bp, tax_bp, discount, net, tax, total
+	rows, err := t.tx.Query(`SELECT product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total
 		FROM sale_lines WHERE sale_id = ? ORDER BY pos`, s.ID)
 	if err != nil {
 		return fmt.Errorf("read sale lines: %w", err)

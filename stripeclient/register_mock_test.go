@@ -46,7 +46,7 @@ func TestRegisterRequestsOnStripeMock(t *testing.T) {
 	}
 	reg := &domain.RegisterService{Till: books, Store: books, Shop: books.Settings(), Connection: conn, Clock: domain.SystemClock{}}
 	sale, err := reg.Checkout(ctx, domain.Cart{Currency: domain.MustCurrency("EUR"), TaxInclusive: true, ReceiptEmail: "jenny@example.com",
-		Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 2, UnitPrice: 380, TaxRate: 1350}}})
+		Lines: []domain.SaleLine{{Description: "Coffee", Quantity: 2, UnitPrice: 380, TaxRate: 135000}}})
 	if err != nil {
 		t.Fatal(err)
 	}

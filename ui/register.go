@@ -57,6 +57,7 @@ type registerScreen struct {
 	ctx      context.Context
 	stopPoll context.CancelFunc
 	pollRun  runner // runs the loop that follows a pending payment
+	shopForm *shopForm
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
@@ -114,12 +115,13 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	displayBtn := widget.NewButtonWithIcon("Customer display", theme.ComputerIcon(), s.openDisplay)
 	closeBtn := widget.NewButtonWithIcon("Day close…", theme.DocumentIcon(), s.dayClose)
 	productsBtn := widget.NewButtonWithIcon("Products…", theme.ListIcon(), s.editProducts)
+	shopBtn := widget.NewButtonWithIcon("Shop…", theme.SettingsIcon(), s.editShop)
 
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel("Take now:"), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
 	summary := container.NewVBox(discounts, s.totals, s.total, s.due, s.email, payRow, s.pay.obj, s.status.obj)
-	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn), summary, nil, nil, s.cartList)
+	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance

@@ -210,3 +210,55 @@ func (s *registerScreen) recoverAtStart() {
 		})
 	})
 }
+
+// editShop edits the register's settings: the shop's name on receipts and
+// the customer display, the currency, whether prices include tax, the
+// default tax rate and the till's name.
+func (s *registerScreen) editShop() {
+	rs := s.settings
+	name, cur, tax, till := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	name.SetText(rs.ShopName)
+	cur.SetText(rs.Currency.Code())
+	tax.SetText(discountText(rs.DefaultTaxRate))
+	till.SetText(rs.Till)
+	incl := widget.NewCheck("Prices include tax (usual in Europe; untick where tax is added at the till)", nil)
+	incl.SetChecked(rs.TaxInclusive)
+	items := []*widget.FormItem{widget.NewFormItem("Shop name", name), widget.NewFormItem("Currency", cur),
+		widget.NewFormItem("", incl), widget.NewFormItem("Default tax %", tax), widget.NewFormItem("Till", till)}
+	d := newFormDialog("The register", "Save", items, func() error {
+		c, err := domain.CurrencyOf(cur.Text)
+		if err != nil {
+			return err
+		}
+		rate, err := domain.ParseTaxRate(tax.Text)
+		if err != nil {
+			return err
+		}
+		if s.sale != nil || len(s.cart.Lines) > 0 {
+			return domain.Errorf(domain.ECONFLICT, "Finish the sale under way, or start a new one (F12), first.")
+		}
+		next := domain.RegisterSettings{ShopName: strings.TrimSpace(name.Text), Currency: c, TaxInclusive: incl.Checked, DefaultTaxRate: rate, Till: till.Text}
+		s.run(func() {
+			err := s.svc.Register.SaveRegisterSettings(s.ctx, next)
+			fyne.Do(func() {
+				if err != nil {
+					s.status.fail("save the register's settings", err, nil)
+					return
+				}
+				s.status.ok("The register's settings are saved.")
+				s.cart = domain.Cart{}
+				s.load()
+			})
+		})
+		return nil
+	}, s.win)
+	s.shopForm = &shopForm{d: d, name: name, currency: cur, tax: tax, inclusive: incl}
+	d.Show()
+}
+
+// shopForm is the open register-settings dialog, for tests.
+type shopForm struct {
+	d                   *formDialog
+	name, currency, tax *widget.Entry
+	inclusive           *widget.Check
+}

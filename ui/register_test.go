@@ -172,3 +172,34 @@ func TestRegisterScreen(t *testing.T) {
 		}
 	})
 }
+
+func TestRegisterShopSettings(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.editShop()
+	sf := s.shopForm
+	sf.name.SetText("Corner Deli")
+	sf.currency.SetText("usd")
+	sf.inclusive.SetChecked(false)
+	sf.tax.SetText("8.875")
+	test.Tap(sf.d.ok)
+	wantStatus(t, s.status, "saved")
+	if s.settings.Currency.Code() != "USD" || s.settings.TaxInclusive || s.settings.ShopName != "Corner Deli" {
+		t.Fatalf("settings %+v", s.settings)
+	}
+	s.cart.Lines = nil
+	s.cart.Currency, s.cart.TaxInclusive = s.settings.Currency, false
+	s.askAmount()
+	// A free amount of 10.00 at the default 8.875 %: 0.89 tax added.
+	s.cart.Lines = append(s.cart.Lines, domain.SaleLine{Description: "Amount", Quantity: 1, UnitPrice: 1000, TaxRate: s.settings.DefaultTaxRate})
+	s.refresh()
+	if !strings.Contains(s.total.String(), "Total 10.89 USD") {
+		t.Fatalf("total %q", s.total.String())
+	}
+	// With a sale in the cart the settings wait.
+	s.editShop()
+	test.Tap(s.shopForm.d.ok)
+	if !s.shopForm.d.err.Visible() {
+		t.Fatal("settings changed under a cart")
+	}
+}

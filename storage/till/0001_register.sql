@@ -8,7 +8,7 @@ CREATE TABLE register_settings (
 	shop_name      TEXT NOT NULL DEFAULT '',
 	currency       TEXT NOT NULL DEFAULT '',
 	tax_inclusive  INTEGER NOT NULL DEFAULT 1,
-	default_tax_bp INTEGER NOT NULL DEFAULT 0,
+	default_tax_rate INTEGER NOT NULL DEFAULT 0,
 	till           TEXT NOT NULL DEFAULT 'Till 1'
 ) STRICT;
 
@@ -17,7 +17,7 @@ CREATE TABLE products (
 	name      TEXT NOT NULL,
 	price     INTEGER NOT NULL CHECK (price >= 0),
 	currency  TEXT NOT NULL,
-	tax_bp    INTEGER NOT NULL DEFAULT 0 CHECK (tax_bp >= 0 AND tax_bp <= 10000),
+	tax_rate    INTEGER NOT NULL DEFAULT 0 CHECK (tax_rate >= 0 AND tax_rate <= 1000000), -- millionths: 100 % is 1000000
 	barcode   TEXT NOT NULL DEFAULT '',
 	quick_key INTEGER NOT NULL DEFAULT 0,
 	archived  INTEGER NOT NULL DEFAULT 0
@@ -32,7 +32,7 @@ CREATE TABLE sales (
 	created       INTEGER NOT NULL, -- Unix seconds, UTC
 	currency      TEXT NOT NULL,
 	tax_inclusive INTEGER NOT NULL,
-	discount_bp   INTEGER NOT NULL DEFAULT 0,
+	discount_rate   INTEGER NOT NULL DEFAULT 0,
 	subtotal      INTEGER NOT NULL,
 	discount      INTEGER NOT NULL,
 	tax           INTEGER NOT NULL,
@@ -51,8 +51,8 @@ CREATE TABLE sale_lines (
 	description TEXT NOT NULL,
 	quantity    INTEGER NOT NULL,
 	unit_price  INTEGER NOT NULL,
-	discount_bp INTEGER NOT NULL DEFAULT 0,
-	tax_bp      INTEGER NOT NULL DEFAULT 0,
+	discount_rate INTEGER NOT NULL DEFAULT 0,
+	tax_rate      INTEGER NOT NULL DEFAULT 0,
 	discount    INTEGER NOT NULL,
 	net         INTEGER NOT NULL,
 	tax         INTEGER NOT NULL,
