@@ -485,6 +485,21 @@ func (s *registerScreen) methodOf(kind domain.MethodKind) *domain.PaymentMethod 
 	return nil
 }
 
+// modeChanged leaves the sale of the old mode's register (it stays there,
+// and the start-up check of that mode finds it) and shows the new books.
+func (s *registerScreen) modeChanged(m domain.Mode) {
+	if s.root == nil {
+		return
+	}
+	if s.stopPoll != nil {
+		s.stopPoll()
+	}
+	s.newCart()
+	s.cartList.Refresh()
+	s.status.info("The register now works on the " + m.Badge() + " books.")
+	s.load()
+}
+
 // newSale clears the register for the next customer; an unfinished sale
 // stays open in the database and is found again by the start-up check.
 func (s *registerScreen) newSale() {

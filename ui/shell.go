@@ -149,6 +149,9 @@ func (s *Shell) show(i int) {
 
 // setMode updates the badge and the demo banner; on the Fyne goroutine.
 func (s *Shell) setMode(m domain.Mode) {
+	if m != s.mode {
+		s.register.modeChanged(m)
+	}
 	s.mode = m
 	s.badge.set(m)
 	s.banner.Objects = nil
