@@ -25,6 +25,9 @@ type customerDisplay struct {
 	info  *canvas.Text
 	qr    *canvas.Image
 	url   string // the URL the QR code holds, for tests
+	// onKey gets the register's keys typed while this window has the
+	// focus, so that the cashier's F-keys work from either window.
+	onKey func(*fyne.KeyEvent) bool
 }
 
 func newCustomerDisplay(app fyne.App) *customerDisplay {
@@ -57,6 +60,10 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 			d.win.SetFullScreen(!d.win.FullScreen())
 		case fyne.KeyEscape:
 			d.win.SetFullScreen(false)
+		default:
+			if d.onKey != nil {
+				d.onKey(ev)
+			}
 		}
 	})
 	return d
@@ -138,6 +145,7 @@ func qrImage(url string) image.Image {
 func (s *registerScreen) openDisplay() {
 	if s.display == nil {
 		s.display = newCustomerDisplay(s.app)
+		s.display.onKey = s.key
 		s.display.win.SetOnClosed(func() { s.display = nil })
 		// A second monitor cannot be chosen from Fyne: the window opens
 		// beside the register and staff move it there, then press F11 in

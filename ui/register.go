@@ -16,7 +16,7 @@ import (
 )
 
 // registerShortcuts are the register's keys, shown on the screen.
-const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale"
+const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale · F6: customer display · F8: day close · F7 (test and demo): the customer pays"
 
 // registerScreen is the cashier's screen: products and quick keys on the
 // left, the cart, its totals and the payment on the right.
@@ -112,10 +112,10 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.voidBtn = widget.NewButtonWithIcon("Cancel sale", theme.CancelIcon(), s.cancelSale)
 	s.pay = newPayPanel(s)
 	s.job = newJobs(s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
-	displayBtn := widget.NewButtonWithIcon("Customer display", theme.ComputerIcon(), s.openDisplay)
-	closeBtn := widget.NewButtonWithIcon("Day close…", theme.DocumentIcon(), s.dayClose)
-	productsBtn := widget.NewButtonWithIcon("Products…", theme.ListIcon(), s.editProducts)
-	shopBtn := widget.NewButtonWithIcon("Shop…", theme.SettingsIcon(), s.editShop)
+	displayBtn := widget.NewButtonWithIcon("Display (F6)", theme.ComputerIcon(), s.openDisplay)
+	closeBtn := widget.NewButtonWithIcon("Day close (F8)", theme.DocumentIcon(), s.dayClose)
+	productsBtn := widget.NewButtonWithIcon("Products", theme.ListIcon(), s.editProducts)
+	shopBtn := widget.NewButtonWithIcon("Shop", theme.SettingsIcon(), s.editShop)
 
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel("Take now:"), nil,
@@ -206,6 +206,12 @@ func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 		s.pay.cancel()
 	case fyne.KeyF5:
 		s.pay.again()
+	case fyne.KeyF6:
+		s.openDisplay()
+	case fyne.KeyF7:
+		s.pay.pretend()
+	case fyne.KeyF8:
+		s.dayClose()
 	default:
 		return false
 	}

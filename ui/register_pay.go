@@ -117,7 +117,7 @@ func newPayPanel(s *registerScreen) *payPanel {
 	p.custCancelBtn = widget.NewButton("Customer cancels", func() {
 		p.step("the customer cancelling", p.s.svc.Register.DemoCustomerCancels)
 	})
-	p.custPayBtn = widget.NewButton("Customer pays the page", func() {
+	p.custPayBtn = widget.NewButton("Customer pays the page (F7)", func() {
 		p.step("the customer paying", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
 			return p.s.svc.Register.DemoCustomerPays(ctx, id, domain.CardSucceeds)
 		})
@@ -291,6 +291,21 @@ func (p *payPanel) cancel() {
 		p.s.stopPoll()
 	}
 	p.step("cancelling the payment", p.s.svc.Register.Cancel)
+}
+
+// pretend plays the customer who pays, in test and demo mode: the test
+// card 4242 on the simulated reader, or (demo) the QR page paid.
+func (p *payPanel) pretend() {
+	a := p.s.attempt
+	if a == nil || a.Done() || p.s.svc.Connection.Mode() == domain.ModeLive {
+		return
+	}
+	switch {
+	case a.Attempt.Kind == domain.MethodCardReader && a.Attempt.Stage == domain.StageOnReader:
+		p.present(domain.CardSucceeds)
+	case a.Attempt.Kind == domain.MethodQRLink && p.s.svc.Connection.Mode() == domain.ModeDisabled:
+		p.custPayBtn.OnTapped()
+	}
 }
 
 func (p *payPanel) present(card domain.TestCard) {
