@@ -29,8 +29,11 @@ type jobs struct {
 	cancelling bool // stop was called: progress should no longer overwrite the status
 }
 
-func newJobs(run runner, st *status, wait ...fyne.Disableable) *jobs {
-	return &jobs{run: run, status: st, parent: context.Background(), wait: wait}
+func newJobs(parent context.Context, run runner, st *status, wait ...fyne.Disableable) *jobs {
+	if parent == nil {
+		parent = context.Background()
+	}
+	return &jobs{run: run, status: st, parent: parent, wait: wait}
 }
 
 // busy reports whether a job runs.

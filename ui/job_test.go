@@ -16,7 +16,7 @@ func TestOneJobAtATimeAnyScreen(t *testing.T) {
 	var held []func()
 	st := newStatus(nil)
 	charge := widget.NewButton("Charge", nil)
-	j := newJobs(func(f func()) { held = append(held, f) }, st, charge)
+	j := newJobs(context.Background(), func(f func()) { held = append(held, f) }, st, charge)
 	calls := 0
 	work := func(ctx context.Context) func() {
 		calls++

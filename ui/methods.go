@@ -111,7 +111,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.saveBtn = widget.NewButton("Save", s.save)
 	s.saveBtn.Importance = widget.HighImportance
 	s.archiveBtn = widget.NewButton("Archive", s.toggleArchive)
-	s.jobs = newJobs(s.run, s.status, s.saveBtn, s.archiveBtn, s.newBtn)
+	s.jobs = newJobs(s.svc.Context, s.run, s.status, s.saveBtn, s.archiveBtn, s.newBtn)
 	s.formArea = container.NewStack()
 
 	right := container.NewVScroll(container.NewPadded(container.NewVBox(s.formArea, container.NewHBox(s.saveBtn, s.archiveBtn), s.status.obj)))

@@ -277,7 +277,7 @@ func (s *readersScreen) act(what string, call func(ctx context.Context, r domain
 // button that would call Stripe is disabled.
 func (s *readersScreen) job() *jobs {
 	if s.jobs == nil {
-		s.jobs = newJobs(s.run, s.status)
+		s.jobs = newJobs(s.svc.Context, s.run, s.status)
 		s.jobs.waitFn = func() []fyne.Disableable {
 			var out []fyne.Disableable
 			for _, b := range []*widget.Button{s.refreshBtn, s.registerBtn, s.simulatedBtn, s.renameBtn, s.testBtn, s.removeBtn, s.registerSubmit, s.locationSubmit} {

@@ -110,7 +110,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.fetchTo.SetText(now.Format("2006-01-02"))
 	s.fetchBtn = widget.NewButton("Fetch from Stripe", s.fetchFromStripe)
 	// One job at a time: a second would take the cancel button.
-	s.jobs = newJobs(s.run, s.status, s.importBtn, s.bookBtn, s.exportBtn, s.fetchBtn)
+	s.jobs = newJobs(s.svc.Context, s.run, s.status, s.importBtn, s.bookBtn, s.exportBtn, s.fetchBtn)
 	s.jobs.onChange = s.jobChanged
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()

@@ -61,7 +61,7 @@ type registerScreen struct {
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
-	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: context.Background(), pollRun: goRunner}
+	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: svc.Context, pollRun: goRunner}
 }
 
 func (s *registerScreen) buildUI() fyne.CanvasObject {
@@ -111,7 +111,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.newBtn = widget.NewButtonWithIcon("New sale (F12)", theme.DocumentCreateIcon(), s.newSale)
 	s.voidBtn = widget.NewButtonWithIcon("Cancel sale", theme.CancelIcon(), s.cancelSale)
 	s.pay = newPayPanel(s)
-	s.job = newJobs(s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
+	s.job = newJobs(s.svc.Context, s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
 	displayBtn := widget.NewButtonWithIcon("Display (F6)", theme.ComputerIcon(), s.openDisplay)
 	closeBtn := widget.NewButtonWithIcon("Day close (F8)", theme.DocumentIcon(), s.dayClose)
 	productsBtn := widget.NewButtonWithIcon("Products", theme.ListIcon(), s.editProducts)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"image/color"
 	"log/slog"
 
@@ -50,6 +51,11 @@ type Shell struct {
 func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	if svc.Log == nil {
 		svc.Log = slog.New(slog.DiscardHandler)
+	}
+	if svc.Context == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		svc.Context = ctx
+		app.Lifecycle().SetOnStopped(cancel)
 	}
 	s := &Shell{app: app, win: win, svc: svc, run: run, mode: svc.Connection.Mode()}
 	s.settings = newSettingsScreen(win, svc, run)

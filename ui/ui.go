@@ -2,6 +2,7 @@
 package ui
 
 import (
+	"context"
 	"log/slog"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,9 @@ type Services struct {
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
 	DataPath string
+	// Context ends when the app quits: the screens' jobs, the register's
+	// polling and its start-up check run under it. newShell sets it.
+	Context context.Context
 }
 
 // New builds Tally's main window content on win and returns the shell.
