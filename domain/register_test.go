@@ -590,3 +590,27 @@ func TestTipOnTheReader(t *testing.T) {
 		t.Fatalf("a tip without tipping: %+v", res.Attempt)
 	}
 }
+
+// FuzzParseTaxRate: any text either parses to a rate from 0 to 100 % that
+// writes back to itself, or is refused with EINVALID; nothing panics.
+func FuzzParseTaxRate(f *testing.F) {
+	for _, s := range []string{"20", "7.7", "8.875 %", "0", "100", "100.0001", "-1", "1,5", "", "%", "1e3", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := domain.ParseTaxRate(s)
+		if err != nil {
+			if domain.ErrorCode(err) != domain.EINVALID {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		if r < 0 || r > domain.RateScale {
+			t.Fatalf("%q: %d out of range", s, r)
+		}
+		back, err := domain.ParseTaxRate(r.String())
+		if err != nil || back != r {
+			t.Fatalf("%q: %d wrote %q, read back %d %v", s, r, r.String(), back, err)
+		}
+	})
+}

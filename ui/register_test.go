@@ -203,3 +203,33 @@ func TestRegisterShopSettings(t *testing.T) {
 		t.Fatal("settings changed under a cart")
 	}
 }
+
+// TestRegisterRecoversAtStart: a payment left on the reader when Tally
+// stopped is found at the next start, told to the cashier, and resumed.
+func TestRegisterRecoversAtStart(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.tapKey(t, "Espresso")
+	test.Tap(s.cardBtn)
+	if s.attempt == nil || s.attempt.Attempt.Stage != domain.StageOnReader {
+		t.Fatalf("attempt %+v", s.attempt)
+	}
+	// The next start: a new window on the same data.
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	shell := newShell(f.shell.app, w, f.shell.svc, f.shell.run)
+	shell.register.pollRun = func(func()) {}
+	w.SetContent(shell.buildUI())
+	shell.Show("Register")
+	shell.register.recoverAtStart()
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("the cashier was not told what the check found")
+	}
+	r := shell.register
+	if r.attempt == nil || r.attempt.Attempt.ID != s.attempt.Attempt.ID || r.sale == nil || r.sale.ID != s.sale.ID {
+		t.Fatalf("not resumed: %+v", r.attempt)
+	}
+	test.Tap(r.pay.cardBtns[0])
+	if r.sale.Status != domain.SalePaid {
+		t.Fatalf("sale %+v", r.sale)
+	}
+}
