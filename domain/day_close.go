@@ -36,6 +36,7 @@ func (s *RegisterService) CloseDay(ctx context.Context, counted int64) (DayClose
 		}
 		d = summarise(rs.Till, sales, counted)
 		d.ClosedAt = s.Clock.Now()
+		s.addFees(ctx, &d, sales)
 		if d.Currency.IsZero() {
 			cur, _ := s.RegisterSettings(ctx)
 			d.Currency = cur.Currency
@@ -64,6 +65,7 @@ func (s *RegisterService) dayClose(ctx context.Context, counted int64) (DayClose
 	if d.Currency.IsZero() {
 		d.Currency = rs.Currency
 	}
+	s.addFees(ctx, &d, sales)
 	return d, sales, err
 }
 
@@ -79,6 +81,29 @@ func (s *RegisterService) DayCloses(ctx context.Context, limit int) ([]DayClose,
 		return err
 	})
 	return out, err
+}
+
+// addFees adds Stripe's fees on the sales' card and QR payments, for those
+// whose charge is already in the books (imported or fetched). The books are
+// read, never written: a close does not wait on a bookkeeper's import.
+func (s *RegisterService) addFees(ctx context.Context, d *DayClose, sales []Sale) {
+	var ids []string
+	for _, sl := range sales {
+		for _, a := range sl.Attempts {
+			if a.Status.Settled() && a.Kind != MethodCash && a.ChargeID != "" {
+				ids = append(ids, a.ChargeID)
+			}
+		}
+	}
+	d.FeesOf = len(ids)
+	if len(ids) == 0 || s.Store == nil {
+		return
+	}
+	_ = s.Store.View(ctx, func(tx Tx) (err error) {
+		d.Fees, d.FeesFound, err = tx.ChargeFees(ids)
+		return err
+	})
+	d.FeesKnown = d.FeesFound == d.FeesOf
 }
 
 func summarise(till string, sales []Sale, counted int64) DayClose {
@@ -148,9 +173,14 @@ func (d DayClose) Lines() [][2]string {
 		[2]string{"Cash counted", f(d.CashCounted)},
 		[2]string{"Difference", f(d.CashDifference())},
 	)
-	if d.FeesKnown {
+	switch {
+	case d.FeesOf == 0:
+		rows = append(rows, [2]string{"Stripe fees", "none: no card or QR payments"})
+	case d.FeesKnown:
 		rows = append(rows, [2]string{"Stripe fees", f(d.Fees)})
-	} else {
+	case d.FeesFound > 0:
+		rows = append(rows, [2]string{"Stripe fees", fmt.Sprintf("%s on %d of %d card and QR payments; the rest once Stripe's statement is imported or fetched", f(d.Fees), d.FeesFound, d.FeesOf)})
+	default:
 		rows = append(rows, [2]string{"Stripe fees", "known once Stripe's statement is imported or fetched"})
 	}
 	return rows

@@ -251,6 +251,9 @@ type LedgerTx interface {
 	InsertEntry(e *Entry) error
 	// BookedSales returns the SaleRef of every sale booked.
 	BookedSales() (map[string]bool, error)
+	// ChargeFees sums Stripe's fees on the imported or fetched charge lines
+	// of these charges (ch_… or py_…) and says how many of them have one.
+	ChargeFees(chargeIDs []string) (fee int64, found int, err error)
 	// Entries calls fn for every entry by date, postings included.
 	Entries(fn func(Entry) error) error
 	// AccountBalances sums postings per account and currency.

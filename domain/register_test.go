@@ -453,6 +453,11 @@ func TestSalesMeetTheirCharges(t *testing.T) {
 	}); err != nil || named != 1 {
 		t.Fatalf("the charge's entry does not name its sale (%d, %v)", named, err)
 	}
+	// The fetched charge line carries Stripe's fee: the Z report knows it.
+	z, err := r.reg.CloseDay(ctx, 615)
+	if err != nil || !z.FeesKnown || z.FeesOf != 1 || z.Fees != 1230*14/1000+25 || z.CashDifference() != 0 {
+		t.Fatalf("Z report fees: %+v %v", z, err)
+	}
 	again, err := recon.Reconcile(ctx)
 	if err != nil || again.SalesBooked != 0 || again.MatchedToSales != 0 {
 		t.Fatalf("booked twice: %+v %v", again, err)

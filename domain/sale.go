@@ -284,7 +284,9 @@ type DayClose struct {
 	Refunds      int64
 	Tips         int64 // added on the reader, owed to the staff
 	Fees         int64 // Stripe's fees on the day's card and QR payments, where known
-	FeesKnown    bool
+	FeesKnown    bool  // every card and QR payment's fee is known
+	FeesFound    int   // payments whose fee is known (their charge imported or fetched)
+	FeesOf       int   // card and QR payments
 }
 
 // MethodTotal is what one payment method took.

@@ -302,3 +302,28 @@ func (t *Tx) BookedSales() (map[string]bool, error) {
 	}
 	return out, rows.Err()
 }
+
+// ChargeFees implements domain.Tx.
+func (t *Tx) ChargeFees(chargeIDs []string) (int64, int, error) {
+	var fee int64
+	found := 0
+	for len(chargeIDs) > 0 {
+		n := min(len(chargeIDs), 400)
+		part := chargeIDs[:n]
+		chargeIDs = chargeIDs[n:]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		q := `SELECT COALESCE(SUM(fee), 0), COUNT(DISTINCT source_id) FROM statement_lines
+			WHERE category IN ('charge', 'payment') AND source_id IN (?` + strings.Repeat(", ?", n-1) + `)`
+		var f int64
+		var c int
+		if err := t.tx.QueryRowContext(t.ctx, q, args...).Scan(&f, &c); err != nil {
+			return 0, 0, fmt.Errorf("sum charge fees: %w", err)
+		}
+		fee += f
+		found += c
+	}
+	return fee, found, nil
+}
