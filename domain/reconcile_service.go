@@ -284,7 +284,8 @@ func (s *ReconcileService) Accounts(ctx context.Context) ([]LedgerAccount, error
 // LineFilter selects statement lines for the reconciliation view.
 type LineFilter struct {
 	// Status: "" all, "unbooked", "booked", "suspense", "queue"; "matched"
-	// and "unmatched": charge lines with and without a payment record.
+	// and "unmatched": charge lines with and without a payment record;
+	// "sale": charge lines that cleared a register sale.
 	Status   string
 	PayoutID string // only the lines of this payout
 	Key      string // only this line

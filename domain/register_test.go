@@ -453,6 +453,9 @@ func TestSalesMeetTheirCharges(t *testing.T) {
 	}); err != nil || named != 1 {
 		t.Fatalf("the charge's entry does not name its sale (%d, %v)", named, err)
 	}
+	if views, n, err := recon.Lines(ctx, domain.LineFilter{Status: "sale"}, 0, 10); err != nil || n != 1 || views[0].Account != "1200 Outstanding receipts" {
+		t.Fatalf("lines that paid a sale: %d %+v %v", n, views, err)
+	}
 	// The fetched charge line carries Stripe's fee: the Z report knows it.
 	z, err := r.reg.CloseDay(ctx, 615)
 	if err != nil || !z.FeesKnown || z.FeesOf != 1 || z.Fees != 1230*14/1000+25 || z.CashDifference() != 0 {

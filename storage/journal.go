@@ -234,6 +234,9 @@ func (t *Tx) Lines(f domain.LineFilter, offset, limit int) ([]domain.LineView, i
 		where += " AND l.category IN ('charge', 'payment') AND " + matchedPayment + " <> ''"
 	case "unmatched":
 		where += " AND l.category IN ('charge', 'payment') AND " + matchedPayment + " = ''"
+	case "sale":
+		// Booked against a register sale: its entry names the sale.
+		where += " AND e.description LIKE 'Register sale #%'"
 	case "":
 	default:
 		return nil, 0, domain.Errorf(domain.EINVALID, "unknown filter %q", f.Status)

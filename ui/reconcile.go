@@ -28,6 +28,7 @@ const linePage = 200
 var lineFilters = []struct{ label, status string }{
 	{"All lines", ""}, {"Waiting for a decision", "queue"}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Parked in suspense", "suspense"},
 	{"Charges matched to a payment record", "matched"}, {"Charges without a payment record", "unmatched"},
+	{"Charges that paid a register sale", "sale"},
 }
 
 var lineColumns = []struct {
