@@ -132,6 +132,9 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 			mt.Count++
 			mt.Amount += a.Amount.Amount
 			d.Tips += a.Tip
+			if a.Status == AttemptAuthorized {
+				d.Uncaptured++
+			}
 			if a.Kind == MethodCash {
 				d.CashExpected += a.Amount.Amount
 			}
@@ -168,6 +171,11 @@ func (d DayClose) Lines() [][2]string {
 	}
 	rows = append(rows,
 		[2]string{"Tips (owed to staff)", f(d.Tips)},
+	)
+	if d.Uncaptured > 0 {
+		rows = append(rows, [2]string{"Not captured yet", fmt.Sprintf("%d authorised payments: capture them within two days, or the money is not taken", d.Uncaptured)})
+	}
+	rows = append(rows,
 		[2]string{"Refunds", f(d.Refunds)},
 		[2]string{"Cash expected", f(d.CashExpected)},
 		[2]string{"Cash counted", f(d.CashCounted)},

@@ -519,6 +519,9 @@ func TestManualCapture(t *testing.T) {
 			if res.Attempt.Status != domain.AttemptAuthorized || res.Sale.Status != domain.SalePaid {
 				t.Fatalf("authorised: %+v", res)
 			}
+			if z, err := r.reg.DayClosePreview(ctx, 0); err != nil || z.Uncaptured != 1 {
+				t.Fatalf("the Z report does not warn of the authorisation: %+v %v", z, err)
+			}
 			if lost {
 				r.gw.crashAt, r.gw.after = "CapturePaymentIntent", true
 				if at := crashed(func() { r.reg.Capture(ctx, a.ID) }); at == "" {

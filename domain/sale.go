@@ -283,6 +283,7 @@ type DayClose struct {
 	CashCounted  int64
 	Refunds      int64
 	Tips         int64 // added on the reader, owed to the staff
+	Uncaptured   int   // payments authorised on a manual-capture method and not captured yet
 	Fees         int64 // Stripe's fees on the day's card and QR payments, where known
 	FeesKnown    bool  // every card and QR payment's fee is known
 	FeesFound    int   // payments whose fee is known (their charge imported or fetched)
