@@ -199,6 +199,9 @@ func (s *RegisterService) checkCard(ctx context.Context, a Attempt) (PaymentResu
 		a.Stage = StageIntent
 		return s.pending(ctx, a, "The reader is no longer collecting this payment. Try again, choose another method, or cancel the sale.", nil)
 	}
+	if a.Stage == StageIntent && a.Tries > 0 {
+		return s.pending(ctx, a, "The reader has not received this payment (the request may not have reached Stripe). Try again (F5), choose another method, or cancel the sale.", nil)
+	}
 	return s.pending(ctx, a, a.Message, nil)
 }
 

@@ -44,6 +44,20 @@ type recorder struct {
 	calls   []string
 	crashAt string // the call to stop at
 	after   bool   // stop after Stripe did the write, before the answer arrives
+	// failBefore makes that call fail once without reaching Stripe, as a
+	// dropped connection does.
+	failBefore string
+}
+
+func (r *recorder) lost(name string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.failBefore == name {
+		r.failBefore = ""
+		r.calls = append(r.calls, name+" (lost)")
+		return true
+	}
+	return false
 }
 
 func (r *recorder) hit(name string, call func()) {
@@ -96,6 +110,9 @@ func (r *recorder) SetReaderDisplay(ctx context.Context, k domain.IdempotencyKey
 }
 
 func (r *recorder) ProcessPaymentIntent(ctx context.Context, k domain.IdempotencyKey, id, pi string, cfg domain.ProcessConfig) (rd domain.Reader, err error) {
+	if r.lost("ProcessPaymentIntent") {
+		return rd, domain.Errorf(domain.EUNAVAILABLE, "Could not connect to Stripe. Check that this computer is connected to the internet, then try again.")
+	}
 	r.hit("ProcessPaymentIntent", func() { rd, err = r.Gateway.ProcessPaymentIntent(ctx, k, id, pi, cfg) })
 	return
 }

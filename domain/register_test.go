@@ -625,3 +625,23 @@ func FuzzParseTaxRate(f *testing.F) {
 		}
 	})
 }
+
+// TestProcessLostBeforeStripe: the hand-over to the reader never reached
+// Stripe (the connection dropped before the write): Tally looks, says the
+// reader has not got it, and a retry sends it on the same PaymentIntent.
+func TestProcessLostBeforeStripe(t *testing.T) {
+	r := newTill(t)
+	s := r.sale(1250)
+	r.gw.failBefore = "ProcessPaymentIntent"
+	res := must(t)(r.reg.StartCard(ctx, s.ID, r.card, 0))
+	if stageOf(res) != "pending/intent" || !strings.Contains(res.Message, "has not received this payment") {
+		t.Fatalf("%s %q", stageOf(res), res.Message)
+	}
+	res = must(t)(r.reg.Retry(ctx, res.Attempt.ID))
+	if stageOf(res) != "pending/on_reader" {
+		t.Fatalf("retry: %s %q", stageOf(res), res.Message)
+	}
+	if res := must(t)(r.reg.PresentTestCard(ctx, res.Attempt.ID, domain.CardSucceeds)); res.Sale.Status != domain.SalePaid || len(r.intents(s)) != 1 {
+		t.Fatalf("%+v", res)
+	}
+}
