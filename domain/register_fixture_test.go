@@ -206,7 +206,7 @@ func openTill(t *testing.T, dir string, clock *fakeClock) *till {
 			t.Fatal(err)
 		}
 		r.card = m.ID
-		q, err := methods.Save(ctx, domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: time.Hour, OutstandingAccount: domain.AcctOutstandingReceipts})
+		q, err := methods.Save(ctx, domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: time.Hour, SuccessMessage: "Thank you!", OutstandingAccount: domain.AcctOutstandingReceipts})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -26,28 +26,31 @@ func (s *RegisterService) StartQR(ctx context.Context, saleID, methodID, amount 
 		// The expiry is fixed when the attempt is stored, so that the same
 		// request sent again after a crash is the same request.
 		a.SessionExpiry = s.Clock.Now().Add(life).Truncate(time.Second)
+		a.PageMessage = m.SuccessMessage
 	})
 	if err != nil {
 		return PaymentResult{Sale: sale}, err
 	}
-	return s.createPage(ctx, a, sale, m.SuccessMessage)
+	return s.createPage(ctx, a, sale)
 }
 
-func (s *RegisterService) pageParams(a Attempt, sale Sale, success string) CheckoutParams {
-	rs := sale.Till
+// pageParams is the attempt's payment page: always the same request for the
+// same attempt (everything comes from what was stored), so that sending it
+// again returns the first page.
+func (s *RegisterService) pageParams(a Attempt, sale Sale) CheckoutParams {
 	return CheckoutParams{
-		Amount: a.Amount, ProductName: fmt.Sprintf("Sale #%d (%s)", sale.Number, rs), ExpiresAt: a.SessionExpiry,
-		SuccessMessage: success, Metadata: s.metadata(sale, a),
+		Amount: a.Amount, ProductName: fmt.Sprintf("Sale #%d (%s)", sale.Number, sale.Till), ExpiresAt: a.SessionExpiry,
+		SuccessMessage: a.PageMessage, Metadata: s.metadata(sale, a),
 	}
 }
 
-func (s *RegisterService) createPage(ctx context.Context, a Attempt, sale Sale, success string) (PaymentResult, error) {
+func (s *RegisterService) createPage(ctx context.Context, a Attempt, sale Sale) (PaymentResult, error) {
 	gw, _ := s.Connection.Gateway()
 	if a.SessionExpiry.Sub(s.Clock.Now()) < time.Minute {
 		a.Status = AttemptFailed
 		return s.settle(ctx, a, "The payment page was never made and its time is up; nothing was charged. Make a new one.")
 	}
-	cs, err := gw.CreateCheckoutSession(ctx, a.key("session"), s.pageParams(a, sale, success))
+	cs, err := gw.CreateCheckoutSession(ctx, a.key("session"), s.pageParams(a, sale))
 	if err != nil {
 		if uncertain(err) {
 			return s.pending(ctx, a, ErrorMessage(err)+" Press Check status to go on (the same request is sent again, never a second page).", err)
@@ -68,8 +71,7 @@ func (s *RegisterService) checkQR(ctx context.Context, a Attempt) (PaymentResult
 		if err != nil {
 			return PaymentResult{}, err
 		}
-		m, _ := s.method(ctx, a.MethodID)
-		return s.createPage(ctx, a, sale, m.SuccessMessage)
+		return s.createPage(ctx, a, sale)
 	}
 	gw, _ := s.Connection.Gateway()
 	cs, err := gw.CheckoutSession(ctx, a.SessionID)
@@ -101,7 +103,7 @@ func (s *RegisterService) cancelQR(ctx context.Context, a Attempt) (PaymentResul
 			return PaymentResult{}, err
 		}
 		// Learn the page the lost answer made, if any, to expire it.
-		cs, err := gw.CreateCheckoutSession(ctx, a.key("session"), s.pageParams(a, sale, ""))
+		cs, err := gw.CreateCheckoutSession(ctx, a.key("session"), s.pageParams(a, sale))
 		switch {
 		case err != nil && uncertain(err):
 			return s.pending(ctx, a, ErrorMessage(err)+" Cancel again once Stripe can be reached.", err)

@@ -256,6 +256,7 @@ type Attempt struct {
 	SessionID     string
 	SessionURL    string
 	SessionExpiry time.Time
+	PageMessage   string // the page's message after paying, as first asked for
 	ChargeID      string
 	Card          Card
 	Created       time.Time

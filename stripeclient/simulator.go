@@ -235,8 +235,14 @@ func (s *Simulator) begin(key domain.IdempotencyKey, op string) (prev idemEntry,
 	}
 	if e, ok := s.idem[key]; ok {
 		if e.op != op {
-			return idemEntry{}, false, mapError(&stripe.Error{Type: stripe.ErrorTypeIdempotency, HTTPStatusCode: 400,
-				Msg: "Keys for idempotent requests can only be used for the same endpoint they were first used for."})
+			// op is "endpoint|parameters" where the parameters are checked.
+			was, _, _ := strings.Cut(e.op, "|")
+			now, _, _ := strings.Cut(op, "|")
+			msg := "Keys for idempotent requests can only be used for the same endpoint they were first used for."
+			if was == now {
+				msg = "Keys for idempotent requests can only be used with the same parameters they were first used with."
+			}
+			return idemEntry{}, false, mapError(&stripe.Error{Type: stripe.ErrorTypeIdempotency, HTTPStatusCode: 400, Msg: msg})
 		}
 		return e, true, nil
 	}

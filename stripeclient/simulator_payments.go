@@ -2,6 +2,7 @@ package stripeclient
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"tally/domain"
@@ -18,7 +19,10 @@ func copyIntent(si *simIntent) domain.PaymentIntent {
 
 // CreatePaymentIntent implements domain.Gateway.
 func (s *Simulator) CreatePaymentIntent(ctx context.Context, key domain.IdempotencyKey, p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
-	return idempotent(s, key, "create payment intent", func() (domain.PaymentIntent, error) { return s.createPaymentIntent(p) })
+	// Stripe refuses a key sent again with other parameters: so does the
+	// simulator, for the creates a crash may repeat.
+	fp := fmt.Sprintf("create payment intent|%d %s %v %s %s %s %v", p.Amount.Amount, p.Amount.Currency, p.PaymentMethodTypes, p.CaptureMethod, p.Description, p.ReceiptEmail, p.Metadata)
+	return idempotent(s, key, fp, func() (domain.PaymentIntent, error) { return s.createPaymentIntent(p) })
 }
 
 func (s *Simulator) createPaymentIntent(p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
@@ -111,7 +115,8 @@ func (s *Simulator) cancelIntent(id string) (domain.PaymentIntent, error) {
 
 // CreateCheckoutSession implements domain.Gateway.
 func (s *Simulator) CreateCheckoutSession(ctx context.Context, key domain.IdempotencyKey, p domain.CheckoutParams) (domain.CheckoutSession, error) {
-	return idempotent(s, key, "create checkout session", func() (domain.CheckoutSession, error) { return s.createSession(p) })
+	fp := fmt.Sprintf("create checkout session|%d %s %s %d %q %s %v", p.Amount.Amount, p.Amount.Currency, p.ProductName, p.ExpiresAt.Unix(), p.SuccessMessage, p.SuccessURL, p.Metadata)
+	return idempotent(s, key, fp, func() (domain.CheckoutSession, error) { return s.createSession(p) })
 }
 
 func (s *Simulator) createSession(p domain.CheckoutParams) (domain.CheckoutSession, error) {
