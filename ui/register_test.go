@@ -233,3 +233,25 @@ func TestRegisterRecoversAtStart(t *testing.T) {
 		t.Fatalf("sale %+v", r.sale)
 	}
 }
+
+func TestRegisterDiscountsAndKeys(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.tapKey(t, "Sandwich") // 7.50
+	s.tapKey(t, "Espresso") // 2.50
+	s.cartList.Select(0)
+	test.Type(s.lineDisc, "10") // 7.50 - 0.75 = 6.75
+	test.Type(s.discount, "5")  // 5 % off each line, rounded half up: 6.75 - 0.34 = 6.41, 2.50 - 0.13 = 2.37
+	if !strings.Contains(s.total.String(), "Total 8.78 EUR") {
+		t.Fatalf("total %q (lines %+v)", s.total.String(), s.cart.Lines)
+	}
+	test.Type(s.discount, "x")
+	wantStatus(t, s.status, "Cart discount")
+	// F12 before any payment clears the cart; F9 on an empty cart says so.
+	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	if len(s.cart.Lines) != 0 {
+		t.Fatal("F12 kept the cart")
+	}
+	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+	wantStatus(t, s.status, "The cart is empty")
+}
