@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// The cart: scanning, quick keys, lines, quantities and discounts.
+
+// showKeys fills the grid: quick keys, or the products matching the text.
+func (s *registerScreen) showKeys() {
+	if s.keys == nil {
+		return
+	}
+	q := strings.ToLower(strings.TrimSpace(s.scan.Text))
+	_, q = splitQuantity(q)
+	var objs []fyne.CanvasObject
+	for _, p := range s.products {
+		if q == "" && !p.QuickKey {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(p.Name), q) && p.Barcode != q {
+			continue
+		}
+		p := p
+		b := widget.NewButton(p.Name+"\n"+s.money(p.Price.Amount), func() { s.addProduct(p, 1) })
+		objs = append(objs, b)
+	}
+	if len(objs) == 0 {
+		msg := "No quick keys yet: add products with Products… and tick Quick key."
+		if q != "" {
+			msg = "No product matches. Press F4 to ring it up as an amount."
+		}
+		l := widget.NewLabel(msg)
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, container.NewGridWrap(fyne.NewSize(300, 80), l))
+	}
+	s.keys.Objects = objs
+	s.keys.Refresh()
+}
+
+// splitQuantity reads "3*code" as three of code.
+func splitQuantity(text string) (int64, string) {
+	if i := strings.IndexByte(text, '*'); i > 0 {
+		if n, err := strconv.ParseInt(strings.TrimSpace(text[:i]), 10, 64); err == nil && n > 0 && n < 10000 {
+			return n, strings.TrimSpace(text[i+1:])
+		}
+	}
+	return 1, text
+}
+
+// submitScan adds what the scanner typed (a barcode and Enter), or the one
+// product whose name matches.
+func (s *registerScreen) submitScan() {
+	qty, text := splitQuantity(strings.TrimSpace(s.scan.Text))
+	if text == "" {
+		return
+	}
+	var match []domain.Product
+	for _, p := range s.products {
+		if p.Barcode == text {
+			match = []domain.Product{p}
+			break
+		}
+		if strings.Contains(strings.ToLower(p.Name), strings.ToLower(text)) {
+			match = append(match, p)
+		}
+	}
+	switch len(match) {
+	case 1:
+		s.addProduct(match[0], qty)
+	case 0:
+		s.status.warn(fmt.Sprintf("No product has the code or name %q. Add it under Products…, or press F4 to ring it up as an amount.", text))
+	default:
+		s.status.info(fmt.Sprintf("%d products match %q: tap one, or type more of its name.", len(match), text))
+	}
+}
+
+func (s *registerScreen) editable() bool {
+	if s.sale != nil {
+		s.status.warn("This sale is being paid: finish or cancel the payment, or start a new sale (F12).")
+		return false
+	}
+	return true
+}
+
+func (s *registerScreen) addProduct(p domain.Product, qty int64) {
+	if !s.editable() {
+		return
+	}
+	if !p.Price.Currency.IsZero() && p.Price.Currency != s.cart.Currency {
+		s.status.warn(fmt.Sprintf("%s is priced in %s but the register sells in %s: change its price under Products….", p.Name, p.Price.Currency, s.cart.Currency))
+		return
+	}
+	for i, l := range s.cart.Lines {
+		if l.ProductID == p.ID && p.ID != 0 && l.Discount == 0 {
+			s.cart.Lines[i].Quantity += qty
+			s.afterCartChange(i)
+			return
+		}
+	}
+	s.cart.Lines = append(s.cart.Lines, domain.SaleLine{ProductID: p.ID, Description: p.Name, Quantity: qty, UnitPrice: p.Price.Amount, TaxRate: p.TaxRate})
+	s.afterCartChange(len(s.cart.Lines) - 1)
+}
+
+func (s *registerScreen) afterCartChange(line int) {
+	s.scan.SetText("")
+	s.status.info("")
+	s.cart.Totals() // each line's amounts, before the list shows them
+	s.cartList.Refresh()
+	if line >= 0 && line < len(s.cart.Lines) {
+		s.cartList.Select(line)
+		s.cartList.ScrollTo(line)
+	}
+	s.refresh()
+	s.focusScan()
+}
+
+func (s *registerScreen) newCartRow() fyne.CanvasObject {
+	name := widget.NewLabel("2 × Cappuccino with oat milk")
+	name.Truncation = fyne.TextTruncateEllipsis
+	amount := widget.NewLabel("000.00 EUR")
+	amount.Alignment = fyne.TextAlignTrailing
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), nil)
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), nil)
+	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(amount, minus, plus, del), name)
+}
+
+func (s *registerScreen) updateCartRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(s.cart.Lines) {
+		return
+	}
+	l := s.cart.Lines[id]
+	row := o.(*fyne.Container)
+	name := row.Objects[0].(*widget.Label)
+	btns := row.Objects[1].(*fyne.Container)
+	text := fmt.Sprintf("%d × %s", l.Quantity, l.Description)
+	if l.Discount > 0 {
+		text += " (−" + l.Discount.String() + ")"
+	}
+	name.SetText(text)
+	btns.Objects[0].(*widget.Label).SetText(s.money(l.Total))
+	minus, plus, del := btns.Objects[1].(*widget.Button), btns.Objects[2].(*widget.Button), btns.Objects[3].(*widget.Button)
+	minus.OnTapped = func() { s.changeQuantity(id, -1) }
+	plus.OnTapped = func() { s.changeQuantity(id, 1) }
+	del.OnTapped = func() { s.removeLine(id) }
+	for _, b := range []*widget.Button{minus, plus, del} {
+		if s.sale != nil {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
+}
+
+func (s *registerScreen) changeQuantity(i int, d int64) {
+	if !s.editable() || i >= len(s.cart.Lines) {
+		return
+	}
+	if s.cart.Lines[i].Quantity+d <= 0 {
+		s.removeLine(i)
+		return
+	}
+	s.cart.Lines[i].Quantity += d
+	s.afterCartChange(i)
+}
+
+func (s *registerScreen) removeLine(i int) {
+	if !s.editable() || i >= len(s.cart.Lines) {
+		return
+	}
+	s.cart.Lines = append(s.cart.Lines[:i], s.cart.Lines[i+1:]...)
+	s.cartList.UnselectAll()
+	s.selected = -1
+	s.afterCartChange(-1)
+}
+
+func discountText(r domain.TaxRate) string {
+	if r == 0 {
+		return ""
+	}
+	return strings.TrimSuffix(r.String(), " %")
+}
+
+// applyDiscounts reads the two discount fields into the cart.
+func (s *registerScreen) applyDiscounts() {
+	if s.sale != nil {
+		return
+	}
+	cart, err := domain.ParseTaxRate(s.discount.Text)
+	if err != nil {
+		s.status.warn("Cart discount: " + domain.ErrorMessage(err))
+		return
+	}
+	s.cart.Discount = cart
+	if s.selected >= 0 && s.selected < len(s.cart.Lines) {
+		line, err := domain.ParseTaxRate(s.lineDisc.Text)
+		if err != nil {
+			s.status.warn("Line discount: " + domain.ErrorMessage(err))
+			return
+		}
+		s.cart.Lines[s.selected].Discount = line
+	}
+	s.cart.Totals()
+	s.cartList.Refresh()
+	s.refresh()
+}
+
+func (s *registerScreen) askAmount() {
+	if !s.editable() {
+		return
+	}
+	desc := widget.NewEntry()
+	desc.SetPlaceHolder("What it is (optional)")
+	amount := widget.NewEntry()
+	amount.SetPlaceHolder("0.00")
+	tax := widget.NewEntry()
+	tax.SetText(discountText(s.settings.DefaultTaxRate))
+	items := []*widget.FormItem{widget.NewFormItem("Amount", amount), widget.NewFormItem("Description", desc), widget.NewFormItem("Tax %", tax)}
+	d := newFormDialog("Ring up an amount", "Add", items, func() error {
+		v, err := domain.ParseAmount(amount.Text, s.cart.Currency.Exponent())
+		if err != nil || v <= 0 {
+			return domain.Errorf(domain.EINVALID, "Type an amount over zero, such as 4.50.")
+		}
+		rate, err := domain.ParseTaxRate(tax.Text)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSpace(desc.Text)
+		if name == "" {
+			name = "Amount"
+		}
+		s.cart.Lines = append(s.cart.Lines, domain.SaleLine{Description: name, Quantity: 1, UnitPrice: v, TaxRate: rate})
+		s.afterCartChange(len(s.cart.Lines) - 1)
+		return nil
+	}, s.win)
+	d.Show()
+	s.win.Canvas().Focus(amount)
+}
