@@ -61,7 +61,8 @@ func userMessage(err error) string {
 
 const usage = `Usage:
   tally [--db PATH]                 open Tally's window
-  tally backup [--db PATH] OUT      write a consistent copy of the database to OUT
+  tally backup [--db PATH] OUT      write a consistent copy of the database (settings and live
+                                    books) to OUT, and of the live register's sales beside it
   tally import [--db PATH] FILE...  import Stripe exports (see tally import --help)
   tally fetch [--db PATH] --from DAY --to DAY [--report TYPE] | --payout po_…
                                     fetch the same data from Stripe's API and import it
@@ -250,6 +251,20 @@ func backup(ctx context.Context, dbFlag, out string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "backed up %s to %s\n", path, out)
+	// The live register's sales are a file of their own: copy it beside.
+	_, till := storage.Paths(path, domain.ModeLive)
+	if _, err := os.Stat(till); err == nil {
+		_, tillOut := storage.Paths(out, domain.ModeLive)
+		t, err := storage.OpenTill(ctx, till)
+		if err != nil {
+			return err
+		}
+		defer t.Close()
+		if err := t.Backup(ctx, tillOut); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backed up %s to %s\n", till, tillOut)
+	}
 	return nil
 }
 

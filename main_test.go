@@ -93,6 +93,17 @@ func TestCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Close()
+	// A live register sale, so that the backup has the register's file too.
+	till, err := storage.OpenTill(ctx, filepath.Join(dir, "tally.till.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := till.UpdateTill(ctx, func(tx domain.TillTx) error {
+		return tx.SaveRegisterSettings(domain.RegisterSettings{ShopName: "Corner Deli", Currency: domain.MustCurrency("EUR"), Till: "Till 1"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	till.Close()
 	t.Run("Backup", func(t *testing.T) {
 		var out bytes.Buffer
 		copyPath := filepath.Join(dir, "backup.db")
@@ -111,6 +122,17 @@ func TestCLI(t *testing.T) {
 			s, _ := tx.Settings()
 			if s.PublishableKey == "" {
 				t.Error("backup has no settings")
+			}
+			return nil
+		})
+		ct, err := storage.OpenTill(ctx, filepath.Join(dir, "backup.till.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ct.Close()
+		_ = ct.ViewTill(ctx, func(tx domain.TillTx) error {
+			if rs, _ := tx.RegisterSettings(); rs.ShopName != "Corner Deli" {
+				t.Errorf("the register's file was not backed up: %+v", rs)
 			}
 			return nil
 		})
