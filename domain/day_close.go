@@ -149,7 +149,7 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 
 // Lines writes the Z report as label/value rows, for the screen and files.
 func (d DayClose) Lines() [][2]string {
-	f := func(v int64) string { return FormatAmount(v, d.Currency.Exponent()) + " " + d.Currency.Code() }
+	f := func(v int64) string { return New(v, d.Currency).String() }
 	rows := [][2]string{
 		{"Till", d.Till},
 		{"Closed", d.ClosedAt.Local().Format("2006-01-02 15:04")},

@@ -21,7 +21,7 @@ type Documents interface {
 // per rate, total, and each payment with card brand and last four digits.
 func ReceiptLines(shop string, sale Sale) []string {
 	cur := sale.Cart.Currency
-	money := func(v int64) string { return FormatAmount(v, cur.Exponent()) + " " + cur.Code() }
+	money := func(v int64) string { return New(v, cur).String() }
 	var out []string
 	line := func(left, right string) {
 		pad := 44 - len([]rune(left)) - len([]rune(right))

@@ -209,7 +209,7 @@ func tipText(a Attempt) string {
 	if a.Tip == 0 {
 		return ""
 	}
-	return ", with a tip of " + FormatAmount(a.Tip, a.Amount.Currency.Exponent()) + " " + a.Amount.Currency.Code()
+	return ", with a tip of " + New(a.Tip, a.Amount.Currency).String()
 }
 
 func cardName(c Card) string {

@@ -237,7 +237,7 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 		amount = due
 	}
 	if amount <= 0 || amount > due {
-		return Attempt{}, sale, fieldErr("amount", Errorf(EINVALID, "Take between 0 and the %s %s still due.", FormatAmount(due, sale.Cart.Currency.Exponent()), sale.Cart.Currency))
+		return Attempt{}, sale, fieldErr("amount", Errorf(EINVALID, "Take between 0 and the %s still due.", New(due, sale.Cart.Currency)))
 	}
 	now := s.Clock.Now()
 	a := Attempt{SaleID: sale.ID, MethodID: m.ID, MethodName: m.Name, Kind: m.Kind, Amount: Money{Amount: amount, Currency: sale.Cart.Currency},
@@ -277,9 +277,9 @@ func (s *RegisterService) PayCash(ctx context.Context, saleID, methodID, tendere
 	}
 	res, err := s.settle(ctx, a, "")
 	cur := sale.Cart.Currency
-	res.Message = "Cash " + FormatAmount(amount, cur.Exponent()) + " " + cur.Code() + " taken."
+	res.Message = "Cash " + New(amount, cur).String() + " taken."
 	if a.Change > 0 {
-		res.Message += " Change: " + FormatAmount(a.Change, cur.Exponent()) + " " + cur.Code() + "."
+		res.Message += " Change: " + New(a.Change, cur).String() + "."
 	}
 	return res, err
 }
@@ -426,8 +426,8 @@ func (s *RegisterService) CancelSale(ctx context.Context, saleID int64) (Sale, e
 		sale = res.Sale
 	}
 	if sale.Paid() > 0 {
-		return sale, Errorf(ECONFLICT, "Sale #%d has %s %s paid already: take the rest, or refund what was paid from the Payments screen.",
-			sale.Number, FormatAmount(sale.Paid(), sale.Cart.Currency.Exponent()), sale.Cart.Currency)
+		return sale, Errorf(ECONFLICT, "Sale #%d has %s paid already: take the rest, or refund what was paid from the Payments screen.",
+			sale.Number, New(sale.Paid(), sale.Cart.Currency))
 	}
 	if sale.Status != SaleOpen {
 		return sale, nil

@@ -226,7 +226,7 @@ func (s *registerScreen) money(v int64) string {
 	if c.IsZero() {
 		return strconv.FormatInt(v, 10)
 	}
-	return domain.FormatAmount(v, c.Exponent()) + " " + c.Code()
+	return domain.New(v, c).String()
 }
 
 // refresh shows the totals and sets which buttons may be pressed.
