@@ -356,10 +356,6 @@ type SaleTx interface {
 	Attempt(id int64) (Attempt, error)
 	// PendingAttempts returns every attempt not settled yet, oldest first.
 	PendingAttempts() ([]Attempt, error)
-	// OpenSales returns the sales still open, oldest first, attempts included.
-	OpenSales() ([]Sale, error)
-	// RecentSales returns up to limit sales, newest first, attempts included.
-	RecentSales(limit int) ([]Sale, error)
 	// PaidSales returns every paid sale, oldest first, attempts included.
 	PaidSales() ([]Sale, error)
 }

@@ -175,26 +175,6 @@ func (s *RegisterService) Sale(ctx context.Context, id int64) (Sale, error) {
 	return sale, err
 }
 
-// OpenSales returns the sales waiting for payment.
-func (s *RegisterService) OpenSales(ctx context.Context) ([]Sale, error) {
-	var out []Sale
-	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		out, err = tx.OpenSales()
-		return err
-	})
-	return out, err
-}
-
-// RecentSales returns the last sales, newest first.
-func (s *RegisterService) RecentSales(ctx context.Context, limit int) ([]Sale, error) {
-	var out []Sale
-	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		out, err = tx.RecentSales(limit)
-		return err
-	})
-	return out, err
-}
-
 // PaymentResult is what a payment step leaves: the attempt as it stands,
 // its sale, and what to tell the cashier.
 type PaymentResult struct {

@@ -299,16 +299,8 @@ func (t *tillTx) SetSaleStatus(id int64, st domain.SaleStatus, at time.Time) err
 	return nil
 }
 
-func (t *tillTx) OpenSales() ([]domain.Sale, error) {
-	return t.scanSales(`SELECT ` + saleCols + ` FROM sales WHERE status = 'open' ORDER BY id`)
-}
-
 func (t *tillTx) PaidSales() ([]domain.Sale, error) {
 	return t.scanSales(`SELECT ` + saleCols + ` FROM sales WHERE status = 'paid' ORDER BY id`)
-}
-
-func (t *tillTx) RecentSales(limit int) ([]domain.Sale, error) {
-	return t.scanSales(`SELECT `+saleCols+` FROM sales ORDER BY id DESC LIMIT ?`, limit)
 }
 
 const attemptCols = `id, sale_id, method_id, method_name, kind, amount, currency, tendered, change_given, idem_key, status, stage, message,
