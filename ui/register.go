@@ -371,9 +371,7 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 		s.pay.askCash(*m, amount)
 		return
 	}
-	cart := s.cart
-	cart.ReceiptEmail = s.email.Text
-	cart.Lines = append([]domain.SaleLine(nil), s.cart.Lines...)
+	cart := s.cartToSell()
 	have := s.sale
 	method := *m
 	s.job.start("the payment", "Sending the payment to Stripe…", func(ctx context.Context) func() {
@@ -387,12 +385,28 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 		} else {
 			res, err = s.svc.Register.StartQR(ctx, sale.ID, method.ID, amount)
 		}
-		if res.Sale.ID == 0 {
-			res.Sale, _ = s.svc.Register.Sale(ctx, sale.ID)
-		}
+		res = s.withSale(ctx, res, sale.ID)
 		return func() { s.showResult(res, err) }
 	})
 	s.refresh()
+}
+
+// cartToSell copies the cart, with the receipt e-mail, for a job to save:
+// the job runs off the Fyne goroutine while the cashier may type on.
+func (s *registerScreen) cartToSell() domain.Cart {
+	cart := s.cart
+	cart.ReceiptEmail = s.email.Text
+	cart.Lines = append([]domain.SaleLine(nil), s.cart.Lines...)
+	return cart
+}
+
+// withSale gives a payment step's result its sale when the step failed
+// before it loaded one. Off the Fyne goroutine: saleID is read before.
+func (s *registerScreen) withSale(ctx context.Context, res domain.PaymentResult, saleID int64) domain.PaymentResult {
+	if res.Sale.ID == 0 && saleID != 0 {
+		res.Sale, _ = s.svc.Register.Sale(ctx, saleID)
+	}
+	return res
 }
 
 // saleFor saves the cart as a sale the first time it is paid.

@@ -138,13 +138,11 @@ func (p *payPanel) show() {
 		row := container.NewHBox(p.receiptBtn)
 		for _, a := range s.sale.Attempts {
 			if a.Status == domain.AttemptAuthorized {
-				id := a.ID
+				id, saleID := a.ID, a.SaleID
 				capture := widget.NewButton("Capture "+s.money(a.Amount.Amount), func() {
 					s.job.start("the capture", "Capturing at Stripe…", func(ctx context.Context) func() {
 						res, err := s.svc.Register.Capture(ctx, id)
-						if res.Sale.ID == 0 {
-							res.Sale, _ = s.svc.Register.Sale(ctx, s.sale.ID)
-						}
+						res = s.withSale(ctx, res, saleID)
 						return func() { s.showResult(res, err) }
 					})
 				})
@@ -255,12 +253,10 @@ func (p *payPanel) step(what string, fn func(context.Context, int64) (domain.Pay
 	if s.attempt == nil {
 		return
 	}
-	id := s.attempt.Attempt.ID
+	id, saleID := s.attempt.Attempt.ID, s.attempt.Attempt.SaleID
 	s.job.start(what, strings.ToUpper(what[:1])+what[1:]+"…", func(ctx context.Context) func() {
 		res, err := fn(ctx, id)
-		if res.Sale.ID == 0 && s.sale != nil {
-			res.Sale, _ = s.svc.Register.Sale(ctx, s.sale.ID)
-		}
+		res = s.withSale(ctx, res, saleID)
 		if res.Attempt.ID == 0 {
 			res.Attempt, _ = s.svc.Register.Attempt(ctx, id)
 			res.Message = domain.ErrorMessage(err)
@@ -326,9 +322,7 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	}
 	tendered := newKeyEntry(nil)
 	tendered.SetText(domain.FormatAmount(amount, s.cart.Currency.Exponent()))
-	cart := s.cart
-	cart.ReceiptEmail = s.email.Text
-	cart.Lines = append([]domain.SaleLine(nil), s.cart.Lines...)
+	cart := s.cartToSell()
 	have := s.sale
 	items := []*widget.FormItem{widget.NewFormItem("Handed over", tendered)}
 	d := newFormDialog(fmt.Sprintf("Cash: %s due", s.money(due)), "Take cash", items, func() error {
@@ -342,9 +336,7 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 				return func() { s.status.fail("save the sale", err, nil); s.refresh() }
 			}
 			res, err := s.svc.Register.PayCash(ctx, sale.ID, m.ID, v)
-			if res.Sale.ID == 0 {
-				res.Sale, _ = s.svc.Register.Sale(ctx, sale.ID)
-			}
+			res = s.withSale(ctx, res, sale.ID)
 			return func() { s.showResult(res, err) }
 		})
 		s.refresh()
