@@ -21,26 +21,17 @@ func (s *RegisterService) CloseDay(ctx context.Context, counted int64) (DayClose
 	if counted < 0 {
 		return DayClose{}, fieldErr("counted", Errorf(EINVALID, "Counted cash cannot be negative."))
 	}
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return DayClose{}, err
+	}
 	var d DayClose
-	err := s.Till.UpdateTill(ctx, func(tx TillTx) error {
-		rs, err := tx.RegisterSettings()
-		if err != nil {
-			return err
-		}
-		if rs.Till == "" {
-			rs.Till = "Till 1"
-		}
+	err = s.Till.UpdateTill(ctx, func(tx TillTx) error {
 		sales, err := tx.UnclosedSales(rs.Till)
 		if err != nil {
 			return err
 		}
-		d = summarise(rs.Till, sales, counted)
-		d.ClosedAt = s.Clock.Now()
-		s.addFees(ctx, &d, sales)
-		if d.Currency.IsZero() {
-			cur, _ := s.RegisterSettings(ctx)
-			d.Currency = cur.Currency
-		}
+		d = s.report(ctx, rs, sales, counted)
 		ids := make([]int64, len(sales))
 		for i, sl := range sales {
 			ids[i] = sl.ID
@@ -60,13 +51,18 @@ func (s *RegisterService) dayClose(ctx context.Context, counted int64) (DayClose
 		sales, err = tx.UnclosedSales(rs.Till)
 		return err
 	})
+	return s.report(ctx, rs, sales, counted), sales, err
+}
+
+// report is the Z report of sales, for a preview and a close alike.
+func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, sales []Sale, counted int64) DayClose {
 	d := summarise(rs.Till, sales, counted)
 	d.ClosedAt = s.Clock.Now()
 	if d.Currency.IsZero() {
 		d.Currency = rs.Currency
 	}
 	s.addFees(ctx, &d, sales)
-	return d, sales, err
+	return d
 }
 
 // DayCloses returns the till's last closes, newest first.
@@ -145,6 +141,17 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 	}
 	sort.Slice(d.ByMethod, func(i, j int) bool { return d.ByMethod[i].Method < d.ByMethod[j].Method })
 	return d
+}
+
+// TextLines writes the Z report in two fixed-width columns, for the screen
+// and the PDF.
+func (d DayClose) TextLines() []string {
+	var out []string
+	for _, r := range d.Lines() {
+		pad := max(26-len([]rune(r[0])), 1)
+		out = append(out, r[0]+strings.Repeat(" ", pad)+r[1])
+	}
+	return out
 }
 
 // Lines writes the Z report as label/value rows, for the screen and files.

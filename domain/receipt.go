@@ -95,20 +95,11 @@ func (s *RegisterService) DayCloseFile(d DayClose, format string, w io.Writer) e
 	if s.Documents == nil {
 		return Errorf(EUNAVAILABLE, "This build of Tally cannot write files.")
 	}
-	rows := d.Lines()
 	switch format {
 	case "pdf":
-		var lines []string
-		for _, r := range rows {
-			pad := 26 - len([]rune(r[0]))
-			if pad < 1 {
-				pad = 1
-			}
-			lines = append(lines, r[0]+strings.Repeat(" ", pad)+r[1])
-		}
-		return s.Documents.PDF(w, "Day close (Z report) — "+d.Till, lines)
+		return s.Documents.PDF(w, "Day close (Z report) — "+d.Till, d.TextLines())
 	case "xlsx":
-		return s.Documents.XLSX(w, "Z report", rows)
+		return s.Documents.XLSX(w, "Z report", d.Lines())
 	}
 	return Errorf(EINVALID, "A Z report is written as pdf or xlsx, not %q.", format)
 }

@@ -81,17 +81,7 @@ func (s *registerScreen) dayClose() {
 }
 
 // zText lays a Z report out in a fixed-width font.
-func zText(z domain.DayClose) string {
-	var b strings.Builder
-	for _, r := range z.Lines() {
-		pad := 26 - len([]rune(r[0]))
-		if pad < 1 {
-			pad = 1
-		}
-		b.WriteString(r[0] + strings.Repeat(" ", pad) + r[1] + "\n")
-	}
-	return b.String()
-}
+func zText(z domain.DayClose) string { return strings.Join(z.TextLines(), "\n") }
 
 // editProducts lists the products and edits one at a time.
 func (s *registerScreen) editProducts() {
