@@ -246,35 +246,54 @@ func (t *tillTx) scanSales(q string, args ...any) ([]domain.Sale, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read sales: %w", err)
 	}
-	for i := range out {
-		if err := t.fillSale(&out[i]); err != nil {
-			return nil, err
-		}
+	if err := t.fillSales(out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func (t *tillTx) fillSale(s *domain.Sale) error {
-	rows, err := t.tx.Query(`SELECT product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total
-		FROM sale_lines WHERE sale_id = ? ORDER BY pos`, s.ID)
-	if err != nil {
-		return fmt.Errorf("read sale lines: %w", err)
+// fillSales reads the sales' lines and attempts a chunk of sales per query,
+// not two queries a sale: a booking run reads every paid sale.
+func (t *tillTx) fillSales(sales []domain.Sale) error {
+	at := make(map[int64]*domain.Sale, len(sales))
+	for i := range sales {
+		at[sales[i].ID] = &sales[i]
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var l domain.SaleLine
-		var disc, tax int64
-		if err := rows.Scan(&l.ProductID, &l.Description, &l.Quantity, &l.UnitPrice, &disc, &tax, &l.DiscountAmount, &l.Net, &l.Tax, &l.Total); err != nil {
+	for start := 0; start < len(sales); start += 400 {
+		chunk := sales[start:min(start+400, len(sales))]
+		in := "?" + strings.Repeat(", ?", len(chunk)-1)
+		ids := make([]any, len(chunk))
+		for i, sl := range chunk {
+			ids[i] = sl.ID
+		}
+		rows, err := t.tx.Query(`SELECT sale_id, product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total
+			FROM sale_lines WHERE sale_id IN (`+in+`) ORDER BY sale_id, pos`, ids...)
+		if err != nil {
 			return fmt.Errorf("read sale lines: %w", err)
 		}
-		l.Discount, l.TaxRate = domain.TaxRate(disc), domain.TaxRate(tax)
-		s.Cart.Lines = append(s.Cart.Lines, l)
+		for rows.Next() {
+			var l domain.SaleLine
+			var id, disc, tax int64
+			if err := rows.Scan(&id, &l.ProductID, &l.Description, &l.Quantity, &l.UnitPrice, &disc, &tax, &l.DiscountAmount, &l.Net, &l.Tax, &l.Total); err != nil {
+				rows.Close()
+				return fmt.Errorf("read sale lines: %w", err)
+			}
+			l.Discount, l.TaxRate = domain.TaxRate(disc), domain.TaxRate(tax)
+			at[id].Cart.Lines = append(at[id].Cart.Lines, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read sale lines: %w", err)
+		}
+		attempts, err := t.attempts(`WHERE sale_id IN (`+in+`) ORDER BY id`, ids...)
+		if err != nil {
+			return err
+		}
+		for _, a := range attempts {
+			at[a.SaleID].Attempts = append(at[a.SaleID].Attempts, a)
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read sale lines: %w", err)
-	}
-	s.Attempts, err = t.attempts(`WHERE sale_id = ? ORDER BY id`, s.ID)
-	return err
+	return nil
 }
 
 func (t *tillTx) Sale(id int64) (domain.Sale, error) {

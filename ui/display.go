@@ -33,10 +33,10 @@ type customerDisplay struct {
 func newCustomerDisplay(app fyne.App) *customerDisplay {
 	d := &customerDisplay{
 		win:   app.NewWindow("Tally — customer display"),
-		shop:  canvas.NewText("", theme0Foreground()),
+		shop:  canvas.NewText("", displayInk()),
 		lines: container.NewVBox(),
-		total: canvas.NewText("", theme0Foreground()),
-		info:  canvas.NewText("", theme0Foreground()),
+		total: canvas.NewText("", displayInk()),
+		info:  canvas.NewText("", displayInk()),
 		qr:    canvas.NewImageFromImage(nil),
 	}
 	d.shop.TextSize, d.shop.TextStyle, d.shop.Alignment = 40, fyne.TextStyle{Bold: true}, fyne.TextAlignCenter
@@ -69,7 +69,8 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 	return d
 }
 
-func theme0Foreground() color.Color { return color.NRGBA{R: 0x11, G: 0x18, B: 0x27, A: 0xFF} }
+// displayInk is the customer display's text colour, dark on its white.
+func displayInk() color.Color { return color.NRGBA{R: 0x11, G: 0x18, B: 0x27, A: 0xFF} }
 
 // show draws the register's state; on the Fyne goroutine.
 func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale, pending *domain.PaymentResult, money func(int64) string) {
@@ -89,7 +90,7 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 			if i == 8 {
 				text = fmt.Sprintf("… and %d more", len(cart.Lines)-8)
 			}
-			t := canvas.NewText(text, theme0Foreground())
+			t := canvas.NewText(text, displayInk())
 			t.TextSize, t.Alignment = 24, fyne.TextAlignCenter
 			d.lines.Add(t)
 			if i == 8 {
