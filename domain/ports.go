@@ -72,9 +72,14 @@ type Gateway interface {
 	// CreateRefund refunds (part of) a payment.
 	CreateRefund(ctx context.Context, key IdempotencyKey, p RefundParams) (Refund, error)
 
-	// Events returns up to limit events created after the event with id
-	// after ("" for the most recent ones), oldest first.
-	Events(ctx context.Context, after string, limit int) ([]Event, error)
+	// Refund returns one refund.
+	Refund(ctx context.Context, id string) (Refund, error)
+
+	// Events returns up to limit events of the given types (all when
+	// empty) created after the event with id after ("" for the most recent
+	// ones), oldest first. An after that Stripe no longer keeps (events
+	// live 30 days) is ENOTFOUND.
+	Events(ctx context.Context, after string, types []string, limit int) ([]Event, error)
 
 	// BalanceTransactions calls fn for every balance transaction created in
 	// [from, to), or, when payoutID is set, paid out by that payout, as
@@ -317,6 +322,74 @@ type TillTx interface {
 	ProductTx
 	SaleTx
 	DayCloseTx
+	EventTx
+	RefundTx
+	PaymentTx
+}
+
+// EventTx holds Stripe's events as applied, and what they describe that
+// is not an attempt: payouts and disputes.
+type EventTx interface {
+	// InsertEvent records an event; false when its id was recorded before
+	// (the event is then not applied again).
+	InsertEvent(e EventRecord) (bool, error)
+	// EventState returns the poller's cursor and last contact.
+	EventState() (EventState, error)
+	// SaveEventState replaces them.
+	SaveEventState(st EventState) error
+	// EventsOf returns the events recorded for an attempt, oldest first.
+	EventsOf(attemptID int64) ([]EventRecord, error)
+	// AttemptByStripe finds the attempt with this PaymentIntent, Checkout
+	// Session or charge (the first id that is set and known).
+	AttemptByStripe(paymentIntent, session, charge string) (Attempt, bool, error)
+	// Payout returns a payout as last recorded.
+	Payout(id string) (PayoutRecord, bool, error)
+	// SavePayout inserts or replaces a payout.
+	SavePayout(p PayoutRecord) error
+	// Payouts returns the payouts, newest first.
+	Payouts(limit int) ([]PayoutRecord, error)
+	// Dispute returns a dispute as last recorded.
+	Dispute(id string) (DisputeRecord, bool, error)
+	// SaveDispute inserts or replaces a dispute.
+	SaveDispute(d DisputeRecord) error
+	// DisputesOf returns the disputes of an attempt.
+	DisputesOf(attemptID int64) ([]DisputeRecord, error)
+}
+
+// RefundTx holds refunds.
+type RefundTx interface {
+	// InsertRefund stores a refund (its Key set by the caller) and sets its ID.
+	InsertRefund(r *RefundRecord) error
+	// SaveRefund updates a refund; ENOTFOUND if none.
+	SaveRefund(r RefundRecord) error
+	// Refund returns one refund; ENOTFOUND if none.
+	Refund(id int64) (RefundRecord, error)
+	// RefundByStripeID finds a refund by Stripe's id.
+	RefundByStripeID(id string) (RefundRecord, bool, error)
+	// RefundsOfSale returns a sale's refunds, oldest first.
+	RefundsOfSale(saleID int64) ([]RefundRecord, error)
+	// OpenRefunds returns the refunds not settled yet (requested or pending).
+	OpenRefunds() ([]RefundRecord, error)
+	// BookableRefunds returns the refunds that succeeded at some time,
+	// oldest first: the books follow them.
+	BookableRefunds() ([]RefundRecord, error)
+	// UnclosedRefunds returns the refunds of till's sales not counted by a
+	// day close yet, succeeded or under way.
+	UnclosedRefunds(till string) ([]RefundRecord, error)
+	// CloseRefunds marks refunds as counted by the day close closeID.
+	CloseRefunds(closeID int64, ids []int64) error
+}
+
+// PaymentTx reads payments for the Payments screen.
+type PaymentTx interface {
+	// Payments returns a page of payments matching f, newest first.
+	Payments(f PaymentFilter, offset, limit int) ([]PaymentView, error)
+	// CountPayments counts the payments matching f.
+	CountPayments(f PaymentFilter) (PaymentCounts, error)
+	// Payment returns one payment; ENOTFOUND if none.
+	Payment(attemptID int64) (PaymentView, error)
+	// Uncaptured returns the authorised payments not captured yet, oldest first.
+	Uncaptured() ([]PaymentView, error)
 }
 
 // RegisterTx holds the register's settings.

@@ -400,11 +400,14 @@ func (s *RegisterService) Capture(ctx context.Context, attemptID int64) (Payment
 	}
 	if pi.Status == PIRequiresCapture {
 		pi, err = gw.CapturePaymentIntent(ctx, a.key("capture"), a.PaymentIntent, 0)
-		if err != nil && uncertain(err) {
+		if err != nil && (uncertain(err) || ErrorCode(err) == ECONFLICT) {
+			// A lost answer, or payment_intent_unexpected_state: captured
+			// already (by an earlier try) or cancelled. Never capture
+			// twice: look the PaymentIntent up.
 			pi, err = gw.PaymentIntent(ctx, a.PaymentIntent)
 		}
 		if err != nil {
-			return PaymentResult{Attempt: a}, err
+			return PaymentResult{Attempt: a, Message: "Not captured: " + ErrorMessage(err) + " The sale is not paid until the capture goes through; try again."}, err
 		}
 	}
 	switch pi.Status {

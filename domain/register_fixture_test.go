@@ -157,6 +157,9 @@ type till struct {
 	sim    *stripeclient.Simulator
 	gw     *recorder
 	reg    *domain.RegisterService
+	events *domain.EventService
+	access *domain.AccessService
+	pay    *domain.PaymentsService
 	cash   int64 // method ids
 	card   int64
 	qr     int64
@@ -179,6 +182,10 @@ func openTill(t *testing.T, dir string, clock *fakeClock) *till {
 	r := &till{t: t, dir: dir, clock: clock, books: books, sim: sim, gw: gw,
 		reg: &domain.RegisterService{Till: books, Store: books, Shop: books.Settings(), Connection: conn, Clock: clock, Demo: sim}}
 	t.Cleanup(func() { books.Close() })
+	r.events = &domain.EventService{Till: books, Connection: conn, Clock: clock}
+	// A cheap argon2id cost: the tests check the logic, not the cost.
+	r.access = &domain.AccessService{Store: books.Access(), Hasher: storage.PINHasher{Time: 1, MemoryKiB: 64}, Clock: clock, Mode: conn.Mode}
+	r.pay = &domain.PaymentsService{Till: books, Connection: conn, Clock: clock, Access: r.access, Register: r.reg}
 	methods := &domain.PaymentMethodService{Store: books, Connection: conn}
 	v, err := methods.List(ctx)
 	if err != nil {

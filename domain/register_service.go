@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RegisterService rings up sales and takes their payment: in cash, on a card
@@ -269,36 +270,45 @@ func (s *RegisterService) PayCash(ctx context.Context, saleID, methodID, tendere
 // settling twice (from a poll and a restart) changes nothing.
 func (s *RegisterService) settle(ctx context.Context, a Attempt, msg string) (PaymentResult, error) {
 	var res PaymentResult
-	err := s.Till.UpdateTill(ctx, func(tx TillTx) error {
-		cur, err := tx.Attempt(a.ID)
-		if err != nil {
-			return err
-		}
-		if cur.Status != AttemptPending && cur.Status != AttemptAuthorized {
-			a = cur // already final: keep what was recorded first
-		} else {
-			a.Updated = s.Clock.Now()
-			if msg != "" {
-				a.Message = msg
-			}
-			if err := tx.SaveAttempt(a); err != nil {
-				return err
-			}
-		}
-		sale, err := tx.Sale(a.SaleID)
-		if err != nil {
-			return err
-		}
-		if sale.Status == SaleOpen && sale.Due() == 0 {
-			if err := tx.SetSaleStatus(sale.ID, SalePaid, s.Clock.Now()); err != nil {
-				return err
-			}
-			sale.Status, sale.Settled = SalePaid, s.Clock.Now()
-		}
-		res = PaymentResult{Attempt: a, Sale: sale, Message: a.Message}
-		return nil
+	err := s.Till.UpdateTill(ctx, func(tx TillTx) (err error) {
+		res, err = settleTx(tx, a, msg, s.Clock.Now())
+		return err
 	})
 	return res, err
+}
+
+// settleTx is settle inside a transaction: the register's polls and
+// Stripe's events settle attempts the same way.
+func settleTx(tx TillTx, a Attempt, msg string, now time.Time) (PaymentResult, error) {
+	cur, err := tx.Attempt(a.ID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if cur.Status != AttemptPending && cur.Status != AttemptAuthorized {
+		a = cur // already final: keep what was recorded first
+	} else {
+		a.Updated = now
+		if msg != "" {
+			a.Message = msg
+		}
+		if a.Status == AttemptAuthorized && a.AuthorizedAt.IsZero() {
+			a.AuthorizedAt = now
+		}
+		if err := tx.SaveAttempt(a); err != nil {
+			return PaymentResult{}, err
+		}
+	}
+	sale, err := tx.Sale(a.SaleID)
+	if err != nil {
+		return PaymentResult{}, err
+	}
+	if sale.Status == SaleOpen && sale.Due() == 0 {
+		if err := tx.SetSaleStatus(sale.ID, SalePaid, now); err != nil {
+			return PaymentResult{}, err
+		}
+		sale.Status, sale.Settled = SalePaid, now
+	}
+	return PaymentResult{Attempt: a, Sale: sale, Message: a.Message}, nil
 }
 
 // save records a pending attempt's progress (stage, ids, message).

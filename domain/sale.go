@@ -259,9 +259,28 @@ type Attempt struct {
 	PageMessage   string // the page's message after paying, as first asked for
 	ChargeID      string
 	Card          Card
-	Created       time.Time
-	Updated       time.Time
+	// AuthorizedAt is when a manual-capture payment was authorised: Stripe
+	// lets a card-present authorisation be captured for two days.
+	AuthorizedAt time.Time
+	// RefundedAtStripe is the charge's amount_refunded as Stripe's events
+	// last told it, refunds made outside Tally included.
+	RefundedAtStripe int64
+	Disputed         string // the dispute's status; "" when none
+	Created          time.Time
+	Updated          time.Time
 }
+
+// CaptureDeadline is when an authorisation lapses if not captured: two
+// days after it was authorised, for a card-present payment.
+func (a Attempt) CaptureDeadline() time.Time {
+	if a.Status != AttemptAuthorized || a.AuthorizedAt.IsZero() {
+		return time.Time{}
+	}
+	return a.AuthorizedAt.Add(CaptureWindow)
+}
+
+// CaptureWindow is how long Stripe holds a card-present authorisation.
+const CaptureWindow = 48 * time.Hour
 
 // key derives the idempotency key of one request of the attempt: the same
 // request after a crash or a timeout carries the same key.

@@ -197,6 +197,36 @@ type CheckoutSession struct {
 	Metadata        map[string]string
 }
 
+// Charge is what Tally reads of a charge in its events.
+type Charge struct {
+	ID              string
+	PaymentIntentID string
+	Amount          Money
+	AmountRefunded  int64
+	Refunded        bool // fully
+}
+
+// Payout is a payout of the Stripe balance to the bank.
+type Payout struct {
+	ID             string
+	Amount         Money
+	Status         string // pending, in_transit, paid, failed, canceled
+	ArrivalDate    time.Time
+	FailureMessage string
+	Created        time.Time
+}
+
+// Dispute is a chargeback on a charge.
+type Dispute struct {
+	ID              string
+	ChargeID        string
+	PaymentIntentID string
+	Amount          Money
+	Reason          string
+	Status          string
+	Created         time.Time
+}
+
 // RefundParams describes a refund of (part of) a payment.
 type RefundParams struct {
 	PaymentIntentID string
@@ -209,8 +239,13 @@ type RefundParams struct {
 type Refund struct {
 	ID              string
 	PaymentIntentID string
+	ChargeID        string
 	Amount          Money
-	Status          string // pending, succeeded, failed, canceled
+	Status          string // pending, requires_action, succeeded, failed, canceled
+	FailureReason   string
+	Reason          string
+	Metadata        map[string]string
+	Created         time.Time
 }
 
 // Event is one entry of Stripe's event log. Exactly one of the object fields
@@ -224,6 +259,11 @@ type Event struct {
 	CheckoutSession *CheckoutSession
 	Refund          *Refund
 	Reader          *Reader
+	Charge          *Charge
+	Payout          *Payout
+	Dispute         *Dispute
+	Livemode        bool
+	APIVersion      string // the version Stripe rendered the object in
 }
 
 // TestCard names one of Stripe's documented test cards.

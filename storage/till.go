@@ -323,12 +323,14 @@ func (t *tillTx) PaidSales() ([]domain.Sale, error) {
 }
 
 const attemptCols = `id, sale_id, method_id, method_name, kind, amount, currency, tendered, change_given, idem_key, status, stage, message,
-	reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message`
+	reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message,
+	authorized_at, refunded_at_stripe, disputed`
 
 func attemptArgs(a domain.Attempt) []any {
 	return []any{a.SaleID, a.MethodID, a.MethodName, string(a.Kind), a.Amount.Amount, a.Amount.Currency.Code(), a.Tendered, a.Change,
 		string(a.Key), string(a.Status), a.Stage, a.Message, a.ReaderID, string(a.CaptureMethod), a.Tries, a.PaymentIntent,
-		a.SessionID, a.SessionURL, unix(a.SessionExpiry), a.ChargeID, a.Card.Brand, a.Card.Last4, unix(a.Created), unix(a.Updated), a.Tip, boolInt(a.TipsOffered), a.PageMessage}
+		a.SessionID, a.SessionURL, unix(a.SessionExpiry), a.ChargeID, a.Card.Brand, a.Card.Last4, unix(a.Created), unix(a.Updated), a.Tip, boolInt(a.TipsOffered), a.PageMessage,
+		unix(a.AuthorizedAt), a.RefundedAtStripe, a.Disputed}
 }
 
 func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
@@ -336,8 +338,9 @@ func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
 		a.CaptureMethod = domain.CaptureAutomatic
 	}
 	res, err := t.tx.Exec(`INSERT INTO attempts (sale_id, method_id, method_name, kind, amount, currency, tendered, change_given, idem_key, status, stage, message,
-		reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptArgs(*a)...)
+		reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message,
+		authorized_at, refunded_at_stripe, disputed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptArgs(*a)...)
 	if err != nil && strings.Contains(err.Error(), "attempts.sale_id") {
 		return domain.WrapError(domain.ECONFLICT, "This sale already has a payment under way: finish or cancel it first.", err)
 	}
@@ -351,7 +354,8 @@ func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
 func (t *tillTx) SaveAttempt(a domain.Attempt) error {
 	res, err := t.tx.Exec(`UPDATE attempts SET sale_id = ?, method_id = ?, method_name = ?, kind = ?, amount = ?, currency = ?, tendered = ?, change_given = ?,
 		idem_key = ?, status = ?, stage = ?, message = ?, reader_id = ?, capture_method = ?, tries = ?, pi_id = ?, session_id = ?, session_url = ?,
-		session_expires = ?, charge_id = ?, card_brand = ?, card_last4 = ?, created = ?, updated = ?, tip = ?, tips_offered = ?, page_message = ? WHERE id = ?`, append(attemptArgs(a), a.ID)...)
+		session_expires = ?, charge_id = ?, card_brand = ?, card_last4 = ?, created = ?, updated = ?, tip = ?, tips_offered = ?, page_message = ?,
+		authorized_at = ?, refunded_at_stripe = ?, disputed = ? WHERE id = ?`, append(attemptArgs(a), a.ID)...)
 	if err != nil {
 		return fmt.Errorf("save attempt: %w", err)
 	}
@@ -369,21 +373,31 @@ func (t *tillTx) attempts(where string, args ...any) ([]domain.Attempt, error) {
 	defer rows.Close()
 	var out []domain.Attempt
 	for rows.Next() {
-		var a domain.Attempt
-		var kind, cur, key, status, capture string
-		var expires, created, updated int64
-		var offered int
-		if err := rows.Scan(&a.ID, &a.SaleID, &a.MethodID, &a.MethodName, &kind, &a.Amount.Amount, &cur, &a.Tendered, &a.Change, &key, &status,
-			&a.Stage, &a.Message, &a.ReaderID, &capture, &a.Tries, &a.PaymentIntent, &a.SessionID, &a.SessionURL, &expires, &a.ChargeID,
-			&a.Card.Brand, &a.Card.Last4, &created, &updated, &a.Tip, &offered, &a.PageMessage); err != nil {
+		a, err := scanAttempt(rows)
+		if err != nil {
 			return nil, fmt.Errorf("read attempts: %w", err)
 		}
-		a.Kind, a.Amount.Currency, a.Key, a.Status = domain.MethodKind(kind), currencyOrZero(cur), domain.IdempotencyKey(key), domain.AttemptStatus(status)
-		a.CaptureMethod, a.SessionExpiry, a.Created, a.Updated = domain.CaptureMethod(capture), fromUnix(expires), fromUnix(created), fromUnix(updated)
-		a.TipsOffered = offered == 1
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// scanAttempt reads attemptCols, then any extra destinations.
+func scanAttempt(sc interface{ Scan(...any) error }, extra ...any) (domain.Attempt, error) {
+	var a domain.Attempt
+	var kind, cur, key, status, capture string
+	var expires, created, updated, authorized int64
+	var offered int
+	dest := []any{&a.ID, &a.SaleID, &a.MethodID, &a.MethodName, &kind, &a.Amount.Amount, &cur, &a.Tendered, &a.Change, &key, &status,
+		&a.Stage, &a.Message, &a.ReaderID, &capture, &a.Tries, &a.PaymentIntent, &a.SessionID, &a.SessionURL, &expires, &a.ChargeID,
+		&a.Card.Brand, &a.Card.Last4, &created, &updated, &a.Tip, &offered, &a.PageMessage, &authorized, &a.RefundedAtStripe, &a.Disputed}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return a, err
+	}
+	a.Kind, a.Amount.Currency, a.Key, a.Status = domain.MethodKind(kind), currencyOrZero(cur), domain.IdempotencyKey(key), domain.AttemptStatus(status)
+	a.CaptureMethod, a.SessionExpiry, a.Created, a.Updated = domain.CaptureMethod(capture), fromUnix(expires), fromUnix(created), fromUnix(updated)
+	a.TipsOffered, a.AuthorizedAt = offered == 1, fromUnix(authorized)
+	return a, nil
 }
 
 func (t *tillTx) Attempt(id int64) (domain.Attempt, error) {

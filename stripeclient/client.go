@@ -290,14 +290,26 @@ func (c *Client) CreateRefund(ctx context.Context, key domain.IdempotencyKey, p 
 	return toRefund(r), nil
 }
 
+// Refund implements domain.Gateway.
+func (c *Client) Refund(ctx context.Context, id string) (domain.Refund, error) {
+	r, err := c.api.Refunds.Get(id, &stripe.RefundParams{Params: stripe.Params{Context: ctx}})
+	if err != nil {
+		return domain.Refund{}, c.fail("get refund", err)
+	}
+	return toRefund(r), nil
+}
+
 // Events implements domain.Gateway.
-func (c *Client) Events(ctx context.Context, after string, limit int) ([]domain.Event, error) {
+func (c *Client) Events(ctx context.Context, after string, types []string, limit int) ([]domain.Event, error) {
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
 	lp := &stripe.EventListParams{ListParams: stripe.ListParams{Context: ctx, Limit: stripe.Int64(int64(limit)), Single: true}}
 	if after != "" {
 		lp.EndingBefore = stripe.String(after)
+	}
+	for _, t := range types {
+		lp.Types = append(lp.Types, stripe.String(t))
 	}
 	it := c.api.Events.List(lp)
 	var evs []domain.Event

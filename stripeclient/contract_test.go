@@ -121,7 +121,7 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	_, err = gw.ExpireCheckoutSession(ctx, key(), cs.ID)
 	must(err, "ExpireCheckoutSession")
 
-	_, err = gw.Events(ctx, "", 10)
+	_, err = gw.Events(ctx, "", domain.EventTypes, 10)
 	must(err, "Events")
 
 	from, to := time.Now().AddDate(0, -1, 0), time.Now().Add(time.Hour)

@@ -113,15 +113,43 @@ func toCheckoutSession(s *stripe.CheckoutSession) domain.CheckoutSession {
 }
 
 func toRefund(r *stripe.Refund) domain.Refund {
-	out := domain.Refund{ID: r.ID, Amount: money(r.Amount, string(r.Currency)), Status: string(r.Status)}
+	out := domain.Refund{ID: r.ID, Amount: money(r.Amount, string(r.Currency)), Status: string(r.Status),
+		FailureReason: string(r.FailureReason), Reason: string(r.Reason), Metadata: r.Metadata, Created: unix(r.Created)}
 	if r.PaymentIntent != nil {
 		out.PaymentIntentID = r.PaymentIntent.ID
+	}
+	if r.Charge != nil {
+		out.ChargeID = r.Charge.ID
+	}
+	return out
+}
+
+func toCharge(c *stripe.Charge) domain.Charge {
+	out := domain.Charge{ID: c.ID, Amount: money(c.Amount, string(c.Currency)), AmountRefunded: c.AmountRefunded, Refunded: c.Refunded}
+	if c.PaymentIntent != nil {
+		out.PaymentIntentID = c.PaymentIntent.ID
+	}
+	return out
+}
+
+func toPayout(p *stripe.Payout) domain.Payout {
+	return domain.Payout{ID: p.ID, Amount: money(p.Amount, string(p.Currency)), Status: string(p.Status),
+		ArrivalDate: unix(p.ArrivalDate), FailureMessage: p.FailureMessage, Created: unix(p.Created)}
+}
+
+func toDispute(d *stripe.Dispute) domain.Dispute {
+	out := domain.Dispute{ID: d.ID, Amount: money(d.Amount, string(d.Currency)), Reason: string(d.Reason), Status: string(d.Status), Created: unix(d.Created)}
+	if d.Charge != nil {
+		out.ChargeID = d.Charge.ID
+	}
+	if d.PaymentIntent != nil {
+		out.PaymentIntentID = d.PaymentIntent.ID
 	}
 	return out
 }
 
 func toEvent(e *stripe.Event) domain.Event {
-	out := domain.Event{ID: e.ID, Type: string(e.Type), Created: unix(e.Created)}
+	out := domain.Event{ID: e.ID, Type: string(e.Type), Created: unix(e.Created), Livemode: e.Livemode, APIVersion: e.APIVersion}
 	if e.Data == nil {
 		return out
 	}
@@ -147,6 +175,24 @@ func toEvent(e *stripe.Event) domain.Event {
 		if json.Unmarshal(e.Data.Raw, &r) == nil {
 			v := toRefund(&r)
 			out.Refund = &v
+		}
+	case "charge":
+		var c stripe.Charge
+		if json.Unmarshal(e.Data.Raw, &c) == nil {
+			v := toCharge(&c)
+			out.Charge = &v
+		}
+	case "payout":
+		var p stripe.Payout
+		if json.Unmarshal(e.Data.Raw, &p) == nil {
+			v := toPayout(&p)
+			out.Payout = &v
+		}
+	case "dispute":
+		var d stripe.Dispute
+		if json.Unmarshal(e.Data.Raw, &d) == nil {
+			v := toDispute(&d)
+			out.Dispute = &v
 		}
 	case "terminal.reader":
 		var r stripe.TerminalReader

@@ -45,6 +45,10 @@ type Simulator struct {
 	allowTips   map[string]bool   // readers whose current payment offers a tip
 	txns        []domain.StatementLine
 	reports     map[string]reportWindow
+	refundPlans map[string]refundPlan // refunds that change later, as Stripe's test cards 7726 and 5126 do
+	payouts     map[string]*domain.Payout
+	disputes    map[string]*domain.Dispute
+	down        error // every call fails with it until cleared: Stripe or the network down
 }
 
 type simIntent struct {
@@ -92,6 +96,9 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		reports:     map[string]reportWindow{},
 		allowCancel: map[string]bool{},
 		allowTips:   map[string]bool{},
+		refundPlans: map[string]refundPlan{},
+		payouts:     map[string]*domain.Payout{},
+		disputes:    map[string]*domain.Dispute{},
 	}
 }
 
@@ -279,6 +286,9 @@ func idempotent[T any](s *Simulator, key domain.IdempotencyKey, op string, do fu
 }
 
 func (s *Simulator) takeFailure() error {
+	if s.down != nil {
+		return mapError(s.down)
+	}
 	if s.failNext != nil {
 		err := s.failNext
 		s.failNext = nil
@@ -416,20 +426,31 @@ func (s *Simulator) Balance(ctx context.Context) (domain.Balance, error) {
 }
 
 // Events implements domain.Gateway.
-func (s *Simulator) Events(ctx context.Context, after string, limit int) ([]domain.Event, error) {
+func (s *Simulator) Events(ctx context.Context, after string, types []string, limit int) ([]domain.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.takeFailure(); err != nil {
 		return nil, err
 	}
 	s.expireDue()
+	s.advanceRefunds()
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	start := len(s.events) - limit
+	want := map[string]bool{}
+	for _, t := range types {
+		want[t] = true
+	}
+	var evs []domain.Event
+	for _, e := range s.events {
+		if len(want) == 0 || want[e.Type] || e.ID == after {
+			evs = append(evs, e)
+		}
+	}
+	start := len(evs) - limit
 	if after != "" {
 		i := -1
-		for k, e := range s.events {
+		for k, e := range evs {
 			if e.ID == after {
 				i = k
 			}
@@ -440,8 +461,16 @@ func (s *Simulator) Events(ctx context.Context, after string, limit int) ([]doma
 		start = i + 1
 	}
 	start = max(start, 0)
-	end := min(start+limit, len(s.events))
-	return append([]domain.Event(nil), s.events[start:end]...), ctx.Err()
+	var out []domain.Event
+	for _, e := range evs[start:] {
+		if len(out) == limit {
+			break
+		}
+		if len(want) == 0 || want[e.Type] {
+			out = append(out, e)
+		}
+	}
+	return out, ctx.Err()
 }
 
 // PaymentIntentsWhere lists the PaymentIntents whose metadata has key set to

@@ -197,12 +197,24 @@ func (s *Simulator) refund(p domain.RefundParams) (domain.Refund, error) {
 		return domain.Refund{}, mapError(invalid("amount", "Refund amount ("+domain.FormatAmount(amount, si.pi.Amount.Currency.Exponent())+") is greater than the amount left to refund ("+domain.FormatAmount(left, si.pi.Amount.Currency.Exponent())+")."))
 	}
 	si.refunded += amount
-	r := &domain.Refund{ID: s.newID("re"), PaymentIntentID: si.pi.ID, Amount: domain.Money{Amount: amount, Currency: si.pi.Amount.Currency}, Status: "succeeded"}
+	now := s.clock.Now()
+	r := &domain.Refund{ID: s.newID("re"), PaymentIntentID: si.pi.ID, ChargeID: si.pi.LatestChargeID, Amount: domain.Money{Amount: amount, Currency: si.pi.Amount.Currency},
+		Status: "succeeded", Reason: p.Reason, Metadata: p.Metadata, Created: now}
+	// Stripe's test cards for refunds: 7726 refunds pending, then
+	// succeeded; 5126 succeeded, then failed.
+	switch si.pi.Card.Last4 {
+	case "7726":
+		r.Status = "pending"
+		s.refundPlans[r.ID] = refundPlan{Next: "succeeded", At: now.Add(RefundSettles)}
+	case "5126":
+		s.refundPlans[r.ID] = refundPlan{Next: "failed", Failure: "expired_or_canceled_card", At: now.Add(RefundSettles)}
+	}
 	s.refunds[r.ID] = r
 	s.available[r.Amount.Currency] -= amount
-	s.record("refund", r.ID, "REFUND FOR CHARGE", domain.Money{Amount: -amount, Currency: r.Amount.Currency}, 0, s.clock.Now())
+	s.record("refund", r.ID, "REFUND FOR CHARGE", domain.Money{Amount: -amount, Currency: r.Amount.Currency}, 0, now)
 	rc := *r
 	s.emit("refund.created", r.ID, &domain.Event{Refund: &rc})
-	s.emit("charge.refunded", si.pi.LatestChargeID, nil)
+	ch := s.chargeOf(si)
+	s.emit("charge.refunded", si.pi.LatestChargeID, &domain.Event{Charge: &ch})
 	return *r, nil
 }

@@ -38,6 +38,9 @@ type simState struct {
 	Codes     map[string]string
 	Txns      []domain.StatementLine
 	Reports   map[string]savedReport
+	Plans     map[string]refundPlan      `json:",omitempty"`
+	Payouts   map[string]*domain.Payout  `json:",omitempty"`
+	Disputes  map[string]*domain.Dispute `json:",omitempty"`
 }
 
 type savedIntent struct {
@@ -101,6 +104,9 @@ func (s *Simulator) load(st simState) {
 	copyMap(s.sessions, st.Sessions)
 	copyMap(s.refunds, st.Refunds)
 	copyMap(s.codes, st.Codes)
+	copyMap(s.refundPlans, st.Plans)
+	copyMap(s.payouts, st.Payouts)
+	copyMap(s.disputes, st.Disputes)
 	for k, e := range st.Idem {
 		ie := idemEntry{op: e.Op, result: e.Result}
 		if e.ErrCode != "" {
@@ -128,7 +134,7 @@ func (s *Simulator) save() error {
 	}
 	st := simState{Version: stateVersion, Seq: s.seq, Account: s.account, Available: s.available, Pending: s.pending,
 		Locations: s.locations, Readers: s.readers, Allow: s.allowCancel, Tips: s.allowTips, Sessions: s.sessions, Refunds: s.refunds,
-		Events: s.events, Codes: s.codes, Txns: s.txns,
+		Events: s.events, Codes: s.codes, Txns: s.txns, Plans: s.refundPlans, Payouts: s.payouts, Disputes: s.disputes,
 		Intents: map[string]*savedIntent{}, Idem: map[domain.IdempotencyKey]savedIdem{}, Reports: map[string]savedReport{}}
 	for id, si := range s.intents {
 		st.Intents[id] = &savedIntent{PI: si.pi, Types: si.types, Refunded: si.refunded}

@@ -217,7 +217,7 @@ func TestSimulatorCheckout(t *testing.T) {
 	if got.Status != domain.CheckoutExpired {
 		t.Fatalf("status after expiry = %s", got.Status)
 	}
-	evs, err := s.Events(ctx, "", 100)
+	evs, err := s.Events(ctx, "", nil, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,13 +240,13 @@ func TestSimulatorEventCursor(t *testing.T) {
 	var all []domain.Event
 	cursor := ""
 	for {
-		page, err := s.Events(ctx, cursor, 2)
+		page, err := s.Events(ctx, cursor, nil, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if cursor == "" {
 			// The first call without a cursor starts from the most recent events; start over from the oldest.
-			page, _ = s.Events(ctx, "", 100)
+			page, _ = s.Events(ctx, "", nil, 100)
 			page = page[:2]
 		}
 		if len(page) == 0 {
@@ -265,7 +265,7 @@ func TestSimulatorEventCursor(t *testing.T) {
 		}
 		seen[e.ID] = true
 	}
-	if _, err := s.Events(ctx, "evt_unknown", 10); domain.ErrorCode(err) != domain.ENOTFOUND {
+	if _, err := s.Events(ctx, "evt_unknown", nil, 10); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Fatalf("unknown cursor: %v", err)
 	}
 }
