@@ -256,7 +256,6 @@ func lockedError(role Role, until, now time.Time) error {
 		strings.ToLower(role.Title()), wait)}
 }
 
-
 // Require checks that g was issued for role (an owner's grant covers a
 // cashier's action) within GrantTTL.
 func (s *AccessService) Require(g Grant, role Role) error {

@@ -73,13 +73,13 @@ func RefundReversalRef(id int64) string { return "refund-failed:" + itoa(id) }
 
 // PayoutRecord is a payout as Stripe's events last described it.
 type PayoutRecord struct {
-	ID       string
-	Amount   Money
-	Status   string // pending, in_transit, paid, failed, canceled
-	Arrival  time.Time
-	Failure  string
-	Created  time.Time
-	Updated  time.Time
+	ID      string
+	Amount  Money
+	Status  string // pending, in_transit, paid, failed, canceled
+	Arrival time.Time
+	Failure string
+	Created time.Time
+	Updated time.Time
 }
 
 // DisputeRecord is a dispute (chargeback) on one of the shop's payments.
