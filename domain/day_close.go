@@ -17,7 +17,14 @@ func (s *RegisterService) DayClosePreview(ctx context.Context, counted int64) (D
 // CloseDay stores the Z report of the till's sales since its last close,
 // with the cash counted in the drawer, and starts a new day. Sales still
 // open are left for the next close; none is counted twice.
-func (s *RegisterService) CloseDay(ctx context.Context, counted int64) (DayClose, error) {
+//
+// With an AccessService set, it needs the owner's grant and is audited.
+func (s *RegisterService) CloseDay(ctx context.Context, g Grant, counted int64) (DayClose, error) {
+	if s.Access != nil {
+		if err := s.Access.Require(g, RoleOwner); err != nil {
+			return DayClose{}, err
+		}
+	}
 	if counted < 0 {
 		return DayClose{}, fieldErr("counted", Errorf(EINVALID, "Counted cash cannot be negative."))
 	}
@@ -31,13 +38,29 @@ func (s *RegisterService) CloseDay(ctx context.Context, counted int64) (DayClose
 		if err != nil {
 			return err
 		}
-		d = s.report(ctx, rs, sales, counted)
+		refunds, err := tx.UnclosedRefunds(rs.Till)
+		if err != nil {
+			return err
+		}
+		d = s.report(ctx, rs, sales, refunds, counted)
 		ids := make([]int64, len(sales))
 		for i, sl := range sales {
 			ids[i] = sl.ID
 		}
-		return tx.InsertDayClose(&d, ids)
+		if err := tx.InsertDayClose(&d, ids); err != nil {
+			return err
+		}
+		rids := make([]int64, len(refunds))
+		for i, r := range refunds {
+			rids[i] = r.ID
+		}
+		return tx.CloseRefunds(d.ID, rids)
 	})
+	if err == nil && s.Access != nil {
+		_ = s.Access.Record(ctx, g, AuditEntry{Action: "day_close", Amount: Money{Amount: d.Total, Currency: d.Currency},
+			Detail: fmt.Sprintf("Day close of %s: %d sales, cash counted %s (difference %s)", d.Till, d.Sales,
+				New(d.CashCounted, d.Currency), New(d.CashDifference(), d.Currency))})
+	}
 	return d, err
 }
 
@@ -47,16 +70,28 @@ func (s *RegisterService) dayClose(ctx context.Context, counted int64) (DayClose
 		return DayClose{}, nil, err
 	}
 	var sales []Sale
+	var refunds []RefundRecord
 	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		sales, err = tx.UnclosedSales(rs.Till)
+		if sales, err = tx.UnclosedSales(rs.Till); err != nil {
+			return err
+		}
+		refunds, err = tx.UnclosedRefunds(rs.Till)
 		return err
 	})
-	return s.report(ctx, rs, sales, counted), sales, err
+	return s.report(ctx, rs, sales, refunds, counted), sales, err
 }
 
 // report is the Z report of sales, for a preview and a close alike.
-func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, sales []Sale, counted int64) DayClose {
+func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, sales []Sale, refunds []RefundRecord, counted int64) DayClose {
 	d := summarise(rs.Till, sales, counted)
+	for _, r := range refunds {
+		// Refunds count on the day they were made, whatever day the sale was.
+		d.Refunds += r.Amount.Amount
+		d.RefundCount++
+		if r.Kind == MethodCash {
+			d.CashExpected -= r.Amount.Amount
+		}
+	}
 	d.ClosedAt = s.Clock.Now()
 	if d.Currency.IsZero() {
 		d.Currency = rs.Currency

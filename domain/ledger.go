@@ -63,7 +63,12 @@ func counterpart(category string, matchedToSale bool) string {
 			return AcctOutstandingReceipts
 		}
 		return AcctSales
-	case "refund", "payment_refund", "refund_failure", "partial_capture_reversal", "payment_failure_refund":
+	case "refund", "payment_refund", "refund_failure":
+		if matchedToSale {
+			return AcctOutstandingReceipts // the register booked the refund
+		}
+		return AcctRefunds
+	case "partial_capture_reversal", "payment_failure_refund":
 		return AcctRefunds
 	case "payout", "payout_reversal", "payout_failure", "payout_cancel", "transfer":
 		return AcctBank
@@ -141,5 +146,31 @@ func SaleEntry(s Sale) (Entry, error) {
 		// Owed to the staff: never the shop's sales.
 		e.Postings = append(e.Postings, Posting{AcctTips, -tips})
 	}
+	return e, e.Validate()
+}
+
+// RefundEntry books a register refund: Refunds against Outstanding
+// receipts (a card or QR payment, until Stripe's refund line clears them)
+// or Cash (handed from the drawer). reversal books the opposite, for a
+// refund that failed after it succeeded: the customer never got it.
+func RefundEntry(r RefundRecord, saleNumber int64, reversal bool) (Entry, error) {
+	acct := AcctOutstandingReceipts
+	if r.Kind == MethodCash {
+		acct = AcctCash
+	}
+	e := Entry{Date: r.Succeeded, Currency: r.Amount.Currency, SaleRef: RefundRef(r.ID),
+		Description: fmt.Sprintf("Refund on sale #%d", saleNumber)}
+	if e.Date.IsZero() {
+		e.Date = r.Created
+	}
+	amount := r.Amount.Amount
+	if reversal {
+		e.Date, e.SaleRef, amount = r.Failed, RefundReversalRef(r.ID), -amount
+		e.Description = fmt.Sprintf("Refund on sale #%d failed: undone", saleNumber)
+	}
+	if r.StripeID != "" {
+		e.Description += " (" + r.StripeID + ")"
+	}
+	e.Postings = []Posting{{AcctRefunds, amount}, {acct, -amount}}
 	return e, e.Validate()
 }

@@ -94,6 +94,9 @@ type ReconcileResult struct {
 	// SalesBooked counts register sales booked (Outstanding receipts or
 	// Cash / Sales); MatchedToSales the charge lines that cleared one.
 	SalesBooked    int
+	// RefundsBooked counts register refunds booked (Refunds / Outstanding
+	// receipts or Cash), and refunds undone after failing.
+	RefundsBooked int
 	MatchedToSales int
 	Waiting        int // lines a suggest-only rule left for the bookkeeper
 	Counts         LineCounts
@@ -116,13 +119,13 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 // books. Cancelling ctx stops it and books nothing.
 func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(booked int)) (ReconcileResult, error) {
 	var res ReconcileResult
-	sales, paidBy, err := s.registerSales(ctx)
+	reg, err := s.registerSales(ctx)
 	if err != nil {
 		return res, err
 	}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		res = ReconcileResult{}
-		if err := bookSales(tx, sales, &res); err != nil {
+		if err := bookSales(tx, reg, &res); err != nil {
 			return err
 		}
 		rules, err := loadRules(tx)
@@ -156,7 +159,7 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 			after = LineCursor{Created: last.Created, Key: last.Key}
 			for _, l := range lines {
 				account := ""
-				if n, ok := matchesSale(paidBy, l); ok {
+				if n, ok := reg.matches(l); ok {
 					// The register booked the sale: its charge clears
 					// Outstanding receipts, whatever a rule would say.
 					l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
@@ -343,44 +346,64 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 	return r, err
 }
 
-// registerSales reads the register's paid sales and the Stripe ids
-// (PaymentIntents and charges) that paid them, when the service has a till.
-func (s *ReconcileService) registerSales(ctx context.Context) ([]Sale, map[string]int64, error) {
+// registerBook is what the register gives the books: its paid sales, the
+// refunds that succeeded, and the Stripe ids that tie statement lines to them.
+type registerBook struct {
+	sales   []Sale
+	refunds []RefundRecord
+	numbers map[int64]int64  // sale id > number
+	paidBy  map[string]int64 // PaymentIntent or charge id > sale number
+	refund  map[string]int64 // refund id (re_…) > sale number
+}
+
+// registerSales reads the register's paid sales and succeeded refunds, and
+// the Stripe ids (PaymentIntents, charges, refunds) behind them, when the
+// service has a till.
+func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, error) {
+	rb := registerBook{numbers: map[int64]int64{}, paidBy: map[string]int64{}, refund: map[string]int64{}}
 	if s.Till == nil {
-		return nil, nil, nil
+		return rb, nil
 	}
-	var sales []Sale
 	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		sales, err = tx.PaidSales()
+		if rb.sales, err = tx.PaidSales(); err != nil {
+			return err
+		}
+		rb.refunds, err = tx.BookableRefunds()
 		return err
 	}); err != nil {
-		return nil, nil, fmt.Errorf("read the register's sales: %w", err)
+		return rb, fmt.Errorf("read the register's sales: %w", err)
 	}
-	paidBy := map[string]int64{} // Stripe id > sale number
-	for _, sl := range sales {
+	for _, sl := range rb.sales {
+		rb.numbers[sl.ID] = sl.Number
 		for _, a := range sl.Attempts {
 			if a.Status.Settled() && a.Kind != MethodCash {
 				for _, id := range []string{a.PaymentIntent, a.ChargeID} {
 					if id != "" {
-						paidBy[id] = sl.Number
+						rb.paidBy[id] = sl.Number
 					}
 				}
 			}
 		}
 	}
-	return sales, paidBy, nil
+	for _, r := range rb.refunds {
+		if r.StripeID != "" && r.Kind != MethodCash {
+			rb.refund[r.StripeID] = rb.numbers[r.SaleID]
+		}
+	}
+	return rb, nil
 }
 
-// bookSales books each paid sale not booked yet.
-func bookSales(tx Tx, sales []Sale, res *ReconcileResult) error {
-	if len(sales) == 0 {
+// bookSales books each paid sale and each succeeded refund not booked
+// yet, and undoes a refund that failed after it was booked.
+func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
+	if len(rb.sales) == 0 && len(rb.refunds) == 0 {
 		return nil
 	}
 	booked, err := tx.BookedSales()
 	if err != nil {
 		return err
 	}
-	for _, sl := range sales {
+	for _, sl := range rb.sales {
 		if booked[SaleRef(sl.ID)] {
 			continue
 		}
@@ -393,22 +416,48 @@ func bookSales(tx Tx, sales []Sale, res *ReconcileResult) error {
 		}
 		res.SalesBooked++
 	}
+	for _, r := range rb.refunds {
+		n, ok := rb.numbers[r.SaleID]
+		if !ok {
+			continue // its sale is not paid (a voided authorisation): nothing was booked
+		}
+		if !booked[RefundRef(r.ID)] {
+			e, err := RefundEntry(r, n, false)
+			if err != nil {
+				return err
+			}
+			if err := tx.InsertEntry(&e); err != nil {
+				return err
+			}
+			res.RefundsBooked++
+		}
+		if !r.Failed.IsZero() && !booked[RefundReversalRef(r.ID)] {
+			e, err := RefundEntry(r, n, true)
+			if err != nil {
+				return err
+			}
+			if err := tx.InsertEntry(&e); err != nil {
+				return err
+			}
+			res.RefundsBooked++
+		}
+	}
 	return nil
 }
 
-// matchesSale reports whether a charge line is the Stripe side of a
-// register sale, by its PaymentIntent or charge id, and which sale.
-func matchesSale(paidBy map[string]int64, l StatementLine) (int64, bool) {
-	if len(paidBy) == 0 {
-		return 0, false
-	}
+// matches reports whether a statement line is the Stripe side of a
+// register sale (a charge, by its PaymentIntent or charge id) or of a
+// register refund (by the refund's id), and which sale.
+func (rb registerBook) matches(l StatementLine) (int64, bool) {
 	switch strings.ToLower(l.Category) {
 	case "charge", "payment":
-	default:
-		return 0, false
-	}
-	for _, id := range []string{l.PaymentIntentID, l.ChargeID, l.SourceID} {
-		if n, ok := paidBy[id]; ok && id != "" {
+		for _, id := range []string{l.PaymentIntentID, l.ChargeID, l.SourceID} {
+			if n, ok := rb.paidBy[id]; ok && id != "" {
+				return n, true
+			}
+		}
+	case "refund", "payment_refund", "refund_failure":
+		if n, ok := rb.refund[l.SourceID]; ok && l.SourceID != "" {
 			return n, true
 		}
 	}

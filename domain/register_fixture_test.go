@@ -147,6 +147,14 @@ func (r *recorder) ExpireCheckoutSession(ctx context.Context, k domain.Idempoten
 	return
 }
 
+func (r *recorder) CreateRefund(ctx context.Context, k domain.IdempotencyKey, p domain.RefundParams) (rf domain.Refund, err error) {
+	if r.lost("CreateRefund") {
+		return rf, domain.Errorf(domain.EUNAVAILABLE, "Could not connect to Stripe. Check that this computer is connected to the internet, then try again.")
+	}
+	r.hit("CreateRefund", func() { rf, err = r.Gateway.CreateRefund(ctx, k, p) })
+	return
+}
+
 // till is a register on a data folder: opening it again on the same folder
 // is a restart (same database files, same simulator state).
 type till struct {

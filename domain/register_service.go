@@ -34,6 +34,9 @@ type RegisterService struct {
 	Demo DemoCustomer
 	// Documents writes receipts and Z reports to files (nil: refused).
 	Documents Documents
+	// Access, when set, guards the day close with the owner's PIN and
+	// audits it.
+	Access *AccessService
 }
 
 // RegisterSettings returns the register's settings, with the account's

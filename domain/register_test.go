@@ -369,14 +369,14 @@ func TestDayClose(t *testing.T) {
 	if _, err := r.reg.CancelSale(ctx, s3.ID); err != nil {
 		t.Fatal(err)
 	}
-	d, err := r.reg.CloseDay(ctx, 1200)
+	d, err := r.reg.CloseDay(ctx, domain.Grant{}, 1200)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Sales != 2 || d.Canceled != 1 || d.Total != 2050 || d.CashExpected != 1250 || d.CashDifference() != -50 || len(d.ByMethod) != 2 {
 		t.Fatalf("%+v", d)
 	}
-	again, err := r.reg.CloseDay(ctx, 0)
+	again, err := r.reg.CloseDay(ctx, domain.Grant{}, 0)
 	if err != nil || again.Sales != 0 {
 		t.Fatalf("second close counted again: %+v %v", again, err)
 	}
@@ -457,7 +457,7 @@ func TestSalesMeetTheirCharges(t *testing.T) {
 		t.Fatalf("lines that paid a sale: %d %+v %v", n, views, err)
 	}
 	// The fetched charge line carries Stripe's fee: the Z report knows it.
-	z, err := r.reg.CloseDay(ctx, 615)
+	z, err := r.reg.CloseDay(ctx, domain.Grant{}, 615)
 	if err != nil || !z.FeesKnown || z.FeesOf != 1 || z.Fees != 1230*14/1000+25 || z.CashDifference() != 0 {
 		t.Fatalf("Z report fees: %+v %v", z, err)
 	}
@@ -490,7 +490,7 @@ func TestReceiptAndZReportFiles(t *testing.T) {
 	if err := r.reg.ReceiptPDF(ctx, s.ID, &pdf); err != nil || !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) || !bytes.Contains(pdf.Bytes(), []byte("(Receipt of sale #1)")) {
 		t.Fatalf("receipt PDF: %v %q", err, pdf.String())
 	}
-	z, err := r.reg.CloseDay(ctx, 0)
+	z, err := r.reg.CloseDay(ctx, domain.Grant{}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -586,7 +586,7 @@ func TestTipOnTheReader(t *testing.T) {
 	if bal[domain.AcctTips] != -300 || bal[domain.AcctOutstandingReceipts] != 0 {
 		t.Fatalf("tips %d, outstanding %d", bal[domain.AcctTips], bal[domain.AcctOutstandingReceipts])
 	}
-	z, err := r.reg.CloseDay(ctx, 0)
+	z, err := r.reg.CloseDay(ctx, domain.Grant{}, 0)
 	if err != nil || z.Tips != 300 || z.Total != 2000 {
 		t.Fatalf("%+v %v", z, err)
 	}

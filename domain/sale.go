@@ -301,7 +301,8 @@ type DayClose struct {
 	ByMethod     []MethodTotal
 	CashExpected int64
 	CashCounted  int64
-	Refunds      int64
+	Refunds      int64 // made since the last close, card and cash
+	RefundCount  int
 	Tips         int64 // added on the reader, owed to the staff
 	Uncaptured   int   // payments authorised on a manual-capture method and not captured yet
 	Fees         int64 // Stripe's fees on the day's card and QR payments, where known

@@ -277,4 +277,8 @@ const (
 	CardBlocked             TestCard = "4100000000000019"
 	CardNeedsAuthentication TestCard = "4000002500003155"
 	CardExpired             TestCard = "4000000000000069"
+	// Refund test cards: the payment succeeds; a refund of it is pending,
+	// then succeeds (7726), or succeeds, then fails (5126).
+	CardRefundPending TestCard = "4000000000007726"
+	CardRefundFails   TestCard = "4000000000005126"
 )

@@ -3,6 +3,7 @@ package stripeclient
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"tally/domain"
@@ -163,4 +164,19 @@ func (s *Simulator) Emit(ev domain.Event) domain.Event {
 	s.emit(ev.Type, ev.ObjectID, &ev)
 	_ = s.save()
 	return s.events[len(s.events)-1]
+}
+
+// RefundsOf lists the refunds of a PaymentIntent, oldest first: tests
+// count them to prove nothing was refunded twice.
+func (s *Simulator) RefundsOf(paymentIntentID string) []domain.Refund {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []domain.Refund
+	for _, r := range s.refunds {
+		if r.PaymentIntentID == paymentIntentID {
+			out = append(out, *r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }

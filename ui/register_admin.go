@@ -49,7 +49,7 @@ func (s *registerScreen) dayClose() {
 		}
 		closeBtn.Disable()
 		s.run(func() {
-			z, err := s.svc.Register.CloseDay(s.ctx, v)
+			z, err := s.svc.Register.CloseDay(s.ctx, domain.Grant{}, v)
 			fyne.Do(func() {
 				closeBtn.Enable()
 				if err != nil {

@@ -30,6 +30,9 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 	if n := c.Lines - c.Bookable; n > 0 {
 		fmt.Fprintf(stdout, "%d lines record no money movement and are kept unbooked.\n", n)
 	}
+	if res.RefundsBooked > 0 {
+		fmt.Fprintf(stdout, "%d register refunds booked.\n", res.RefundsBooked)
+	}
 	if res.SalesBooked > 0 || res.MatchedToSales > 0 {
 		fmt.Fprintf(stdout, "%d register sales booked; %d charge lines matched a register sale and cleared Outstanding receipts.\n", res.SalesBooked, res.MatchedToSales)
 	}
