@@ -93,10 +93,10 @@ type ReconcileResult struct {
 	Booked int
 	// SalesBooked counts register sales booked (Outstanding receipts or
 	// Cash / Sales); MatchedToSales the charge lines that cleared one.
-	SalesBooked    int
+	SalesBooked int
 	// RefundsBooked counts register refunds booked (Refunds / Outstanding
 	// receipts or Cash), and refunds undone after failing.
-	RefundsBooked int
+	RefundsBooked  int
 	MatchedToSales int
 	Waiting        int // lines a suggest-only rule left for the bookkeeper
 	Counts         LineCounts
