@@ -185,8 +185,11 @@ type SettingsTx interface {
 	// Settings returns the stored settings, or the zero Settings when none
 	// were saved yet.
 	Settings() (Settings, error)
-	// SaveSettings replaces the stored settings.
+	// SaveSettings replaces the stored settings (the webhook's switch and
+	// address excepted).
 	SaveSettings(s Settings) error
+	// SaveWebhook stores the webhook listener's switch and address.
+	SaveWebhook(enabled bool, listen string) error
 
 	// LedgerAccounts returns the chart of accounts ordered by code.
 	LedgerAccounts() ([]LedgerAccount, error)

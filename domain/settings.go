@@ -45,7 +45,15 @@ type Settings struct {
 	APIBase           string // empty: api.stripe.com; set to use stripe-mock
 	Account           Account
 	VerifiedAt        time.Time // zero until a verification succeeded
+	// The optional webhook listener (Stripe's events pushed to this
+	// machine, beside the poll): off by default.
+	WebhookEnabled bool
+	WebhookListen  string // host:port; DefaultWebhookListen when empty
 }
+
+// DefaultWebhookListen is where the webhook listener listens unless told:
+// this machine only, for `stripe listen --forward-to`.
+const DefaultWebhookListen = "127.0.0.1:8788"
 
 // Validate checks the mode and the publishable key's shape.
 func (s Settings) Validate() error {

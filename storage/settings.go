@@ -14,9 +14,9 @@ func (t *Tx) Settings() (domain.Settings, error) {
 	var s domain.Settings
 	var mode, cur, verified string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT mode, publishable_key, secret_key_hint, webhook_secret_hint, api_base,
-		account_id, account_name, account_country, account_currency, verified_at FROM settings WHERE id = 1`).Scan(
+		account_id, account_name, account_country, account_currency, verified_at, webhook_enabled, webhook_listen FROM settings WHERE id = 1`).Scan(
 		&mode, &s.PublishableKey, &s.SecretKeyHint, &s.WebhookSecretHint, &s.APIBase,
-		&s.Account.ID, &s.Account.Name, &s.Account.Country, &cur, &verified)
+		&s.Account.ID, &s.Account.Name, &s.Account.Country, &cur, &verified, &s.WebhookEnabled, &s.WebhookListen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.Settings{Mode: domain.ModeDisabled}, nil
 	} else if err != nil {
@@ -57,6 +57,21 @@ func (t *Tx) SaveSettings(s domain.Settings) error {
 		s.Account.ID, s.Account.Name, s.Account.Country, s.Account.DefaultCurrency.Code(), verified)
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}
+
+// SaveWebhook stores the webhook listener's switch and address; the rest
+// of the settings stay as they are.
+func (t *Tx) SaveWebhook(enabled bool, listen string) error {
+	res, err := t.tx.ExecContext(t.ctx, `UPDATE settings SET webhook_enabled = ?, webhook_listen = ? WHERE id = 1`, boolInt(enabled), listen)
+	if err != nil {
+		return fmt.Errorf("save webhook settings: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO settings (id, mode, webhook_enabled, webhook_listen) VALUES (1, 'disabled', ?, ?)`, boolInt(enabled), listen); err != nil {
+			return fmt.Errorf("save webhook settings: %w", err)
+		}
 	}
 	return nil
 }
