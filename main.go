@@ -72,6 +72,9 @@ const usage = `Usage:
                                     entries booked from its lines
   tally export [--db PATH] --format hledger|csv|xlsx --out FILE
                                     write the journal
+  tally webhook [--db PATH] [--listen ADDR] [--poll]
+                                    take Stripe's webhook events without the window
+                                    (see tally webhook --help)
   tally version                     print the version
 
 --books live|test|demo chooses the books a bookkeeper's command works on; by
@@ -135,6 +138,17 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Fetch(ctx, w.cli, args, stdout)
+	case "webhook":
+		if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+			fmt.Fprintln(stdout, cli.WebhookUsage)
+			return nil
+		}
+		w, err := cliWire(ctx, dbPath, books)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.Webhook(ctx, w.cli, args, stdout)
 	case "reconcile", "export", "imports", "unimport":
 		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {
@@ -328,8 +342,14 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
-	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, Documents: reports.Documents{}}
-	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch}, services: ui.Services{
+	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
+	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo,
+		Documents: reports.Documents{}, Access: access}
+	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
+	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
+	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
+	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
+		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode()}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
@@ -338,6 +358,10 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      fetch,
 		Register:   register,
+		Events:     events,
+		Payments:   payments,
+		Access:     access,
+		Webhook:    webhooks,
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

@@ -287,6 +287,12 @@ func (s *AccessService) Record(ctx context.Context, g Grant, e AuditEntry) error
 	return s.Store.UpdateAccess(ctx, func(tx AccessTx) error { return tx.InsertAudit(&e) })
 }
 
+// RecordOwner appends an action taken on a screen the owner unlocked with
+// the PIN (settings, payment methods, readers).
+func (s *AccessService) RecordOwner(ctx context.Context, e AuditEntry) error {
+	return s.Record(ctx, Grant{role: RoleOwner}, e)
+}
+
 // AuditLog returns the newest entries, up to limit (0: all).
 func (s *AccessService) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	var out []AuditEntry

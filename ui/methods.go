@@ -315,6 +315,9 @@ func (s *methodsScreen) save() {
 	clearErrors(s.errs)
 	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
 		saved, err := s.svc.Methods.Save(ctx, m)
+		if err == nil {
+			audit(ctx, s.svc, "method", "Payment method "+saved.Name+" saved ("+saved.Kind.Title()+")")
+		}
 		var v domain.MethodsView
 		if err == nil {
 			v, err = s.svc.Methods.List(ctx)
@@ -347,6 +350,9 @@ func (s *methodsScreen) toggleArchive() {
 	}
 	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
 		err := s.svc.Methods.SetArchived(ctx, m.ID, !m.Archived)
+		if err == nil {
+			audit(ctx, s.svc, "method", fmt.Sprintf("Payment method %s archived: %v", m.Name, !m.Archived))
+		}
 		var v domain.MethodsView
 		if err == nil {
 			v, err = s.svc.Methods.List(ctx)

@@ -305,6 +305,9 @@ func (s *readersScreen) rename() {
 	label := strings.TrimSpace(s.label.Text)
 	s.act("Renaming the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
 		_, err := s.svc.Readers.Rename(ctx, r.ID, label)
+		if err == nil {
+			audit(ctx, s.svc, "reader", "Reader "+r.ID+" renamed "+label)
+		}
 		return "Renamed to " + label + ".", err
 	})
 }
@@ -335,6 +338,7 @@ func (s *readersScreen) askRemove() {
 				return
 			}
 			s.act("Removing the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
+				audit(ctx, s.svc, "reader", "Reader "+r.Label+" ("+r.ID+") removed")
 				return r.Label + " was removed.", s.svc.Readers.Remove(ctx, r.ID)
 			})
 		}, s.win)
@@ -370,6 +374,9 @@ func (s *readersScreen) register() {
 	req := domain.RegisterRequest{Code: strings.TrimSpace(s.code.Text), Label: strings.TrimSpace(s.newLabel.Text), LocationID: s.locationsByName[s.regLocation.Selected]}
 	s.submit("Registering the reader…", func(ctx context.Context) (string, error) {
 		r, err := s.svc.Readers.Register(ctx, req)
+		if err == nil {
+			audit(ctx, s.svc, "reader", "Reader "+r.Label+" ("+r.ID+") registered")
+		}
 		return r.Label + " is registered.", err
 	}, func() { s.code.SetText(""); s.newLabel.SetText("") })
 }

@@ -47,27 +47,29 @@ func (s *registerScreen) dayClose() {
 			errL.Show()
 			return
 		}
-		closeBtn.Disable()
-		s.run(func() {
-			z, err := s.svc.Register.CloseDay(s.ctx, domain.Grant{}, v)
-			fyne.Do(func() {
-				closeBtn.Enable()
-				if err != nil {
-					errL.SetText(domain.ErrorMessage(err))
-					errL.Show()
-					return
-				}
-				report.SetText(zText(z))
-				closeBtn.Hide()
-				cancel.SetText("Done")
-				pdfBtn := widget.NewButton("Save PDF…", func() {
-					saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "pdf", w) })
+		authorize(s.win, s.svc, s.run, domain.RoleOwner, "Closing the day needs the owner's PIN.", func(g domain.Grant) {
+			closeBtn.Disable()
+			s.run(func() {
+				z, err := s.svc.Register.CloseDay(s.ctx, g, v)
+				fyne.Do(func() {
+					closeBtn.Enable()
+					if err != nil {
+						errL.SetText(domain.ErrorMessage(err))
+						errL.Show()
+						return
+					}
+					report.SetText(zText(z))
+					closeBtn.Hide()
+					cancel.SetText("Done")
+					pdfBtn := widget.NewButton("Save PDF…", func() {
+						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "pdf", w) })
+					})
+					xlsxBtn := widget.NewButton("Save XLSX…", func() {
+						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "xlsx", w) })
+					})
+					d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
+					s.status.ok(fmt.Sprintf("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 				})
-				xlsxBtn := widget.NewButton("Save XLSX…", func() {
-					saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "xlsx", w) })
-				})
-				d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
-				s.status.ok(fmt.Sprintf("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 			})
 		})
 	}

@@ -58,6 +58,16 @@ type settingsScreen struct {
 
 	// loaded is closed-over state of the last load, read on the Fyne goroutine.
 	loaded domain.SettingsView
+
+	hookOn     *widget.Check
+	hookListen *widget.Entry
+	hookStatus *status
+	hookBtn    *widget.Button
+	people     *widget.Label
+	pinStatus  *status
+	pinForm    *formDialog // the open PIN dialog, for tests
+	pinNew     *widget.Entry
+	pinAgain   *widget.Entry
 }
 
 func newSettingsScreen(win fyne.Window, svc Services, run runner) *settingsScreen {
@@ -123,9 +133,146 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		help, form,
 		container.NewHBox(s.verifyBtn, s.saveBtn),
 		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
+		widget.NewSeparator(), s.webhookUI(),
+		widget.NewSeparator(), s.peopleUI(),
 	)))
 	s.load()
 	return s.root
+}
+
+// webhookUI is the optional webhook listener's section.
+func (s *settingsScreen) webhookUI() fyne.CanvasObject {
+	s.hookOn = widget.NewCheck("Listen for Stripe's webhook events on this computer", nil)
+	s.hookListen = widget.NewEntry()
+	s.hookListen.SetPlaceHolder(domain.DefaultWebhookListen)
+	s.hookStatus = newStatus(s.svc.Log)
+	s.hookBtn = widget.NewButton("Apply", s.applyWebhook)
+	help := widget.NewLabel("Optional. Tally asks Stripe for news every few seconds, which works behind any router. Where events can reach this computer (a public address, or the Stripe CLI: stripe listen --forward-to http://" +
+		domain.DefaultWebhookListen + "/webhook), switch this on as well: events arrive at once. Every event must be signed with the signing secret above; the listener does not start without one.")
+	help.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(heading("Webhook (optional)"), help, s.hookOn,
+		widget.NewForm(widget.NewFormItem("Listen on", s.hookListen)), container.NewHBox(s.hookBtn), s.hookStatus.obj)
+}
+
+func (s *settingsScreen) showWebhook(v domain.SettingsView) {
+	if s.hookOn == nil {
+		return
+	}
+	s.hookOn.SetChecked(v.WebhookEnabled)
+	s.hookListen.SetText(v.WebhookListen)
+	if s.svc.Webhook == nil {
+		s.hookStatus.info("The listener runs with the window open, or with tally webhook.")
+		return
+	}
+	st := s.svc.Webhook.Status()
+	switch {
+	case st.Listening != "":
+		s.hookStatus.ok("Listening on http://" + st.Listening + "/webhook")
+	case st.Err != "":
+		s.hookStatus.warn("Not listening: " + st.Err)
+	case v.WebhookEnabled:
+		s.hookStatus.info("Starting…")
+	default:
+		s.hookStatus.info("Off.")
+	}
+}
+
+func (s *settingsScreen) applyWebhook() {
+	if s.svc.Webhook == nil {
+		return
+	}
+	on, addr := s.hookOn.Checked, s.hookListen.Text
+	s.hookBtn.Disable()
+	s.hookStatus.busy("Applying…")
+	s.run(func() {
+		st, err := s.svc.Webhook.Configure(s.ctx(), on, addr)
+		if err == nil {
+			audit(s.ctx(), s.svc, "settings", fmt.Sprintf("Webhook listener %s (%s)", onOff(on), orDash(addr)))
+		}
+		fyne.Do(func() {
+			s.hookBtn.Enable()
+			if err != nil {
+				s.hookStatus.fail("webhook", err, nil)
+				return
+			}
+			if st.Listening != "" {
+				s.hookStatus.ok("Listening on http://" + st.Listening + "/webhook")
+			} else {
+				s.hookStatus.info("Off.")
+			}
+		})
+	})
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (s *settingsScreen) ctx() context.Context {
+	if s.svc.Context != nil {
+		return s.svc.Context
+	}
+	return context.Background()
+}
+
+// peopleUI sets the owner's and the cashier's PINs.
+func (s *settingsScreen) peopleUI() fyne.CanvasObject {
+	s.people = widget.NewLabel("")
+	s.people.Wrapping = fyne.TextWrapWord
+	s.pinStatus = newStatus(s.svc.Log)
+	owner := widget.NewButton("Set the owner's PIN…", func() { s.setPIN(domain.RoleOwner) })
+	cashier := widget.NewButton("Set the cashier's PIN…", func() { s.setPIN(domain.RoleCashier) })
+	return container.NewVBox(heading("People and PINs"), s.people, container.NewHBox(owner, cashier), s.pinStatus.obj)
+}
+
+func (s *settingsScreen) showPeople() {
+	if s.people == nil || s.svc.Access == nil {
+		if s.people != nil {
+			s.people.SetText("PINs are not used here.")
+		}
+		return
+	}
+	s.run(func() {
+		o, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleOwner)
+		c, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleCashier)
+		fyne.Do(func() {
+			word := map[bool]string{true: "set", false: "not set"}
+			s.people.SetText(fmt.Sprintf("Owner's PIN: %s. Cashier's PIN: %s. The owner's PIN guards refunds, voids, the day close and changes here, under Payment methods and under Readers; %d wrong tries lock it for %s (longer each time), even across a restart. PINs are kept as argon2id hashes, never in clear, in the live register's file.",
+				word[o], word[c], domain.MaxPINTries, domain.PINLockout))
+		})
+	})
+}
+
+// setPIN asks for the owner's PIN (when one is set), then for the new PIN twice.
+func (s *settingsScreen) setPIN(role domain.Role) {
+	if s.svc.Access == nil {
+		return
+	}
+	ask := func(g domain.Grant) {
+		s.pinNew, s.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
+		items := []*widget.FormItem{widget.NewFormItem("New PIN", s.pinNew), widget.NewFormItem("Again", s.pinAgain)}
+		s.pinForm = newFormDialog(role.Title()+"'s PIN", "Set PIN", items, func() error {
+			if s.pinNew.Text != s.pinAgain.Text {
+				return domain.Errorf(domain.EINVALID, "The two PINs differ: type the same PIN twice.")
+			}
+			if err := s.svc.Access.SetPIN(s.ctx(), g, role, s.pinNew.Text); err != nil {
+				return err
+			}
+			s.pinStatus.ok(role.Title() + "'s PIN set.")
+			s.showPeople()
+			return nil
+		}, s.win)
+		s.pinForm.Show()
+	}
+	has, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleOwner)
+	if !has && role == domain.RoleOwner {
+		ask(domain.Grant{})
+		return
+	}
+	authorize(s.win, s.svc, s.run, domain.RoleOwner, "Changing a PIN needs the owner's PIN.", ask)
 }
 
 // load reads the stored settings off the Fyne goroutine and shows them.
@@ -144,6 +291,8 @@ func (s *settingsScreen) load() {
 
 func (s *settingsScreen) apply(v domain.SettingsView) {
 	s.loaded = v
+	s.showWebhook(v)
+	s.showPeople()
 	s.mode.SetSelected(labelOf(v.Mode))
 	s.publishable.SetText(v.PublishableKey)
 	s.apiBase.SetText(v.APIBase)
@@ -227,6 +376,9 @@ func (s *settingsScreen) save() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
 		res, err := s.svc.Settings.Save(ctx, f)
+		if err == nil {
+			audit(ctx, s.svc, "settings", "Stripe settings saved: "+labelOf(f.Mode))
+		}
 		var v domain.SettingsView
 		if err == nil {
 			v, err = s.svc.Settings.Current(ctx)

@@ -23,6 +23,7 @@ func mockURL(tb testing.TB) string { return testenv.StripeMock(tb) }
 
 type fixture struct {
 	shell    *Shell
+	svc      Services
 	settings *settingsScreen
 	keychain domain.Keychain
 	db       *storage.Books
@@ -30,8 +31,15 @@ type fixture struct {
 }
 
 // newFixture builds the real services on a temporary database and a file
-// keychain, with background work run synchronously.
-func newFixture(t *testing.T) *fixture {
+// keychain, with background work run synchronously. Its owner's pages need
+// no PIN; newGuardedFixture's do.
+func newFixture(t *testing.T) *fixture { return buildFixture(t, false) }
+
+// newGuardedFixture is newFixture with the owner's PIN guarding what it
+// guards in the app.
+func newGuardedFixture(t *testing.T) *fixture { return buildFixture(t, true) }
+
+func buildFixture(t *testing.T, guarded bool) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	dir := t.TempDir()
@@ -44,8 +52,13 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{Time: 1, MemoryKiB: 64}, Clock: domain.SystemClock{}, Mode: conn.Mode}
+	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo, Documents: reports.Documents{}}
+	events := &domain.EventService{Till: db, Connection: conn, Clock: domain.SystemClock{}}
 	svc := Services{
-		Register:   &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo, Documents: reports.Documents{}},
+		Register:   register,
+		Events:     events,
+		Payments:   &domain.PaymentsService{Till: db, Connection: conn, Clock: domain.SystemClock{}, Access: access, Register: register},
 		Settings:   &domain.SettingsService{Store: db.Settings(), Keychain: kc, Connector: connector, Connection: conn, Clock: domain.SystemClock{}},
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
@@ -55,6 +68,9 @@ func newFixture(t *testing.T) *fixture {
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
+	if guarded {
+		svc.Access, register.Access = access, access
+	}
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })
 	s.register.pollRun = func(func()) {} // tests ask with Check status
@@ -62,7 +78,7 @@ func newFixture(t *testing.T) *fixture {
 	if !s.Show("Settings") {
 		t.Fatal("no Settings page")
 	}
-	return &fixture{shell: s, settings: s.settings, keychain: kc, db: db, sim: demo}
+	return &fixture{shell: s, svc: svc, settings: s.settings, keychain: kc, db: db, sim: demo}
 }
 
 func closedPort(t *testing.T) string {

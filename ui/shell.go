@@ -4,6 +4,7 @@ import (
 	"context"
 	"image/color"
 	"log/slog"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -46,7 +47,16 @@ type Shell struct {
 	methods  *methodsScreen
 	recon    *reconcileScreen
 	register *registerScreen
+	payments *paymentsScreen
+	audit    *auditScreen
+
+	heard    *widget.Label // the events status line, on every screen
+	unlocked map[string]bool
 }
+
+// ownerPages need the owner's PIN before they show: they change how the
+// shop takes money.
+var ownerPages = map[string]bool{"Settings": true, "Readers": true, "Payment methods": true}
 
 func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	if svc.Log == nil {
@@ -63,17 +73,22 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.methods = newMethodsScreen(win, svc, run)
 	s.recon = newReconcileScreen(win, svc, run)
 	s.register = newRegisterScreen(app, win, svc, run)
+	s.payments = newPaymentsScreen(win, svc, run)
+	s.audit = newAuditScreen(win, svc, run)
+	s.unlocked = map[string]bool{}
 	s.pages = []page{
 		{"Register", theme.ContentAddIcon(), s.register.buildUI, false},
-		{"Payments", theme.ListIcon(), func() fyne.CanvasObject {
-			return notYet("Every payment taken by Tally, with its status at Stripe, card brand and last four digits, refunds and captures.")
-		}, true},
+		{"Payments", theme.ListIcon(), s.payments.buildUI, false},
 		{"Reconciliation", theme.DocumentIcon(), s.recon.buildUI, false},
 		{"Readers", theme.ComputerIcon(), s.readers.buildUI, false},
 		{"Payment methods", theme.AccountIcon(), s.methods.buildUI, false},
 		{"Settings", theme.SettingsIcon(), s.settings.buildUI, false},
+		{"Audit log", theme.HistoryIcon(), s.audit.buildUI, false},
 	}
 	svc.Connection.OnChange(func(m domain.Mode) {
+		if svc.Events != nil {
+			svc.Events.Forget()
+		}
 		fyne.Do(func() { s.setMode(m) })
 	})
 	return s
@@ -100,7 +115,10 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 		container.NewHBox(widget.NewLabelWithStyle("Tally", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.badge.obj),
 		nil, s.title)
 	top := container.NewVBox(header, s.banner, widget.NewSeparator())
-	split := container.NewHSplit(s.nav, container.NewBorder(top, nil, nil, nil, s.content))
+	s.heard = widget.NewLabel("")
+	s.heard.Truncation = fyne.TextTruncateEllipsis
+	bottom := container.NewVBox(widget.NewSeparator(), s.heard)
+	split := container.NewHSplit(s.nav, container.NewBorder(top, bottom, nil, nil, s.content))
 	split.Offset = 0.18
 	s.setMode(s.mode)
 	s.nav.Select(s.startPage())
@@ -146,12 +164,70 @@ func (s *Shell) show(i int) {
 		s.win.Canvas().SetOnTypedKey(nil)
 		s.win.Canvas().SetOnTypedRune(nil)
 	}
-	s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
+	title := s.pages[i].title
+	for t := range s.unlocked {
+		if t != title {
+			delete(s.unlocked, t) // leaving an owner's page locks it again
+		}
+	}
+	if ownerPages[title] && s.svc.Access != nil && !s.unlocked[title] {
+		s.content.Objects = []fyne.CanvasObject{s.locked(i)}
+	} else {
+		s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
+	}
 	s.content.Refresh()
 	if s.pages[i].title == "Register" {
 		s.register.focusScan() // a scanner can type at once
 	}
 }
+
+// locked is an owner's page before the owner's PIN is entered.
+func (s *Shell) locked(i int) fyne.CanvasObject {
+	title := s.pages[i].title
+	msg := widget.NewLabel(title + " changes how this shop takes money: it needs the owner's PIN. Cashiers sell on the Register and need no PIN for that.")
+	msg.Wrapping = fyne.TextWrapWord
+	unlock := widget.NewButton("Unlock with the owner's PIN", func() {
+		authorize(s.win, s.svc, s.run, domain.RoleOwner, "Opening "+title+" needs the owner's PIN.", func(g domain.Grant) {
+			_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + " opened for changes"})
+			s.unlocked[title] = true
+			if s.current == i {
+				s.show(i)
+			}
+		})
+	})
+	unlock.Importance = widget.HighImportance
+	return container.NewPadded(container.NewVBox(msg, container.NewHBox(unlock)))
+}
+
+// Unlock opens an owner's page without asking, for tests.
+func (s *Shell) Unlock(title string) { s.unlocked[title] = true }
+
+// showHeard updates the status line: when Stripe was last heard from, and
+// whether the webhook listens. On the Fyne goroutine.
+func (s *Shell) showHeard(st domain.EventState, hook domain.WebhookStatus) {
+	if s.heard == nil {
+		return
+	}
+	text, stale := domain.StatusText(st, time.Now())
+	switch {
+	case hook.Listening != "":
+		text += " · webhook listening on " + hook.Listening
+	case hook.Err != "":
+		text += " · webhook off: " + hook.Err
+	}
+	s.heard.SetText(text)
+	imp := widget.LowImportance
+	if stale {
+		imp = widget.WarningImportance
+	}
+	if s.heard.Importance != imp {
+		s.heard.Importance = imp
+		s.heard.Refresh()
+	}
+}
+
+// HeardText is the status line, for tests.
+func (s *Shell) HeardText() string { return s.heard.Text }
 
 // setMode updates the badge and the demo banner; on the Fyne goroutine.
 func (s *Shell) setMode(m domain.Mode) {

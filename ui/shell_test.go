@@ -20,9 +20,9 @@ func TestStartPage(t *testing.T) {
 	if got := opened(); got != "Settings" {
 		t.Errorf("after Settings, the app opens on %q", got)
 	}
-	f.shell.app.Preferences().SetString(lastPageKey, "Payments")
+	f.shell.app.Preferences().SetString(lastPageKey, "Invoices")
 	if got := opened(); got != "Register" {
-		t.Errorf("with a page not built last, the app opens on %q, want the first built page", got)
+		t.Errorf("with a page that does not exist last, the app opens on %q, want the first page", got)
 	}
 	f.shell.app.Preferences().RemoveValue(lastPageKey)
 	if got := opened(); got != "Register" {

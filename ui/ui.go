@@ -4,6 +4,7 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -20,6 +21,10 @@ type Services struct {
 	Rules      *domain.RuleService
 	Fetch      *domain.FetchService
 	Register   *domain.RegisterService
+	Events     *domain.EventService
+	Payments   *domain.PaymentsService
+	Access     *domain.AccessService
+	Webhook    *domain.WebhookService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
@@ -34,7 +39,55 @@ func New(app fyne.App, win fyne.Window, svc Services) *Shell {
 	s := newShell(app, win, svc, goRunner)
 	win.SetContent(s.buildUI())
 	s.register.recoverAtStart()
+	s.startBackground()
 	return s
+}
+
+// startBackground starts what runs while the window is open: the events
+// poll (with its backoff), following refunds under way, the webhook
+// listener when switched on, and the status line's clock. All stop when
+// the app does.
+func (s *Shell) startBackground() {
+	svc := s.svc
+	if svc.Events == nil {
+		return
+	}
+	svc.Events.OnApplied = func() {
+		fyne.Do(func() {
+			if s.pages[s.current].title == "Payments" {
+				s.payments.reload()
+			}
+		})
+	}
+	go svc.Events.Run(svc.Context, nil)
+	if svc.Webhook != nil {
+		go func() {
+			if _, err := svc.Webhook.Restart(svc.Context); err != nil && svc.Log != nil {
+				svc.Log.Warn("webhook listener not started", "err", err)
+			}
+		}()
+	}
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		n := 0
+		for {
+			select {
+			case <-svc.Context.Done():
+				return
+			case <-tick.C:
+			}
+			st := svc.Events.Status(svc.Context)
+			var hook domain.WebhookStatus
+			if svc.Webhook != nil {
+				hook = svc.Webhook.Status()
+			}
+			fyne.Do(func() { s.showHeard(st, hook) })
+			if n++; n%15 == 2 && svc.Payments != nil {
+				_, _ = svc.Payments.Follow(svc.Context) // refunds under way, and lost answers sent again
+			}
+		}
+	}()
 }
 
 // runner starts background work; tests replace it to run work synchronously.

@@ -20,6 +20,11 @@ type Services struct {
 	Import    *domain.ImportService
 	Reconcile *domain.ReconcileService
 	Fetch     *domain.FetchService
+	Settings  *domain.SettingsService
+	Events    *domain.EventService
+	Webhook   *domain.WebhookService
+	// Books is the mode whose books the command works on.
+	Books domain.Mode
 }
 
 // ImportUsage documents `tally import`.

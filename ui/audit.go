@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// auditScreen shows the audit log of protected actions and exports it.
+type auditScreen struct {
+	win     fyne.Window
+	svc     Services
+	run     runner
+	root    fyne.CanvasObject
+	list    *widget.List
+	status  *status
+	entries []domain.AuditEntry
+}
+
+func newAuditScreen(win fyne.Window, svc Services, run runner) *auditScreen {
+	return &auditScreen{win: win, svc: svc, run: run}
+}
+
+func (s *auditScreen) ctx() context.Context {
+	if s.svc.Context != nil {
+		return s.svc.Context
+	}
+	return context.Background()
+}
+
+func (s *auditScreen) buildUI() fyne.CanvasObject {
+	if s.root != nil {
+		s.load()
+		return s.root
+	}
+	s.status = newStatus(s.svc.Log)
+	s.list = widget.NewList(func() int { return len(s.entries) },
+		func() fyne.CanvasObject {
+			cells := make([]fyne.CanvasObject, 5)
+			for i := range cells {
+				l := widget.NewLabel("")
+				l.Truncation = fyne.TextTruncateEllipsis
+				cells[i] = l
+			}
+			return container.NewBorder(nil, nil, container.NewGridWithColumns(4, cells[:4]...), nil, cells[4])
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			e := s.entries[id]
+			c := o.(*fyne.Container)
+			grid := c.Objects[1].(*fyne.Container)
+			if _, ok := c.Objects[0].(*fyne.Container); ok {
+				grid = c.Objects[0].(*fyne.Container)
+			}
+			amount := ""
+			if !e.Amount.Currency.IsZero() && e.Amount.Amount != 0 {
+				amount = e.Amount.String()
+			}
+			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), e.Action, amount}
+			for i, t := range texts {
+				grid.Objects[i].(*widget.Label).SetText(t)
+			}
+			for _, obj := range c.Objects {
+				if l, ok := obj.(*widget.Label); ok {
+					l.SetText(e.Detail)
+				}
+			}
+		})
+	export := widget.NewButton("Export CSV…", s.export)
+	help := widget.NewLabel("Every refund, void, capture, day close, change of settings, payment methods or readers, PIN change and lock, newest first: who (the role whose PIN was entered), what, when and how much. The log is append-only.")
+	help.Wrapping = fyne.TextWrapWord
+	header := container.NewBorder(nil, nil, container.NewGridWithColumns(4, heading("When"), heading("Who"), heading("What"), heading("Amount")), nil, heading("Detail"))
+	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(export), header), s.status.obj, nil, nil, s.list)
+	s.load()
+	return s.root
+}
+
+func (s *auditScreen) load() {
+	if s.svc.Access == nil {
+		return
+	}
+	s.run(func() {
+		es, err := s.svc.Access.AuditLog(s.ctx(), 0)
+		fyne.Do(func() {
+			if err != nil {
+				s.status.fail("read the audit log", err, nil)
+				return
+			}
+			s.entries = es
+			s.list.Refresh()
+			s.status.info(fmt.Sprintf("%d entries.", len(es)))
+		})
+	})
+}
+
+func (s *auditScreen) export() {
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			s.status.fail("choose a file", err, nil)
+			return
+		}
+		if wc == nil {
+			return
+		}
+		path := wc.URI().Path()
+		s.run(func() {
+			n, err := s.exportTo(wc)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					s.status.fail("export the audit log", err, nil)
+					return
+				}
+				s.status.ok(fmt.Sprintf("Saved %d entries to %s.", n, path))
+			})
+		})
+	}, s.win)
+	d.SetFileName("tally-audit.csv")
+	d.Show()
+}
+
+func (s *auditScreen) exportTo(w io.Writer) (int, error) { return s.svc.Access.ExportAudit(s.ctx(), w) }
