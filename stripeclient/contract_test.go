@@ -98,9 +98,17 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	must(err, "PaymentIntent")
 	_, err = gw.CapturePaymentIntent(ctx, key(), pi.ID, 0)
 	must(err, "CapturePaymentIntent")
-	re, err := gw.CreateRefund(ctx, key(), domain.RefundParams{PaymentIntentID: pi.ID, Amount: 400})
+	re, err := gw.CreateRefund(ctx, key(), domain.RefundParams{PaymentIntentID: pi.ID, Amount: 400, Reason: "requested_by_customer",
+		Metadata: map[string]string{"tally_refund": "1", "tally_refund_key": "tally-refund-abc", "tally_sale": "1"}})
 	must(err, "CreateRefund")
 	prefix(re.ID, "re_")
+	got, err := gw.Refund(ctx, re.ID)
+	must(err, "Refund")
+	if got.ID != re.ID {
+		t.Errorf("Refund id = %q, want %q", got.ID, re.ID)
+	}
+	_, err = gw.CreateRefund(ctx, key(), domain.RefundParams{PaymentIntentID: pi.ID}) // what is left
+	must(err, "CreateRefund of the rest")
 
 	pi2, err := gw.CreatePaymentIntent(ctx, key(), domain.PaymentIntentParams{Amount: domain.New(250, eur), PaymentMethodTypes: []string{"card_present"}})
 	must(err, "CreatePaymentIntent 2")
@@ -121,8 +129,15 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	_, err = gw.ExpireCheckoutSession(ctx, key(), cs.ID)
 	must(err, "ExpireCheckoutSession")
 
-	_, err = gw.Events(ctx, "", domain.EventTypes, 10)
+	evs, err := gw.Events(ctx, "", domain.EventTypes, 10)
 	must(err, "Events")
+	if stateful && len(evs) == 0 {
+		t.Error("Events: none after a payment and a refund")
+	}
+	if len(evs) > 0 {
+		_, err = gw.Events(ctx, evs[len(evs)-1].ID, domain.EventTypes, 100)
+		must(err, "Events after a cursor")
+	}
 
 	from, to := time.Now().AddDate(0, -1, 0), time.Now().Add(time.Hour)
 	txns := 0

@@ -90,3 +90,81 @@ func TestRegisterRequestsOnStripeMock(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBackOfficeRequestsOnStripeMock sends the payments back office's
+// requests to stripe-mock: a refund with its reason and metadata, the
+// refund's look-up, the events list with its types and cursor, a void and
+// a capture. Payments are stored as the register leaves them, since
+// stripe-mock's fixtures never succeed.
+func TestBackOfficeRequestsOnStripeMock(t *testing.T) {
+	ctx := context.Background()
+	client := stripeclient.New("sk_test_123", testenv.StripeMock(t), nil, nil)
+	conn := domain.NewConnection(fixedConnector{client}, stripeclient.NewDemoSimulator(nil))
+	if err := conn.Use(domain.Credentials{Mode: domain.ModeTest, SecretKey: "sk_test_123"}); err != nil {
+		t.Fatal(err)
+	}
+	books, err := storage.OpenBooks(ctx, filepath.Join(t.TempDir(), "tally.db"), conn.Mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer books.Close()
+	eur := domain.MustCurrency("EUR")
+	now := time.Now().UTC()
+	var paid, held domain.Attempt
+	if err := books.UpdateTill(ctx, func(tx domain.TillTx) error {
+		for i, a := range []*domain.Attempt{&paid, &held} {
+			s := domain.Sale{Till: "Till 1", Created: now, Status: domain.SalePaid, Settled: now, Cart: domain.Cart{Currency: eur, TaxInclusive: true,
+				Lines: []domain.SaleLine{{Description: "Tea", Quantity: 1, UnitPrice: 1000, Net: 1000, Total: 1000}}}, Totals: domain.Totals{Gross: 1000, Net: 1000, Total: 1000}}
+			if err := tx.InsertSale(&s); err != nil {
+				return err
+			}
+			*a = domain.Attempt{SaleID: s.ID, MethodID: 1, MethodName: "Card", Kind: domain.MethodCardReader, Amount: domain.New(1000, eur),
+				Key: domain.IdempotencyKey("mock-" + string(rune('a'+i))), Status: domain.AttemptSucceeded, PaymentIntent: "pi_mock_" + string(rune('a'+i)),
+				ChargeID: "ch_mock", Created: now, Updated: now}
+			if i == 1 {
+				a.Status, a.CaptureMethod, a.AuthorizedAt = domain.AttemptAuthorized, domain.CaptureManual, now
+			}
+			if err := tx.InsertAttempt(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	access := &domain.AccessService{Store: books.Access(), Hasher: storage.PINHasher{Time: 1, MemoryKiB: 64}, Clock: domain.SystemClock{}}
+	if err := access.SetPIN(ctx, domain.Grant{}, domain.RoleOwner, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := access.Verify(ctx, domain.RoleOwner, "2468")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := &domain.RegisterService{Till: books, Store: books, Shop: books.Settings(), Connection: conn, Clock: domain.SystemClock{}}
+	pay := &domain.PaymentsService{Till: books, Connection: conn, Clock: domain.SystemClock{}, Access: access, Register: reg}
+	refused := func(what string, err error) {
+		t.Helper()
+		if c := domain.ErrorCode(err); c == domain.EINVALID || c == domain.EINTERNAL {
+			t.Fatalf("%s: stripe-mock refused a request: %v", what, err)
+		}
+	}
+	out, err := pay.Refund(ctx, g, domain.RefundRequest{SaleID: paid.SaleID, Amount: 300, Reason: "requested_by_customer", Note: "mock"})
+	refused("refund", err)
+	if len(out.Refunds) != 1 || out.Refunds[0].StripeID == "" || out.Refunds[0].Status == domain.RefundCanceled {
+		t.Fatalf("refund on stripe-mock: %+v", out.Refunds)
+	}
+	// Follow looks pending refunds up (stripe-mock's fixture may say pending).
+	_, err = pay.Follow(ctx)
+	refused("follow", err)
+	events := &domain.EventService{Till: books, Connection: conn, Clock: domain.SystemClock{}}
+	_, err = events.Sync(ctx)
+	refused("events", err)
+	_, err = events.Sync(ctx) // from the cursor
+	refused("events from the cursor", err)
+	_, err = pay.Void(ctx, g, held.ID)
+	refused("void", err)
+	_, err = pay.Capture(ctx, domain.Grant{}, held.ID)
+	if domain.ErrorCode(err) == domain.EINVALID {
+		t.Fatalf("capture: %v", err)
+	}
+}
