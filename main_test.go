@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -156,6 +157,32 @@ func TestCLI(t *testing.T) {
 			}
 		}
 	})
+	t.Run("Webhook", func(t *testing.T) {
+		t.Setenv("TALLY_KEYCHAIN", "file")
+		t.Setenv("TALLY_WEBHOOK_SECRET", "")
+		err := run(ctx, []string{"webhook", "--db", db, "--listen", "127.0.0.1:0"}, &bytes.Buffer{})
+		if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), "signing secret") {
+			t.Fatalf("without a secret: %v", err)
+		}
+		if err := run(ctx, []string{"webhook", "--db", db, "--listen", "nowhere"}, &bytes.Buffer{}); domain.ErrorCode(err) != domain.EINVALID {
+			t.Fatalf("bad address: %v", err)
+		}
+		t.Setenv("TALLY_WEBHOOK_SECRET", "whsec_cli_test_0123456789")
+		c, cancel := context.WithCancel(ctx)
+		out := &syncBuffer{}
+		done := make(chan error, 1)
+		go func() { done <- run(c, []string{"webhook", "--db", db, "--listen", "127.0.0.1:0"}, out) }()
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "Forward them") && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "Listening on http://127.0.0.1:") || !strings.Contains(out.String(), "stripe listen --forward-to") {
+			t.Fatalf("output %q", out.String())
+		}
+	})
 	t.Run("Version", func(t *testing.T) {
 		var out bytes.Buffer
 		if err := run(ctx, []string{"version"}, &out); err != nil || !strings.HasPrefix(out.String(), "tally ") {
@@ -262,4 +289,22 @@ func TestQuitWatchdog(t *testing.T) {
 		t.Fatal("the watchdog fired after Stop")
 	case <-time.After(120 * time.Millisecond):
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe to read while a command writes to it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
