@@ -236,7 +236,7 @@ func (s *AccessService) Verify(ctx context.Context, role Role, pin string) (Gran
 			return err
 		}
 		return tx.InsertAudit(&AuditEntry{At: now, Role: role, Books: s.mode(), Action: "pin_locked",
-			Detail: fmt.Sprintf("%s role locked for %s after %d wrong PINs", role.Title(), d, MaxPINTries)})
+			Detail: fmt.Sprintf("%s role locked for %s after %d wrong PINs", role.Title(), durationWords(d), MaxPINTries)})
 	})
 	if err != nil {
 		return Grant{}, err
@@ -253,7 +253,22 @@ func lockedError(role Role, until, now time.Time) error {
 		wait = time.Second
 	}
 	return &Error{Code: EPERMISSION, Message: fmt.Sprintf("Too many wrong PINs: the %s role is locked for %s more. Wait, then try again; a restart does not unlock it.",
-		strings.ToLower(role.Title()), wait)}
+		strings.ToLower(role.Title()), durationWords(wait))}
+}
+
+// durationWords writes a wait as a person would: "5 min", "1 h 30 min", "40 s".
+func durationWords(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int((d+30*time.Second)/time.Minute))
+	}
+	h, m := int(d/time.Hour), int((d%time.Hour+30*time.Second)/time.Minute)
+	if m == 0 {
+		return fmt.Sprintf("%d h", h)
+	}
+	return fmt.Sprintf("%d h %d min", h, m)
 }
 
 // Require checks that g was issued for role (an owner's grant covers a

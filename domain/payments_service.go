@@ -121,9 +121,9 @@ func salePayments(tx TillTx, sale Sale) ([]PaymentView, error) {
 
 func timeline(p PaymentView, refunds []RefundRecord, disputes []DisputeRecord, evs []EventRecord) []TimelineItem {
 	cur := p.Amount.Currency
-	items := []TimelineItem{{At: p.Created, From: "Tally", What: fmt.Sprintf("%s payment of %s started for sale #%d (key %s)", p.MethodName, p.Amount, p.SaleNumber, p.Key)}}
+	items := []TimelineItem{{At: p.Created, From: "Tally", What: fmt.Sprintf("%s payment of %s started for sale #%d", p.MethodName, p.Amount, p.SaleNumber)}}
 	if p.Status != AttemptPending {
-		items = append(items, TimelineItem{At: p.Updated, From: "Tally", What: "Now " + p.StatusText() + ": " + p.Message})
+		items = append(items, TimelineItem{At: p.Updated, From: "Tally", What: "Payment " + string(p.Status) + ": " + p.Message})
 	}
 	for _, e := range evs {
 		what := e.Type

@@ -447,7 +447,7 @@ func TestPINsLockoutAndAudit(t *testing.T) {
 		}
 	}
 	_, err := r.access.Verify(ctx, domain.RoleOwner, "1357")
-	if domain.ErrorCode(err) != domain.EPERMISSION || !strings.Contains(domain.ErrorMessage(err), "locked for 5m0s") {
+	if domain.ErrorCode(err) != domain.EPERMISSION || !strings.Contains(domain.ErrorMessage(err), "locked for 5 min") {
 		t.Fatalf("fifth wrong PIN: %v", err)
 	}
 	if _, err := r.access.Verify(ctx, domain.RoleOwner, "2468"); domain.ErrorCode(err) != domain.EPERMISSION {
@@ -455,7 +455,7 @@ func TestPINsLockoutAndAudit(t *testing.T) {
 	}
 	r = r.restart()
 	r.clock.Advance(4 * time.Minute)
-	if _, err := r.access.Verify(ctx, domain.RoleOwner, "2468"); domain.ErrorCode(err) != domain.EPERMISSION || !strings.Contains(domain.ErrorMessage(err), "1m0s") {
+	if _, err := r.access.Verify(ctx, domain.RoleOwner, "2468"); domain.ErrorCode(err) != domain.EPERMISSION || !strings.Contains(domain.ErrorMessage(err), "1 min") {
 		t.Fatalf("a restart unlocked it: %v", err)
 	}
 	r.clock.Advance(time.Minute)
@@ -463,7 +463,7 @@ func TestPINsLockoutAndAudit(t *testing.T) {
 	for i := 0; i < domain.MaxPINTries; i++ {
 		_, err = r.access.Verify(ctx, domain.RoleOwner, "9999")
 	}
-	if !strings.Contains(domain.ErrorMessage(err), "locked for 10m0s") {
+	if !strings.Contains(domain.ErrorMessage(err), "locked for 10 min") {
 		t.Fatalf("second lock: %v", err)
 	}
 	r.clock.Advance(10 * time.Minute)

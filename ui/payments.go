@@ -112,12 +112,12 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 		container.NewHBox(s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn),
 		widget.NewLabelWithStyle("Timeline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.timeline)
 
-	header := container.NewGridWithColumns(8, heading("Date"), heading("Sale"), heading("Method"), heading("Amount"),
+	header := container.New(paymentColumns, heading("Date"), heading("Sale"), heading("Method"), heading("Amount"),
 		heading("Status"), heading("Card"), heading("Till"), heading("Stripe id"))
 	filters := container.NewGridWithColumns(5, s.from, s.to, s.statusSel, s.methodSel, s.search)
 	left := container.NewBorder(container.NewVBox(filters, s.warning, s.count, header), s.status.obj, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
-	split.Offset = 0.66
+	split.Offset = 0.7
 	s.root = split
 	s.reload()
 	return s.root
@@ -257,7 +257,7 @@ func (s *paymentsScreen) newRow() fyne.CanvasObject {
 		l.Truncation = fyne.TextTruncateEllipsis
 		cells[i] = l
 	}
-	return container.NewGridWithColumns(8, cells...)
+	return container.New(paymentColumns, cells...)
 }
 
 // row returns the payment at index i if its page is read, else asks for
@@ -326,7 +326,7 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id2 == "" {
 		id2 = p.SessionID
 	}
-	texts := []string{p.Created.Local().Format("2006-01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), p.MethodName,
+	texts := []string{p.Created.Local().Format("01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), p.MethodName,
 		domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency).String(), p.StatusText(), card, p.Till, id2}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
@@ -549,7 +549,14 @@ func (s *paymentsScreen) openRefund() {
 				}
 				var lines []string
 				for _, pt := range parts {
-					lines = append(lines, fmt.Sprintf("%s back to %s (%s)", domain.New(pt.Amount, cur), pt.Payment.MethodName, pt.Payment.Kind.Title()))
+					to := pt.Payment.MethodName
+					switch {
+					case pt.Payment.Kind == domain.MethodCash:
+						to += ", handed from the drawer"
+					case pt.Payment.Card.Last4 != "":
+						to += ", " + cardWords(pt.Payment.Card)
+					}
+					lines = append(lines, fmt.Sprintf("%s back to %s", domain.New(pt.Amount, cur), to))
 				}
 				f.plan.SetText(strings.Join(lines, "\n"))
 			})
@@ -580,6 +587,8 @@ func (s *paymentsScreen) openRefund() {
 			return err
 		}
 		what := fmt.Sprintf("Refunding %s on sale #%d needs the owner's PIN.", domain.New(req.Amount, cur), p.SaleNumber)
+		// Hidden first: hiding a dialog hides every overlay above it.
+		f.d.d.Hide()
 		authorize(s.win, s.svc, s.run, domain.RoleOwner, what, func(g domain.Grant) {
 			s.job.start("the refund", "Refunding…", func(ctx context.Context) func() {
 				out, err := s.svc.Payments.Refund(ctx, g, req)
@@ -595,4 +604,48 @@ func (s *paymentsScreen) openRefund() {
 		f.scope.SetSelected(scopeSale)
 	}
 	f.d.Show()
+}
+
+// columns lays its objects out in a row, each as wide as its weight's
+// share of the row: a table's columns.
+type columns []float32
+
+func (c columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(len(objs))*20, h)
+}
+
+func (c columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for i := range objs {
+		total += c.weight(i)
+	}
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width * c.weight(i) / total
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
+}
+
+func (c columns) weight(i int) float32 {
+	if i < len(c) {
+		return c[i]
+	}
+	return 1
+}
+
+// paymentColumns are the payments list's column widths.
+var paymentColumns = columns{1.25, 0.55, 1.2, 1.1, 1.35, 1.1, 0.7, 1.5}
+
+func cardWords(c domain.Card) string {
+	b := c.Brand
+	if b != "" {
+		b = strings.ToUpper(b[:1]) + b[1:] + " "
+	}
+	return b + "•••• " + c.Last4
 }

@@ -158,6 +158,12 @@ func TestRefundFromThePaymentsScreen(t *testing.T) {
 	if p == nil || !p.choose {
 		t.Fatal("no prompt to choose the owner's PIN")
 	}
+	if top := f.shell.win.Canvas().Overlays().Top(); top == nil || p.d.MinSize().IsZero() {
+		t.Fatal("the PIN prompt is not on screen")
+	}
+	if n := len(f.shell.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d overlays: the refund form is still open under the prompt", n)
+	}
 	p.pin.SetText("2468")
 	p.again.SetText("2469")
 	test.Tap(p.ok)

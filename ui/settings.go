@@ -240,8 +240,8 @@ func (s *settingsScreen) showPeople() {
 		c, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleCashier)
 		fyne.Do(func() {
 			word := map[bool]string{true: "set", false: "not set"}
-			s.people.SetText(fmt.Sprintf("Owner's PIN: %s. Cashier's PIN: %s. The owner's PIN guards refunds, voids, the day close and changes here, under Payment methods and under Readers; %d wrong tries lock it for %s (longer each time), even across a restart. PINs are kept as argon2id hashes, never in clear, in the live register's file.",
-				word[o], word[c], domain.MaxPINTries, domain.PINLockout))
+			s.people.SetText(fmt.Sprintf("Owner's PIN: %s. Cashier's PIN: %s. The owner's PIN guards refunds, voids, the day close and changes here, under Payment methods and under Readers; %d wrong tries lock it for %d minutes (longer each time), even across a restart. PINs are kept as argon2id hashes, never in clear, in the live register's file.",
+				word[o], word[c], domain.MaxPINTries, int(domain.PINLockout/time.Minute)))
 		})
 	})
 }

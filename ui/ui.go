@@ -56,6 +56,9 @@ func (s *Shell) startBackground() {
 		fyne.Do(func() {
 			if s.pages[s.current].title == "Payments" {
 				s.payments.reload()
+				if d := s.payments.selected; d != nil {
+					s.payments.openPayment(d.Payment.ID)
+				}
 			}
 		})
 	}
