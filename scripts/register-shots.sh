@@ -78,7 +78,10 @@ click 639 207 # Cash counted
 xdotool type --delay 40 "10.00"
 sleep 0.8
 shot register-day-close
-click 696 665 # Close the day
+click 696 665 # Close the day: the owner's PIN, chosen now
+sleep 0.8
+shot register-day-close-pin
+pin "$reg"
 sleep 0.8
 shot register-z-report
 click 583 665 # Done
@@ -95,4 +98,47 @@ wait "$app" 2>/dev/null || true
 open_app Register "$reg"
 sleep 1
 shot register-crash-recovery
+close_app
+
+# The payments back office on the same register: the list, one payment with
+# its timeline, the refund dialog, the PIN prompt, the refund done, the lock
+# after wrong PINs, and the audit log.
+open_app Payments "$reg"
+sleep 6 # an events poll
+shot payments-list
+click 880 124 # search
+xdotool type --delay 20 "#2"
+sleep 1
+click 400 240
+sleep 1
+shot payment-detail
+click 1000 320 # Refund…
+sleep 1
+click 700 375
+xdotool key ctrl+a
+xdotool type --delay 20 "3.00"
+click 700 454
+xdotool type --delay 5 "Cracked lid"
+sleep 1
+shot refund-dialog
+click 680 532 # Refund…: the owner's PIN
+sleep 1
+shot pin-prompt
+pin "$reg"
+sleep 1.5
+shot payment-refunded
+click 1000 416 # Refund… again
+sleep 1
+click 680 532
+sleep 1
+for _ in 1 2 3 4 5; do
+	xdotool type --delay 20 "1357"
+	xdotool key Return
+	sleep 0.8
+done
+shot pin-locked
+click 605 485 # Cancel
+click 65 255 # Audit log
+sleep 1.5
+shot audit-log
 close_app

@@ -52,10 +52,36 @@ close_app() {
 }
 shot() { import -window root "$out/$1.png"; echo "saved $out/$1.png"; }
 
+# The owner's PIN of every data folder used here. unlock DB opens an
+# owner's page (Settings, Readers, Payment methods) of the app on DB: its
+# button, then the PIN, chosen (typed twice) the first time.
+PIN=2468
+pin() { # the PIN prompt has the focus
+	xdotool type --delay 30 "$PIN"
+	if [ ! -e "$(dirname "$1")/.pin-chosen" ]; then
+		xdotool key Tab
+		xdotool type --delay 30 "$PIN"
+		touch "$(dirname "$1")/.pin-chosen"
+	fi
+	xdotool key Return
+	sleep 1.2
+}
+unlock() {
+	xdotool mousemove 348 167 click 1
+	sleep 0.8
+	pin "$1"
+}
+
 slug() { echo "$1" | tr 'A-Z ' 'a-z-'; }
-for page in Register Payments Reconciliation Readers "Payment methods" Settings; do
+for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log"; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"
+	case "$page" in
+	Readers | "Payment methods" | Settings)
+		[ "$page" = Settings ] && shot owner-page-locked
+		unlock "$work/tally.db"
+		;;
+	esac
 	shot "$(slug "$page")"
 	close_app
 done
@@ -66,6 +92,7 @@ click() { xdotool mousemove "$1" "$2" click 1; sleep 0.3; }
 settings_try() { # NAME KEY API
 	rm -f "$work/tally.log"
 	open_app Settings "$work/tally.db"
+	unlock "$work/tally.db"
 	click 600 204
 	click 840 283
 	xdotool type --delay 5 "$2"
@@ -81,6 +108,7 @@ settings_try() { # NAME KEY API
 # Readers: select the demo reader and test it.
 rm -f "$work/tally.log"
 open_app Readers "$work/tally.db"
+unlock "$work/tally.db"
 click 400 215
 click 886 400
 sleep 1.5
@@ -90,6 +118,7 @@ close_app
 # Payment methods: a card reader method on the demo reader, saved through the form.
 rm -f "$work/tally.log"
 open_app "Payment methods" "$work/tally.db"
+unlock "$work/tally.db"
 click 290 124
 click 997 166
 xdotool type --delay 5 "Card"
@@ -223,3 +252,28 @@ settings_try settings-verified "sk_test_51TallyExampleKey000000" ""
 settings_try settings-wrong-key "sk_test_51Tally_not_a_key" ""
 settings_try settings-unreachable "sk_test_51TallyExampleKey000000" "http://127.0.0.1:$(free_port)"
 settings_try settings-wrong-mode "sk_live_51TallyExampleKey000000" ""
+
+# Settings, further down: the optional webhook listener and the PINs.
+rm -f "$work/tally.log"
+open_app Settings "$work/tally.db"
+unlock "$work/tally.db"
+xdotool mousemove 700 500
+for _ in $(seq 1 20); do xdotool click 5; done
+sleep 0.8
+shot settings-webhook-people
+close_app
+
+# The status line when Stripe cannot be reached: test mode saved against a
+# closed port, in a folder of its own.
+mkdir -p "$work/down"
+open_app Settings "$work/down/tally.db"
+unlock "$work/down/tally.db"
+click 600 204
+click 840 283
+xdotool type --delay 5 "sk_test_51TallyExampleKey000000"
+click 840 361
+xdotool type --delay 5 "http://127.0.0.1:$(free_port)"
+click 402 400 # Save: saved unverified
+sleep 8
+shot status-line-stripe-unreachable
+close_app

@@ -49,33 +49,23 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 				l.Truncation = fyne.TextTruncateEllipsis
 				cells[i] = l
 			}
-			return container.NewBorder(nil, nil, container.NewGridWithColumns(4, cells[:4]...), nil, cells[4])
+			return container.New(auditColumns, cells...)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			e := s.entries[id]
-			c := o.(*fyne.Container)
-			grid := c.Objects[1].(*fyne.Container)
-			if _, ok := c.Objects[0].(*fyne.Container); ok {
-				grid = c.Objects[0].(*fyne.Container)
-			}
 			amount := ""
 			if !e.Amount.Currency.IsZero() && e.Amount.Amount != 0 {
 				amount = e.Amount.String()
 			}
-			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), e.Action, amount}
+			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), e.Action, amount, e.Detail}
 			for i, t := range texts {
-				grid.Objects[i].(*widget.Label).SetText(t)
-			}
-			for _, obj := range c.Objects {
-				if l, ok := obj.(*widget.Label); ok {
-					l.SetText(e.Detail)
-				}
+				o.(*fyne.Container).Objects[i].(*widget.Label).SetText(t)
 			}
 		})
 	export := widget.NewButton("Export CSV…", s.export)
 	help := widget.NewLabel("Every refund, void, capture, day close, change of settings, payment methods or readers, PIN change and lock, newest first: who (the role whose PIN was entered), what, when and how much. The log is append-only.")
 	help.Wrapping = fyne.TextWrapWord
-	header := container.NewBorder(nil, nil, container.NewGridWithColumns(4, heading("When"), heading("Who"), heading("What"), heading("Amount")), nil, heading("Detail"))
+	header := container.New(auditColumns, heading("When"), heading("Who"), heading("What"), heading("Amount"), heading("Detail"))
 	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(export), header), s.status.obj, nil, nil, s.list)
 	s.load()
 	return s.root
@@ -128,3 +118,6 @@ func (s *auditScreen) export() {
 }
 
 func (s *auditScreen) exportTo(w io.Writer) (int, error) { return s.svc.Access.ExportAudit(s.ctx(), w) }
+
+// auditColumns are the audit log's column widths.
+var auditColumns = columns{1.5, 1.1, 0.9, 1, 5}
