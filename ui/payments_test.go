@@ -255,3 +255,43 @@ func TestOwnerPagesAreLocked(t *testing.T) {
 		t.Fatalf("status line %q", got)
 	}
 }
+
+// TestTillSignIn: once a cashier's PIN is set, the register starts locked;
+// the cashier's PIN opens it, Lock till closes it again.
+func TestTillSignIn(t *testing.T) {
+	f := newGuardedFixture(t)
+	if err := domain.SeedDemo(bg, f.svc.Register, f.svc.Readers, f.svc.Methods); err != nil {
+		t.Fatal(err)
+	}
+	f.shell.Show("Register")
+	if f.shell.content.Objects[0] != f.shell.register.root {
+		t.Fatal("the register is locked without a cashier's PIN")
+	}
+	if err := f.svc.Access.SetPIN(bg, domain.Grant{}, domain.RoleOwner, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := f.svc.Access.Verify(bg, domain.RoleOwner, "2468")
+	if err := f.svc.Access.SetPIN(bg, g, domain.RoleCashier, "1357"); err != nil {
+		t.Fatal(err)
+	}
+	f.shell.Show("Payments")
+	f.shell.Show("Register")
+	p := f.shell.signIn
+	if p == nil || f.shell.content.Objects[0] != p.obj {
+		t.Fatal("the register is not locked")
+	}
+	test.Type(p.pin, "0000")
+	test.Tap(p.ok)
+	if !strings.Contains(p.err.Text, "Wrong PIN") || f.shell.content.Objects[0] != p.obj {
+		t.Fatalf("wrong PIN: %q", p.err.Text)
+	}
+	test.Type(p.pin, "1357")
+	test.Tap(p.ok)
+	if f.shell.content.Objects[0] != f.shell.register.root || f.shell.lockBtn.Hidden {
+		t.Fatal("the cashier's PIN did not open the register")
+	}
+	test.Tap(f.shell.lockBtn)
+	if f.shell.content.Objects[0] == f.shell.register.root {
+		t.Fatal("Lock till left the register open")
+	}
+}

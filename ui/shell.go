@@ -52,6 +52,9 @@ type Shell struct {
 
 	heard    *widget.Label // the events status line, on every screen
 	unlocked map[string]bool
+	signedIn bool           // a cashier entered the cashier's PIN (when one is set)
+	lockBtn  *widget.Button // locks the till again
+	signIn   *signInPanel   // shown last, for tests
 }
 
 // ownerPages need the owner's PIN before they show: they change how the
@@ -111,9 +114,15 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	s.badge = newBadge()
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.banner = container.NewStack()
+	s.lockBtn = widget.NewButtonWithIcon("Lock till", theme.LogoutIcon(), func() {
+		s.signedIn = false
+		s.lockBtn.Hide()
+		s.show(s.current)
+	})
+	s.lockBtn.Hide()
 	header := container.NewBorder(nil, nil,
 		container.NewHBox(widget.NewLabelWithStyle("Tally", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.badge.obj),
-		nil, s.title)
+		s.lockBtn, s.title)
 	top := container.NewVBox(header, s.banner, widget.NewSeparator())
 	s.heard = widget.NewLabel("")
 	s.heard.Truncation = fyne.TextTruncateEllipsis
@@ -170,15 +179,74 @@ func (s *Shell) show(i int) {
 			delete(s.unlocked, t) // leaving an owner's page locks it again
 		}
 	}
-	if ownerPages[title] && s.svc.Access != nil && !s.unlocked[title] {
+	switch {
+	case ownerPages[title] && s.svc.Access != nil && !s.unlocked[title]:
 		s.content.Objects = []fyne.CanvasObject{s.locked(i)}
-	} else {
+	case title == "Register" && s.needsSignIn():
+		s.win.Canvas().SetOnTypedKey(nil)
+		s.win.Canvas().SetOnTypedRune(nil)
+		s.signIn = s.newSignIn(i)
+		s.content.Objects = []fyne.CanvasObject{s.signIn.obj}
+	default:
 		s.content.Objects = []fyne.CanvasObject{s.pages[i].build()}
 	}
 	s.content.Refresh()
-	if s.pages[i].title == "Register" {
+	if s.signIn != nil && title == "Register" && !s.signedIn && s.content.Objects[0] == s.signIn.obj {
+		s.win.Canvas().Focus(s.signIn.pin)
+	} else if title == "Register" {
 		s.register.focusScan() // a scanner can type at once
 	}
+}
+
+// needsSignIn reports whether the till waits for the cashier's PIN: once a
+// cashier's PIN is set, selling starts with it, and Lock till asks again.
+func (s *Shell) needsSignIn() bool {
+	if s.svc.Access == nil || s.signedIn {
+		return false
+	}
+	has, err := s.svc.Access.HasPIN(s.svc.Context, domain.RoleCashier)
+	return err == nil && has
+}
+
+// signInPanel is the locked till.
+type signInPanel struct {
+	obj fyne.CanvasObject
+	pin *widget.Entry
+	err *widget.Label
+	ok  *widget.Button
+}
+
+func (s *Shell) newSignIn(i int) *signInPanel {
+	p := &signInPanel{pin: widget.NewPasswordEntry(), err: errLabel()}
+	p.pin.SetPlaceHolder("Cashier's PIN")
+	msg := widget.NewLabel("The till is locked. Enter the cashier's PIN to sell. (Refunds, voids and the day close ask for the owner's PIN when they are needed.)")
+	msg.Wrapping = fyne.TextWrapWord
+	submit := func() {
+		pin := p.pin.Text
+		p.ok.Disable()
+		s.run(func() {
+			_, err := s.svc.Access.Verify(s.svc.Context, domain.RoleCashier, pin)
+			fyne.Do(func() {
+				p.ok.Enable()
+				p.pin.SetText("")
+				if err != nil {
+					p.err.SetText(domain.ErrorMessage(err))
+					p.err.Show()
+					return
+				}
+				s.signedIn = true
+				s.lockBtn.Show()
+				if s.current == i {
+					s.show(i)
+				}
+			})
+		})
+	}
+	p.pin.OnSubmitted = func(string) { submit() }
+	p.ok = widget.NewButton("Sign in", submit)
+	p.ok.Importance = widget.HighImportance
+	p.obj = container.NewPadded(container.NewVBox(msg, container.NewGridWrap(fyne.NewSize(320, 40), p.pin), p.err, container.NewHBox(p.ok)))
+	return p
 }
 
 // locked is an owner's page before the owner's PIN is entered.
