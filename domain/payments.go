@@ -220,11 +220,9 @@ func (f PaymentFilter) ParseSearch(cur Currency) PaymentFilter {
 	return f
 }
 
-// PaymentCounts sums a list's payments: how many, and the total taken per
-// currency shown in the footer.
+// PaymentCounts counts a list's payments.
 type PaymentCounts struct {
 	Count int
-	Total int64 // in the shop's currency, settled payments only
 }
 
 // TimelineItem is one line of a payment's detail: something Tally did or

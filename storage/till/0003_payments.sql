@@ -59,6 +59,8 @@ ALTER TABLE attempts ADD COLUMN authorized_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attempts ADD COLUMN refunded_at_stripe INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE attempts ADD COLUMN disputed TEXT NOT NULL DEFAULT '';
 CREATE INDEX attempts_created ON attempts (created);
+CREATE INDEX attempts_status_id ON attempts (status, id);
+CREATE INDEX attempts_method_id ON attempts (method_id, id);
 CREATE INDEX attempts_session ON attempts (session_id) WHERE session_id <> '';
 CREATE INDEX attempts_charge ON attempts (charge_id) WHERE charge_id <> '';
 
