@@ -345,3 +345,71 @@ func TestEventsRunStopsWithContext(t *testing.T) {
 		t.Fatal("Run did not stop with its context")
 	}
 }
+
+// TestEventsAsyncPagesAndFailedPayouts: the event types the simulator does
+// not send on its own (a bank payment on the page settling later or
+// failing, a payout failing after being paid), delivered as Stripe would,
+// change their records once and never backwards.
+func TestEventsAsyncPagesAndFailedPayouts(t *testing.T) {
+	r := newTill(t)
+	apply := func(ev domain.Event) bool {
+		t.Helper()
+		ev.Created = r.clock.Now()
+		changed, err := r.events.Apply(ctx, ev, domain.FromWebhook)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return changed
+	}
+	for i, outcome := range []string{"checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed"} {
+		s := r.sale(int64(1000 + i))
+		a := must(t)(r.reg.StartQR(ctx, s.ID, r.qr, 0)).Attempt
+		unpaid := domain.CheckoutSession{ID: a.SessionID, Status: domain.CheckoutComplete, Paid: false, PaymentIntentID: fmt.Sprintf("pi_async_%d", i)}
+		if !apply(domain.Event{ID: fmt.Sprintf("evt_done_%d", i), Type: "checkout.session.completed", CheckoutSession: &unpaid}) {
+			t.Fatal("completed, unpaid: no change")
+		}
+		if got := r.attempt(a.ID); got.Status != domain.AttemptPending || !strings.Contains(got.Message, "still being processed") {
+			t.Fatalf("completed, unpaid: %+v", got)
+		}
+		final := unpaid
+		final.Paid = outcome == "checkout.session.async_payment_succeeded"
+		if !apply(domain.Event{ID: fmt.Sprintf("evt_async_%d", i), Type: outcome, CheckoutSession: &final}) {
+			t.Fatalf("%s: no change", outcome)
+		}
+		got := r.attempt(a.ID)
+		if final.Paid && (got.Status != domain.AttemptSucceeded || r.saleNow(s.ID).Status != domain.SalePaid || got.PaymentIntent != unpaid.PaymentIntentID) {
+			t.Fatalf("async success: %+v", got)
+		}
+		if !final.Paid && (got.Status != domain.AttemptFailed || r.saleNow(s.ID).Status != domain.SaleOpen) {
+			t.Fatalf("async failure: %+v", got)
+		}
+		// The completed event again, late: nothing moves back.
+		if apply(domain.Event{ID: fmt.Sprintf("evt_done_again_%d", i), Type: "checkout.session.completed", CheckoutSession: &unpaid}) {
+			t.Fatal("a late completed event changed a settled attempt")
+		}
+	}
+	po := func(id, status string) *domain.Payout {
+		return &domain.Payout{ID: id, Amount: domain.New(5000, eur), Status: status}
+	}
+	for _, step := range []struct {
+		id, typ, status string
+		change          bool
+	}{
+		{"evt_po_1", "payout.created", "pending", true},
+		{"evt_po_2", "payout.paid", "paid", true},
+		{"evt_po_3", "payout.updated", "in_transit", false}, // late: never back
+		{"evt_po_4", "payout.failed", "failed", true},
+		{"evt_po_5", "payout.paid", "paid", false},
+	} {
+		if got := apply(domain.Event{ID: step.id, Type: step.typ, Payout: po("po_1", step.status)}); got != step.change {
+			t.Fatalf("%s %s: changed=%v", step.typ, step.status, got)
+		}
+	}
+	var p domain.PayoutRecord
+	if err := r.books.ViewTill(ctx, func(tx domain.TillTx) (err error) {
+		p, _, err = tx.Payout("po_1")
+		return err
+	}); err != nil || p.Status != "failed" {
+		t.Fatalf("payout %+v %v", p, err)
+	}
+}
