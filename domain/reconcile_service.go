@@ -421,8 +421,8 @@ func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
 		if !ok {
 			continue // its sale is not paid (a voided authorisation): nothing was booked
 		}
-		if !booked[RefundRef(r.ID)] {
-			e, err := RefundEntry(r, n, false)
+		book := func(reversal bool) error {
+			e, err := RefundEntry(r, n, reversal)
 			if err != nil {
 				return err
 			}
@@ -430,16 +430,17 @@ func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
 				return err
 			}
 			res.RefundsBooked++
+			return nil
+		}
+		if !booked[RefundRef(r.ID)] {
+			if err := book(false); err != nil {
+				return err
+			}
 		}
 		if !r.Failed.IsZero() && !booked[RefundReversalRef(r.ID)] {
-			e, err := RefundEntry(r, n, true)
-			if err != nil {
+			if err := book(true); err != nil {
 				return err
 			}
-			if err := tx.InsertEntry(&e); err != nil {
-				return err
-			}
-			res.RefundsBooked++
 		}
 	}
 	return nil

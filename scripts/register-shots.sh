@@ -87,19 +87,6 @@ shot register-z-report
 click 583 665 # Done
 close_app
 
-# Crash recovery: Tally killed while a card waits on the reader, started
-# again on the same files; the start-up check asks Stripe and resumes.
-open_app Register "$reg"
-scan 2000000000039
-k F10
-sleep 1
-kill -9 "$app"
-wait "$app" 2>/dev/null || true
-open_app Register "$reg"
-sleep 1
-shot register-crash-recovery
-close_app
-
 # The payments back office on the same register: the list, one payment with
 # its timeline, the refund dialog, the PIN prompt, the refund done, the lock
 # after wrong PINs, and the audit log.
@@ -141,4 +128,17 @@ click 605 485 # Cancel
 click 65 255 # Audit log
 sleep 1.5
 shot audit-log
+close_app
+
+# Crash recovery: Tally killed while a card waits on the reader, started
+# again on the same files; the start-up check asks Stripe and resumes.
+open_app Register "$reg"
+scan 2000000000039
+k F10
+sleep 1
+kill -9 "$app"
+wait "$app" 2>/dev/null || true
+open_app Register "$reg"
+sleep 1
+shot register-crash-recovery
 close_app

@@ -363,9 +363,13 @@ func (t *tillTx) Payments(f domain.PaymentFilter, offset, limit int) ([]domain.P
 	if f.SaleNumber == 0 {
 		from = `attempts a ` // no filter reads the sale
 	}
-	q := paymentSelect + `WHERE a.id IN (SELECT a.id FROM ` + from + where +
-		`ORDER BY a.id DESC LIMIT ? OFFSET ?) ORDER BY a.id DESC`
-	rows, err := t.tx.Query(q, append(args, limit, offset)...)
+	return t.payments(`WHERE a.id IN (SELECT a.id FROM `+from+where+`ORDER BY a.id DESC LIMIT ? OFFSET ?) ORDER BY a.id DESC`,
+		append(args, limit, offset)...)
+}
+
+// payments reads the payments of paymentSelect with where.
+func (t *tillTx) payments(where string, args ...any) ([]domain.PaymentView, error) {
+	rows, err := t.tx.Query(paymentSelect+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read payments: %w", err)
 	}
@@ -404,20 +408,7 @@ func (t *tillTx) Payment(attemptID int64) (domain.PaymentView, error) {
 }
 
 func (t *tillTx) Uncaptured() ([]domain.PaymentView, error) {
-	rows, err := t.tx.Query(paymentSelect + `WHERE a.status = 'authorized' ORDER BY a.id`)
-	if err != nil {
-		return nil, fmt.Errorf("read payments: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.PaymentView
-	for rows.Next() {
-		p, err := scanPayment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return t.payments(`WHERE a.status = 'authorized' ORDER BY a.id`)
 }
 
 // --- roles and the audit log ---

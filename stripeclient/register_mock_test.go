@@ -16,6 +16,23 @@ type fixedConnector struct{ gw domain.Gateway }
 
 func (c fixedConnector) Connect(domain.Credentials) (domain.Gateway, error) { return c.gw, nil }
 
+// onStripeMock is a connection to stripe-mock in test mode, and test books
+// on a temporary folder.
+func onStripeMock(t *testing.T) (*domain.Connection, *storage.Books) {
+	t.Helper()
+	client := stripeclient.New("sk_test_123", testenv.StripeMock(t), nil, nil)
+	conn := domain.NewConnection(fixedConnector{client}, stripeclient.NewDemoSimulator(nil))
+	if err := conn.Use(domain.Credentials{Mode: domain.ModeTest, SecretKey: "sk_test_123"}); err != nil {
+		t.Fatal(err)
+	}
+	books, err := storage.OpenBooks(context.Background(), filepath.Join(t.TempDir(), "tally.db"), conn.Mode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { books.Close() })
+	return conn, books
+}
+
 // TestRegisterRequestsOnStripeMock runs the register's card and QR flows
 // against stripe-mock, which checks every request against Stripe's API
 // description: a parameter Stripe does not know, or a missing one, fails.
@@ -23,17 +40,7 @@ func (c fixedConnector) Connect(domain.Credentials) (domain.Gateway, error) { re
 // checked is that Stripe would accept each request the register sends.
 func TestRegisterRequestsOnStripeMock(t *testing.T) {
 	ctx := context.Background()
-	client := stripeclient.New("sk_test_123", testenv.StripeMock(t), nil, nil)
-	sim := stripeclient.NewDemoSimulator(nil)
-	conn := domain.NewConnection(fixedConnector{client}, sim)
-	if err := conn.Use(domain.Credentials{Mode: domain.ModeTest, SecretKey: "sk_test_123"}); err != nil {
-		t.Fatal(err)
-	}
-	books, err := storage.OpenBooks(ctx, filepath.Join(t.TempDir(), "tally.db"), conn.Mode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer books.Close()
+	conn, books := onStripeMock(t)
 	card := domain.PaymentMethod{Name: "Card", Kind: domain.MethodCardReader, ReaderID: "tmr_mock", CaptureMethod: domain.CaptureManual, Tips: true, OutstandingAccount: domain.AcctOutstandingReceipts}
 	qr := domain.PaymentMethod{Name: "QR", Kind: domain.MethodQRLink, PageLifetime: time.Hour, SuccessMessage: "Thanks", OutstandingAccount: domain.AcctOutstandingReceipts}
 	if err := books.Update(ctx, func(tx domain.Tx) error {
@@ -98,16 +105,7 @@ func TestRegisterRequestsOnStripeMock(t *testing.T) {
 // stripe-mock's fixtures never succeed.
 func TestBackOfficeRequestsOnStripeMock(t *testing.T) {
 	ctx := context.Background()
-	client := stripeclient.New("sk_test_123", testenv.StripeMock(t), nil, nil)
-	conn := domain.NewConnection(fixedConnector{client}, stripeclient.NewDemoSimulator(nil))
-	if err := conn.Use(domain.Credentials{Mode: domain.ModeTest, SecretKey: "sk_test_123"}); err != nil {
-		t.Fatal(err)
-	}
-	books, err := storage.OpenBooks(ctx, filepath.Join(t.TempDir(), "tally.db"), conn.Mode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer books.Close()
+	conn, books := onStripeMock(t)
 	eur := domain.MustCurrency("EUR")
 	now := time.Now().UTC()
 	var paid, held domain.Attempt

@@ -42,15 +42,7 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 	}
 	s.status = newStatus(s.svc.Log)
 	s.list = widget.NewList(func() int { return len(s.entries) },
-		func() fyne.CanvasObject {
-			cells := make([]fyne.CanvasObject, 5)
-			for i := range cells {
-				l := widget.NewLabel("")
-				l.Truncation = fyne.TextTruncateEllipsis
-				cells[i] = l
-			}
-			return container.New(auditColumns, cells...)
-		},
+		func() fyne.CanvasObject { return tableRow(auditColumns, 5) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			e := s.entries[id]
 			amount := ""

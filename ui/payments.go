@@ -250,14 +250,17 @@ func (s *paymentsScreen) length() int {
 	return s.total
 }
 
-func (s *paymentsScreen) newRow() fyne.CanvasObject {
-	cells := make([]fyne.CanvasObject, 8)
+func (s *paymentsScreen) newRow() fyne.CanvasObject { return tableRow(paymentColumns, 8) }
+
+// tableRow is a row of n truncated labels laid out in cols.
+func tableRow(cols columns, n int) fyne.CanvasObject {
+	cells := make([]fyne.CanvasObject, n)
 	for i := range cells {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
 		cells[i] = l
 	}
-	return container.New(paymentColumns, cells...)
+	return container.New(cols, cells...)
 }
 
 // row returns the payment at index i if its page is read, else asks for
