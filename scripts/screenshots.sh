@@ -115,7 +115,8 @@ sleep 1.5
 shot readers-tested
 close_app
 
-# Payment methods: a card reader method on the demo reader, saved through the form.
+# Payment methods: a second card method on the demo reader, refused through the form: a
+# reader serves one method.
 rm -f "$work/tally.log"
 open_app "Payment methods" "$work/tally.db"
 unlock "$work/tally.db"
@@ -124,9 +125,9 @@ click 997 166
 xdotool type --delay 5 "Card"
 click 997 245
 click 997 280
-click 579 494
+click 579 534
 sleep 1
-shot payment-methods-saved
+shot payment-methods-reader-taken
 close_app
 
 # Reconciliation fetched from the (simulated) Stripe API and booked, in a fresh database.
