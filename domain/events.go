@@ -23,6 +23,20 @@ var EventTypes = []string{
 	"charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed",
 }
 
+// PollEventTypes are the types the poll asks for: Stripe takes at most 20
+// in types[]. The webhook's extra types (payout.updated, payout.canceled,
+// charge.dispute.updated, refund.failed) say again what these do.
+var PollEventTypes = []string{
+	"payment_intent.succeeded", "payment_intent.payment_failed", "payment_intent.processing",
+	"payment_intent.canceled", "payment_intent.amount_capturable_updated",
+	"charge.refunded", "charge.refund.updated", "refund.created", "refund.updated",
+	"checkout.session.completed", "checkout.session.async_payment_succeeded",
+	"checkout.session.async_payment_failed", "checkout.session.expired",
+	"terminal.reader.action_succeeded", "terminal.reader.action_failed",
+	"payout.created", "payout.paid", "payout.failed",
+	"charge.dispute.created", "charge.dispute.closed",
+}
+
 // Poll timing: every EventPollEvery while the app runs; after a failure
 // the wait doubles up to EventBackoffMax. Stripe is "long ago" after
 // EventStaleAfter without an answer.
@@ -142,14 +156,14 @@ func (s *EventService) Sync(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for page := 0; page < eventMaxPages; page++ {
-		evs, err := gw.Events(ctx, st.Cursor, EventTypes, eventPage)
+		evs, err := gw.Events(ctx, st.Cursor, PollEventTypes, eventPage)
 		if err != nil && ErrorCode(err) == ENOTFOUND && st.Cursor != "" {
 			// Stripe keeps events 30 days: the cursor is gone. Start again
 			// from the newest; the register checks its unfinished
 			// payments at Stripe directly, so none is lost.
 			s.log().Warn("event cursor no longer known at Stripe; starting from the newest events", "cursor", st.Cursor)
 			st.Cursor = ""
-			evs, err = gw.Events(ctx, "", EventTypes, eventPage)
+			evs, err = gw.Events(ctx, "", PollEventTypes, eventPage)
 		}
 		if err != nil {
 			if ctx.Err() != nil {

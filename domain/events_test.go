@@ -182,7 +182,7 @@ func TestEventsEachType(t *testing.T) {
 func TestEventsTwiceOutOfOrderAndThroughBothPaths(t *testing.T) {
 	r := newTill(t)
 	s, a := r.paidBehind(1250, domain.CardSucceeds)
-	evs, err := r.sim.Events(ctx, "", domain.EventTypes, 100)
+	evs, err := r.sim.Events(ctx, "", domain.PollEventTypes, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,5 +411,18 @@ func TestEventsAsyncPagesAndFailedPayouts(t *testing.T) {
 		return err
 	}); err != nil || p.Status != "failed" {
 		t.Fatalf("payout %+v %v", p, err)
+	}
+}
+
+// TestPollEventTypes: Stripe's list takes at most 20 types, each one Tally
+// applies.
+func TestPollEventTypes(t *testing.T) {
+	if n := len(domain.PollEventTypes); n > 20 {
+		t.Fatalf("%d types: Stripe takes at most 20", n)
+	}
+	for _, typ := range domain.PollEventTypes {
+		if !slices.Contains(domain.EventTypes, typ) {
+			t.Errorf("%s is polled but not handled", typ)
+		}
 	}
 }

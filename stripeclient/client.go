@@ -308,6 +308,9 @@ func (c *Client) Events(ctx context.Context, after string, types []string, limit
 	if after != "" {
 		lp.EndingBefore = stripe.String(after)
 	}
+	if len(types) > 20 {
+		return nil, domain.Errorf(domain.EINTERNAL, "internal error: Stripe lists events of at most 20 types at a time")
+	}
 	for _, t := range types {
 		lp.Types = append(lp.Types, stripe.String(t))
 	}

@@ -129,13 +129,13 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	_, err = gw.ExpireCheckoutSession(ctx, key(), cs.ID)
 	must(err, "ExpireCheckoutSession")
 
-	evs, err := gw.Events(ctx, "", domain.EventTypes, 10)
+	evs, err := gw.Events(ctx, "", domain.PollEventTypes, 10)
 	must(err, "Events")
 	if stateful && len(evs) == 0 {
 		t.Error("Events: none after a payment and a refund")
 	}
 	if len(evs) > 0 {
-		_, err = gw.Events(ctx, evs[len(evs)-1].ID, domain.EventTypes, 100)
+		_, err = gw.Events(ctx, evs[len(evs)-1].ID, domain.PollEventTypes, 100)
 		must(err, "Events after a cursor")
 	}
 
