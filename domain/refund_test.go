@@ -253,17 +253,13 @@ func TestRefundSucceededThenFailed(t *testing.T) {
 // process dies after Stripe made it, is sent again with its own key by
 // Follow (at start): one refund at Stripe, never two.
 func TestRefundAnswerLostAndCrash(t *testing.T) {
-	for _, crashAfter := range []bool{false, true} {
-		name := "answerLost"
-		if crashAfter {
-			name = "crashAfterStripe"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, how := range []string{"answerLost", "crashBeforeStripe", "crashAfterStripe"} {
+		t.Run(how, func(t *testing.T) {
 			r := newTill(t)
 			s, a := r.cardSale(1500, domain.CardSucceeds)
 			g := r.owner()
-			if crashAfter {
-				r.gw.crashAt, r.gw.after = "CreateRefund", true
+			if how != "answerLost" {
+				r.gw.crashAt, r.gw.after = "CreateRefund", how == "crashAfterStripe"
 				if at := crashed(func() { r.pay.Refund(ctx, g, domain.RefundRequest{SaleID: s.ID, Amount: 600}) }); at == "" {
 					t.Fatal("no crash")
 				}
@@ -277,6 +273,9 @@ func TestRefundAnswerLostAndCrash(t *testing.T) {
 			}
 			if p := r.payment(a.ID); p.RefundPending != 600 || p.Refundable() != 900 {
 				t.Fatalf("stored refund does not count: %+v", p)
+			}
+			if log, _ := r.access.AuditLog(ctx, 0); len(log) == 0 || log[0].Action != "refund" || log[0].Amount.Amount != 600 {
+				t.Fatalf("the audit log does not know of the refund under way: %+v", log)
 			}
 			if _, err := r.pay.Refund(ctx, r.owner(), domain.RefundRequest{SaleID: s.ID, Amount: 1000}); domain.ErrorCode(err) != domain.EINVALID {
 				t.Fatalf("over-refund while one is under way: %v", err)
