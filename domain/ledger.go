@@ -80,6 +80,45 @@ func counterpart(category string, matchedToSale bool) string {
 	return AcctSuspense
 }
 
+// LinePlan is how one statement line is booked: the account its gross goes
+// to and the entry's description (BookLine's postings otherwise).
+type LinePlan struct {
+	Key         string
+	Account     string
+	Description string
+	// LineDescription is the line's own description, as stored: a store
+	// need not copy a description that is the line's.
+	LineDescription string
+}
+
+// PlanLine is BookLine's decision without the entry: the account (the
+// counterpart when account is empty) and the description.
+func PlanLine(l StatementLine, matchedToSale bool, account string) LinePlan {
+	if account == "" {
+		account = counterpart(l.Category, matchedToSale)
+	}
+	return LinePlan{Key: l.Key, Account: account, Description: lineDescription(l)}
+}
+
+// PlanLineOf is PlanLine for a line whose description was changed (a rule's
+// label, a register sale's number) from stored.
+func PlanLineOf(l StatementLine, stored string, matchedToSale bool, account string) LinePlan {
+	p := PlanLine(l, matchedToSale, account)
+	p.LineDescription = stored
+	return p
+}
+
+func lineDescription(l StatementLine) string {
+	if l.Description != "" {
+		return l.Description
+	}
+	desc := l.Category
+	if l.SourceID != "" {
+		desc += " " + l.SourceID
+	}
+	return desc
+}
+
 // BookLine books a statement line per the accounting model: the Stripe
 // balance moves by the net, the counterpart takes the gross, and Payment
 // fees take the fee. A charge matched to a Tally sale clears Outstanding
@@ -89,18 +128,9 @@ func BookLine(l StatementLine, matchedToSale bool, account string) (Entry, error
 	if !l.Bookable {
 		return Entry{}, Errorf(EINVALID, "line %s records no money movement and is not booked", l.Key)
 	}
-	if account == "" {
-		account = counterpart(l.Category, matchedToSale)
-	}
-	desc := l.Description
-	if desc == "" {
-		desc = l.Category
-		if l.SourceID != "" {
-			desc += " " + l.SourceID
-		}
-	}
-	e := Entry{Date: l.Created, Currency: l.Currency, Description: desc, LineKey: l.Key}
-	e.Postings = []Posting{{AcctStripeBalance, l.Net}, {account, -l.Gross}}
+	p := PlanLine(l, matchedToSale, account)
+	e := Entry{Date: l.Created, Currency: l.Currency, Description: p.Description, LineKey: l.Key}
+	e.Postings = []Posting{{AcctStripeBalance, l.Net}, {p.Account, -l.Gross}}
 	if l.Fee != 0 {
 		e.Postings = append(e.Postings, Posting{AcctPaymentFees, l.Fee})
 	}

@@ -254,6 +254,13 @@ type LedgerTx interface {
 	// oldest first (by Created, then Key), after the line after names
 	// (from the first when after is zero).
 	UnbookedLines(after LineCursor, limit int) ([]StatementLine, error)
+	// UnbookedBrief is UnbookedLines with only what booking decides on:
+	// key, category, description, source, PaymentIntent and charge ids,
+	// currency, gross, fee, net and created.
+	UnbookedBrief(after LineCursor, limit int) ([]StatementLine, error)
+	// BookLines writes the entries of many lines at once, each as BookLine
+	// books it with the plan's account and description.
+	BookLines(plans []LinePlan) error
 	// InsertEntry stores a balanced entry (EINVALID otherwise) and sets its ID.
 	// A second entry for the same line or sale is ECONFLICT.
 	InsertEntry(e *Entry) error

@@ -86,6 +86,9 @@ type ReconcileService struct {
 	Till TillStore
 	// Writers write the export formats (nil: exporting is refused).
 	Writers JournalFormat
+	// LineByLine books each line with its own statements, as Tally did
+	// before booking in sets; tests compare the two.
+	LineByLine bool
 }
 
 // ReconcileResult says what a run did.
@@ -103,7 +106,8 @@ type ReconcileResult struct {
 	Payouts        []PayoutCheck
 }
 
-// bookBatch is how many lines one round books.
+// bookBatch is how many lines one round books: read in one query, written
+// by a few INSERT … SELECT statements.
 const bookBatch = 5000
 
 // Reconcile books every bookable line that has no entry yet, in one
@@ -145,7 +149,12 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			lines, err := tx.UnbookedLines(after, bookBatch)
+			var lines []StatementLine
+			if s.LineByLine {
+				lines, err = tx.UnbookedLines(after, bookBatch)
+			} else {
+				lines, err = tx.UnbookedBrief(after, bookBatch)
+			}
 			if err != nil {
 				return err
 			}
@@ -157,24 +166,17 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 			}
 			last := lines[len(lines)-1]
 			after = LineCursor{Created: last.Created, Key: last.Key}
+			plans := make([]LinePlan, 0, len(lines))
 			for _, l := range lines {
-				account := ""
+				stored := l.Description
+				account, matched := "", false
 				if n, ok := reg.matches(l); ok {
 					// The register booked the sale: its charge clears
 					// Outstanding receipts, whatever a rule would say.
 					l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
-					e, err := BookLine(l, true, "")
-					if err != nil {
-						return fmt.Errorf("book line %s: %w", l.Key, err)
-					}
-					if err := tx.InsertEntry(&e); err != nil {
-						return err
-					}
-					res.Booked++
+					matched = true
 					res.MatchedToSales++
-					continue
-				}
-				if r := firstRule(rules, l); r != nil {
+				} else if r := firstRule(rules, l); r != nil {
 					if !r.AutoBook {
 						res.Waiting++ // a suggestion left for the bookkeeper
 						continue
@@ -184,17 +186,25 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 						l.Description = r.Label + ": " + l.Description
 					}
 				}
-				e, err := BookLine(l, false, account)
-				if err != nil {
-					return fmt.Errorf("book line %s: %w", l.Key, err)
-				}
-				if err := tx.InsertEntry(&e); err != nil {
-					return err
-				}
+				p := PlanLineOf(l, stored, matched, account)
 				// A line taken from suspense and parked there again is no news.
-				if !(parked[l.Key] && e.Postings[1].Account == AcctSuspense) {
+				if matched || !(parked[l.Key] && p.Account == AcctSuspense) {
 					res.Booked++
 				}
+				if s.LineByLine {
+					e, err := BookLine(l, matched, account)
+					if err != nil {
+						return fmt.Errorf("book line %s: %w", l.Key, err)
+					}
+					if err := tx.InsertEntry(&e); err != nil {
+						return err
+					}
+					continue
+				}
+				plans = append(plans, p)
+			}
+			if err := tx.BookLines(plans); err != nil {
+				return fmt.Errorf("book lines: %w", err)
 			}
 		}
 		if res.Counts, err = tx.LineCounts(); err != nil {

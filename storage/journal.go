@@ -57,7 +57,7 @@ func (t *Tx) UnbookedLines(after domain.LineCursor, limit int) ([]domain.Stateme
 	}
 	// created >= ? lets the created index start where the last batch ended.
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
-		WHERE l.created >= ?1 AND (l.created > ?1 OR l.key > ?2)
+		WHERE (l.created, l.key) > (?1, ?2)
 		AND l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
 		ORDER BY l.created, l.key LIMIT ?3`, from, after.Key, limit)
 	if err != nil {
