@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"tally/domain"
 )
@@ -507,4 +508,34 @@ func (l liveAccess) ViewAccess(ctx context.Context, fn func(domain.AccessTx) err
 		return err
 	}
 	return t.ViewAccess(ctx, fn)
+}
+
+// SeedPayments stores n paid sales of 2.50 in cur, each with one cash
+// payment of methodID, created at, straight in SQL: a register with a long
+// history, for the tests and benchmarks of the payments list.
+func (t *Till) SeedPayments(ctx context.Context, n int, cur string, methodID int64, at time.Time) error {
+	return t.runTill(ctx, false, func(dtx domain.TillTx) error {
+		tx := dtx.(*tillTx).tx
+		var maxID, maxNumber int64
+		if err := tx.QueryRow(`SELECT COALESCE(MAX(id), 0), COALESCE(MAX(number), 0) FROM sales`).Scan(&maxID, &maxNumber); err != nil {
+			return err
+		}
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?1)
+				INSERT INTO sales (id, number, till, created, currency, tax_inclusive, subtotal, discount, tax, total, status, settled_at)
+				SELECT ?2 + i, ?3 + i, 'Till 1', ?4, ?5, 1, 250, 0, 0, 250, 'paid', ?4 FROM seq`, []any{n, maxID, maxNumber, at.Unix(), cur}},
+			{`INSERT INTO sale_lines (sale_id, pos, description, quantity, unit_price, discount, net, tax, total)
+				SELECT id, 0, 'Bun', 1, 250, 0, 250, 0, 250 FROM sales WHERE id > ?1`, []any{maxID}},
+			{`INSERT INTO attempts (sale_id, method_id, method_name, kind, amount, currency, idem_key, status, created, updated)
+				SELECT id, ?2, 'Cash', 'cash', 250, currency, 'seed-' || id, 'succeeded', created, created FROM sales WHERE id > ?1`, []any{maxID, methodID}},
+		} {
+			if _, err := tx.Exec(q.sql, q.args...); err != nil {
+				return fmt.Errorf("seed payments: %w", err)
+			}
+		}
+		return nil
+	})
 }
