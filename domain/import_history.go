@@ -25,14 +25,19 @@ type RemovedImport struct {
 	// Lines, Payments: the statement lines and payment records the import
 	// had stored; Entries: the journal entries booked from those lines.
 	Lines, Payments, Entries int
+	// Payouts: the payouts of a Dashboard payouts export.
+	Payouts int
 }
 
 // Stored words what the import stored: "10 lines", "1 payment record",
 // or both; the lines, even none, unless it stored payment records only.
 func (r RemovedImport) Stored() []string {
 	var parts []string
-	if r.Lines > 0 || r.Payments == 0 {
+	if r.Lines > 0 || (r.Payments == 0 && r.Payouts == 0) {
 		parts = append(parts, plural(r.Lines, "line"))
+	}
+	if r.Payouts > 0 {
+		parts = append(parts, plural(r.Payouts, "payout"))
 	}
 	if r.Payments > 0 {
 		parts = append(parts, plural(r.Payments, "payment record"))

@@ -47,6 +47,8 @@ func (r ImportResult) String() string {
 		return fmt.Sprintf("%s: %d rows, %d new (kept to check the period's balance)", r.Format.Name, r.Lines, r.New)
 	case KindPayments:
 		return fmt.Sprintf("%s: %d payments, %d new (payment records to match against; they book nothing by themselves)", r.Format.Name, r.Lines, r.New)
+	case KindPayouts:
+		return fmt.Sprintf("%s: %d payouts, %d new (they check the payout lines, amount and status; they book nothing)", r.Format.Name, r.Lines, r.New)
 	}
 	if r.Lines == 1 {
 		return fmt.Sprintf("%s: 1 line, %d new", r.Format.Name, r.New)
@@ -106,6 +108,14 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 				switch {
 				case rec.Payment != nil:
 					isNew, err := tx.InsertPaymentRecord(id, rec.Payment)
+					if err != nil {
+						return err
+					}
+					if isNew {
+						res.New++
+					}
+				case rec.Payout != nil:
+					isNew, err := tx.InsertPayoutRow(id, rec.Payout)
 					if err != nil {
 						return err
 					}

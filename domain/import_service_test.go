@@ -175,3 +175,78 @@ func TestImport(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardPayoutsExport: the Dashboard's Payouts export is recognised,
+// books nothing, checks the payout lines (amount, status), shows payouts
+// whose lines are not imported, and is removed like any import.
+func TestDashboardPayoutsExport(t *testing.T) {
+	ctx := context.Background()
+	s, db := newImporter(t)
+	lines := `balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description,automatic_payout_id
+txn_c1,2025-11-01 10:00:00,eur,100.00,3.00,97.00,charge,Sale,po_ok
+txn_p1,2025-11-03 00:00:00,eur,-97.00,0.00,-97.00,payout,STRIPE PAYOUT,po_ok
+txn_c2,2025-11-02 10:00:00,eur,50.00,1.00,49.00,charge,Sale,po_odd
+txn_p2,2025-11-04 00:00:00,eur,-49.00,0.00,-49.00,payout,STRIPE PAYOUT,po_odd
+`
+	if _, err := imp(t, s, "lines.csv", lines); err != nil {
+		t.Fatal(err)
+	}
+	payouts := `id,Amount,Created (UTC),Currency,Arrival Date (UTC),Status,Type,Method,Description,Balance Transaction,Failure Balance Transaction,Failure Code,Failure Message
+po_ok,97.00,2025-11-03 00:00:00,eur,2025-11-05 00:00:00,paid,bank_account,standard,STRIPE PAYOUT,txn_p1,,,
+po_odd,48.00,2025-11-04 00:00:00,eur,2025-11-06 00:00:00,paid,bank_account,standard,STRIPE PAYOUT,txn_p2,,,
+po_gone,20.00,2025-11-05 00:00:00,eur,2025-11-07 00:00:00,failed,bank_account,standard,STRIPE PAYOUT,txn_p3,txn_p3f,account_closed,The bank account has been closed.
+`
+	res, err := imp(t, s, "payouts.csv", payouts)
+	if err != nil || res.Format.ID != "dashboard.payouts" || res.Lines != 3 || res.New != 3 || !strings.Contains(res.String(), "3 payouts, 3 new") {
+		t.Fatalf("import: %q %v", res, err)
+	}
+	again, err := imp(t, s, "payouts.csv", payouts)
+	if err != nil || again.New != 0 {
+		t.Fatalf("again: %q %v", again, err)
+	}
+	recon := &domain.ReconcileService{Store: db}
+	out, err := recon.Reconcile(ctx)
+	if err != nil || out.Booked != 4 {
+		t.Fatalf("reconcile: %+v %v", out, err)
+	}
+	got := map[string]domain.PayoutCheck{}
+	for _, c := range out.Payouts {
+		got[c.PayoutID] = c
+	}
+	if c := got["po_ok"]; !c.OK() || c.Dashboard == nil || c.Status() != "ok" {
+		t.Errorf("po_ok: %+v %q", c, c.Status())
+	}
+	if c := got["po_odd"]; c.OK() || !strings.Contains(c.Status(), "the Dashboard says 48.00, the payout line 49.00") {
+		t.Errorf("po_odd: %q", c.Status())
+	}
+	if c := got["po_gone"]; c.OK() || !strings.Contains(c.Status(), "failed: The bank account has been closed.") {
+		t.Errorf("po_gone: %q", c.Status())
+	}
+	h := &domain.ImportService{Store: db}
+	list, err := h.History(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range list {
+		if r.File == "payouts.csv" {
+			removed, err := h.Remove(ctx, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if removed.Payouts > 0 && !strings.Contains(removed.String(), "3 payouts") {
+				t.Fatalf("remove: %q", removed)
+			}
+			n += removed.Payouts
+		}
+	}
+	if n != 3 {
+		t.Fatalf("removed %d payouts", n)
+	}
+	out, _ = recon.Reconcile(ctx)
+	for _, c := range out.Payouts {
+		if c.Dashboard != nil || c.PayoutID == "po_gone" {
+			t.Fatalf("the removed export still checks: %+v", c)
+		}
+	}
+}

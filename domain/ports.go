@@ -232,6 +232,11 @@ type ImportTx interface {
 	// InsertPaymentRecord stores p, or updates what a later export may
 	// change (refunds, status), and reports whether it was new.
 	InsertPaymentRecord(importID int64, p *PaymentRecord) (bool, error)
+	// InsertPayoutRow stores a payout of the Dashboard's Payouts export, or
+	// updates its status, and reports whether it was new.
+	InsertPayoutRow(importID int64, p *PayoutRow) (bool, error)
+	// DashboardPayouts returns the payouts imported from that export, by id.
+	DashboardPayouts() (map[string]PayoutRow, error)
 	// InsertSummary stores the rows of one balance summary, unless an
 	// earlier import stored the very same rows (the same file imported
 	// again), and reports whether it stored them. A summary of the same

@@ -24,10 +24,31 @@ type PayoutCheck struct {
 	PayoutLines int   // how many lines are the payout itself (0: not imported)
 	LinesNet    int64 // the net of the lines it pays out
 	Lines       int
+	// Dashboard is the payout as the Dashboard's Payouts export lists it,
+	// when one was imported.
+	Dashboard *PayoutRow
 }
 
 // Status says whether the payout adds up.
 func (c PayoutCheck) Status() string {
+	if d := c.Dashboard; d != nil {
+		switch {
+		case d.Status == "failed" || d.Status == "canceled":
+			why := d.FailureMessage
+			if why == "" {
+				why = d.FailureCode
+			}
+			if why != "" {
+				why = ": " + why
+			}
+			return "the Dashboard says it " + d.Status + why + "; the money went back to the Stripe balance"
+		case c.PayoutLines > 0 && d.Amount.Amount != c.Paid:
+			return fmt.Sprintf("the Dashboard says %s, the payout line %s", FormatAmount(d.Amount.Amount, c.Currency.Exponent()), FormatAmount(c.Paid, c.Currency.Exponent()))
+		case c.PayoutLines == 0:
+			return fmt.Sprintf("the Dashboard lists it (%s, %s): import the itemized payouts and payout reconciliation reports to check its lines",
+				FormatAmount(d.Amount.Amount, d.Amount.Currency.Exponent()), d.Status)
+		}
+	}
 	switch {
 	case c.PayoutLines == 0:
 		return "payout line not imported: import the itemized payouts report to check it"
@@ -40,7 +61,12 @@ func (c PayoutCheck) Status() string {
 }
 
 // OK reports whether the payout was checked and adds up.
-func (c PayoutCheck) OK() bool { return c.PayoutLines > 0 && c.Lines > 0 && c.Paid == c.LinesNet }
+func (c PayoutCheck) OK() bool {
+	if d := c.Dashboard; d != nil && (d.Amount.Amount != c.Paid || d.Status == "failed" || d.Status == "canceled") {
+		return false
+	}
+	return c.PayoutLines > 0 && c.Lines > 0 && c.Paid == c.LinesNet
+}
 
 // SummaryCheck compares a Stripe balance summary with the imported lines of
 // its period.

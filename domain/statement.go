@@ -18,6 +18,9 @@ const (
 	// KindPayments files describe charges: they fill payment records that
 	// lines are matched against, and book nothing by themselves.
 	KindPayments FormatKind = "payments"
+	// KindPayouts files (the Dashboard's Payouts export) describe payouts:
+	// they fill or check Tally's payouts, and book nothing.
+	KindPayouts FormatKind = "payouts"
 	// KindSummary files (balance summary) check a period's ending balance.
 	KindSummary FormatKind = "summary"
 	// KindNotBooked files are recognised but describe something Tally does
@@ -145,6 +148,27 @@ type StatementRecord struct {
 	Balance *StatementLine
 	Payment *PaymentRecord
 	Summary *SummaryRow
+	Payout  *PayoutRow
+}
+
+// PayoutRow is one payout as the Dashboard's Payouts export lists it.
+type PayoutRow struct {
+	ID                  string // po_…
+	Amount              Money  // what reaches the bank, positive
+	Created             time.Time
+	Arrival             time.Time
+	Status              string // paid, pending, in_transit, canceled, failed
+	Type                string // bank_account, card
+	Method              string // standard, instant
+	SourceType          string
+	Destination         string
+	Description         string
+	BalanceTxn          string // txn_… of the payout
+	FailureBalanceTxn   string // txn_… that returned it, when it failed
+	FailureCode         string
+	FailureMessage      string
+	StatementDescriptor string
+	TraceID             string
 }
 
 // ParseError is a bad row or cell, with where it is.

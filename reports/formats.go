@@ -37,6 +37,8 @@ var layouts = []layout{
 	{format: domain.StatementFormat{ID: "dashboard.collected_fees", Name: "Dashboard collected fees (Connect application fees)", Kind: domain.KindNotBooked,
 		Why: "It lists a Connect platform's application fees, which Tally does not book: import the balance report (balance change from activity) of the platform account instead."},
 		need: []string{"id", "amount", "application id"}, oneOf: [][]string{createdCols}},
+	{format: domain.StatementFormat{ID: "dashboard.payouts", Name: "Dashboard payouts", Kind: domain.KindPayouts},
+		need: []string{"id", "amount", "status"}, oneOf: [][]string{{"arrival date (utc)", "arrival date", "arrival_date", "arrival_date_utc"}}, not: []string{"net", "fee"}},
 	{format: domain.StatementFormat{ID: "dashboard.payments", Name: "Dashboard payments", Kind: domain.KindPayments},
 		need: []string{"id", "amount"}, oneOf: [][]string{createdCols}, not: []string{"net", "type"}},
 	{format: domain.StatementFormat{ID: "custom.gross_fee_net", Name: "Custom export (Created Date, Gross, Fee, Net)", Kind: domain.KindBalance},

@@ -61,6 +61,18 @@ ch_p1,2026-06-18 16:31:20,27600.00,0.00,usd,true,27600.00,0.00,usd,,Order,800.70
 		`"id","description","seller_message","created","amount","amount_refunded","currency","converted_amount","converted_amount_refunded","fee","tax","converted_currency","status","payment_intent_id"
 ch_s1,"Entry ID: 316, Product: Big Event",Payment complete.,2021-02-03 13:12,25.00,0.00,cad,25.00,0.00,1.03,0.00,cad,Paid,pi_s1
 `},
+	// The Dashboard's Payouts export (Balance > Payouts > Export), as the
+	// Dashboard names its columns; a failed payout with its failure.
+	{"payouts.csv", "dashboard.payouts",
+		`id,Amount,Created (UTC),Currency,Arrival Date (UTC),Status,Type,Method,Source Type,Destination,Description,Balance Transaction,Failure Balance Transaction,Failure Code,Failure Message,Statement Descriptor,Trace ID,Trace ID Status
+po_1Pa,1294.80,2025-11-03 00:12:44,hkd,2025-11-05 00:00:00,paid,bank_account,standard,card,ba_1X,STRIPE PAYOUT,txn_1Pa,,,,SHOP,,supported
+po_1Pb,50.00,2025-11-10 00:10:00,hkd,2025-11-12 00:00:00,failed,bank_account,standard,card,ba_1X,STRIPE PAYOUT,txn_1Pb,txn_1Pf,account_closed,The bank account has been closed.,SHOP,,
+`},
+	// The same in another order, with the API's names, as some tools write it.
+	{"payouts_snake.csv", "dashboard.payouts",
+		`"status","arrival_date","amount","currency","id","created","failure_code","balance_transaction"
+paid,2025-11-05 00:00,12.340,kwd,po_k1,2025-11-03 00:00,,txn_k1
+`},
 	{"odoo_custom.csv", "custom.gross_fee_net",
 		`Created Date,Gross,Fee,Net,Description,Customer_Name
 2025-03-01 09:00:00,50.00,1.75,48.25,Payment for order 12,Bob
@@ -94,7 +106,7 @@ var dateColumn = strings.NewReplacer("(utc)", "", "_utc", "")
 
 func isDateHeader(h string) bool {
 	h = strings.TrimSpace(dateColumn.Replace(normalise(h)))
-	for _, d := range []string{"created", "created date", "available_on", "available on", "effective_at", "payout_expected_arrival_date", "automatic_payout_effective_at", "charge_created"} {
+	for _, d := range []string{"created", "created date", "available_on", "available on", "effective_at", "payout_expected_arrival_date", "automatic_payout_effective_at", "charge_created", "arrival date", "arrival_date"} {
 		if h == d {
 			return true
 		}
@@ -202,8 +214,8 @@ func sameRecords(t *testing.T, fromCSV, fromXLSX []domain.StatementRecord) {
 			t.Errorf("record %d extra columns: csv %v, xlsx %v", i, a, b)
 		}
 		if !reflect.DeepEqual(fromCSV[i], fromXLSX[i]) {
-			t.Errorf("record %d differs:\ncsv  %+v %+v %+v\nxlsx %+v %+v %+v", i, fromCSV[i].Balance, fromCSV[i].Payment, fromCSV[i].Summary,
-				fromXLSX[i].Balance, fromXLSX[i].Payment, fromXLSX[i].Summary)
+			t.Errorf("record %d differs:\ncsv  %+v %+v %+v %+v\nxlsx %+v %+v %+v %+v", i, fromCSV[i].Balance, fromCSV[i].Payment, fromCSV[i].Summary, fromCSV[i].Payout,
+				fromXLSX[i].Balance, fromXLSX[i].Payment, fromXLSX[i].Summary, fromXLSX[i].Payout)
 		}
 	}
 }
@@ -237,6 +249,14 @@ func TestGoldenDetails(t *testing.T) {
 		}
 		t.Fatalf("no golden %s", name)
 		return nil
+	}
+	if p := find("payouts.csv"); len(p) != 2 || p[0].Payout == nil || p[0].Payout.ID != "po_1Pa" || p[0].Payout.Amount != domain.New(129480, domain.MustCurrency("HKD")) ||
+		p[0].Payout.Status != "paid" || !p[0].Payout.Arrival.Equal(time.Date(2025, 11, 5, 0, 0, 0, 0, time.UTC)) || p[0].Payout.BalanceTxn != "txn_1Pa" ||
+		p[1].Payout.Status != "failed" || p[1].Payout.FailureCode != "account_closed" || p[1].Payout.FailureBalanceTxn != "txn_1Pf" {
+		t.Errorf("payouts: %+v %+v", p[0].Payout, p[len(p)-1].Payout)
+	}
+	if p := find("payouts_snake.csv"); len(p) != 1 || p[0].Payout.Amount != domain.New(12340, domain.MustCurrency("KWD")) || p[0].Payout.Status != "paid" {
+		t.Errorf("payouts (snake case): %+v", p[0].Payout)
 	}
 	all := find("balance_change_from_activity_all_columns.csv")
 	l := all[0].Balance

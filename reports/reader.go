@@ -344,6 +344,8 @@ func (r *Reader) convert(cells []string, line int) (domain.StatementRecord, erro
 		rec.Summary, err = r.summary(cells, line)
 	case domain.KindPayments, domain.KindNotBooked:
 		rec.Payment, err = r.payment(cells, line)
+	case domain.KindPayouts:
+		rec.Payout, err = r.payout(cells, line)
 	default:
 		rec.Balance, err = r.balance(cells, line)
 	}
@@ -462,6 +464,44 @@ func guessCategory(gross int64, desc string) string {
 		return "charge"
 	}
 	return "adjustment"
+}
+
+// payout reads a row of the Dashboard's Payouts export.
+func (r *Reader) payout(cells []string, line int) (*domain.PayoutRow, error) {
+	cur, err := r.currency(cells, line)
+	if err != nil {
+		return nil, err
+	}
+	p := &domain.PayoutRow{}
+	var col string
+	if p.ID, col = r.cell(cells, "id"); !strings.HasPrefix(p.ID, "po_") {
+		return nil, parseErr(line, col, domain.Errorf(domain.EINVALID, "%q is not a payout id (po_…)", p.ID))
+	}
+	p.Status, _ = r.cell(cells, "status")
+	p.Status = strings.ToLower(p.Status)
+	p.Type, _ = r.cell(cells, "type")
+	p.Method, _ = r.cell(cells, "method")
+	p.SourceType, _ = r.cell(cells, "source type", "source_type")
+	p.Destination, _ = r.cell(cells, "destination")
+	p.Description, _ = r.cell(cells, "description")
+	p.BalanceTxn, _ = r.cell(cells, "balance transaction", "balance_transaction")
+	p.FailureBalanceTxn, _ = r.cell(cells, "failure balance transaction", "failure_balance_transaction")
+	p.FailureCode, _ = r.cell(cells, "failure code", "failure_code")
+	p.FailureMessage, _ = r.cell(cells, "failure message", "failure_message")
+	p.StatementDescriptor, _ = r.cell(cells, "statement descriptor", "statement_descriptor")
+	p.TraceID, _ = r.cell(cells, "trace id", "trace_id")
+	if p.Created, err = r.when(cells, line, createdCols...); err != nil {
+		return nil, err
+	}
+	if p.Arrival, err = r.when(cells, line, "arrival date (utc)", "arrival date", "arrival_date", "arrival_date_utc"); err != nil {
+		return nil, err
+	}
+	amt, err := r.amount(cells, line, cur, false, "amount")
+	if err != nil {
+		return nil, err
+	}
+	p.Amount = domain.Money{Amount: amt, Currency: cur}
+	return p, nil
 }
 
 func (r *Reader) payment(cells []string, line int) (*domain.PaymentRecord, error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -200,7 +201,37 @@ func (t *Tx) PayoutChecks() ([]domain.PayoutCheck, error) {
 		c.Date = time.Unix(first, 0).UTC()
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	// The Dashboard's payouts check the lines' payouts, and show those
+	// whose lines are not imported.
+	dash, err := t.DashboardPayouts()
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if d, ok := dash[out[i].PayoutID]; ok && d.Amount.Currency == out[i].Currency {
+			out[i].Dashboard = &d
+			delete(dash, out[i].PayoutID)
+		}
+	}
+	ids := make([]string, 0, len(dash))
+	for id := range dash {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		d := dash[id]
+		date := d.Arrival
+		if date.IsZero() {
+			date = d.Created
+		}
+		out = append(out, domain.PayoutCheck{PayoutID: id, Currency: d.Amount.Currency, Date: date, Dashboard: &d})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
 }
 
 // LineCounts returns how many lines there are, booked, and in suspense.
