@@ -3,6 +3,7 @@ package domain_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -59,6 +60,41 @@ func BenchmarkReconcile100k(b *testing.B) {
 		res, err := (&domain.ReconcileService{Store: db}).Reconcile(context.Background())
 		if err != nil || res.Booked != 100000 {
 			b.Fatalf("%+v %v", res, err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkReconcileFile books the export named by $TALLY_BENCH_FILE (for
+// example one written by scripts/genstripe), to profile booking at scale:
+//
+//	go run ./scripts/genstripe -lines 300000 -out /tmp/a.csv
+//	TALLY_BENCH_FILE=/tmp/a.csv go test ./domain -run XXX -bench ReconcileFile -benchtime 1x -cpuprofile cpu.prof
+func BenchmarkReconcileFile(b *testing.B) {
+	path := os.Getenv("TALLY_BENCH_FILE")
+	if path == "" {
+		b.Skip("set TALLY_BENCH_FILE to an export to book")
+	}
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		db, err := storage.Open(context.Background(), filepath.Join(b.TempDir(), strconv.Itoa(i)+".db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}
+		if _, err := s.Import(context.Background(), domain.ImportRequest{Name: filepath.Base(path), Reader: f}); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+		b.StartTimer()
+		if _, err := (&domain.ReconcileService{Store: db}).Reconcile(context.Background()); err != nil {
+			b.Fatal(err)
 		}
 		b.StopTimer()
 		db.Close()

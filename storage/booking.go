@@ -99,9 +99,11 @@ func (t *Tx) BookLines(plans []domain.LinePlan) error {
 			return fmt.Errorf("book lines: %w", err)
 		}
 	}
+	// CROSS JOIN keeps the plan the outer loop (SQLite's planner knows
+	// nothing of the temporary table and would scan every line stored).
 	var bad string
 	var missing int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE((SELECT l.key FROM book_plan p JOIN statement_lines l ON l.key = p.key
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE((SELECT l.key FROM book_plan p CROSS JOIN statement_lines l ON l.key = p.key
 		WHERE l.net <> l.gross - l.fee OR l.bookable = 0 LIMIT 1), ''),
 		(SELECT COUNT(*) FROM book_plan p WHERE NOT EXISTS (SELECT 1 FROM statement_lines l WHERE l.key = p.key))`).Scan(&bad, &missing); err != nil {
 		return fmt.Errorf("book lines: %w", err)
@@ -120,7 +122,7 @@ func (t *Tx) BookLines(plans []domain.LinePlan) error {
 	}
 	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO journal_entries (id, date, currency, description, line_key)
 		SELECT ?1 + p.pos, l.created, l.currency, COALESCE(p.description, l.description), l.key
-		FROM book_plan p JOIN statement_lines l ON l.key = p.key ORDER BY p.pos`, base); err != nil {
+		FROM book_plan p CROSS JOIN statement_lines l ON l.key = p.key ORDER BY p.pos`, base); err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return domain.WrapError(domain.ECONFLICT, "A line to book has an entry already.", err)
 		}
@@ -137,7 +139,7 @@ func (t *Tx) BookLines(plans []domain.LinePlan) error {
 		{"?2", "l.fee", "WHERE l.fee <> 0", []any{base, domain.AcctPaymentFees}},
 	} {
 		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO postings (entry_id, account, amount)
-			SELECT ?1 + p.pos, `+q.account+`, `+q.amount+` FROM book_plan p JOIN statement_lines l ON l.key = p.key
+			SELECT ?1 + p.pos, `+q.account+`, `+q.amount+` FROM book_plan p CROSS JOIN statement_lines l ON l.key = p.key
 			`+q.where+` ORDER BY p.pos`, q.args...); err != nil {
 			return fmt.Errorf("insert postings: %w", err)
 		}
