@@ -340,10 +340,22 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	}
 	log.Info("tally started", "version", version, "db", path, "mode", string(mode), "books", db.Mode().Badge())
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
+	var register *domain.RegisterService
+	// A payments export without a currency column is in the shop's
+	// currency: the Stripe account's, else the register's.
+	imports.ShopCurrency = func(ctx context.Context) domain.Currency {
+		if v, err := settings.Current(ctx); err == nil && !v.Account.DefaultCurrency.IsZero() {
+			return v.Account.DefaultCurrency
+		}
+		if rs, err := register.RegisterSettings(ctx); err == nil {
+			return rs.Currency
+		}
+		return domain.Currency{}
+	}
 	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
-	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo,
+	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo,
 		Documents: reports.Documents{}, Access: access}
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}

@@ -112,3 +112,6 @@ func (r *sliceReader) Next() (StatementRecord, error) {
 }
 
 func (r *sliceReader) Close() error { return nil }
+
+// Assumed implements StatementReader: fetched lines carry their currency.
+func (r *sliceReader) Assumed() Currency { return Currency{} }

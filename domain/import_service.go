@@ -15,6 +15,9 @@ type ImportService struct {
 	Store  Store
 	Parser StatementParser
 	Clock  Clock
+	// ShopCurrency, when set, says the shop's currency (Settings) for a
+	// payments export without a currency column; zero when unknown.
+	ShopCurrency func(ctx context.Context) Currency
 }
 
 // ImportRequest is one file to import.
@@ -36,10 +39,21 @@ type ImportResult struct {
 	Lines, New int
 	// Summary rows of a balance summary.
 	Summary []SummaryRow
+	// Assumed is the shop's currency, taken for a payments export without a
+	// currency column.
+	Assumed Currency
 }
 
 // String is the one-line report: "312 lines, 0 new".
 func (r ImportResult) String() string {
+	s := r.text()
+	if !r.Assumed.IsZero() {
+		s += fmt.Sprintf(" The file has no currency column: its amounts were read as %s, the shop's currency in Settings.", r.Assumed.Code())
+	}
+	return s
+}
+
+func (r ImportResult) text() string {
 	switch r.Format.Kind {
 	case KindNotBooked:
 		return fmt.Sprintf("%s: %d rows, not booked. %s", r.Format.Name, r.Lines, r.Format.Why)
@@ -60,6 +74,9 @@ func (r ImportResult) String() string {
 // nothing. Bad rows are collected, every one, into a *ParseErrors and
 // nothing is written. Cancelling ctx stops the import and writes nothing.
 func (s *ImportService) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	if req.Options.Currency.IsZero() && req.Options.ShopCurrency.IsZero() && s.ShopCurrency != nil {
+		req.Options.ShopCurrency = s.ShopCurrency(ctx)
+	}
 	rd, err := s.Parser.Open(ctx, req.Name, req.Reader, req.Options)
 	if err != nil {
 		return ImportResult{File: req.Name}, err
@@ -153,6 +170,7 @@ func (s *ImportService) importRecords(ctx context.Context, name string, rd State
 				res.New += len(res.Summary)
 			}
 		}
+		res.Assumed = rd.Assumed()
 		return tx.FinishImport(id, res.Lines, res.New)
 	})
 	if err != nil {

@@ -250,3 +250,32 @@ po_gone,20.00,2025-11-05 00:00:00,eur,2025-11-07 00:00:00,failed,bank_account,st
 		}
 	}
 }
+
+// TestPaymentsExportWithoutCurrency: a payments export with no currency
+// column takes the shop's currency when Settings knows it, and says so; a
+// balance file without one still asks, and without a shop currency the
+// payments export asks too.
+func TestPaymentsExportWithoutCurrency(t *testing.T) {
+	const payments = `id,Created date (UTC),Amount,Amount Refunded,Description,Fee,Status
+ch_nc1,2026-06-18 16:31:20,27.60,0.00,Order,0.80,Paid
+`
+	const balance = `balance_transaction_id,created_utc,gross,fee,net,reporting_category
+txn_nc1,2025-11-01 10:00:00,10.00,0.50,9.50,charge
+`
+	s, _ := newImporter(t)
+	if _, err := imp(t, s, "payments.csv", payments); err == nil || !strings.Contains(err.Error(), "no currency column") {
+		t.Fatalf("without a shop currency: %v", err)
+	}
+	s.ShopCurrency = func(context.Context) domain.Currency { return domain.MustCurrency("CHF") }
+	res, err := imp(t, s, "payments.csv", payments)
+	if err != nil || res.Assumed.Code() != "CHF" || !strings.Contains(res.String(), "read as CHF, the shop's currency") {
+		t.Fatalf("with the shop's currency: %q %v", res, err)
+	}
+	if _, err := imp(t, s, "balance.csv", balance); err == nil || !strings.Contains(err.Error(), "no currency column") {
+		t.Fatalf("a balance file took the shop's currency: %v", err)
+	}
+	res, err = s.Import(context.Background(), domain.ImportRequest{Name: "p2.csv", Reader: strings.NewReader(payments), Options: domain.ImportOptions{Currency: domain.MustCurrency("EUR")}})
+	if err != nil || !res.Assumed.IsZero() || strings.Contains(res.String(), "shop's currency") {
+		t.Fatalf("a currency given wins: %q %v", res, err)
+	}
+}

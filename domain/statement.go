@@ -228,6 +228,11 @@ var ErrAmbiguousDates = Errorf(EINVALID, "Every date in this file could be day-f
 type ImportOptions struct {
 	// Currency is used for files without a currency column.
 	Currency Currency
+	// ShopCurrency, when Currency is not set, is taken for a payments
+	// export without a currency column (some published ones have none): the
+	// shop's own, from Settings. The result says so. Balance files still
+	// ask: their lines are booked.
+	ShopCurrency Currency
 	// Location is the time zone of timestamps that do not say theirs; nil
 	// means the one in the file name (Stripe names report files with it),
 	// else UTC.
@@ -242,6 +247,9 @@ type StatementReader interface {
 	Format() StatementFormat
 	Next() (StatementRecord, error)
 	Close() error
+	// Assumed is the currency taken from ImportOptions.ShopCurrency, or
+	// the zero Currency when the file said its own or Currency was given.
+	Assumed() Currency
 }
 
 // StatementParser opens statement files; reports implements it.

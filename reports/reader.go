@@ -39,7 +39,11 @@ type Reader struct {
 	// extraCols are the positions of the columns Tally has no field for
 	extraCols []int
 	bc        *balanceColumns // found on the first balance line
+	assumed   domain.Currency // ShopCurrency taken for a payments export without currency
 }
+
+// Assumed implements domain.StatementReader.
+func (r *Reader) Assumed() domain.Currency { return r.assumed }
 
 type pendingRow struct {
 	cells []string
@@ -254,6 +258,10 @@ func (r *Reader) currencyIn(cells []string, line int, c column) (domain.Currency
 	if v == "" {
 		if !r.opt.Currency.IsZero() {
 			return r.opt.Currency, nil
+		}
+		if col == "" && r.l.format.Kind == domain.KindPayments && !r.opt.ShopCurrency.IsZero() {
+			r.assumed = r.opt.ShopCurrency
+			return r.opt.ShopCurrency, nil
 		}
 		if col == "" {
 			return domain.Currency{}, parseErr(line, "", domain.Errorf(domain.EINVALID, "the file has no currency column: tell Tally which currency it is in"))
