@@ -51,7 +51,7 @@ fi
 step() {
 	local label=$1 t
 	shift
-	t=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+	t=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null; } 2>&1 | tail -1)
 	printf "  %-28s %8s s %8s MB\n" "$label" "$(echo "$t" | cut -d' ' -f1)" "$(( $(echo "$t" | cut -d' ' -f2) / 1024 ))"
 	secs="$secs $(echo "$t" | cut -d' ' -f1)"
 	peaks="$peaks $(( $(echo "$t" | cut -d' ' -f2) / 1024 ))"
