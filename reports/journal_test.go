@@ -72,6 +72,25 @@ func TestXLSXJournal(t *testing.T) {
 	if v, _ := f.GetCellValue("Payouts", "G2"); v != "ok" {
 		t.Errorf("payout check = %q", v)
 	}
+	// Dates are date serials with a date format; text stays text, escaped.
+	raw, _ := f.GetCellValue("2025-10", "A2", excelize.Options{RawCellValue: true})
+	if shown, _ := f.GetCellValue("2025-10", "A2"); !strings.Contains(shown, "31") || raw == shown {
+		t.Errorf("date cell = %q (raw %q)", shown, raw)
+	}
+	if v, _ := f.GetCellValue("2025-10", "D2"); v != "Stripe balance" {
+		t.Errorf("account name = %q", v)
+	}
+}
+
+// TestXLSXJournalTextIsEscaped: markup and control characters in a
+// description give a readable workbook.
+func TestXLSXJournalTextIsEscaped(t *testing.T) {
+	e := testEntries()[0]
+	e.Description = "<b>Sale & \"gift\"</b>\x01 ok"
+	f := journalWorkbook(t, []domain.Entry{e}, nil)
+	if v, _ := f.GetCellValue(f.GetSheetList()[0], "H2"); v != "<b>Sale & \"gift\"</b> ok" {
+		t.Errorf("description = %q", v)
+	}
 }
 
 // TestXLSXJournalFullSheet: a month with more rows than a sheet holds goes

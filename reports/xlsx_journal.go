@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"archive/zip"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,63 +12,41 @@ import (
 
 // XLSXJournalWriter writes the journal to a workbook: one sheet per month,
 // one row per posting, amounts as numbers with the currency's decimals, and
-// a Payouts sheet. Rows are streamed; entries must come by date.
+// a Payouts sheet. Rows are streamed into the file as they come (see
+// xlsxStream); entries must come by date.
 type XLSXJournalWriter struct {
-	out     io.Writer
-	f       *excelize.File
+	x       *xlsxStream
 	names   map[string]string
-	sw      *excelize.StreamWriter
-	sheet   string // the sheet being written
-	period  string // its month ("2025-11"), or "Payouts"
+	period  string // the month being written ("2025-11"), or "Payouts"
 	part    int    // 1, then 2… when a month has more rows than a sheet holds
 	row     int
 	styles  map[int]int // decimals → style id
-	bold    int
-	dateFmt int
-	first   bool
-	headers []string // the sheet's header row, repeated on a continuation sheet
+	headers []string    // the sheet's header row, repeated on a continuation sheet
 }
 
 // maxSheetRows is how many rows a sheet holds: Excel's limit.
 var maxSheetRows = excelize.TotalRows
 
-// NewXLSXJournalWriter writes to out when closed.
+// NewXLSXJournalWriter writes to out as entries come; Close finishes it.
 func NewXLSXJournalWriter(out io.Writer, accounts []domain.LedgerAccount) (*XLSXJournalWriter, error) {
-	f := excelize.NewFile()
-	// excelize builds the whole zip in memory before writing it (770 MB for
-	// a million entries); its zip writer can write to out directly. It is
-	// handed the buffer it would fill, which then stays empty. (excelize
-	// patches that buffer only for parts over 4 GB, which a sheet of at most
-	// maxSheetRows rows of ours never is.)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
-	w := &XLSXJournalWriter{out: out, f: f, names: map[string]string{}, styles: map[int]int{}, first: true}
+	w := &XLSXJournalWriter{x: newXLSXStream(out), names: map[string]string{}, styles: map[int]int{}}
 	for _, a := range accounts {
 		w.names[a.Code] = a.Name
-	}
-	var err error
-	if w.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
-		return nil, err
-	}
-	if w.dateFmt, err = f.NewStyle(&excelize.Style{NumFmt: 14}); err != nil {
-		return nil, err
 	}
 	return w, nil
 }
 
-func (w *XLSXJournalWriter) amountStyle(decimals int) (int, error) {
+func (w *XLSXJournalWriter) amountStyle(decimals int) int {
 	if id, ok := w.styles[decimals]; ok {
-		return id, nil
+		return id
 	}
 	format := "#,##0"
 	if decimals > 0 {
 		format += "." + fmt.Sprintf("%0*d", decimals, 0)
 	}
-	id, err := w.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
-	if err != nil {
-		return 0, err
-	}
+	id := w.x.numberStyle(format)
 	w.styles[decimals] = id
-	return id, nil
+	return id
 }
 
 // number is a minor-unit amount as the spreadsheet number it denotes. The
@@ -95,53 +72,25 @@ func (w *XLSXJournalWriter) nextPart(headers []string) error {
 }
 
 func (w *XLSXJournalWriter) openSheet(name string, headers []string) error {
-	if err := w.flush(); err != nil {
+	if err := w.x.sheet(name, map[int]float64{1: 12, 3: 24, 4: 24, 8: 40, 9: 40}); err != nil {
 		return err
 	}
-	if w.first {
-		if err := w.f.SetSheetName("Sheet1", name); err != nil {
-			return err
-		}
-		w.first = false
-	} else if _, err := w.f.NewSheet(name); err != nil {
-		return err
-	}
-	sw, err := w.f.NewStreamWriter(name)
-	if err != nil {
-		return err
-	}
-	w.sw, w.sheet, w.row, w.headers = sw, name, 1, headers
-	_ = sw.SetColWidth(1, 1, 12)
-	_ = sw.SetColWidth(3, 4, 24)
-	_ = sw.SetColWidth(8, 9, 40)
-	header := []any{}
-	for _, h := range headers {
-		header = append(header, excelize.Cell{StyleID: w.bold, Value: h})
+	w.row, w.headers = 1, headers
+	header := make([]xcell, len(headers))
+	for i, h := range headers {
+		header[i] = xbold(h)
 	}
 	return w.next(header)
 }
 
-func (w *XLSXJournalWriter) next(cells []any) error {
+func (w *XLSXJournalWriter) next(cells []xcell) error {
 	if w.row > maxSheetRows {
 		if err := w.nextPart(w.headers); err != nil {
 			return err
 		}
 	}
-	cell, err := excelize.CoordinatesToCellName(1, w.row)
-	if err != nil {
-		return err
-	}
 	w.row++
-	return w.sw.SetRow(cell, cells)
-}
-
-func (w *XLSXJournalWriter) flush() error {
-	if w.sw == nil {
-		return nil
-	}
-	err := w.sw.Flush()
-	w.sw = nil
-	return err
+	return w.x.write(cells)
 }
 
 // Write writes an entry's postings on its month's sheet.
@@ -153,19 +102,16 @@ func (w *XLSXJournalWriter) Write(e domain.Entry) error {
 		}
 	}
 	exp := e.Currency.Exponent()
-	style, err := w.amountStyle(exp)
-	if err != nil {
-		return err
-	}
+	style := w.amountStyle(exp)
 	for _, p := range e.Postings {
-		var debit, credit any
+		var debit, credit xcell
 		if p.Amount >= 0 {
-			debit = excelize.Cell{StyleID: style, Value: number(p.Amount, exp)}
+			debit = xnum(number(p.Amount, exp), style)
 		} else {
-			credit = excelize.Cell{StyleID: style, Value: number(-p.Amount, exp)}
+			credit = xnum(number(-p.Amount, exp), style)
 		}
-		if err := w.next([]any{excelize.Cell{StyleID: w.dateFmt, Value: e.Date}, e.ID, p.Account, w.names[p.Account],
-			debit, credit, e.Currency.Code(), e.Description, e.LineKey}); err != nil {
+		if err := w.next([]xcell{xdate(e.Date), xint(e.ID), xstr(p.Account), xstr(w.names[p.Account]),
+			debit, credit, xstr(e.Currency.Code()), xstr(e.Description), xstr(e.LineKey)}); err != nil {
 			return err
 		}
 	}
@@ -178,31 +124,25 @@ func (w *XLSXJournalWriter) WritePayouts(checks []domain.PayoutCheck) error {
 		return err
 	}
 	for _, c := range checks {
-		style, err := w.amountStyle(c.Currency.Exponent())
-		if err != nil {
-			return err
-		}
-		if err := w.next([]any{excelize.Cell{StyleID: w.dateFmt, Value: c.Date}, c.PayoutID,
-			excelize.Cell{StyleID: style, Value: number(c.Paid, c.Currency.Exponent())}, c.Lines,
-			excelize.Cell{StyleID: style, Value: number(c.LinesNet, c.Currency.Exponent())}, c.Currency.Code(), c.Status()}); err != nil {
+		exp := c.Currency.Exponent()
+		style := w.amountStyle(exp)
+		if err := w.next([]xcell{xdate(c.Date), xstr(c.PayoutID), xnum(number(c.Paid, exp), style), xint(int64(c.Lines)),
+			xnum(number(c.LinesNet, exp), style), xstr(c.Currency.Code()), xstr(c.Status())}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Close finishes the workbook and writes it out.
+// Close finishes the workbook.
 func (w *XLSXJournalWriter) Close() error {
-	if w.first { // no entries at all: still a valid workbook
+	if w.period == "" { // no entries at all: still a valid workbook
 		if err := w.startSheet("Journal", journalHeader); err != nil {
 			return err
 		}
 	}
-	if err := w.flush(); err != nil {
-		return err
-	}
-	if _, err := w.f.WriteTo(w.out); err != nil {
+	if err := w.x.close(); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
-	return w.f.Close()
+	return nil
 }
