@@ -352,7 +352,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		}
 		return domain.Currency{}
 	}
-	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter}
+	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter, Documents: reports.Documents{}}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
 	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo,

@@ -278,6 +278,10 @@ type LedgerTx interface {
 	Entries(fn func(Entry) error) error
 	// AccountBalances sums postings per account and currency.
 	AccountBalances() ([]AccountBalance, error)
+	// AccountBalancesUntil is AccountBalances of the entries dated before end.
+	AccountBalancesUntil(end time.Time) ([]AccountBalance, error)
+	// Activity sums sales, fees, refunds and payouts by month (or day).
+	Activity(monthly bool) ([]ActivityPeriod, error)
 	// PayoutChecks compares each payout with the lines it pays out.
 	PayoutChecks() ([]PayoutCheck, error)
 	// LineCounts counts lines, bookable, booked and in suspense.

@@ -112,6 +112,8 @@ type ReconcileService struct {
 	Till TillStore
 	// Writers write the export formats (nil: exporting is refused).
 	Writers JournalFormat
+	// Documents writes the month report (nil: refused).
+	Documents Documents
 	// LineByLine books each line with its own statements, as Tally did
 	// before booking in sets; tests compare the two.
 	LineByLine bool

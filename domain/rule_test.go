@@ -2,8 +2,11 @@ package domain_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"tally/domain"
 )
@@ -91,4 +94,73 @@ func TestRules(t *testing.T) {
 			t.Fatalf("waiting lines = %+v %d %v", v, total, err)
 		}
 	})
+}
+
+// TestActivityAndMonthReport: sales, fees, refunds and payouts by month and
+// by day, and the month in one page with the balances at its end.
+func TestActivityAndMonthReport(t *testing.T) {
+	ctx := context.Background()
+	s, db := newImporter(t)
+	const file = `balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,description
+txn_a,2025-10-30 10:00:00,eur,100.00,3.00,97.00,charge,Sale A
+txn_b,2025-11-02 10:00:00,eur,50.00,1.50,48.50,charge,Sale B
+txn_c,2025-11-02 12:00:00,eur,-10.00,0.00,-10.00,refund,Refund B
+txn_d,2025-11-05 00:00:00,eur,-97.00,0.00,-97.00,payout,STRIPE PAYOUT
+`
+	if _, err := imp(t, s, "m.csv", file); err != nil {
+		t.Fatal(err)
+	}
+	recon := &domain.ReconcileService{Store: db, Documents: fakeDocs{}}
+	if _, err := recon.Reconcile(ctx); err != nil {
+		t.Fatal(err)
+	}
+	months, err := recon.Activity(ctx, true)
+	if err != nil || len(months) != 2 {
+		t.Fatalf("months %+v %v", months, err)
+	}
+	nov := months[1]
+	if nov.Start.Format("2006-01-02") != "2025-11-01" || nov.Sales != 5000 || nov.Fees != 150 || nov.Refunds != 1000 || nov.Payouts != 9700 {
+		t.Fatalf("November %+v", nov)
+	}
+	days, _ := recon.Activity(ctx, false)
+	if len(days) != 3 || days[1].Sales != 5000 || days[1].Refunds != 1000 {
+		t.Fatalf("days %+v", days)
+	}
+	r, err := recon.MonthReport(ctx, time.Date(2025, 11, 17, 0, 0, 0, 0, time.UTC), domain.MustCurrency("EUR"))
+	if err != nil || r.Sales != 5000 {
+		t.Fatalf("report %+v %v", r, err)
+	}
+	var stripe int64
+	for _, b := range r.Balances {
+		if b.Account == domain.AcctStripeBalance {
+			stripe = b.Balance.Amount
+		}
+	}
+	if stripe != 9700+4850-1000-9700 {
+		t.Fatalf("Stripe balance at the month's end: %d", stripe)
+	}
+	lines := strings.Join(r.TextLines(), "\n")
+	if !strings.Contains(lines, "November 2025") || !strings.Contains(lines, "Sales less refunds and fees") || !strings.Contains(lines, "38.50 EUR") {
+		t.Fatalf("report text:\n%s", lines)
+	}
+	var buf strings.Builder
+	if err := recon.MonthReportFile(r, "pdf", &buf); err != nil || !strings.Contains(buf.String(), "The month in one page") {
+		t.Fatalf("pdf: %v %q", err, buf.String())
+	}
+	if err := recon.MonthReportFile(r, "doc", &buf); domain.ErrorCode(err) != domain.EINVALID {
+		t.Fatalf("unknown format: %v", err)
+	}
+}
+
+// fakeDocs records what a Documents port is asked to write.
+type fakeDocs struct{}
+
+func (fakeDocs) PDF(w io.Writer, title string, lines []string) error {
+	_, err := io.WriteString(w, title+"\n"+strings.Join(lines, "\n"))
+	return err
+}
+
+func (fakeDocs) XLSX(w io.Writer, sheet string, rows [][2]string) error {
+	_, err := fmt.Fprint(w, sheet, rows)
+	return err
 }

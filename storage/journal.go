@@ -152,9 +152,20 @@ func (t *Tx) Entries(fn func(domain.Entry) error) error {
 
 // AccountBalances returns the sum of postings per account and currency.
 func (t *Tx) AccountBalances() ([]domain.AccountBalance, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
+	return t.balances(`SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
 		JOIN journal_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.code = p.account
 		GROUP BY p.account, e.currency ORDER BY p.account, e.currency`)
+}
+
+// AccountBalancesUntil sums the postings of entries dated before end.
+func (t *Tx) AccountBalancesUntil(end time.Time) ([]domain.AccountBalance, error) {
+	return t.balances(`SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
+		JOIN journal_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.code = p.account
+		WHERE e.date < ? GROUP BY p.account, e.currency ORDER BY p.account, e.currency`, end.Unix())
+}
+
+func (t *Tx) balances(q string, args ...any) ([]domain.AccountBalance, error) {
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("account balances: %w", err)
 	}
@@ -170,6 +181,53 @@ func (t *Tx) AccountBalances() ([]domain.AccountBalance, error) {
 			return nil, err
 		}
 		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Activity sums Sales, Payment fees, Refunds and Bank postings by month or day.
+func (t *Tx) Activity(monthly bool) ([]domain.ActivityPeriod, error) {
+	format := "%Y-%m-%d"
+	if monthly {
+		format = "%Y-%m-01"
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT strftime(?1, e.date, 'unixepoch') AS period, e.currency, p.account, SUM(p.amount)
+		FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account IN (?2, ?3, ?4, ?5)
+		GROUP BY period, e.currency, p.account ORDER BY period, e.currency`, format,
+		domain.AcctSales, domain.AcctPaymentFees, domain.AcctRefunds, domain.AcctBank)
+	if err != nil {
+		return nil, fmt.Errorf("activity: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.ActivityPeriod
+	for rows.Next() {
+		var period, cur, acct string
+		var sum int64
+		if err := rows.Scan(&period, &cur, &acct, &sum); err != nil {
+			return nil, err
+		}
+		start, err := time.Parse("2006-01-02", period)
+		if err != nil {
+			return nil, fmt.Errorf("activity period %q: %w", period, err)
+		}
+		c, err := domain.CurrencyOf(cur)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || !out[n-1].Start.Equal(start) || out[n-1].Currency != c {
+			out = append(out, domain.ActivityPeriod{Start: start, Currency: c})
+		}
+		p := &out[len(out)-1]
+		switch acct {
+		case domain.AcctSales:
+			p.Sales = -sum
+		case domain.AcctPaymentFees:
+			p.Fees = sum
+		case domain.AcctRefunds:
+			p.Refunds = sum
+		case domain.AcctBank:
+			p.Payouts = sum
+		}
 	}
 	return out, rows.Err()
 }
