@@ -61,7 +61,7 @@ type reconcileScreen struct {
 	table                         *widget.Table
 	count                         *widget.Label
 	payouts                       *widget.List
-	balances                      *widget.Label
+	balances                      *balancesView
 
 	// The line cache: pages by number, the total for the current filter,
 	// and a generation that discards answers for an older filter.
@@ -175,8 +175,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		s.payouts.Unselect(id) // so that selecting it again shows its lines again
 		s.showPayout(s.checks[id].PayoutID)
 	}
-	s.balances = widget.NewLabel("")
-	s.balances.TextStyle.Monospace = true
+	s.balances = newBalancesView(s.win, s.svc, s.run, s.status)
 
 	s.rules = newRulesPanel(s.svc, s.run)
 	s.fromLine = widget.NewButton("Rule from this line", func() {
@@ -208,7 +207,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		container.NewTabItem("Rules", s.rules.obj),
 		container.NewTabItem("Payouts", container.NewBorder(
 			widget.NewLabel("Each payout against the net of the lines it pays out. Select one to see its lines."), nil, nil, nil, s.payouts)),
-		container.NewTabItem("Balances", container.NewVScroll(s.balances)),
+		container.NewTabItem("Balances", s.balances.obj),
 		container.NewTabItem("Imports", s.imports.obj),
 	)
 	tabs := s.tabs
@@ -265,20 +264,7 @@ func (s *reconcileScreen) reload() {
 			}
 			s.checks = res.Payouts
 			s.payouts.Refresh()
-			var b strings.Builder
-			for _, c := range res.Summaries {
-				fmt.Fprintf(&b, "Balance summary %s to %s (%s): %s.\n\n", c.From.Format("2006-01-02"), c.To.AddDate(0, 0, -1).Format("2006-01-02"), c.Currency, c.Status())
-			}
-			if m := res.Matches; m.Charges > 0 {
-				fmt.Fprintf(&b, "%d of %d charge lines matched to a payment record by Stripe id.\n\n", m.Matched, m.Charges)
-			}
-			for _, bal := range res.Balances {
-				fmt.Fprintf(&b, "%-6s %-26s %22s\n", bal.Account, bal.Name, bal.Balance)
-			}
-			if b.Len() == 0 {
-				b.WriteString("Nothing is booked yet.")
-			}
-			s.balances.SetText(b.String())
+			s.balances.show(res)
 		})
 	})
 }

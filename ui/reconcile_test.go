@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
 
 	"tally/domain"
 )
@@ -569,5 +571,62 @@ func TestRemoveImportScreen(t *testing.T) {
 	}
 	if len(s.checks) != 1 || s.checks[0].OK() {
 		t.Errorf("the payout check still adds up without its lines: %+v", s.checks)
+	}
+}
+
+// TestBalancesTab: the balances as a table, the chart of the month's
+// sales, fees, refunds and payouts, and the month report as PDF and XLSX.
+func TestBalancesTab(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	b := s.balances
+	if len(b.rows) != 0 || len(b.chart.periods) != 0 || !strings.Contains(b.checks.Text, "Nothing is booked yet") {
+		t.Fatalf("empty books: %d rows, %d periods, %q", len(b.rows), len(b.chart.periods), b.checks.Text)
+	}
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
+	s.importFrom(textFile("payouts.csv", reconPayout), domain.ImportOptions{})
+	test.Tap(s.bookBtn)
+	if len(b.rows) == 0 {
+		t.Fatal("no balances")
+	}
+	rows, cols := b.table.Length()
+	if rows != len(b.rows)+1 || cols != 4 {
+		t.Fatalf("table %dx%d for %d balances", rows, cols, len(b.rows))
+	}
+	if len(b.chart.periods) != 1 {
+		t.Fatalf("chart periods %+v", b.chart.periods)
+	}
+	p := b.chart.periods[0]
+	if p.Sales != 15000 || p.Fees != 490 || p.Refunds != 2000 || p.Payouts != 12510 || b.chart.currency.Code() != "EUR" {
+		t.Fatalf("November: %+v", p)
+	}
+	b.by.SetSelected("By day")
+	if len(b.chart.periods) != 3 || b.chart.monthly {
+		t.Fatalf("by day: %+v", b.chart.periods)
+	}
+	if b.month.Selected != "2025-11 EUR" {
+		t.Fatalf("month choice %q (%v)", b.month.Selected, b.month.Options)
+	}
+	var pdf, xlsx bytes.Buffer
+	if err := b.writeReport(p.Start, p.Currency, "pdf", &pdf); err != nil || !strings.HasPrefix(pdf.String(), "%PDF") {
+		t.Fatalf("pdf: %v", err)
+	}
+	if err := b.writeReport(p.Start, p.Currency, "xlsx", &xlsx); err != nil || xlsx.Len() == 0 {
+		t.Fatalf("xlsx: %v", err)
+	}
+	x, err := excelize.OpenReader(&xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rowsX, _ := x.GetRows(x.GetSheetList()[0])
+	found := false
+	for _, r := range rowsX {
+		if len(r) == 2 && r[0] == "Sales" && r[1] == "150.00 EUR" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("month report rows %v", rowsX)
 	}
 }
