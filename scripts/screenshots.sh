@@ -165,6 +165,9 @@ shot reconciliation-payout-lines
 click 540 262
 sleep 1
 shot reconciliation-balances
+click 395 300 # By day
+sleep 1
+shot reconciliation-balances-by-day
 # The imports, and the question before one is removed (answered Keep it:
 # the database is used again below).
 click 620 262

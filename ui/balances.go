@@ -81,7 +81,7 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 	v.month = widget.NewSelect(nil, nil)
 	v.month.PlaceHolder = "Month"
 	report := widget.NewButtonWithIcon("Month report…", theme.DocumentSaveIcon(), v.saveReport)
-	top := container.NewHBox(v.by, widget.NewSeparator(), v.month, report)
+	top := container.NewHBox(v.by, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(160, v.month.MinSize().Height), v.month), report)
 	tableBox := container.NewGridWrap(fyne.NewSize(600, 260), v.table)
 	v.obj = container.NewBorder(top, nil, nil, nil,
 		container.NewVScroll(container.NewVBox(v.chart, tableBox, v.checks)))
@@ -264,7 +264,7 @@ func (c *activityChart) set(ps []domain.ActivityPeriod, monthly bool) {
 	c.Refresh()
 }
 
-func (c *activityChart) MinSize() fyne.Size { return fyne.NewSize(600, 260) }
+func (c *activityChart) MinSize() fyne.Size { return fyne.NewSize(600, 220) }
 
 func (c *activityChart) CreateRenderer() fyne.WidgetRenderer {
 	r := &chartRenderer{c: c}
@@ -331,9 +331,9 @@ func (r *chartRenderer) rebuild() {
 		text(domain.FormatAmount(top, c.currency.Exponent()), 0, header-4, fg),
 		text("0", left-16, header+plotH-12, fg))
 	group := plotW / float32(len(c.periods))
-	bar := max((group-6)/4, 1)
+	bar := min(max((group-6)/4, 1), 28)
 	for i, p := range c.periods {
-		gx := left + float32(i)*group + 3
+		gx := left + float32(i)*group + (group-4*bar)/2
 		for k, v := range []int64{p.Sales, p.Fees, p.Refunds, p.Payouts} {
 			h := plotH * float32(float64(v)/float64(top))
 			rect := canvas.NewRectangle(legend[k].col)
