@@ -3,7 +3,6 @@ package storage
 import (
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -20,15 +19,8 @@ import (
 // (key, category, description, ids, currency, amounts, created): no
 // import join, no extra columns.
 func (t *Tx) UnbookedBrief(after domain.LineCursor, limit int) ([]domain.StatementLine, error) {
-	from := int64(math.MinInt64)
-	if after.Key != "" {
-		from = after.Created.Unix()
-	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT l.key, l.source_id, l.category, l.created, l.currency, l.gross, l.fee, l.net,
-		l.description, l.payment_intent_id, COALESCE(l.charge_id, '') FROM statement_lines l
-		WHERE (l.created, l.key) > (?1, ?2)
-		AND l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
-		ORDER BY l.created, l.key LIMIT ?3`, from, after.Key, limit)
+	rows, err := t.unbooked(`l.key, l.source_id, l.category, l.created, l.currency, l.gross, l.fee, l.net,
+		l.description, l.payment_intent_id, COALESCE(l.charge_id, '')`, "", after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list unbooked lines: %w", err)
 	}

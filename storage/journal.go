@@ -52,15 +52,7 @@ func scanLine(rows interface{ Scan(...any) error }) (domain.StatementLine, error
 // UnbookedLines returns up to limit bookable lines that have no entry yet,
 // oldest first, after the cursor.
 func (t *Tx) UnbookedLines(after domain.LineCursor, limit int) ([]domain.StatementLine, error) {
-	from := int64(math.MinInt64)
-	if after.Key != "" {
-		from = after.Created.Unix()
-	}
-	// created >= ? lets the created index start where the last batch ended.
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
-		WHERE (l.created, l.key) > (?1, ?2)
-		AND l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
-		ORDER BY l.created, l.key LIMIT ?3`, from, after.Key, limit)
+	rows, err := t.unbooked(lineColumns, `JOIN imports i ON i.id = l.import_id`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list unbooked lines: %w", err)
 	}
@@ -74,6 +66,20 @@ func (t *Tx) UnbookedLines(after domain.LineCursor, limit int) ([]domain.Stateme
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// unbooked reads cols of the bookable lines without an entry, in booking
+// order after the cursor: the (created, key) index starts each batch where
+// the last ended.
+func (t *Tx) unbooked(cols, join string, after domain.LineCursor, limit int) (*sql.Rows, error) {
+	from := int64(math.MinInt64)
+	if after.Key != "" {
+		from = after.Created.Unix()
+	}
+	return t.tx.QueryContext(t.ctx, `SELECT `+cols+` FROM statement_lines l `+join+`
+		WHERE (l.created, l.key) > (?1, ?2)
+		AND l.bookable = 1 AND NOT EXISTS (SELECT 1 FROM journal_entries e WHERE e.line_key = l.key)
+		ORDER BY l.created, l.key LIMIT ?3`, from, after.Key, limit)
 }
 
 // InsertEntry stores a balanced entry and sets its ID.
