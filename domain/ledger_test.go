@@ -234,3 +234,38 @@ func TestReconcileCancel(t *testing.T) {
 		t.Errorf("progress reports: %v", reports)
 	}
 }
+
+// TestReconcileInChunks: booking commits a chunk at a time; cancelled in
+// the third chunk, the two before stay booked and are counted, and the next
+// run books the rest, each line once.
+func TestReconcileInChunks(t *testing.T) {
+	s, db := newImporter(t)
+	recon := &domain.ReconcileService{Store: db, ChunkLines: 5000}
+	var b strings.Builder
+	b.WriteString("balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description\n")
+	const n = 12000
+	for i := range n {
+		fmt.Fprintf(&b, "txn_%05d,2025-11-01 10:%02d:%02d,2025-11-03 00:00:00,eur,10.00,0.50,9.50,charge,ch_%05d,Sale %d\n", i, i/60%60, i%60, i, i)
+	}
+	if _, err := imp(t, s, "big.csv", b.String()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	reports := 0
+	res, err := recon.ReconcileProgress(ctx, func(int) {
+		if reports++; reports == 2 {
+			cancel()
+		}
+	})
+	if domain.ErrorCode(err) != domain.ECANCELED || res.Booked != 10000 {
+		t.Fatalf("cancelled in the third chunk: %+v %v", res.Booked, err)
+	}
+	sum, _ := recon.Summary(context.Background())
+	if sum.Counts.Booked != 10000 {
+		t.Fatalf("%d booked after the cancel", sum.Counts.Booked)
+	}
+	res, err = recon.Reconcile(context.Background())
+	if err != nil || res.Booked != 2000 || res.Counts.Booked != n {
+		t.Fatalf("the rest: %+v %v", res, err)
+	}
+}

@@ -114,6 +114,9 @@ type ReconcileService struct {
 	Writers JournalFormat
 	// Documents writes the month report (nil: refused).
 	Documents Documents
+	// ChunkLines is how many lines a committed chunk of a booking reads
+	// (0: DefaultChunkLines).
+	ChunkLines int
 	// LineByLine books each line with its own statements, as Tally did
 	// before booking in sets; tests compare the two.
 	LineByLine bool
@@ -148,93 +151,120 @@ func (s *ReconcileService) Reconcile(ctx context.Context) (ReconcileResult, erro
 
 // ReconcileProgress is Reconcile calling progress, when set, after each
 // batch of lines with the number booked so far, from the goroutine that
-// books. Cancelling ctx stops it and books nothing.
+// books. Lines are booked in chunks of ChunkLines, each committed, so that
+// other writers of the books (Settings, a payment method) wait one chunk at
+// most. Cancelling ctx stops it: the chunk under way books nothing, chunks
+// committed stay booked (the result counts them), and the rest waits for
+// the next run.
 func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(booked int)) (ReconcileResult, error) {
 	var res ReconcileResult
 	reg, err := s.registerSales(ctx)
 	if err != nil {
 		return res, err
 	}
-	err = s.Store.Update(ctx, func(tx Tx) error {
-		res = ReconcileResult{}
-		if err := bookSales(tx, reg, &res); err != nil {
-			return err
-		}
-		rules, err := loadRules(tx)
-		if err != nil {
-			return err
-		}
-		parked, err := tx.UnbookSuspense()
-		if err != nil {
-			return err
-		}
-		// One pass in booking order, a batch at a time, each batch starting
-		// after the last line seen: lines booked or left waiting are not
-		// read again, so a million lines cost a million, not a half
-		// trillion, look-ups.
-		var after LineCursor
-		for {
-			if err := ctx.Err(); err != nil {
-				return err
+	chunk := s.ChunkLines
+	if chunk <= 0 {
+		chunk = DefaultChunkLines
+	}
+	var rules []Rule
+	var parked map[string]bool
+	// One pass in booking order, a batch at a time, each batch starting
+	// after the last line seen: lines booked or left waiting are not read
+	// again, so a million lines cost a million, not a half trillion,
+	// look-ups.
+	var after LineCursor
+	for first := true; ; first = false {
+		done := false
+		r, cur := res, after
+		err := s.Store.Update(ctx, func(tx Tx) (err error) {
+			r, cur = res, after // a retried or failed chunk counts nothing
+			if first {
+				if err := bookSales(tx, reg, &r); err != nil {
+					return err
+				}
+				if rules, err = loadRules(tx); err != nil {
+					return err
+				}
+				if parked, err = tx.UnbookSuspense(); err != nil {
+					return err
+				}
 			}
-			var lines []StatementLine
-			if s.LineByLine {
-				lines, err = tx.UnbookedLines(after, bookBatch)
-			} else {
-				lines, err = tx.UnbookedBrief(after, bookBatch)
-			}
-			if err != nil {
-				return err
-			}
-			if len(lines) == 0 {
-				break
-			}
-			if progress != nil && after.Key != "" {
-				progress(res.Booked)
-			}
-			last := lines[len(lines)-1]
-			after = LineCursor{Created: last.Created, Key: last.Key}
-			plans := make([]LinePlan, 0, len(lines))
-			for _, l := range lines {
-				stored := l.Description
-				account, matched := "", false
-				if n, ok := reg.matches(l); ok {
-					// The register booked the sale: its charge clears
-					// Outstanding receipts, whatever a rule would say.
-					l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
-					matched = true
-					res.MatchedToSales++
-				} else if r := firstRule(rules, l); r != nil {
-					if !r.AutoBook {
-						res.Waiting++ // a suggestion left for the bookkeeper
+			for read := 0; read < chunk; {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				var lines []StatementLine
+				if s.LineByLine {
+					lines, err = tx.UnbookedLines(cur, bookBatch)
+				} else {
+					lines, err = tx.UnbookedBrief(cur, bookBatch)
+				}
+				if err != nil {
+					return err
+				}
+				if len(lines) == 0 {
+					done = true
+					return nil
+				}
+				if progress != nil && cur.Key != "" {
+					progress(r.Booked)
+				}
+				read += len(lines)
+				last := lines[len(lines)-1]
+				cur = LineCursor{Created: last.Created, Key: last.Key}
+				out := &r
+				plans := make([]LinePlan, 0, len(lines))
+				for _, l := range lines {
+					stored := l.Description
+					account, matched := "", false
+					if n, ok := reg.matches(l); ok {
+						// The register booked the sale: its charge clears
+						// Outstanding receipts, whatever a rule would say.
+						l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
+						matched = true
+						out.MatchedToSales++
+					} else if rule := firstRule(rules, l); rule != nil {
+						if !rule.AutoBook {
+							out.Waiting++ // a suggestion left for the bookkeeper
+							continue
+						}
+						account = rule.Account
+						if rule.Label != "" {
+							l.Description = rule.Label + ": " + l.Description
+						}
+					}
+					p := PlanLineOf(l, stored, matched, account)
+					// A line taken from suspense and parked there again is no news.
+					if matched || !(parked[l.Key] && p.Account == AcctSuspense) {
+						out.Booked++
+					}
+					if s.LineByLine {
+						e, err := BookLine(l, matched, account)
+						if err != nil {
+							return fmt.Errorf("book line %s: %w", l.Key, err)
+						}
+						if err := tx.InsertEntry(&e); err != nil {
+							return err
+						}
 						continue
 					}
-					account = r.Account
-					if r.Label != "" {
-						l.Description = r.Label + ": " + l.Description
-					}
+					plans = append(plans, p)
 				}
-				p := PlanLineOf(l, stored, matched, account)
-				// A line taken from suspense and parked there again is no news.
-				if matched || !(parked[l.Key] && p.Account == AcctSuspense) {
-					res.Booked++
+				if err := tx.BookLines(plans); err != nil {
+					return fmt.Errorf("book lines: %w", err)
 				}
-				if s.LineByLine {
-					e, err := BookLine(l, matched, account)
-					if err != nil {
-						return fmt.Errorf("book line %s: %w", l.Key, err)
-					}
-					if err := tx.InsertEntry(&e); err != nil {
-						return err
-					}
-					continue
-				}
-				plans = append(plans, p)
 			}
-			if err := tx.BookLines(plans); err != nil {
-				return fmt.Errorf("book lines: %w", err)
-			}
+			return nil
+		})
+		if err != nil {
+			return res, err
 		}
+		res, after = r, cur
+		if done {
+			break
+		}
+	}
+	err = s.Store.View(ctx, func(tx Tx) (err error) {
 		if res.Counts, err = tx.LineCounts(); err != nil {
 			return err
 		}
@@ -243,6 +273,10 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 	})
 	return res, err
 }
+
+// DefaultChunkLines is how many lines one committed chunk of a booking
+// reads: about two seconds of writing on a small machine.
+const DefaultChunkLines = 100_000
 
 // Balances returns every account's balance per currency.
 func (s *ReconcileService) Balances(ctx context.Context) ([]AccountBalance, error) {

@@ -735,6 +735,11 @@ func (s *reconcileScreen) book() {
 		})
 		return func() {
 			if domain.ErrorCode(err) == domain.ECANCELED {
+				if res.Booked > 0 {
+					s.status.warn(fmt.Sprintf("Booking cancelled: %s lines booked before it stopped stay booked; book again for the rest.", groupThousands(res.Booked)))
+					s.reload()
+					return
+				}
 				s.status.warn("Booking cancelled: nothing was booked.")
 				return
 			}
