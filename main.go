@@ -75,6 +75,8 @@ const usage = `Usage:
   tally webhook [--db PATH] [--listen ADDR] [--poll]
                                     take Stripe's webhook events without the window
                                     (see tally webhook --help)
+  tally doctor [--db PATH]          check Stripe, the key, the clock, the readers, the events,
+                                    the webhook and the data files; name the cause of each failure
   tally version                     print the version
 
 --books live|test|demo chooses the books a bookkeeper's command works on; by
@@ -138,6 +140,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Fetch(ctx, w.cli, args, stdout)
+	case "doctor":
+		w, err := cliWire(ctx, dbPath, books)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.Doctor(ctx, w.cli, args, stdout)
 	case "webhook":
 		if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
 			fmt.Fprintln(stdout, cli.WebhookUsage)
@@ -361,7 +370,8 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
-		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode()}, services: ui.Services{
+		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(),
+		Doctor: &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: clock}}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},

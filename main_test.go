@@ -183,6 +183,31 @@ func TestCLI(t *testing.T) {
 			t.Fatalf("output %q", out.String())
 		}
 	})
+	t.Run("Doctor", func(t *testing.T) {
+		t.Setenv("TALLY_KEYCHAIN", "file")
+		dir := t.TempDir()
+		db := filepath.Join(dir, "shop.db")
+		d, err := storage.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Test mode against an address nothing answers on.
+		if err := d.Update(ctx, func(tx domain.Tx) error {
+			return tx.SaveSettings(domain.Settings{Mode: domain.ModeTest, APIBase: "http://127.0.0.1:1"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		kc := storage.NewKeychain(filepath.Join(dir, "secrets.json"), true)
+		if err := kc.Set(domain.SecretKeyName, "sk_test_51TallyExampleKey000000"); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err = run(ctx, []string{"doctor", "--db", db}, &out)
+		if err == nil || !strings.Contains(out.String(), "FAIL  Stripe") {
+			t.Fatalf("doctor: %v\n%s", err, out.String())
+		}
+	})
 	t.Run("Version", func(t *testing.T) {
 		var out bytes.Buffer
 		if err := run(ctx, []string{"version"}, &out); err != nil || !strings.HasPrefix(out.String(), "tally ") {

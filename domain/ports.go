@@ -25,6 +25,9 @@ type Gateway interface {
 	Account(ctx context.Context) (Account, error)
 	// Balance returns the account's balance.
 	Balance(ctx context.Context) (Balance, error)
+	// ServerTime is Stripe's time, from the Date of an answer: a clock off
+	// by minutes breaks webhook signatures.
+	ServerTime(ctx context.Context) (time.Time, error)
 
 	// CreateLocation creates a Terminal location.
 	CreateLocation(ctx context.Context, key IdempotencyKey, loc Location) (Location, error)
@@ -323,6 +326,13 @@ type SystemClock struct{}
 
 // Now returns the current time in UTC.
 func (SystemClock) Now() time.Time { return time.Now().UTC() }
+
+// IntegrityChecker checks the database files are whole.
+type IntegrityChecker interface {
+	// CheckIntegrity runs SQLite's integrity check on every file open; it
+	// names the file and the first problem found.
+	CheckIntegrity(ctx context.Context) error
+}
 
 // TillStore is the register's database: sales, attempts, products and day
 // closes, kept apart from the books so that a sale never waits on a long

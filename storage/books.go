@@ -192,3 +192,27 @@ func decodeClose(s string) (domain.DayClose, error) {
 	err := json.Unmarshal([]byte(s), &d)
 	return d, err
 }
+
+// CheckIntegrity implements domain.IntegrityChecker on every file open:
+// the settings and live books, the other books used, the register files.
+func (b *Books) CheckIntegrity(ctx context.Context) error {
+	b.mu.Lock()
+	dbs := []*DB{}
+	for _, db := range b.books {
+		dbs = append(dbs, db)
+	}
+	for _, t := range b.tills {
+		dbs = append(dbs, t.DB)
+	}
+	b.mu.Unlock()
+	for _, db := range dbs {
+		var res string
+		if err := db.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
+			return fmt.Errorf("check %s: %w", db.Path, err)
+		}
+		if res != "ok" {
+			return domain.Errorf(domain.EINTERNAL, "%s is damaged (%s): restore it from a backup (tally backup makes one).", db.Path, res)
+		}
+	}
+	return nil
+}

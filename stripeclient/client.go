@@ -133,6 +133,22 @@ func (c *Client) Balance(ctx context.Context) (domain.Balance, error) {
 	return out, nil
 }
 
+// ServerTime implements domain.Gateway: the Date header of a balance read.
+func (c *Client) ServerTime(ctx context.Context) (time.Time, error) {
+	b, err := c.api.Balance.Get(&stripe.BalanceParams{Params: params(ctx)})
+	if err != nil {
+		return time.Time{}, c.fail("balance", err)
+	}
+	if b.LastResponse == nil {
+		return time.Time{}, domain.Errorf(domain.EUNAVAILABLE, "Stripe's answer carried no date.")
+	}
+	t, err := http.ParseTime(b.LastResponse.Header.Get("Date"))
+	if err != nil {
+		return time.Time{}, domain.WrapError(domain.EUNAVAILABLE, "Stripe's answer carried no readable date.", err)
+	}
+	return t.UTC(), nil
+}
+
 // CreatePaymentIntent implements domain.Gateway.
 func (c *Client) CreatePaymentIntent(ctx context.Context, key domain.IdempotencyKey, p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
 	wp, err := writeParams(ctx, key)

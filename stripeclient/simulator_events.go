@@ -180,3 +180,13 @@ func (s *Simulator) RefundsOf(paymentIntentID string) []domain.Refund {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
+
+// ServerTime implements domain.Gateway: the simulator's clock.
+func (s *Simulator) ServerTime(ctx context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.takeFailure(); err != nil {
+		return time.Time{}, err
+	}
+	return s.clock.Now(), ctx.Err()
+}

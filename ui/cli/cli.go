@@ -23,6 +23,7 @@ type Services struct {
 	Settings  *domain.SettingsService
 	Events    *domain.EventService
 	Webhook   *domain.WebhookService
+	Doctor    *domain.DoctorService
 	// Books is the mode whose books the command works on.
 	Books domain.Mode
 }

@@ -1,0 +1,166 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Check is one diagnosis: ok, a warning, or a failure with its cause and fix.
+type Check struct {
+	Name   string
+	Status string // "ok", "warn", "fail"
+	Detail string
+}
+
+// Failed reports whether any check failed.
+func Failed(cs []Check) bool {
+	for _, c := range cs {
+		if c.Status == "fail" {
+			return true
+		}
+	}
+	return false
+}
+
+// ClockSkewLimit is how far this computer's clock may be from Stripe's
+// before webhook signatures are refused (Stripe's tolerance is 5 minutes).
+const ClockSkewLimit = 2 * time.Minute
+
+// DoctorService runs the checks a shop would otherwise find in a
+// troubleshooting guide, and names the cause and the fix of each failure.
+type DoctorService struct {
+	Settings   *SettingsService
+	Connection *Connection
+	Register   *RegisterService
+	Events     *EventService
+	Integrity  IntegrityChecker
+	Clock      Clock
+}
+
+// Run runs every check, in order.
+func (d *DoctorService) Run(ctx context.Context) []Check {
+	var out []Check
+	add := func(name, status, format string, args ...any) {
+		out = append(out, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, args...)})
+	}
+	v, err := d.Settings.Current(ctx)
+	if err != nil {
+		add("Settings", "fail", "%s", ErrorMessage(err))
+		return out
+	}
+	gw, mode := d.Connection.Gateway()
+	stripeOK := true
+	if v.Mode == ModeDisabled {
+		add("Stripe", "ok", "Demo mode: Tally runs on its built-in simulator; there is no Stripe account to check.")
+	} else if ver, err := d.Settings.Verify(ctx, CredentialsForm{Mode: v.Mode, APIBase: v.APIBase}); err != nil {
+		stripeOK = false
+		add("Stripe", "fail", "%s", ErrorMessage(err))
+	} else {
+		add("Stripe", "ok", "%s", ver.Summary())
+		for _, n := range ver.Notes {
+			add("Stripe key", "warn", "%s", n)
+		}
+	}
+	if stripeOK && gw != nil {
+		if t, err := gw.ServerTime(ctx); err != nil {
+			add("Clock", "warn", "Stripe's time could not be read: %s", ErrorMessage(err))
+		} else {
+			skew := d.Clock.Now().Sub(t)
+			switch abs := max(skew, -skew); {
+			case abs > ClockSkewLimit:
+				way := "fast"
+				if skew < 0 {
+					way = "slow"
+				}
+				add("Clock", "fail", "This computer's clock is %s %s against Stripe's: webhook signatures will be refused and times will be wrong. Set the clock to be set automatically (Windows: Settings > Time > Set time automatically; macOS: Date & Time).", durationWords(abs.Round(time.Second)), way)
+			default:
+				add("Clock", "ok", "Within %s of Stripe's.", durationWords(max(abs.Round(time.Second), time.Second)))
+			}
+		}
+		d.readers(ctx, gw, mode, add)
+	}
+	st := d.Events.Status(ctx)
+	switch text, stale := StatusText(st, d.Clock.Now()); {
+	case st.LastHeard.IsZero():
+		add("Events", "warn", "%s (Tally's window polls Stripe for news every few seconds while it is open.)", text)
+	case stale:
+		add("Events", "warn", "%s", text)
+	default:
+		add("Events", "ok", "%s", text)
+	}
+	if v.WebhookEnabled {
+		if _, err := d.Settings.Keychain.Get(WebhookSecretName); err != nil {
+			add("Webhook", "fail", "The webhook listener is switched on but no signing secret is stored: it cannot start. Enter the secret (whsec_…) under Settings, or switch the listener off.")
+		} else {
+			add("Webhook", "ok", "Switched on, with its signing secret.")
+		}
+	}
+	if d.Integrity != nil {
+		if err := d.Integrity.CheckIntegrity(ctx); err != nil {
+			add("Database", "fail", "%s", ErrorMessage(err))
+		} else {
+			add("Database", "ok", "Every data file is whole.")
+		}
+	}
+	return out
+}
+
+// readers checks each reader is online, on a location in the account's
+// country, and used by a payment method.
+func (d *DoctorService) readers(ctx context.Context, gw Gateway, mode Mode, add func(name, status, format string, args ...any)) {
+	rs, err := gw.Readers(ctx)
+	if err != nil {
+		add("Readers", "fail", "%s", ErrorMessage(err))
+		return
+	}
+	if len(rs) == 0 {
+		add("Readers", "ok", "No card reader is registered (cash and QR payments need none).")
+		return
+	}
+	country := ""
+	if acct, err := gw.Account(ctx); err == nil {
+		country = acct.Country
+	}
+	locs := map[string]Location{}
+	if ls, err := gw.Locations(ctx); err == nil {
+		for _, l := range ls {
+			locs[l.ID] = l
+		}
+	}
+	used := map[string]string{}
+	if d.Register != nil {
+		if ms, err := d.Register.Methods(ctx); err == nil {
+			for _, m := range ms {
+				if m.ReaderID != "" {
+					used[m.ReaderID] = m.Name
+				}
+			}
+		}
+	}
+	for _, r := range rs {
+		name := "Reader " + r.Label
+		switch {
+		case r.Status == ReaderOffline:
+			add(name, "fail", "Offline: Stripe does not hear from it. Check that it is on, charged and on the shop's network (it needs to reach Stripe over the internet), then restart it.")
+		case country != "" && locs[r.LocationID].Address.Country != "" && locs[r.LocationID].Address.Country != country:
+			add(name, "warn", "Its location is in %s, the account in %s: Stripe takes card-present payments only on a location in the account's country.", locs[r.LocationID].Address.Country, country)
+		case used[r.ID] == "":
+			add(name, "warn", "Online, but no payment method uses it: add a card-reader method under Payment methods.")
+		default:
+			add(name, "ok", "Online, used by %s.", used[r.ID])
+		}
+	}
+	_ = mode
+}
+
+// Report words the checks for the command line, one a line.
+func Report(cs []Check) string {
+	var b strings.Builder
+	for _, c := range cs {
+		mark := map[string]string{"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}[c.Status]
+		fmt.Fprintf(&b, "%s  %-22s %s\n", mark, c.Name, c.Detail)
+	}
+	return b.String()
+}
