@@ -369,9 +369,10 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
+	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: clock}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
 		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(),
-		Doctor: &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: clock}}, services: ui.Services{
+		Doctor: doctor}, services: ui.Services{
 		Settings:   settings,
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
@@ -384,6 +385,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Payments:   payments,
 		Access:     access,
 		Webhook:    webhooks,
+		Doctor:     doctor,
 		Connection: conn, Log: log, DataPath: path,
 	}}, nil
 }

@@ -287,3 +287,27 @@ func TestTillSignIn(t *testing.T) {
 		t.Fatal("Lock till left the register open")
 	}
 }
+
+// TestDiagnosticsScreen: the checks on screen, a failing one with its cause.
+func TestDiagnosticsScreen(t *testing.T) {
+	f := newFixture(t)
+	if err := domain.SeedDemo(bg, f.svc.Register, f.svc.Readers, f.svc.Methods); err != nil {
+		t.Fatal(err)
+	}
+	if !f.shell.Show("Diagnostics") {
+		t.Fatal("no Diagnostics page")
+	}
+	d := f.shell.doctor
+	if len(d.checks) == 0 || domain.Failed(d.checks) {
+		t.Fatalf("a healthy demo shop: %v", d.checks)
+	}
+	rs, err := f.sim.Readers(bg)
+	if err != nil || len(rs) == 0 {
+		t.Fatal(err)
+	}
+	f.sim.SetReaderOnline(rs[0].ID, false)
+	test.Tap(d.runBtn)
+	if !domain.Failed(d.checks) || !strings.Contains(d.status.msg.Text, "1 failing check") {
+		t.Fatalf("offline reader: %q %v", d.status.msg.Text, d.checks)
+	}
+}

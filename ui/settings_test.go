@@ -68,6 +68,7 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
+	svc.Doctor = &domain.DoctorService{Settings: svc.Settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: domain.SystemClock{}}
 	if guarded {
 		svc.Access, register.Access = access, access
 	}

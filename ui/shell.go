@@ -49,6 +49,7 @@ type Shell struct {
 	register *registerScreen
 	payments *paymentsScreen
 	audit    *auditScreen
+	doctor   *doctorScreen
 
 	heard    *widget.Label // the events status line, on every screen
 	unlocked map[string]bool
@@ -78,6 +79,7 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.register = newRegisterScreen(app, win, svc, run)
 	s.payments = newPaymentsScreen(win, svc, run)
 	s.audit = newAuditScreen(win, svc, run)
+	s.doctor = newDoctorScreen(svc, run)
 	s.unlocked = map[string]bool{}
 	s.pages = []page{
 		{"Register", theme.ContentAddIcon(), s.register.buildUI, false},
@@ -87,6 +89,7 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 		{"Payment methods", theme.AccountIcon(), s.methods.buildUI, false},
 		{"Settings", theme.SettingsIcon(), s.settings.buildUI, false},
 		{"Audit log", theme.HistoryIcon(), s.audit.buildUI, false},
+		{"Diagnostics", theme.QuestionIcon(), s.doctor.buildUI, false},
 	}
 	svc.Connection.OnChange(func(m domain.Mode) {
 		if svc.Events != nil {

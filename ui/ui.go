@@ -25,6 +25,7 @@ type Services struct {
 	Payments   *domain.PaymentsService
 	Access     *domain.AccessService
 	Webhook    *domain.WebhookService
+	Doctor     *domain.DoctorService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.

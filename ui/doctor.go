@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tally/domain"
+)
+
+// doctorScreen runs the diagnostics and shows each check: ok, a warning,
+// or the cause and the fix of a failure.
+type doctorScreen struct {
+	svc    Services
+	run    runner
+	root   fyne.CanvasObject
+	list   *widget.List
+	status *status
+	runBtn *widget.Button
+	checks []domain.Check
+}
+
+func newDoctorScreen(svc Services, run runner) *doctorScreen {
+	return &doctorScreen{svc: svc, run: run}
+}
+
+func (s *doctorScreen) buildUI() fyne.CanvasObject {
+	if s.root != nil {
+		return s.root
+	}
+	s.status = newStatus(s.svc.Log)
+	s.list = widget.NewList(func() int { return len(s.checks) },
+		func() fyne.CanvasObject {
+			name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			detail := widget.NewLabel("")
+			detail.Wrapping = fyne.TextWrapWord
+			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), container.NewGridWrap(fyne.NewSize(190, 36), name)), nil, detail)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			c := s.checks[id]
+			row := o.(*fyne.Container)
+			detail := row.Objects[0].(*widget.Label)
+			left := row.Objects[1].(*fyne.Container)
+			icon := left.Objects[0].(*widget.Icon)
+			name := left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
+			name.SetText(c.Name)
+			detail.SetText(c.Detail)
+			switch c.Status {
+			case "fail":
+				icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+				detail.Importance = widget.DangerImportance
+			case "warn":
+				icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+				detail.Importance = widget.WarningImportance
+			default:
+				icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+				detail.Importance = widget.MediumImportance
+			}
+			detail.Refresh()
+			s.list.SetItemHeight(id, max(detail.MinSize().Height, 40))
+		})
+	s.runBtn = widget.NewButtonWithIcon("Run the checks", theme.ViewRefreshIcon(), s.check)
+	s.runBtn.Importance = widget.HighImportance
+	help := widget.NewLabel("What a troubleshooting guide would have you check by hand: Stripe reachable, the key, the clock, the readers, Stripe's events, the webhook, the data files. Each failure names its cause and what to do. The same checks run with `tally doctor`.")
+	help.Wrapping = fyne.TextWrapWord
+	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(s.runBtn)), s.status.obj, nil, nil, s.list)
+	s.check()
+	return s.root
+}
+
+// check runs the diagnostics off the Fyne goroutine.
+func (s *doctorScreen) check() {
+	if s.svc.Doctor == nil {
+		return
+	}
+	s.runBtn.Disable()
+	s.status.busy("Checking…")
+	s.run(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		cs := s.svc.Doctor.Run(ctx)
+		fyne.Do(func() {
+			s.runBtn.Enable()
+			s.checks = cs
+			s.list.Refresh()
+			fails := 0
+			for _, c := range cs {
+				if c.Status == "fail" {
+					fails++
+				}
+			}
+			if fails > 0 {
+				s.status.warn(plural(fails, "failing check") + ": see the cause and the fix beside each.")
+				return
+			}
+			s.status.ok("Every check passes" + map[bool]string{true: ", with warnings to read.", false: "."}[hasWarn(cs)])
+		})
+	})
+}
+
+func hasWarn(cs []domain.Check) bool {
+	for _, c := range cs {
+		if c.Status == "warn" {
+			return true
+		}
+	}
+	return false
+}
