@@ -73,7 +73,7 @@ unlock() {
 }
 
 slug() { echo "$1" | tr 'A-Z ' 'a-z-'; }
-for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log"; do
+for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log" Diagnostics; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"
 	case "$page" in
