@@ -68,6 +68,7 @@ type settingsScreen struct {
 	pinForm    *formDialog // the open PIN dialog, for tests
 	pinNew     *widget.Entry
 	pinAgain   *widget.Entry
+	look       *widget.RadioGroup
 }
 
 func newSettingsScreen(win fyne.Window, svc Services, run runner) *settingsScreen {
@@ -135,6 +136,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
 		widget.NewSeparator(), s.webhookUI(),
 		widget.NewSeparator(), s.peopleUI(),
+		widget.NewSeparator(), s.lookUI(),
 	)))
 	s.load()
 	return s.root
@@ -216,6 +218,20 @@ func (s *settingsScreen) ctx() context.Context {
 		return s.svc.Context
 	}
 	return context.Background()
+}
+
+// lookUI switches between light, dark and the system's look.
+func (s *settingsScreen) lookUI() fyne.CanvasObject {
+	app := fyne.CurrentApp()
+	s.look = widget.NewRadioGroup(looks, nil)
+	s.look.Horizontal = true
+	s.look.SetSelected(lookLabel(app))
+	s.look.OnChanged = func(v string) {
+		if v != "" {
+			setLook(app, v)
+		}
+	}
+	return container.NewVBox(heading("Look"), s.look)
 }
 
 // peopleUI sets the owner's and the cashier's PINs.

@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"image/color"
 	"net"
 	"path/filepath"
 	"strings"
@@ -212,4 +215,30 @@ func TestSettingsScreen(t *testing.T) {
 			t.Errorf("badge = %q", f.shell.Badge())
 		}
 	})
+}
+
+// TestLookSwitch: Settings switches between the system's look, light and
+// dark, at once, and the choice is kept.
+func TestLookSwitch(t *testing.T) {
+	f := newFixture(t)
+	app := fyne.CurrentApp()
+	bg := func() color.Color { return app.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantDark) }
+	f.settings.look.SetSelected("Light")
+	if got, want := bg(), theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantLight); got != want {
+		t.Fatalf("light: background %v, want %v", got, want)
+	}
+	if app.Preferences().String(themeKey) != "light" {
+		t.Fatal("the choice is not kept")
+	}
+	f.settings.look.SetSelected("Dark")
+	if got, want := app.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantLight), theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark); got != want {
+		t.Fatalf("dark: background %v, want %v", got, want)
+	}
+	f.settings.look.SetSelected("Follow the system")
+	if _, fixed := app.Settings().Theme().(fixedVariant); fixed {
+		t.Fatal("the system's look is not followed")
+	}
+	if lookLabel(app) != "Follow the system" {
+		t.Fatalf("label %q", lookLabel(app))
+	}
 }

@@ -37,6 +37,7 @@ type Services struct {
 
 // New builds Tally's main window content on win and returns the shell.
 func New(app fyne.App, win fyne.Window, svc Services) *Shell {
+	applyLook(app)
 	s := newShell(app, win, svc, goRunner)
 	win.SetContent(s.buildUI())
 	s.register.recoverAtStart()
