@@ -36,6 +36,7 @@ type registerScreen struct {
 
 	root     fyne.CanvasObject
 	scan     *keyEntry
+	help     func() // the keyboard help (F1), set by the shell
 	keys     *fyne.Container
 	cartList *widget.List
 	totals   *widget.Label
@@ -190,6 +191,10 @@ func (s *registerScreen) focusScan() {
 // key handles the register's shortcuts; it reports whether it used ev.
 func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
+	case fyne.KeyF1:
+		if s.help != nil {
+			s.help()
+		}
 	case fyne.KeyF3:
 		s.win.Canvas().Focus(s.amount)
 	case fyne.KeyF4:

@@ -2,13 +2,17 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image/color"
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -114,6 +118,14 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 		},
 	)
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
+	s.register.help = s.showKeys
+	// Ctrl (Cmd on macOS) and a digit open the pages in the order listed.
+	for i := range s.pages {
+		if i >= 9 {
+			break
+		}
+		s.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}, s.onShortcut)
+	}
 	s.badge = newBadge()
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.banner = container.NewStack()
@@ -172,8 +184,12 @@ func (s *Shell) show(i int) {
 	s.app.Preferences().SetString(lastPageKey, s.pages[i].title)
 	s.title.SetText(s.pages[i].title)
 	if s.pages[i].title != "Register" {
-		// The register's keys belong to the register only.
-		s.win.Canvas().SetOnTypedKey(nil)
+		// The register's keys belong to the register only; F1 is everyone's.
+		s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
+			if ev.Name == fyne.KeyF1 {
+				s.showKeys()
+			}
+		})
 		s.win.Canvas().SetOnTypedRune(nil)
 	}
 	title := s.pages[i].title
@@ -250,6 +266,53 @@ func (s *Shell) newSignIn(i int) *signInPanel {
 	p.ok.Importance = widget.HighImportance
 	p.obj = container.NewPadded(container.NewVBox(msg, container.NewGridWrap(fyne.NewSize(320, 40), p.pin), p.err, container.NewHBox(p.ok)))
 	return p
+}
+
+// onShortcut opens the page of a Ctrl+digit shortcut.
+func (s *Shell) onShortcut(sc fyne.Shortcut) {
+	cs, ok := sc.(*desktop.CustomShortcut)
+	if !ok || len(cs.KeyName) != 1 {
+		return
+	}
+	if i := int(cs.KeyName[0] - '1'); i >= 0 && i < len(s.pages) && i < 9 {
+		s.nav.Select(i)
+	}
+}
+
+// keysHelp lists the keyboard's shortcuts.
+func (s *Shell) keysHelp() string {
+	var b strings.Builder
+	b.WriteString("Everywhere\n  F1  this help\n")
+	for i, p := range s.pages {
+		if i >= 9 {
+			break
+		}
+		fmt.Fprintf(&b, "  Ctrl+%d  %s (Cmd+%d on macOS)\n", i+1, p.title, i+1)
+	}
+	b.WriteString("\nRegister\n" +
+		"  type or scan, Enter  add the product; 3*code adds three\n" +
+		"  F3  the part of the total to take now\n" +
+		"  F4  a free amount\n" +
+		"  F9 / F10 / F11  cash / card reader / QR code\n" +
+		"  F5  try a declined card again, or ask Stripe now\n" +
+		"  Esc  cancel the payment under way\n" +
+		"  F6  the customer display\n" +
+		"  F7  (test and demo) the customer pays\n" +
+		"  F8  the day close\n" +
+		"  F12  a new sale\n")
+	return b.String()
+}
+
+// keysDialog is the keyboard help shown last, for tests.
+var keysDialog dialog.Dialog
+
+// showKeys opens the keyboard help.
+func (s *Shell) showKeys() {
+	l := widget.NewLabel(s.keysHelp())
+	l.TextStyle.Monospace = true
+	keysDialog = dialog.NewCustom("Keyboard", "Close", container.NewVScroll(l), s.win)
+	keysDialog.Resize(fyne.NewSize(620, 560))
+	keysDialog.Show()
 }
 
 // locked is an owner's page before the owner's PIN is entered.
