@@ -369,7 +369,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
-	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: clock}
+	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
 		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(),
 		Doctor: doctor}, services: ui.Services{

@@ -263,6 +263,8 @@ func durationWords(d time.Duration) string {
 		return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
 	case d < time.Hour:
 		return fmt.Sprintf("%d min", int((d+30*time.Second)/time.Minute))
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
 	}
 	h, m := int(d/time.Hour), int((d%time.Hour+30*time.Second)/time.Minute)
 	if m == 0 {

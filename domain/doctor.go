@@ -36,8 +36,12 @@ type DoctorService struct {
 	Register   *RegisterService
 	Events     *EventService
 	Integrity  IntegrityChecker
+	Backups    BackupRecord
 	Clock      Clock
 }
+
+// BackupDue is how old the last backup may be before the doctor warns.
+const BackupDue = 7 * 24 * time.Hour
 
 // Run runs every check, in order.
 func (d *DoctorService) Run(ctx context.Context) []Check {
@@ -102,6 +106,19 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 			add("Database", "fail", "%s", ErrorMessage(err))
 		} else {
 			add("Database", "ok", "Every data file is whole.")
+		}
+	}
+	if d.Backups != nil {
+		at, path, err := d.Backups.LastBackup(ctx)
+		switch {
+		case err != nil:
+			add("Backup", "warn", "%s", ErrorMessage(err))
+		case at.IsZero():
+			add("Backup", "warn", "No backup made yet: run `tally backup --db PATH COPY.db` and keep the copy off this computer (a USB stick, another machine).")
+		case d.Clock.Now().Sub(at) > BackupDue:
+			add("Backup", "warn", "The last backup is %s old (%s): make a new one with `tally backup`.", durationWords(d.Clock.Now().Sub(at).Round(time.Hour)), path)
+		default:
+			add("Backup", "ok", "Last backup %s, to %s.", at.Local().Format("2006-01-02 15:04"), path)
 		}
 	}
 	return out

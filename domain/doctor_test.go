@@ -104,3 +104,34 @@ func TestDoctorOfflineReaderAndSkewedClock(t *testing.T) {
 	doc.Clock = &fakeClock{t: r.clock.Now().Add(10 * time.Minute)}
 	failing(t, doc.Run(ctx), "Clock", "10 min fast")
 }
+
+// TestDoctorBackups: no backup yet, or an old one, is a warning; a fresh
+// one is ok.
+func TestDoctorBackups(t *testing.T) {
+	r := newTill(t)
+	doc := &domain.DoctorService{Settings: &domain.SettingsService{Store: r.books.Settings(), Keychain: storage.NewKeychain(filepath.Join(r.dir, "s.json"), true)},
+		Connection: r.reg.Connection, Register: r.reg, Events: r.events, Backups: r.books, Clock: domain.SystemClock{}}
+	backup := func() domain.Check {
+		for _, c := range doc.Run(ctx) {
+			if c.Name == "Backup" {
+				return c
+			}
+		}
+		t.Fatal("no backup check")
+		return domain.Check{}
+	}
+	if c := backup(); c.Status != "warn" || !strings.Contains(c.Detail, "No backup made yet") {
+		t.Fatalf("no backup: %+v", c)
+	}
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if err := r.books.Settings().Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	if c := backup(); c.Status != "ok" || !strings.Contains(c.Detail, "copy.db") {
+		t.Fatalf("after a backup: %+v", c)
+	}
+	doc.Clock = &fakeClock{t: time.Now().Add(10 * 24 * time.Hour)}
+	if c := backup(); c.Status != "warn" || !strings.Contains(c.Detail, "10 days old") {
+		t.Fatalf("an old backup: %+v", c)
+	}
+}

@@ -334,6 +334,13 @@ type IntegrityChecker interface {
 	CheckIntegrity(ctx context.Context) error
 }
 
+// BackupRecord says when the shop's data was last backed up.
+type BackupRecord interface {
+	// LastBackup returns when and where the last backup went; the zero
+	// time when none was made.
+	LastBackup(ctx context.Context) (time.Time, string, error)
+}
+
 // TillStore is the register's database: sales, attempts, products and day
 // closes, kept apart from the books so that a sale never waits on a long
 // import or booking. UpdateTill commits fn's changes when it returns nil.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"tally/domain"
 )
@@ -215,4 +216,10 @@ func (b *Books) CheckIntegrity(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// LastBackup implements domain.BackupRecord: the backups of the shop's own
+// file (settings and live books).
+func (b *Books) LastBackup(ctx context.Context) (time.Time, string, error) {
+	return b.base.LastBackup(ctx)
 }

@@ -340,7 +340,25 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 	if _, err := d.db.ExecContext(ctx, `VACUUM INTO ?`, out); err != nil {
 		return fmt.Errorf("backup to %s: %w", out, err)
 	}
+	// Recorded where the books' migrations made the table (a register
+	// file has none): the diagnostics say when the last backup was.
+	_, _ = d.db.ExecContext(ctx, `INSERT INTO backups (at, path) VALUES (?, ?)`, time.Now().UTC().Unix(), out)
 	return nil
+}
+
+// LastBackup returns when and where the last backup of this file went; the
+// zero time when none was recorded.
+func (d *DB) LastBackup(ctx context.Context) (time.Time, string, error) {
+	var at int64
+	var path string
+	err := d.db.QueryRowContext(ctx, `SELECT at, path FROM backups ORDER BY at DESC, id DESC LIMIT 1`).Scan(&at, &path)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, "", nil
+	}
+	if err != nil {
+		return time.Time{}, "", fmt.Errorf("read backups: %w", err)
+	}
+	return time.Unix(at, 0).UTC(), path, nil
 }
 
 // Tx is one transaction; it implements domain.Tx.
