@@ -62,6 +62,7 @@ type reconcileScreen struct {
 	count                         *widget.Label
 	payouts                       *widget.List
 	balances                      *balancesView
+	empty                         *widget.Label // what to do when there are no lines
 
 	// The line cache: pages by number, the total for the current filter,
 	// and a generation that discards answers for an older filter.
@@ -201,7 +202,14 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.rules.busy = s.busyWith
 	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.removeImport)
 	s.imports.busy = s.busyWith
-	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil, s.table)
+	s.empty = widget.NewLabel("No statement lines yet. To bring Stripe's in, either:\n\n" +
+		"• in the Stripe Dashboard, open Reports > Balance, choose the month, download \"Balance change from activity\" (itemized) as CSV, and press Import Stripe export… above; or\n" +
+		"• choose the dates above and press Fetch from Stripe: Tally asks Stripe's API for the same lines (in demo mode, its simulator).\n\n" +
+		"Then press Book lines: sales, fees, refunds and payouts are booked by themselves; what needs a decision waits here.")
+	s.empty.Wrapping = fyne.TextWrapWord
+	s.empty.Hide()
+	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil,
+		container.NewStack(s.table, container.NewPadded(container.NewVBox(s.empty))))
 	s.tabs = container.NewAppTabs(
 		container.NewTabItem("Statement lines", linesTab),
 		container.NewTabItem("Rules", s.rules.obj),
@@ -317,6 +325,14 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				s.count.SetText("1 line")
 			} else {
 				s.count.SetText(groupThousands(n) + " lines") // 1,000,000 lines
+			}
+			// A new shop's empty books say how to fill them.
+			if s.rows() == 0 && f == (domain.LineFilter{}) {
+				s.empty.Show()
+				s.table.Hide()
+			} else {
+				s.empty.Hide()
+				s.table.Show()
 			}
 			s.table.Refresh()
 		})

@@ -580,12 +580,18 @@ func TestBalancesTab(t *testing.T) {
 	f := newFixture(t)
 	s := f.reconcileScreen(t)
 	b := s.balances
+	if !s.empty.Visible() || !strings.Contains(s.empty.Text, "Fetch from Stripe") {
+		t.Fatal("a new shop's empty lines say nothing of what to do")
+	}
 	if len(b.rows) != 0 || len(b.chart.periods) != 0 || !strings.Contains(b.checks.Text, "Nothing is booked yet") {
 		t.Fatalf("empty books: %d rows, %d periods, %q", len(b.rows), len(b.chart.periods), b.checks.Text)
 	}
 	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
 	s.importFrom(textFile("payouts.csv", reconPayout), domain.ImportOptions{})
 	test.Tap(s.bookBtn)
+	if s.empty.Visible() {
+		t.Fatal("the empty state stays over the lines")
+	}
 	if len(b.rows) == 0 {
 		t.Fatal("no balances")
 	}
