@@ -94,6 +94,8 @@ type AccessTx interface {
 	InsertAudit(e *AuditEntry) error
 	// AuditEntries calls fn for each entry, newest first, up to limit (0: all).
 	AuditEntries(limit int, fn func(AuditEntry) error) error
+	// AuditOf calls fn for each entry about one payment attempt, oldest first.
+	AuditOf(attemptID int64, fn func(AuditEntry) error) error
 }
 
 // Grant is the proof that a role's PIN was entered just now. Only
@@ -315,6 +317,18 @@ func (s *AccessService) AuditLog(ctx context.Context, limit int) ([]AuditEntry, 
 	var out []AuditEntry
 	err := s.Store.ViewAccess(ctx, func(tx AccessTx) error {
 		return tx.AuditEntries(limit, func(e AuditEntry) error {
+			out = append(out, e)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// AuditOf returns the entries about one payment attempt, oldest first.
+func (s *AccessService) AuditOf(ctx context.Context, attemptID int64) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.Store.ViewAccess(ctx, func(tx AccessTx) error {
+		return tx.AuditOf(attemptID, func(e AuditEntry) error {
 			out = append(out, e)
 			return nil
 		})

@@ -54,7 +54,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 		add("Settings", "fail", "%s", ErrorMessage(err))
 		return out
 	}
-	gw, mode := d.Connection.Gateway()
+	gw, _ := d.Connection.Gateway()
 	stripeOK := true
 	if v.Mode == ModeDisabled {
 		add("Stripe", "ok", "Demo mode: Tally runs on its built-in simulator; there is no Stripe account to check.")
@@ -83,7 +83,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 				add("Clock", "ok", "Within %s of Stripe's.", durationWords(max(abs.Round(time.Second), time.Second)))
 			}
 		}
-		d.readers(ctx, gw, mode, add)
+		d.readers(ctx, gw, add)
 	}
 	st := d.Events.Status(ctx)
 	switch text, stale := StatusText(st, d.Clock.Now()); {
@@ -126,7 +126,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 
 // readers checks each reader is online, on a location in the account's
 // country, and used by a payment method.
-func (d *DoctorService) readers(ctx context.Context, gw Gateway, mode Mode, add func(name, status, format string, args ...any)) {
+func (d *DoctorService) readers(ctx context.Context, gw Gateway, add func(name, status, format string, args ...any)) {
 	rs, err := gw.Readers(ctx)
 	if err != nil {
 		add("Readers", "fail", "%s", ErrorMessage(err))
@@ -169,7 +169,6 @@ func (d *DoctorService) readers(ctx context.Context, gw Gateway, mode Mode, add 
 			add(name, "ok", "Online, used by %s.", used[r.ID])
 		}
 	}
-	_ = mode
 }
 
 // Report words the checks for the command line, one a line.

@@ -628,13 +628,8 @@ func applyRefund(tx TillTx, r Refund, now time.Time, eff *effect) error {
 		return nil
 	}
 	eff.attemptID = rec.AttemptID
-	if refundRank(status) < refundRank(rec.Status) || (status == rec.Status && rec.StripeID == r.ID) {
-		return nil
-	}
-	if refundRank(rec.Status) == 3 && status != RefundFailed {
-		return nil
-	}
-	if rec.Status == RefundFailed {
+	// Failed and cancelled are final; otherwise only forward, or the id.
+	if refundRank(rec.Status) == 3 || refundRank(status) < refundRank(rec.Status) || (status == rec.Status && rec.StripeID == r.ID) {
 		return nil
 	}
 	rec.StripeID, rec.Status, rec.Updated = r.ID, status, now

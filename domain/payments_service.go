@@ -95,9 +95,9 @@ func (s *PaymentsService) Detail(ctx context.Context, attemptID int64) (PaymentD
 		return d, err
 	}
 	if s.Access != nil {
-		if log, err := s.Access.AuditLog(ctx, 0); err == nil {
+		if log, err := s.Access.AuditOf(ctx, attemptID); err == nil {
 			for _, e := range log {
-				if e.AttemptID == attemptID && e.Action != "refund" {
+				if e.Action != "refund" {
 					d.Timeline = append(d.Timeline, TimelineItem{At: e.At, What: e.Detail, From: e.Role.Title()})
 				}
 			}

@@ -461,13 +461,21 @@ func (t *tillTx) InsertAudit(e *domain.AuditEntry) error {
 }
 
 func (t *tillTx) AuditEntries(limit int, fn func(domain.AuditEntry) error) error {
-	q := `SELECT id, at, role, books, action, detail, amount, currency, sale_id, attempt_id FROM audit ORDER BY id DESC`
+	q := `ORDER BY id DESC`
 	var args []any
 	if limit > 0 {
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := t.tx.Query(q, args...)
+	return t.audit(q, args, fn)
+}
+
+func (t *tillTx) AuditOf(attemptID int64, fn func(domain.AuditEntry) error) error {
+	return t.audit(`WHERE attempt_id = ? ORDER BY id`, []any{attemptID}, fn)
+}
+
+func (t *tillTx) audit(where string, args []any, fn func(domain.AuditEntry) error) error {
+	rows, err := t.tx.Query(`SELECT id, at, role, books, action, detail, amount, currency, sale_id, attempt_id FROM audit `+where, args...)
 	if err != nil {
 		return fmt.Errorf("read the audit log: %w", err)
 	}

@@ -113,5 +113,6 @@ CREATE TABLE audit (
 	sale_id    INTEGER NOT NULL DEFAULT 0,
 	attempt_id INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+CREATE INDEX audit_attempt ON audit (attempt_id) WHERE attempt_id <> 0;
 CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
