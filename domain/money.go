@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -162,22 +163,30 @@ func (m Money) ValidateCharge() error {
 // FormatAmount writes minor units as decimal text with exp decimal places:
 // FormatAmount(-1234, 2) == "-12.34", FormatAmount(5, 0) == "5".
 func FormatAmount(amount int64, exp int) string {
+	var b [32]byte
+	return string(AppendAmount(b[:0], amount, exp))
+}
+
+// AppendAmount appends FormatAmount's text to dst, for writers that format
+// millions of amounts.
+func AppendAmount(dst []byte, amount int64, exp int) []byte {
 	neg := amount < 0
 	u := uint64(amount)
 	if neg {
 		u = -u // two's complement: also right for math.MinInt64
+		dst = append(dst, '-')
 	}
-	digits := fmt.Sprintf("%d", u)
+	var d [24]byte
+	digits := strconv.AppendUint(d[:0], u, 10)
 	if exp > 0 {
-		if len(digits) <= exp {
-			digits = strings.Repeat("0", exp-len(digits)+1) + digits
+		for len(digits) <= exp {
+			digits = append([]byte{'0'}, digits...)
 		}
-		digits = digits[:len(digits)-exp] + "." + digits[len(digits)-exp:]
+		dst = append(dst, digits[:len(digits)-exp]...)
+		dst = append(dst, '.')
+		return append(dst, digits[len(digits)-exp:]...)
 	}
-	if neg {
-		return "-" + digits
-	}
-	return digits
+	return append(dst, digits...)
 }
 
 // ParseAmount reads decimal text into minor units with exp decimal places,

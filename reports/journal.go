@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"tally/domain"
 )
@@ -29,6 +30,7 @@ func hledgerName(a domain.LedgerAccount) string {
 type HledgerWriter struct {
 	w     *bufio.Writer
 	names map[string]string
+	buf   []byte
 }
 
 // NewHledgerWriter writes to w with the chart of accounts.
@@ -43,22 +45,40 @@ func NewHledgerWriter(w io.Writer, accounts []domain.LedgerAccount) *HledgerWrit
 	return h
 }
 
+// descriptionCleaner keeps a description on its line and out of hledger's
+// comment syntax.
+var descriptionCleaner = strings.NewReplacer("\n", " ", "\r", " ", ";", ",")
+
 // Write writes one entry.
 func (h *HledgerWriter) Write(e domain.Entry) error {
-	desc := strings.NewReplacer("\n", " ", "\r", " ", ";", ",").Replace(e.Description)
-	fmt.Fprintf(h.w, "%s * %s", e.Date.Format("2006-01-02"), desc)
+	b := e.Date.AppendFormat(h.buf[:0], "2006-01-02")
+	b = append(b, " * "...)
+	b = append(b, descriptionCleaner.Replace(e.Description)...)
 	if e.LineKey != "" {
-		fmt.Fprintf(h.w, "  ; stripe:%s", e.LineKey)
+		b = append(b, "  ; stripe:"...)
+		b = append(b, e.LineKey...)
 	}
-	h.w.WriteByte('\n')
+	b = append(b, '\n')
 	for _, p := range e.Postings {
 		name, ok := h.names[p.Account]
 		if !ok {
 			return fmt.Errorf("entry %d: unknown account %s", e.ID, p.Account)
 		}
-		fmt.Fprintf(h.w, "    %-40s  %s %s\n", name, domain.FormatAmount(p.Amount, e.Currency.Exponent()), e.Currency.Code())
+		b = append(b, "    "...)
+		b = append(b, name...)
+		for n := utf8.RuneCountInString(name); n < 40; n++ {
+			b = append(b, ' ')
+		}
+		b = append(b, "  "...)
+		b = domain.AppendAmount(b, p.Amount, e.Currency.Exponent())
+		b = append(b, ' ')
+		b = append(b, e.Currency.Code()...)
+		b = append(b, '\n')
 	}
-	return h.w.WriteByte('\n')
+	b = append(b, '\n')
+	h.buf = b
+	_, err := h.w.Write(b)
+	return err
 }
 
 // Close flushes the journal.
