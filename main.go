@@ -91,8 +91,9 @@ TALLY_STRIPE_API_BASE points Tally at another Stripe API address (stripe-mock).
 TALLY_KEYCHAIN=file keeps the secret key in a file instead of the system keychain.
 `
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version, when a build sets it with -ldflags "-X main.version=…", names
+// the build instead of FyneApp.toml's version (version.go).
+var version = ""
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	cmd := ""
@@ -109,7 +110,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	switch cmd {
 	case "version":
-		fmt.Fprintln(stdout, "tally", version)
+		fmt.Fprintln(stdout, "tally", versionText())
 		return nil
 	case "help":
 		fmt.Fprint(stdout, usage)
@@ -347,7 +348,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		// Start anyway, in demo mode, so the owner can fix the settings.
 		log.Error("connect to stripe at start", "err", err)
 	}
-	log.Info("tally started", "version", version, "db", path, "mode", string(mode), "books", db.Mode().Badge())
+	log.Info("tally started", "version", versionText(), "db", path, "mode", string(mode), "books", db.Mode().Badge())
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	var register *domain.RegisterService
 	// A payments export without a currency column is in the shop's
@@ -386,7 +387,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Access:     access,
 		Webhook:    webhooks,
 		Doctor:     doctor,
-		Connection: conn, Log: log, DataPath: path,
+		Connection: conn, Log: log, DataPath: path, Version: versionText(),
 	}}, nil
 }
 
@@ -405,6 +406,11 @@ func runUI(ctx context.Context, dbFlag string) error {
 		w.log.Error("set up the demo register", "err", err)
 	}
 	a := app.NewWithID(appID)
+	if a.Metadata().Version != metadata.Version {
+		// A plain `go build`: give Fyne what `fyne package` would have.
+		app.SetMetadata(fyne.AppMetadata{ID: metadata.ID, Name: metadata.Name,
+			Version: metadata.Version, Build: metadata.Build, Icon: assets.Icon})
+	}
 	a.SetIcon(assets.Icon)
 	win := a.NewWindow("Tally")
 	win.Resize(fyne.NewSize(1280, 800))

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -332,4 +333,26 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestFyneAppMetadata(t *testing.T) {
+	m, err := parseFyneApp(fyneApp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID != appID || m.Name != "Tally" || m.Version == "" || m.Build < 1 {
+		t.Fatalf("FyneApp.toml says %+v; the program's id is %s", m, appID)
+	}
+	if got, want := versionText(), m.Version+" (build "+strconv.Itoa(m.Build)+")"; got != want {
+		t.Errorf("versionText() = %q, want %q", got, want)
+	}
+	var out strings.Builder
+	if err := run(context.Background(), []string{"version"}, &out); err != nil || out.String() != "tally "+versionText()+"\n" {
+		t.Errorf("tally version printed %q, %v", out.String(), err)
+	}
+	for _, bad := range []string{"", "[Details]\nName = Tally\n", "[Details]\nName = \"Tally\"\nID = \"x\"\nVersion = \"1\"\nBuild = one\n", "[Details]\nName \"Tally\"\n"} {
+		if _, err := parseFyneApp(bad); err == nil {
+			t.Errorf("parseFyneApp(%q) took it", bad)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -67,7 +68,9 @@ func (s *doctorScreen) buildUI() fyne.CanvasObject {
 	s.runBtn.Importance = widget.HighImportance
 	help := widget.NewLabel("What a troubleshooting guide would have you check by hand: Stripe reachable, the key, the clock, the readers, Stripe's events, the webhook, the data files. Each failure names its cause and what to do. The same checks run with `tally doctor`.")
 	help.Wrapping = fyne.TextWrapWord
-	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(s.runBtn)), s.status.obj, nil, nil, s.list)
+	version := widget.NewLabel("Tally " + s.svc.Version)
+	version.Importance = widget.LowImportance
+	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(s.runBtn, layout.NewSpacer(), version)), s.status.obj, nil, nil, s.list)
 	s.check()
 	return s.root
 }

@@ -310,7 +310,7 @@ var keysDialog dialog.Dialog
 func (s *Shell) showKeys() {
 	l := widget.NewLabel(s.keysHelp())
 	l.TextStyle.Monospace = true
-	keysDialog = dialog.NewCustom("Keyboard", "Close", container.NewVScroll(l), s.win)
+	keysDialog = dialog.NewCustom("Keyboard · Tally "+s.svc.Version, "Close", container.NewVScroll(l), s.win)
 	keysDialog.Resize(fyne.NewSize(620, 560))
 	keysDialog.Show()
 }

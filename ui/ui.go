@@ -30,6 +30,9 @@ type Services struct {
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.
 	DataPath string
+	// Version is the program's version (FyneApp.toml's), shown on the
+	// diagnostics screen and in the help.
+	Version string
 	// Context ends when the app quits: the screens' jobs, the register's
 	// polling and its start-up check run under it. newShell sets it.
 	Context context.Context
