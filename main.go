@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	// The time zones are built in: Windows has no IANA database of its own.
+	_ "time/tzdata"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -343,6 +345,16 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Store: db.Settings(), Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
 		DefaultAPIBase: os.Getenv("TALLY_STRIPE_API_BASE"),
 	}
+	// Dates and the day close count in the shop's time zone. It is set
+	// here, before anything else runs, so a change in Settings takes
+	// effect at the next start.
+	if sh, err := settings.Shop(ctx); err == nil && sh.TimeZone != "" {
+		if loc, err := domain.LoadTimeZone(sh.TimeZone); err == nil {
+			time.Local = loc
+		} else {
+			log.Warn("the shop's time zone is not known here; the system's is used", "zone", sh.TimeZone)
+		}
+	}
 	mode, err := settings.Connect(ctx)
 	if err != nil {
 		// Start anyway, in demo mode, so the owner can fix the settings.
@@ -352,8 +364,12 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	var register *domain.RegisterService
 	// A payments export without a currency column is in the shop's
-	// currency: the Stripe account's, else the register's.
+	// currency: the set-up's, else the Stripe account's, else the
+	// register's.
 	imports.ShopCurrency = func(ctx context.Context) domain.Currency {
+		if sh, err := settings.Shop(ctx); err == nil && !sh.Currency.IsZero() {
+			return sh.Currency
+		}
 		if v, err := settings.Current(ctx); err == nil && !v.Account.DefaultCurrency.IsZero() {
 			return v.Account.DefaultCurrency
 		}

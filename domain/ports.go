@@ -193,6 +193,10 @@ type SettingsTx interface {
 	SaveSettings(s Settings) error
 	// SaveWebhook stores the webhook listener's switch and address.
 	SaveWebhook(enabled bool, listen string) error
+	// Shop returns the shop's description, the zero Shop when none.
+	Shop() (Shop, error)
+	// SaveShop replaces the shop's description.
+	SaveShop(s Shop) error
 
 	// LedgerAccounts returns the chart of accounts ordered by code.
 	LedgerAccounts() ([]LedgerAccount, error)

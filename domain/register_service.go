@@ -51,18 +51,28 @@ func (s *RegisterService) RegisterSettings(ctx context.Context) (RegisterSetting
 		return rs, err
 	}
 	if rs.Currency.IsZero() || rs.ShopName == "" {
+		// The till's own settings first, then the shop's description
+		// (the first-run set-up's), then the Stripe account's.
 		var st Settings
-		if s.Shop != nil && s.Connection.Mode() != ModeDisabled {
+		var shop Shop
+		if s.Shop != nil {
 			_ = s.Shop.View(ctx, func(tx Tx) (err error) {
-				st, err = tx.Settings()
+				if shop, err = tx.Shop(); err != nil {
+					return err
+				}
+				if s.Connection.Mode() != ModeDisabled {
+					st, err = tx.Settings()
+				}
 				return err
 			})
 		}
-		if rs.Currency.IsZero() {
-			rs.Currency = st.Account.DefaultCurrency
+		for _, c := range []Currency{shop.Currency, st.Account.DefaultCurrency, MustCurrency("EUR")} {
+			if rs.Currency.IsZero() {
+				rs.Currency = c
+			}
 		}
-		if rs.Currency.IsZero() {
-			rs.Currency = MustCurrency("EUR")
+		if rs.ShopName == "" {
+			rs.ShopName = shop.Name
 		}
 		if rs.ShopName == "" {
 			rs.ShopName = st.Account.Name

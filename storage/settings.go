@@ -75,3 +75,43 @@ func (t *Tx) SaveWebhook(enabled bool, listen string) error {
 	}
 	return nil
 }
+
+// Shop returns the shop's description, or the zero Shop.
+func (t *Tx) Shop() (domain.Shop, error) {
+	var s domain.Shop
+	var cur, setUp string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT name, country, currency, time_zone, set_up_at FROM shop WHERE id = 1`).Scan(
+		&s.Name, &s.Country, &cur, &s.TimeZone, &setUp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.Shop{}, nil
+	} else if err != nil {
+		return s, fmt.Errorf("read the shop: %w", err)
+	}
+	if cur != "" {
+		if s.Currency, err = domain.CurrencyOf(cur); err != nil {
+			return s, fmt.Errorf("read the shop's currency: %w", err)
+		}
+	}
+	if setUp != "" {
+		if s.SetUpAt, err = time.Parse(time.RFC3339, setUp); err != nil {
+			return s, fmt.Errorf("read the shop's set-up time: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// SaveShop replaces the shop's description.
+func (t *Tx) SaveShop(s domain.Shop) error {
+	setUp := ""
+	if !s.SetUpAt.IsZero() {
+		setUp = s.SetUpAt.UTC().Format(time.RFC3339)
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO shop (id, name, country, currency, time_zone, set_up_at) VALUES (1, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, country = excluded.country, currency = excluded.currency,
+		time_zone = excluded.time_zone, set_up_at = excluded.set_up_at`,
+		s.Name, s.Country, s.Currency.Code(), s.TimeZone, setUp)
+	if err != nil {
+		return fmt.Errorf("save the shop: %w", err)
+	}
+	return nil
+}
