@@ -79,6 +79,9 @@ const usage = `Usage:
                                     (see tally webhook --help)
   tally doctor [--db PATH]          check Stripe, the key, the clock, the readers, the events,
                                     the webhook and the data files; name the cause of each failure
+  tally shop [--db PATH] [--name NAME --country CC]
+                                    show or set the shop's details, as the first-run set-up
+                                    does (see tally shop --help)
   tally version                     print the version
 
 --books live|test|demo chooses the books a bookkeeper's command works on; by
@@ -143,6 +146,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Fetch(ctx, w.cli, args, stdout)
+	case "shop":
+		w, err := cliWire(ctx, dbPath, books)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.Shop(ctx, w.cli, args, stdout)
 	case "doctor":
 		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {

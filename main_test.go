@@ -356,3 +356,28 @@ func TestFyneAppMetadata(t *testing.T) {
 		}
 	}
 }
+
+// tally shop shows the shop's details and sets them as the set-up does.
+func TestShopCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "tally.db")
+	t.Setenv("TALLY_KEYCHAIN", "file")
+	var out bytes.Buffer
+	if err := run(ctx, []string{"shop", "--db", db}, &out); err != nil || !strings.Contains(out.String(), "set-up:    not done yet") {
+		t.Fatalf("a new shop: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	err := run(ctx, []string{"shop", "--db", db, "--name", "Corner Deli", "--country", "XX"}, &out)
+	if err == nil || !strings.Contains(domain.ErrorMessage(err), "Choose the country") {
+		t.Fatalf("a wrong country: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"shop", "--db", db, "--name", "Corner Deli", "--country", "de"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"shop:      Corner Deli", "country:   DE", "currency:  EUR", "time zone: Europe/Berlin", "set-up:    done"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("missing %q in\n%s", w, out.String())
+		}
+	}
+}

@@ -149,8 +149,8 @@ func (s *SettingsService) Shop(ctx context.Context) (Shop, error) {
 	return sh, nil
 }
 
-// SaveShop checks and stores the shop's description. It marks the
-// first-run set-up done: a shop that has a name has been set up.
+// SaveShop checks and stores the shop's description. Whether the
+// first-run set-up is done stays as it was: FinishSetup says so.
 func (s *SettingsService) SaveShop(ctx context.Context, sh Shop) (Shop, error) {
 	sh.Name = strings.TrimSpace(sh.Name)
 	sh.Country = strings.ToUpper(strings.TrimSpace(sh.Country))
@@ -164,9 +164,6 @@ func (s *SettingsService) SaveShop(ctx context.Context, sh Shop) (Shop, error) {
 			return err
 		}
 		sh.SetUpAt = old.SetUpAt
-		if sh.SetUpAt.IsZero() {
-			sh.SetUpAt = s.Clock.Now().UTC().Truncate(time.Second)
-		}
 		return tx.SaveShop(sh)
 	})
 	if err != nil {

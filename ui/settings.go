@@ -69,6 +69,9 @@ type settingsScreen struct {
 	pinNew     *widget.Entry
 	pinAgain   *widget.Entry
 	look       *widget.RadioGroup
+	shop       *shopDetails
+	shopStatus *status
+	shopBtn    *widget.Button
 }
 
 func newSettingsScreen(win fyne.Window, svc Services, run runner) *settingsScreen {
@@ -134,6 +137,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		help, form,
 		container.NewHBox(s.verifyBtn, s.saveBtn),
 		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
+		widget.NewSeparator(), s.shopUI(),
 		widget.NewSeparator(), s.webhookUI(),
 		widget.NewSeparator(), s.peopleUI(),
 		widget.NewSeparator(), s.lookUI(),
@@ -295,12 +299,56 @@ func (s *settingsScreen) setPIN(role domain.Role) {
 func (s *settingsScreen) load() {
 	s.run(func() {
 		v, err := s.svc.Settings.Current(context.Background())
+		sh, shErr := s.svc.Settings.Shop(context.Background())
 		fyne.Do(func() {
+			if shErr != nil {
+				s.shopStatus.fail("read the shop's details", shErr, nil)
+			} else {
+				s.shop.set(sh)
+			}
 			if err != nil {
 				s.status.fail("read settings", err, s.fieldErrs)
 				return
 			}
 			s.apply(v)
+		})
+	})
+}
+
+// shopUI is the shop's name, country, currency and time zone, as the
+// first-run set-up asked them.
+func (s *settingsScreen) shopUI() fyne.CanvasObject {
+	s.shop = newShopDetails()
+	s.shopStatus = newStatus(s.svc.Log)
+	s.shopBtn = widget.NewButton(T("Save the shop's details"), s.saveShop)
+	note := widget.NewLabel(T("A register keeps its own name and currency once set in its settings; a new time zone counts from the next start."))
+	note.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(heading(T("Shop")), s.shop.form, note, container.NewHBox(s.shopBtn), s.shopStatus.obj)
+}
+
+func (s *settingsScreen) saveShop() {
+	sh := s.shop.shop()
+	clearErrors(s.shop.errs)
+	s.shopBtn.Disable()
+	s.shopStatus.busy(T("Saving…"))
+	s.run(func() {
+		ctx := s.ctx()
+		saved, err := s.svc.Settings.SaveShop(ctx, sh)
+		if err == nil {
+			audit(ctx, s.svc, "settings", "Shop details saved: "+saved.Name)
+		}
+		fyne.Do(func() {
+			s.shopBtn.Enable()
+			if err != nil {
+				s.shopStatus.fail("save the shop's details", err, s.shop.errs)
+				return
+			}
+			s.shop.set(saved)
+			msg := T("✓ Saved.")
+			if saved.TimeZone != time.Local.String() {
+				msg += " " + T("Tally counts dates in %s from its next start.", saved.TimeZone)
+			}
+			s.shopStatus.ok(msg)
 		})
 	})
 }

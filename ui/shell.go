@@ -60,6 +60,7 @@ type Shell struct {
 	signedIn bool           // a cashier entered the cashier's PIN (when one is set)
 	lockBtn  *widget.Button // locks the till again
 	signIn   *signInPanel   // shown last, for tests
+	setup    *setupWizard   // the first-run set-up while it shows
 }
 
 // ownerPages need the owner's PIN before they show: they change how the

@@ -42,9 +42,24 @@ type Services struct {
 func New(app fyne.App, win fyne.Window, svc Services) *Shell {
 	applyLook(app)
 	s := newShell(app, win, svc, goRunner)
-	win.SetContent(s.buildUI())
-	s.register.recoverAtStart()
-	s.startBackground()
+	start := func() {
+		win.SetContent(s.buildUI())
+		s.register.recoverAtStart()
+		s.startBackground()
+	}
+	// A first start shows the set-up; the shell opens when it is
+	// finished or skipped.
+	if svc.Settings.NeedsSetup(s.svc.Context) {
+		s.setup = newSetupWizard(win, s.svc, goRunner, func() {
+			s.setup = nil
+			s.mode = svc.Connection.Mode()
+			start()
+		})
+		win.SetContent(s.setup.buildUI())
+		win.Canvas().Focus(s.setup.shop.name)
+		return s
+	}
+	start()
 	return s
 }
 

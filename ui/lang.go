@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"embed"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+)
+
+// translations holds the German (and any later) translation of every
+// sentence the screens show, keyed by the English sentence. Fyne's lang
+// package picks the one of the system's language.
+//
+//go:embed translations/*.json
+var translations embed.FS
+
+func init() {
+	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+		fyne.LogError("load Tally's translations", err)
+	}
+}
+
+// T translates an English sentence into the user's language and, given
+// args, fills them in as fmt.Sprintf does (a translation may reorder them
+// with %[2]s). Every sentence a screen shows goes through T.
+func T(format string, args ...any) string {
+	s := lang.L(format)
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
