@@ -442,7 +442,7 @@ func runUI(ctx context.Context, dbFlag string) error {
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetMaster()
 	shell := ui.New(a, win, w.services)
-	if page := os.Getenv("TALLY_START_PAGE"); page != "" {
+	if page := os.Getenv("TALLY_START_PAGE"); page != "" && !shell.SettingUp() {
 		shell.Show(page)
 	}
 	a.Lifecycle().SetOnStarted(func() { w.log.Info("window shown") })

@@ -25,6 +25,7 @@ export LANG=en_US.UTF-8 TALLY_KEYCHAIN=file
 
 # open PAGE DB: start the app on PAGE and wait for its window.
 open_app() {
+	[ -n "${SETUP:-}" ] || ./tally shop --db "$2" --skip-setup >/dev/null
 	TALLY_START_PAGE="$1" TALLY_STRIPE_API_BASE="$STRIPE_MOCK_URL" ./tally --db "$2" >"$work/app.log" 2>&1 &
 	app=$!
 	for _ in $(seq 1 100); do

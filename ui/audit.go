@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"fyne.io/fyne/v2"
@@ -54,10 +53,10 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 				o.(*fyne.Container).Objects[i].(*widget.Label).SetText(t)
 			}
 		})
-	export := widget.NewButton("Export CSV…", s.export)
-	help := widget.NewLabel("Every refund, void, capture, day close, change of settings, payment methods or readers, PIN change and lock, newest first: who (the role whose PIN was entered), what, when and how much. The log is append-only.")
+	export := widget.NewButton(T("Export CSV…"), s.export)
+	help := widget.NewLabel(T("Every refund, void, capture, day close, change of settings, payment methods or readers, PIN change and lock, newest first: who (the role whose PIN was entered), what, when and how much. The log is append-only."))
 	help.Wrapping = fyne.TextWrapWord
-	header := container.New(auditColumns, heading("When"), heading("Who"), heading("What"), heading("Amount"), heading("Detail"))
+	header := container.New(auditColumns, heading(T("When")), heading(T("Who")), heading(T("What")), heading(T("Amount")), heading(T("Detail")))
 	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(export), header), s.status.obj, nil, nil, s.list)
 	s.load()
 	return s.root
@@ -76,7 +75,7 @@ func (s *auditScreen) load() {
 			}
 			s.entries = es
 			s.list.Refresh()
-			s.status.info(fmt.Sprintf("%d entries.", len(es)))
+			s.status.info(T("%d entries.", len(es)))
 		})
 	})
 }
@@ -101,7 +100,7 @@ func (s *auditScreen) export() {
 					s.status.fail("export the audit log", err, nil)
 					return
 				}
-				s.status.ok(fmt.Sprintf("Saved %d entries to %s.", n, path))
+				s.status.ok(T("Saved %d entries to %s.", n, path))
 			})
 		})
 	}, s.win)

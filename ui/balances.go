@@ -46,7 +46,7 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 	v.checks.Wrapping = fyne.TextWrapWord
 	v.table = widget.NewTable(
 		func() (int, int) { return len(v.rows) + 1, 4 },
-		func() fyne.CanvasObject { return widget.NewLabel("Outstanding receipts 000") },
+		func() fyne.CanvasObject { return widget.NewLabel(T("Outstanding receipts 000")) },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			l.TextStyle.Bold = id.Row == 0
@@ -55,7 +55,7 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 				l.Alignment = fyne.TextAlignTrailing
 			}
 			if id.Row == 0 {
-				l.SetText([]string{"Account", "Name", "Currency", "Balance"}[id.Col])
+				l.SetText([]string{T("Account"), T("Name"), T("Currency"), T("Balance")}[id.Col])
 				return
 			}
 			b := v.rows[id.Row-1]
@@ -74,13 +74,13 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 		v.table.SetColumnWidth(col, w)
 	}
 	v.chart = newActivityChart()
-	v.by = widget.NewRadioGroup([]string{"By month", "By day"}, nil)
+	v.by = widget.NewRadioGroup([]string{T("By month"), T("By day")}, nil)
 	v.by.Horizontal = true
-	v.by.SetSelected("By month")
+	v.by.SetSelected(T("By month"))
 	v.by.OnChanged = func(string) { v.load() }
 	v.month = widget.NewSelect(nil, nil)
-	v.month.PlaceHolder = "Month"
-	report := widget.NewButtonWithIcon("Month report…", theme.DocumentSaveIcon(), v.saveReport)
+	v.month.PlaceHolder = T("Month")
+	report := widget.NewButtonWithIcon(T("Month report…"), theme.DocumentSaveIcon(), v.saveReport)
 	top := container.NewHBox(v.by, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(160, v.month.MinSize().Height), v.month), report)
 	tableBox := container.NewGridWrap(fyne.NewSize(600, 260), v.table)
 	v.obj = container.NewBorder(top, nil, nil, nil,
@@ -95,13 +95,13 @@ func (v *balancesView) show(res domain.ReconcileSummary) {
 	v.table.Refresh()
 	var b strings.Builder
 	for _, c := range res.Summaries {
-		fmt.Fprintf(&b, "Balance summary %s to %s (%s): %s.\n", c.From.Format("2006-01-02"), c.To.AddDate(0, 0, -1).Format("2006-01-02"), c.Currency, c.Status())
+		fmt.Fprintf(&b, T("Balance summary %s to %s (%s): %s.\n"), c.From.Format("2006-01-02"), c.To.AddDate(0, 0, -1).Format("2006-01-02"), c.Currency, c.Status())
 	}
 	if m := res.Matches; m.Charges > 0 {
-		fmt.Fprintf(&b, "%d of %d charge lines matched to a payment record by Stripe id.\n", m.Matched, m.Charges)
+		fmt.Fprintf(&b, T("%d of %d charge lines matched to a payment record by Stripe id.\n"), m.Matched, m.Charges)
 	}
 	if len(res.Balances) == 0 {
-		b.WriteString("Nothing is booked yet.")
+		b.WriteString(T("Nothing is booked yet."))
 	}
 	v.checks.SetText(strings.TrimSpace(b.String()))
 	var t strings.Builder
@@ -117,7 +117,7 @@ func (v *balancesView) load() {
 	if v.chart == nil {
 		return
 	}
-	monthly := v.by.Selected != "By day"
+	monthly := v.by.Selected != T("By day")
 	v.run(func() {
 		ctx := context.Background()
 		ps, err := v.svc.Reconcile.Activity(ctx, monthly)
@@ -166,7 +166,7 @@ func dedupe(s []string) []string {
 func (v *balancesView) saveReport() {
 	sel := v.month.Selected
 	if sel == "" {
-		v.status.warn("Nothing is booked yet: there is no month to report.")
+		v.status.warn(T("Nothing is booked yet: there is no month to report."))
 		return
 	}
 	var month time.Time
@@ -195,7 +195,7 @@ func (v *balancesView) saveReport() {
 					v.status.fail("save the month report", err, nil)
 					return
 				}
-				v.status.ok("Saved the month report to " + path + ".")
+				v.status.ok(T("Saved the month report to ") + path + ".")
 			})
 		})
 	}, v.win)
@@ -299,13 +299,13 @@ func (r *chartRenderer) rebuild() {
 	fg := theme.Color(theme.ColorNameForeground)
 	r.objs = r.objs[:0]
 	if len(c.periods) == 0 {
-		r.objs = append(r.objs, text("Nothing is booked yet: the chart shows sales, fees, refunds and payouts once lines are booked.", 0, size.Height/2, fg))
+		r.objs = append(r.objs, text(T("Nothing is booked yet: the chart shows sales, fees, refunds and payouts once lines are booked."), 0, size.Height/2, fg))
 		return
 	}
 	legend := []struct {
 		name string
 		col  color.Color
-	}{{"Sales", colorSales}, {"Fees", colorFees}, {"Refunds", colorRefunds}, {"Payouts", colorPayouts}}
+	}{{T("Sales"), colorSales}, {T("Fees"), colorFees}, {T("Refunds"), colorRefunds}, {T("Payouts"), colorPayouts}}
 	x := float32(0)
 	for _, l := range legend {
 		sw := canvas.NewRectangle(l.col)
@@ -314,7 +314,7 @@ func (r *chartRenderer) rebuild() {
 		r.objs = append(r.objs, sw, text(l.name, x+14, 0, fg))
 		x += 90
 	}
-	r.objs = append(r.objs, text(c.currency.Code()+", "+map[bool]string{true: "by month", false: "by day"}[c.monthly], x+10, 0, fg))
+	r.objs = append(r.objs, text(c.currency.Code()+", "+map[bool]string{true: T("by month"), false: T("by day")}[c.monthly], x+10, 0, fg))
 	var top int64
 	for _, p := range c.periods {
 		top = max(top, p.Sales, p.Fees, p.Refunds, p.Payouts)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,10 +32,10 @@ type decisionBar struct {
 func newDecisionBar(svc Services, run runner, st *status, booked func()) *decisionBar {
 	d := &decisionBar{svc: svc, run: run, status: st, booked: booked, accountByLabel: map[string]string{}}
 	d.account = widget.NewSelect(nil, nil)
-	d.account.PlaceHolder = "Book to…"
-	d.bookBtn = widget.NewButton("Book this line", d.book)
+	d.account.PlaceHolder = T("Book to…")
+	d.bookBtn = widget.NewButton(T("Book this line"), d.book)
 	d.bookBtn.Importance = widget.HighImportance
-	d.why = widget.NewLabel("Select a line waiting for a decision to book it here.")
+	d.why = widget.NewLabel(T("Select a line waiting for a decision to book it here."))
 	d.why.Truncation = fyne.TextTruncateEllipsis
 	d.obj = container.NewBorder(nil, nil, container.NewHBox(container.NewGridWrap(fyne.NewSize(260, d.account.MinSize().Height), d.account), d.bookBtn), nil, d.why)
 	d.show(nil)
@@ -87,11 +86,11 @@ func (d *decisionBar) show(l *domain.LineView) {
 		d.bookBtn.Disable()
 		switch {
 		case l == nil:
-			d.why.SetText("Select a line waiting for a decision to book it here.")
+			d.why.SetText(T("Select a line waiting for a decision to book it here."))
 		case !l.Bookable:
-			d.why.SetText("This line records no money movement and is never booked.")
+			d.why.SetText(T("This line records no money movement and is never booked."))
 		default:
-			d.why.SetText("Booked to " + l.Account + ".")
+			d.why.SetText(T("Booked to ") + l.Account + ".")
 		}
 		return
 	}
@@ -100,7 +99,7 @@ func (d *decisionBar) show(l *domain.LineView) {
 	d.account.Enable()
 	d.account.ClearSelected()
 	d.bookBtn.Enable()
-	d.why.SetText("Looking for a suggestion…")
+	d.why.SetText(T("Looking for a suggestion…"))
 	key := l.Key
 	d.run(func() {
 		sg, err := d.svc.Reconcile.Suggest(context.Background(), key)
@@ -135,7 +134,7 @@ func (d *decisionBar) book() {
 	}
 	code := d.accountByLabel[d.account.Selected]
 	if code == "" {
-		d.status.warn("Choose the account this line goes to, then book it.")
+		d.status.warn(T("Choose the account this line goes to, then book it."))
 		return
 	}
 	req := domain.BookRequest{Key: d.line.Key, Account: code, Label: d.label}
@@ -144,7 +143,7 @@ func (d *decisionBar) book() {
 		what = d.line.Category
 	}
 	d.bookBtn.Disable()
-	d.status.busy("Booking the line…")
+	d.status.busy(T("Booking the line…"))
 	d.run(func() {
 		_, err := d.svc.Reconcile.Book(context.Background(), req)
 		fyne.Do(func() {
@@ -153,7 +152,7 @@ func (d *decisionBar) book() {
 				d.status.fail("book a line", err, nil)
 				return
 			}
-			d.status.ok(fmt.Sprintf("Booked “%s” to %s.", what, d.account.Selected))
+			d.status.ok(T("Booked “%s” to %s.", what, d.account.Selected))
 			d.show(nil)
 			d.booked()
 		})

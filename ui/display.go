@@ -32,7 +32,7 @@ type customerDisplay struct {
 
 func newCustomerDisplay(app fyne.App) *customerDisplay {
 	d := &customerDisplay{
-		win:   app.NewWindow("Tally — customer display"),
+		win:   app.NewWindow(T("Tally — customer display")),
 		shop:  canvas.NewText("", displayInk()),
 		lines: container.NewVBox(),
 		total: canvas.NewText("", displayInk()),
@@ -80,15 +80,15 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 	qrURL := ""
 	switch {
 	case sale != nil && sale.Status == domain.SalePaid:
-		d.total.Text = "Paid — thank you"
+		d.total.Text = T("Paid — thank you")
 		d.info.Text = money(sale.Totals.Total)
 	case len(cart.Lines) == 0:
-		d.info.Text = "Welcome"
+		d.info.Text = T("Welcome")
 	default:
 		for i, l := range cart.Lines {
 			text := fmt.Sprintf("%d × %s   %s", l.Quantity, l.Description, money(l.Total))
 			if i == 8 {
-				text = fmt.Sprintf("… and %d more", len(cart.Lines)-8)
+				text = fmt.Sprintf(T("… and %d more"), len(cart.Lines)-8)
 			}
 			t := canvas.NewText(text, displayInk())
 			t.TextSize, t.Alignment = 24, fyne.TextAlignCenter
@@ -98,9 +98,9 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 			}
 		}
 		t := cart.Totals()
-		d.total.Text = "Total " + money(t.Total)
+		d.total.Text = T("Total ") + money(t.Total)
 		if sale != nil && sale.Paid() > 0 {
-			d.info.Text = "Still to pay: " + money(sale.Due())
+			d.info.Text = T("Still to pay: ") + money(sale.Due())
 		}
 		if pending != nil && !pending.Done() {
 			a := pending.Attempt
@@ -108,10 +108,10 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 			case domain.MethodQRLink:
 				if a.SessionURL != "" {
 					qrURL = a.SessionURL
-					d.info.Text = "Scan to pay " + money(a.Amount.Amount) + " with your phone"
+					d.info.Text = T("Scan to pay ") + money(a.Amount.Amount) + T(" with your phone")
 				}
 			case domain.MethodCardReader:
-				d.info.Text = "Please pay " + money(a.Amount.Amount) + " on the card reader"
+				d.info.Text = T("Please pay ") + money(a.Amount.Amount) + T(" on the card reader")
 			}
 		}
 	}

@@ -64,11 +64,11 @@ func (s *doctorScreen) buildUI() fyne.CanvasObject {
 			detail.Refresh()
 			s.list.SetItemHeight(id, max(detail.MinSize().Height, 40))
 		})
-	s.runBtn = widget.NewButtonWithIcon("Run the checks", theme.ViewRefreshIcon(), s.check)
+	s.runBtn = widget.NewButtonWithIcon(T("Run the checks"), theme.ViewRefreshIcon(), s.check)
 	s.runBtn.Importance = widget.HighImportance
-	help := widget.NewLabel("What a troubleshooting guide would have you check by hand: Stripe reachable, the key, the clock, the readers, Stripe's events, the webhook, the data files. Each failure names its cause and what to do. The same checks run with `tally doctor`.")
+	help := widget.NewLabel(T("What a troubleshooting guide would have you check by hand: Stripe reachable, the key, the clock, the readers, Stripe's events, the webhook, the data files. Each failure names its cause and what to do. The same checks run with `tally doctor`."))
 	help.Wrapping = fyne.TextWrapWord
-	version := widget.NewLabel("Tally " + s.svc.Version)
+	version := widget.NewLabel(T("Tally ") + s.svc.Version)
 	version.Importance = widget.LowImportance
 	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(s.runBtn, layout.NewSpacer(), version)), s.status.obj, nil, nil, s.list)
 	s.check()
@@ -81,7 +81,7 @@ func (s *doctorScreen) check() {
 		return
 	}
 	s.runBtn.Disable()
-	s.status.busy("Checking…")
+	s.status.busy(T("Checking…"))
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -97,10 +97,10 @@ func (s *doctorScreen) check() {
 				}
 			}
 			if fails > 0 {
-				s.status.warn(plural(fails, "failing check") + ": see the cause and the fix beside each.")
+				s.status.warn(plural(fails, T("failing check")) + T(": see the cause and the fix beside each."))
 				return
 			}
-			s.status.ok("Every check passes" + map[bool]string{true: ", with warnings to read.", false: "."}[hasWarn(cs)])
+			s.status.ok(T("Every check passes") + map[bool]string{true: T(", with warnings to read."), false: "."}[hasWarn(cs)])
 		})
 	})
 }

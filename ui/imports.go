@@ -36,20 +36,20 @@ func newImportsPanel(svc Services, run runner, win fyne.Window, st *status, remo
 	p := &importsPanel{svc: svc, run: run, win: win, status: st, remove: remove, selected: -1}
 	p.list = widget.NewList(
 		func() int { return len(p.history) },
-		func() fyne.CanvasObject { return widget.NewLabel("2025-11-30 10:00  file.csv") },
+		func() fyne.CanvasObject { return widget.NewLabel(T("2025-11-30 10:00  file.csv")) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			h := p.history[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s   %s   %d lines, %d new", h.At.Format("2006-01-02 15:04"), h.File, h.Lines, h.New))
+			o.(*widget.Label).SetText(T("%s   %s   %d lines, %d new", h.At.Format("2006-01-02 15:04"), h.File, h.Lines, h.New))
 		},
 	)
 	p.list.OnSelected = func(id widget.ListItemID) {
 		p.selected = id
 		p.removeBtn.Enable()
 	}
-	p.removeBtn = widget.NewButton("Remove this import…", p.askRemove)
+	p.removeBtn = widget.NewButton(T("Remove this import…"), p.askRemove)
 	p.removeBtn.Disable()
-	help := widget.NewLabel("Every file imported, and every fetch from Stripe, newest first. A file imported by mistake " +
-		"(another account's, a test-mode export) can be removed: its lines and the entries booked from them leave the books.")
+	help := widget.NewLabel(T("Every file imported, and every fetch from Stripe, newest first. A file imported by mistake ") +
+		T("(another account's, a test-mode export) can be removed: its lines and the entries booked from them leave the books."))
 	help.Wrapping = fyne.TextWrapWord
 	p.obj = container.NewBorder(container.NewVBox(help, container.NewHBox(p.removeBtn)), nil, nil, nil, p.list)
 	return p
@@ -92,19 +92,19 @@ func (p *importsPanel) askRemove() {
 				p.load()
 				return
 			}
-			stored := strings.Join(what.Stored(), " and ")
-			msg := fmt.Sprintf("%s stored %s; %s booked from them. All of it leaves the books. "+
-				"Lines that a later import also held go too: import that file again to bring them back.",
+			stored := strings.Join(what.Stored(), T(" and "))
+			msg := fmt.Sprintf(T("%s stored %s; %s booked from them. All of it leaves the books. ")+
+				T("Lines that a later import also held go too: import that file again to bring them back."),
 				what.File, stored, bookedWords(what.Entries))
-			c := dialog.NewConfirm("Remove "+what.File+"?", msg, func(ok bool) {
+			c := dialog.NewConfirm(T("Remove ")+what.File+"?", msg, func(ok bool) {
 				p.confirm = nil
 				if ok {
 					p.remove(id)
 				}
 			}, p.win)
-			c.SetConfirmText("Remove")
+			c.SetConfirmText(T("Remove"))
 			c.SetConfirmImportance(widget.DangerImportance)
-			c.SetDismissText("Keep it")
+			c.SetDismissText(T("Keep it"))
 			p.confirm = c
 			c.Show()
 			p.confirm.Resize(fyne.NewSize(620, 240))
@@ -115,9 +115,9 @@ func (p *importsPanel) askRemove() {
 func bookedWords(n int) string {
 	switch n {
 	case 0:
-		return "no entry is"
+		return T("no entry is")
 	case 1:
-		return "1 entry is"
+		return T("1 entry is")
 	}
-	return fmt.Sprintf("%d entries are", n)
+	return fmt.Sprintf(T("%d entries are"), n)
 }

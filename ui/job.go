@@ -48,7 +48,7 @@ func (j *jobs) doing() string { return j.name }
 // given back.
 func (j *jobs) start(name, doing string, work func(ctx context.Context) (then func())) bool {
 	if j.busy() {
-		j.status.warn("Wait for " + j.name + " to finish, or cancel it.")
+		j.status.warn(T("Wait for ") + j.name + T(" to finish, or cancel it."))
 		return false
 	}
 	ctx, cancel := context.WithCancel(j.parent)

@@ -3,9 +3,12 @@ package ui
 import (
 	"embed"
 	"fmt"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+
+	"tally/domain"
 )
 
 // translations holds the German (and any later) translation of every
@@ -15,19 +18,25 @@ import (
 //go:embed translations/*.json
 var translations embed.FS
 
-func init() {
+// loadTranslations runs once, at the first T: package variables call T
+// before init functions run.
+var loadTranslations = sync.OnceFunc(func() {
 	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
 		fyne.LogError("load Tally's translations", err)
 	}
-}
+})
 
 // T translates an English sentence into the user's language and, given
 // args, fills them in as fmt.Sprintf does (a translation may reorder them
 // with %[2]s). Every sentence a screen shows goes through T.
 func T(format string, args ...any) string {
+	loadTranslations()
 	s := lang.L(format)
 	if len(args) == 0 {
 		return s
 	}
 	return fmt.Sprintf(s, args...)
 }
+
+// userErr is an error whose message is already in the user's language.
+func userErr(code, msg string) *domain.Error { return &domain.Error{Code: code, Message: msg} }

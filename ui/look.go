@@ -11,9 +11,9 @@ import (
 const themeKey = "ui.theme"
 
 // Looks, as the settings offer them.
-var looks = []string{"Follow the system", "Light", "Dark"}
+var looks = []string{T("Follow the system"), T("Light"), T("Dark")}
 
-var lookValues = map[string]string{"Follow the system": "system", "Light": "light", "Dark": "dark"}
+var lookValues = map[string]string{T("Follow the system"): "system", T("Light"): "light", T("Dark"): "dark"}
 
 // fixedVariant is Fyne's theme in one variant, whatever the system's.
 type fixedVariant struct {

@@ -18,13 +18,13 @@ var lifetimes = []struct {
 	label string
 	d     time.Duration
 }{
-	{"30 minutes", 30 * time.Minute}, {"1 hour", time.Hour}, {"2 hours", 2 * time.Hour}, {"4 hours", 4 * time.Hour},
-	{"8 hours", 8 * time.Hour}, {"12 hours", 12 * time.Hour}, {"24 hours", 24 * time.Hour},
+	{T("30 minutes"), 30 * time.Minute}, {T("1 hour"), time.Hour}, {T("2 hours"), 2 * time.Hour}, {T("4 hours"), 4 * time.Hour},
+	{T("8 hours"), 8 * time.Hour}, {T("12 hours"), 12 * time.Hour}, {T("24 hours"), 24 * time.Hour},
 }
 
-const (
-	captureAuto   = "Automatic: charge at once"
-	captureManual = "Manual: authorise now, capture later"
+var (
+	captureAuto   = T("Automatic: charge at once")
+	captureManual = T("Manual: authorise now, capture later")
 )
 
 // methodsScreen lists payment methods and edits one at a time.
@@ -74,7 +74,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.list = widget.NewList(
 		func() int { return len(s.view.Methods) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(widget.NewLabelWithStyle("Method name", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("kind"))
+			return container.NewVBox(widget.NewLabelWithStyle(T("Method name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(T("kind")))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			m := s.view.Methods[id]
@@ -93,11 +93,11 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.outstanding = widget.NewSelect(nil, nil)
 	s.cash = widget.NewSelect(nil, nil)
 	s.reader = widget.NewSelect(nil, nil)
-	s.reader.PlaceHolder = "Choose a registered reader"
+	s.reader.PlaceHolder = T("Choose a registered reader")
 	s.capture = widget.NewRadioGroup([]string{captureAuto, captureManual}, nil)
-	s.identify = widget.NewCheck("Identify customer", nil)
-	s.tips = widget.NewCheck("Tips on the reader (the customer may add one; booked to Tips payable)", nil)
-	s.identifyHint = widget.NewLabel("Offer this method only once a customer is attached to the sale; their e-mail gets Stripe's receipt.")
+	s.identify = widget.NewCheck(T("Identify customer"), nil)
+	s.tips = widget.NewCheck(T("Tips on the reader (the customer may add one; booked to Tips payable)"), nil)
+	s.identifyHint = widget.NewLabel(T("Offer this method only once a customer is attached to the sale; their e-mail gets Stripe's receipt."))
 	s.identifyHint.Wrapping = fyne.TextWrapWord
 	s.identifyHint.Importance = widget.LowImportance
 	s.lifetime = widget.NewSelect(nil, nil)
@@ -105,12 +105,12 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 		s.lifetime.Options = append(s.lifetime.Options, l.label)
 	}
 	s.message = widget.NewMultiLineEntry()
-	s.message.SetPlaceHolder("Shown to the customer after paying, for example: Thank you! Show this screen at the till.")
+	s.message.SetPlaceHolder(T("Shown to the customer after paying, for example: Thank you! Show this screen at the till."))
 	s.message.SetMinRowsVisible(2)
-	s.newBtn = widget.NewButton("New method", func() { s.list.UnselectAll(); s.edit(domain.PaymentMethod{Kind: domain.MethodCardReader}) })
-	s.saveBtn = widget.NewButton("Save", s.save)
+	s.newBtn = widget.NewButton(T("New method"), func() { s.list.UnselectAll(); s.edit(domain.PaymentMethod{Kind: domain.MethodCardReader}) })
+	s.saveBtn = widget.NewButton(T("Save"), s.save)
 	s.saveBtn.Importance = widget.HighImportance
-	s.archiveBtn = widget.NewButton("Archive", s.toggleArchive)
+	s.archiveBtn = widget.NewButton(T("Archive"), s.toggleArchive)
 	s.jobs = newJobs(s.svc.Context, s.run, s.status, s.saveBtn, s.archiveBtn, s.newBtn)
 	s.formArea = container.NewStack()
 
@@ -130,10 +130,10 @@ func (s *methodsScreen) summary(m domain.PaymentMethod) string {
 	case domain.MethodCardReader:
 		parts = append(parts, s.readerName(m.ReaderID))
 		if m.CaptureMethod == domain.CaptureManual {
-			parts = append(parts, "manual capture")
+			parts = append(parts, T("manual capture"))
 		}
 	case domain.MethodQRLink:
-		parts = append(parts, "page lives "+lifetimeLabel(m.PageLifetime))
+		parts = append(parts, T("page lives ")+lifetimeLabel(m.PageLifetime))
 	}
 	if m.Archived {
 		parts = append(parts, "archived")
@@ -147,7 +147,7 @@ func (s *methodsScreen) readerName(id string) string {
 			return r.Label
 		}
 	}
-	return id + " (not in this mode)"
+	return id + T(" (not in this mode)")
 }
 
 func lifetimeLabel(d time.Duration) string {
@@ -189,7 +189,7 @@ func (s *methodsScreen) show(v domain.MethodsView) {
 	s.list.Refresh()
 	s.edit(s.editing)
 	if len(v.Readers) == 0 {
-		s.status.info("No reader is known in this mode yet: register one on the Readers screen to create a card reader method.")
+		s.status.info(T("No reader is known in this mode yet: register one on the Readers screen to create a card reader method."))
 	}
 }
 
@@ -234,9 +234,9 @@ func (s *methodsScreen) edit(m domain.PaymentMethod) {
 	s.lifetime.SetSelected(lifetimeLabel(m.PageLifetime))
 	s.message.SetText(m.SuccessMessage)
 	if m.Archived {
-		s.archiveBtn.SetText("Restore")
+		s.archiveBtn.SetText(T("Restore"))
 	} else {
-		s.archiveBtn.SetText("Archive")
+		s.archiveBtn.SetText(T("Archive"))
 	}
 	if m.ID == 0 {
 		s.archiveBtn.Disable()
@@ -260,28 +260,28 @@ func (s *methodsScreen) layoutForm() {
 	if s.formArea == nil {
 		return
 	}
-	title := "New payment method"
+	title := T("New payment method")
 	if s.editing.ID != 0 {
-		title = "Edit " + s.editing.Name
+		title = T("Edit ") + s.editing.Name
 	}
 	items := []*widget.FormItem{
-		widget.NewFormItem("Name", labelled(s.name, s.errs, "name")),
-		widget.NewFormItem("Kind", labelled(s.kind, s.errs, "kind")),
+		widget.NewFormItem(T("Name"), labelled(s.name, s.errs, "name")),
+		widget.NewFormItem(T("Kind"), labelled(s.kind, s.errs, "kind")),
 	}
 	switch s.selectedKind() {
 	case domain.MethodCash:
-		items = append(items, widget.NewFormItem("Cash account", labelled(s.cash, s.errs, "cash_account")))
+		items = append(items, widget.NewFormItem(T("Cash account"), labelled(s.cash, s.errs, "cash_account")))
 	case domain.MethodCardReader:
 		items = append(items,
-			widget.NewFormItem("Reader", labelled(s.reader, s.errs, "reader")),
-			widget.NewFormItem("Capture", labelled(s.capture, s.errs, "capture")),
+			widget.NewFormItem(T("Reader"), labelled(s.reader, s.errs, "reader")),
+			widget.NewFormItem(T("Capture"), labelled(s.capture, s.errs, "capture")),
 			widget.NewFormItem("", container.NewVBox(s.identify, s.identifyHint, s.tips)),
-			widget.NewFormItem("Outstanding receipts", labelled(s.outstanding, s.errs, "outstanding_account")))
+			widget.NewFormItem(T("Outstanding receipts"), labelled(s.outstanding, s.errs, "outstanding_account")))
 	case domain.MethodQRLink:
 		items = append(items,
-			widget.NewFormItem("Payment page lives", labelled(s.lifetime, s.errs, "lifetime")),
-			widget.NewFormItem("Message after payment", labelled(s.message, s.errs, "message")),
-			widget.NewFormItem("Outstanding receipts", labelled(s.outstanding, s.errs, "outstanding_account")))
+			widget.NewFormItem(T("Payment page lives"), labelled(s.lifetime, s.errs, "lifetime")),
+			widget.NewFormItem(T("Message after payment"), labelled(s.message, s.errs, "message")),
+			widget.NewFormItem(T("Outstanding receipts"), labelled(s.outstanding, s.errs, "outstanding_account")))
 	}
 	s.formArea.Objects = []fyne.CanvasObject{container.NewVBox(
 		widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewForm(items...))}
@@ -313,7 +313,7 @@ func (s *methodsScreen) fromForm() domain.PaymentMethod {
 func (s *methodsScreen) save() {
 	m := s.fromForm()
 	clearErrors(s.errs)
-	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
+	s.jobs.start("saving", T("Saving…"), func(ctx context.Context) func() {
 		saved, err := s.svc.Methods.Save(ctx, m)
 		if err == nil {
 			audit(ctx, s.svc, "method", "Payment method "+saved.Name+" saved ("+saved.Kind.Title()+")")
@@ -330,7 +330,7 @@ func (s *methodsScreen) save() {
 			s.editing = saved
 			s.show(v)
 			s.selectID(saved.ID)
-			s.status.ok("Saved " + saved.Name + ".")
+			s.status.ok(T("Saved ") + saved.Name + ".")
 		}
 	})
 }
@@ -348,7 +348,7 @@ func (s *methodsScreen) toggleArchive() {
 	if m.ID == 0 {
 		return
 	}
-	s.jobs.start("saving", "Saving…", func(ctx context.Context) func() {
+	s.jobs.start("saving", T("Saving…"), func(ctx context.Context) func() {
 		err := s.svc.Methods.SetArchived(ctx, m.ID, !m.Archived)
 		if err == nil {
 			audit(ctx, s.svc, "method", fmt.Sprintf("Payment method %s archived: %v", m.Name, !m.Archived))
@@ -367,9 +367,9 @@ func (s *methodsScreen) toggleArchive() {
 			s.show(v)
 			s.selectID(m.ID)
 			if m.Archived {
-				s.status.ok(m.Name + " is archived: kept in the books, no longer offered at the register.")
+				s.status.ok(m.Name + T(" is archived: kept in the books, no longer offered at the register."))
 			} else {
-				s.status.ok(m.Name + " is offered again.")
+				s.status.ok(m.Name + T(" is offered again."))
 			}
 		}
 	})

@@ -20,8 +20,8 @@ const paymentsPage = 200
 
 // statusChoices are the list's status filter: words shown, value passed.
 var statusChoices = []struct{ label, value string }{
-	{"All", ""}, {"Succeeded", "succeeded"}, {"To capture", "authorized"}, {"Pending", "pending"},
-	{"Failed", "failed"}, {"Cancelled", "canceled"}, {"Refunded", "refunded"}, {"Disputed", "disputed"},
+	{T("All"), ""}, {T("Succeeded"), "succeeded"}, {T("To capture"), "authorized"}, {T("Pending"), "pending"},
+	{T("Failed"), "failed"}, {T("Cancelled"), "canceled"}, {T("Refunded"), "refunded"}, {T("Disputed"), "disputed"},
 }
 
 // paymentsScreen is the owner's back office: every payment with its status
@@ -72,9 +72,9 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 		return s.root
 	}
 	s.from, s.to, s.search = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	s.from.SetPlaceHolder("from YYYY-MM-DD")
-	s.to.SetPlaceHolder("to YYYY-MM-DD")
-	s.search.SetPlaceHolder("amount, #sale, last four, pi_… ch_… re_…")
+	s.from.SetPlaceHolder(T("from YYYY-MM-DD"))
+	s.to.SetPlaceHolder(T("to YYYY-MM-DD"))
+	s.search.SetPlaceHolder(T("amount, #sale, last four, pi_… ch_… re_…"))
 	for _, e := range []*widget.Entry{s.from, s.to, s.search} {
 		e.OnSubmitted = func(string) { s.reload() }
 	}
@@ -85,7 +85,7 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 	}
 	s.statusSel = widget.NewSelect(labels, func(string) { s.reload() })
 	s.statusSel.SetSelectedIndex(0)
-	s.methodSel = widget.NewSelect([]string{"All methods"}, func(string) { s.reload() })
+	s.methodSel = widget.NewSelect([]string{T("All methods")}, func(string) { s.reload() })
 	s.methodSel.SetSelectedIndex(0)
 	s.count = widget.NewLabel("")
 	s.warning = widget.NewLabel("")
@@ -97,23 +97,23 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 	s.list = widget.NewList(s.length, s.newRow, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) { s.open(id) }
 
-	s.detailTitle = widget.NewLabelWithStyle("Choose a payment", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.info = widget.NewLabel("Its sale, card, Stripe ids, refunds and the timeline of what Stripe said show here.")
+	s.detailTitle = widget.NewLabelWithStyle(T("Choose a payment"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.info = widget.NewLabel(T("Its sale, card, Stripe ids, refunds and the timeline of what Stripe said show here."))
 	s.info.Wrapping = fyne.TextWrapWord
 	s.timeline = widget.NewLabel("")
 	s.timeline.Wrapping = fyne.TextWrapWord
-	s.refundBtn = widget.NewButton("Refund…", s.openRefund)
-	s.captureBtn = widget.NewButton("Capture", s.capture)
-	s.voidBtn = widget.NewButton("Void", s.void)
-	s.checkBtn = widget.NewButton("Ask Stripe", s.followUp)
+	s.refundBtn = widget.NewButton(T("Refund…"), s.openRefund)
+	s.captureBtn = widget.NewButton(T("Capture"), s.capture)
+	s.voidBtn = widget.NewButton(T("Void"), s.void)
+	s.checkBtn = widget.NewButton(T("Ask Stripe"), s.followUp)
 	s.job = newJobs(s.ctx, s.run, s.status, s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn)
 	s.enableActions(nil)
 	s.detail = container.NewVBox(s.detailTitle, s.info,
 		container.NewHBox(s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn),
-		widget.NewLabelWithStyle("Timeline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.timeline)
+		widget.NewLabelWithStyle(T("Timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.timeline)
 
-	header := container.New(paymentColumns, heading("Date"), heading("Sale"), heading("Method"), heading("Amount"),
-		heading("Status"), heading("Card"), heading("Till"), heading("Stripe id"))
+	header := container.New(paymentColumns, heading(T("Date")), heading(T("Sale")), heading(T("Method")), heading(T("Amount")),
+		heading(T("Status")), heading(T("Card")), heading(T("Till")), heading(T("Stripe id")))
 	filters := container.NewGridWithColumns(5, s.from, s.to, s.statusSel, s.methodSel, s.search)
 	left := container.NewBorder(container.NewVBox(filters, s.warning, s.count, header), s.status.obj, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
@@ -135,7 +135,7 @@ func parseDay(text string) (time.Time, error) {
 	}
 	d, err := time.ParseInLocation("2006-01-02", t, time.Local)
 	if err != nil {
-		return time.Time{}, domain.Errorf(domain.EINVALID, "%q is not a date: write it as 2026-12-01.", t)
+		return time.Time{}, userErr(domain.EINVALID, T("%q is not a date: write it as 2026-12-01.", t))
 	}
 	return d, nil
 }
@@ -195,7 +195,7 @@ func (s *paymentsScreen) reload() {
 			s.total = c.Count
 			s.mu.Unlock()
 			s.setMethods(ms)
-			s.count.SetText(fmt.Sprintf("%d payments", c.Count))
+			s.count.SetText(T("%d payments", c.Count))
 			s.showWarnings(ws)
 			s.list.Refresh()
 		})
@@ -207,7 +207,7 @@ func (s *paymentsScreen) setMethods(ms []domain.PaymentMethod) {
 		return
 	}
 	s.methods = ms
-	opts := []string{"All methods"}
+	opts := []string{T("All methods")}
 	for _, m := range ms {
 		opts = append(opts, m.Name)
 	}
@@ -224,17 +224,17 @@ func (s *paymentsScreen) setMethods(ms []domain.PaymentMethod) {
 func (s *paymentsScreen) showWarnings(ws []domain.CaptureWarning) {
 	var lines []string
 	for _, w := range ws {
-		when := "lapses in " + w.Left.Round(time.Minute).String()
+		when := T("lapses in ") + w.Left.Round(time.Minute).String()
 		if w.Left <= 0 {
-			when = "has lapsed: Stripe releases the hold; take the amount again"
+			when = T("has lapsed: Stripe releases the hold; take the amount again")
 		}
 		if w.Urgent || w.Left <= 0 {
-			lines = append(lines, fmt.Sprintf("Sale #%d: %s authorised on %s, never captured, %s (deadline %s).",
+			lines = append(lines, fmt.Sprintf(T("Sale #%d: %s authorised on %s, never captured, %s (deadline %s)."),
 				w.Payment.SaleNumber, w.Payment.Amount, w.Payment.MethodName, when, w.Deadline.Local().Format("Mon 15:04")))
 		}
 	}
 	if len(ws) > 0 && len(lines) == 0 {
-		lines = append(lines, fmt.Sprintf("%d authorised payments wait to be captured (Stripe holds a card-present authorisation for two days).", len(ws)))
+		lines = append(lines, fmt.Sprintf(T("%d authorised payments wait to be captured (Stripe holds a card-present authorisation for two days)."), len(ws)))
 	}
 	if len(lines) == 0 {
 		s.warning.Hide()
@@ -337,9 +337,9 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		l.Importance = widget.MediumImportance
 		if i == 4 {
 			switch {
-			case strings.HasPrefix(t, "refund failed") || strings.HasPrefix(t, "disputed") || t == "failed":
+			case strings.HasPrefix(t, T("refund failed")) || strings.HasPrefix(t, "disputed") || t == "failed":
 				l.Importance = widget.DangerImportance
-			case t == "to capture" || t == "pending" || t == "refund pending":
+			case t == T("to capture") || t == "pending" || t == T("refund pending"):
 				l.Importance = widget.WarningImportance
 			case t == "succeeded":
 				l.Importance = widget.SuccessImportance
@@ -376,36 +376,36 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 	s.selected = &d
 	p := d.Payment
 	cur := p.Amount.Currency
-	s.detailTitle.SetText(fmt.Sprintf("%s payment of %s, sale #%d", p.MethodName, domain.New(p.Amount.Amount+p.Tip, cur), p.SaleNumber))
+	s.detailTitle.SetText(T("%s payment of %s, sale #%d", p.MethodName, domain.New(p.Amount.Amount+p.Tip, cur), p.SaleNumber))
 	lines := []string{
-		"Status: " + p.StatusText() + " — " + p.Message,
-		"Taken: " + p.Created.Local().Format("2006-01-02 15:04:05") + " at " + p.Till,
+		T("Status: ") + p.StatusText() + " — " + p.Message,
+		T("Taken: ") + p.Created.Local().Format("2006-01-02 15:04:05") + T(" at ") + p.Till,
 	}
 	if p.Card.Last4 != "" {
-		lines = append(lines, fmt.Sprintf("Card: %s •••• %s", p.Card.Brand, p.Card.Last4))
+		lines = append(lines, fmt.Sprintf(T("Card: %s •••• %s"), p.Card.Brand, p.Card.Last4))
 	}
 	if p.Tip != 0 {
-		lines = append(lines, "Tip: "+domain.New(p.Tip, cur).String())
+		lines = append(lines, T("Tip: ")+domain.New(p.Tip, cur).String())
 	}
-	for _, kv := range [][2]string{{"PaymentIntent", p.PaymentIntent}, {"Charge", p.ChargeID}, {"Payment page", p.SessionID}} {
+	for _, kv := range [][2]string{{T("PaymentIntent"), p.PaymentIntent}, {T("Charge"), p.ChargeID}, {T("Payment page"), p.SessionID}} {
 		if kv[1] != "" {
 			lines = append(lines, kv[0]+": "+kv[1])
 		}
 	}
 	if p.Refunded != 0 || p.RefundPending != 0 {
-		lines = append(lines, fmt.Sprintf("Refunded: %s; under way: %s", domain.New(p.Refunded, cur), domain.New(p.RefundPending, cur)))
+		lines = append(lines, fmt.Sprintf(T("Refunded: %s; under way: %s"), domain.New(p.Refunded, cur), domain.New(p.RefundPending, cur)))
 	}
-	lines = append(lines, "Left to refund on this payment: "+domain.New(p.Refundable(), cur).String()+
-		"; on the whole sale: "+domain.New(d.SaleRefundable, cur).String())
+	lines = append(lines, T("Left to refund on this payment: ")+domain.New(p.Refundable(), cur).String()+
+		T("; on the whole sale: ")+domain.New(d.SaleRefundable, cur).String())
 	if dl := p.CaptureDeadline(); !dl.IsZero() {
-		lines = append(lines, "Capture before "+dl.Local().Format("2006-01-02 15:04")+" or the authorisation lapses.")
+		lines = append(lines, T("Capture before ")+dl.Local().Format("2006-01-02 15:04")+T(" or the authorisation lapses."))
 	}
 	for _, r := range d.Refunds {
 		state := string(r.Status)
 		if r.Status == domain.RefundFailed {
 			state = "FAILED"
 		}
-		lines = append(lines, fmt.Sprintf("Refund %s: %s %s", orDash(r.StripeID), domain.New(r.Amount.Amount, cur), state)+" — "+r.Message)
+		lines = append(lines, fmt.Sprintf(T("Refund %s: %s %s"), orDash(r.StripeID), domain.New(r.Amount.Amount, cur), state)+" — "+r.Message)
 	}
 	s.info.SetText(strings.Join(lines, "\n"))
 	var tl []string
@@ -449,7 +449,7 @@ func (s *paymentsScreen) capture() {
 		return
 	}
 	id := d.Payment.ID
-	s.job.start("the capture", "Capturing at Stripe…", func(ctx context.Context) func() {
+	s.job.start(T("the capture"), T("Capturing at Stripe…"), func(ctx context.Context) func() {
 		res, err := s.svc.Payments.Capture(ctx, domain.Grant{}, id)
 		msg := res.Message
 		if err != nil && res.Message != "" {
@@ -465,8 +465,8 @@ func (s *paymentsScreen) void() {
 		return
 	}
 	id, amount := d.Payment.ID, d.Payment.Amount
-	authorize(s.win, s.svc, s.run, domain.RoleOwner, "Voiding the "+amount.String()+" authorisation of sale #"+fmt.Sprint(d.Payment.SaleNumber)+" needs the owner's PIN.", func(g domain.Grant) {
-		s.job.start("the void", "Voiding at Stripe…", func(ctx context.Context) func() {
+	authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Voiding the ")+amount.String()+T(" authorisation of sale #")+fmt.Sprint(d.Payment.SaleNumber)+T(" needs the owner's PIN."), func(g domain.Grant) {
+		s.job.start(T("the void"), T("Voiding at Stripe…"), func(ctx context.Context) func() {
 			res, err := s.svc.Payments.Void(ctx, g, id)
 			return s.afterAction(id, res.Message, err)
 		})
@@ -480,13 +480,13 @@ func (s *paymentsScreen) followUp() {
 		return
 	}
 	id := d.Payment.ID
-	s.job.start("the look-up", "Asking Stripe…", func(ctx context.Context) func() {
+	s.job.start(T("the look-up"), T("Asking Stripe…"), func(ctx context.Context) func() {
 		_, ferr := s.svc.Payments.Follow(ctx)
 		_, serr := s.svc.Events.Sync(ctx)
 		if ferr == nil {
 			ferr = serr
 		}
-		return s.afterAction(id, "Up to date with Stripe.", ferr)
+		return s.afterAction(id, T("Up to date with Stripe."), ferr)
 	})
 }
 
@@ -500,9 +500,9 @@ type refundForm struct {
 	plan   *widget.Label
 }
 
-const (
-	scopePayment = "This payment"
-	scopeSale    = "The whole sale, over its payments"
+var (
+	scopePayment = T("This payment")
+	scopeSale    = T("The whole sale, over its payments")
 )
 
 func (s *paymentsScreen) openRefund() {
@@ -521,7 +521,7 @@ func (s *paymentsScreen) openRefund() {
 	}
 	f.reason = widget.NewSelect(reasons, nil)
 	f.reason.SetSelectedIndex(1)
-	f.note.SetPlaceHolder("what happened (kept in the audit log)")
+	f.note.SetPlaceHolder(T("what happened (kept in the audit log)"))
 	request := func() (domain.RefundRequest, error) {
 		req := domain.RefundRequest{SaleID: p.SaleID, Note: f.note.Text}
 		if f.scope.Selected == scopePayment {
@@ -532,7 +532,7 @@ func (s *paymentsScreen) openRefund() {
 		}
 		v, err := domain.ParseAmount(strings.TrimSpace(f.amount.Text), cur.Exponent())
 		if err != nil || v <= 0 {
-			return req, domain.Errorf(domain.EINVALID, "Type the amount to refund, such as %s.", domain.FormatAmount(p.Refundable(), cur.Exponent()))
+			return req, userErr(domain.EINVALID, T("Type the amount to refund, such as %s.", domain.FormatAmount(p.Refundable(), cur.Exponent())))
 		}
 		req.Amount = v
 		return req, nil
@@ -555,11 +555,11 @@ func (s *paymentsScreen) openRefund() {
 					to := pt.Payment.MethodName
 					switch {
 					case pt.Payment.Kind == domain.MethodCash:
-						to += ", handed from the drawer"
+						to += T(", handed from the drawer")
 					case pt.Payment.Card.Last4 != "":
 						to += ", " + cardWords(pt.Payment.Card)
 					}
-					lines = append(lines, fmt.Sprintf("%s back to %s", domain.New(pt.Amount, cur), to))
+					lines = append(lines, fmt.Sprintf(T("%s back to %s"), domain.New(pt.Amount, cur), to))
 				}
 				f.plan.SetText(strings.Join(lines, "\n"))
 			})
@@ -575,13 +575,13 @@ func (s *paymentsScreen) openRefund() {
 	}
 	f.amount.OnChanged = func(string) { preview() }
 	items := []*widget.FormItem{
-		widget.NewFormItem("Refund", f.scope),
-		widget.NewFormItem("Amount ("+cur.Code()+")", f.amount),
-		widget.NewFormItem("Reason", f.reason),
-		widget.NewFormItem("Note", f.note),
-		widget.NewFormItem("Goes back", f.plan),
+		widget.NewFormItem(T("Refund"), f.scope),
+		widget.NewFormItem(T("Amount (")+cur.Code()+")", f.amount),
+		widget.NewFormItem(T("Reason"), f.reason),
+		widget.NewFormItem(T("Note"), f.note),
+		widget.NewFormItem(T("Goes back"), f.plan),
 	}
-	f.d = newFormDialog("Refund sale #"+fmt.Sprint(p.SaleNumber), "Refund…", items, func() error {
+	f.d = newFormDialog(T("Refund sale #")+fmt.Sprint(p.SaleNumber), T("Refund…"), items, func() error {
 		req, err := request()
 		if err != nil {
 			return err
@@ -589,11 +589,11 @@ func (s *paymentsScreen) openRefund() {
 		if _, err := s.svc.Payments.PlanRefund(s.ctx, req); err != nil {
 			return err
 		}
-		what := fmt.Sprintf("Refunding %s on sale #%d needs the owner's PIN.", domain.New(req.Amount, cur), p.SaleNumber)
+		what := fmt.Sprintf(T("Refunding %s on sale #%d needs the owner's PIN."), domain.New(req.Amount, cur), p.SaleNumber)
 		// Hidden first: hiding a dialog hides every overlay above it.
 		f.d.d.Hide()
 		authorize(s.win, s.svc, s.run, domain.RoleOwner, what, func(g domain.Grant) {
-			s.job.start("the refund", "Refunding…", func(ctx context.Context) func() {
+			s.job.start(T("the refund"), T("Refunding…"), func(ctx context.Context) func() {
 				out, err := s.svc.Payments.Refund(ctx, g, req)
 				return s.afterAction(p.ID, out.Message, err)
 			})

@@ -43,7 +43,7 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 	}
 	p := &pinPrompt{what: widget.NewLabel(what), pin: widget.NewPasswordEntry(), err: errLabel()}
 	p.what.Wrapping = fyne.TextWrapWord
-	p.pin.SetPlaceHolder("PIN")
+	p.pin.SetPlaceHolder(T("PIN"))
 	lastPrompt = p
 	submit := func() {
 		if p.running {
@@ -55,7 +55,7 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 		}
 		p.err.Hide()
 		if p.choose && pin != again {
-			p.showErr("The two PINs differ: type the same PIN twice.")
+			p.showErr(T("The two PINs differ: type the same PIN twice."))
 			return
 		}
 		p.running = true
@@ -89,19 +89,19 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 		})
 	}
 	p.pin.OnSubmitted = func(string) { submit() }
-	p.ok = widget.NewButton("Unlock", submit)
+	p.ok = widget.NewButton(T("Unlock"), submit)
 	p.ok.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { p.d.Hide() })
+	cancel := widget.NewButton(T("Cancel"), func() { p.d.Hide() })
 	body := container.NewVBox(p.what, p.pin, p.err)
-	title := role.Title() + "'s PIN"
+	title := role.Title() + T("'s PIN")
 	if has, err := svc.Access.HasPIN(ctx, domain.RoleOwner); err == nil && !has {
 		p.choose = true
 		p.again = widget.NewPasswordEntry()
-		p.again.SetPlaceHolder("The same PIN again")
+		p.again.SetPlaceHolder(T("The same PIN again"))
 		p.again.OnSubmitted = func(string) { submit() }
-		p.ok.SetText("Set PIN and continue")
-		title = "Choose the owner's PIN"
-		hint := widget.NewLabel("No owner PIN is set yet. Choose one (4 to 12 digits): refunds, voids, the day close and changes to settings, payment methods and readers will ask for it. It is stored as a slow hash, never in clear.")
+		p.ok.SetText(T("Set PIN and continue"))
+		title = T("Choose the owner's PIN")
+		hint := widget.NewLabel(T("No owner PIN is set yet. Choose one (4 to 12 digits): refunds, voids, the day close and changes to settings, payment methods and readers will ask for it. It is stored as a slow hash, never in clear."))
 		hint.Wrapping = fyne.TextWrapWord
 		body = container.NewVBox(p.what, hint, p.pin, p.again, p.err)
 	}

@@ -72,10 +72,10 @@ func (s *readersScreen) buildUI() fyne.CanvasObject {
 	s.list = widget.NewList(
 		func() int { return len(s.view.Readers) },
 		func() fyne.CanvasObject {
-			name := widget.NewLabelWithStyle("Front counter", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			line := widget.NewLabel("device · serial · location · refreshed")
+			name := widget.NewLabelWithStyle(T("Front counter"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			line := widget.NewLabel(T("device · serial · location · refreshed"))
 			line.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(container.NewHBox(widget.NewLabel("● Online"), name), line)
+			return container.NewVBox(container.NewHBox(widget.NewLabel(T("● Online")), name), line)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := s.view.Readers[id]
@@ -83,10 +83,10 @@ func (s *readersScreen) buildUI() fyne.CanvasObject {
 			top := box.Objects[0].(*fyne.Container)
 			st := top.Objects[0].(*widget.Label)
 			if r.Status == domain.ReaderOnline {
-				st.SetText("● Online")
+				st.SetText(T("● Online"))
 				st.Importance = widget.SuccessImportance
 			} else {
-				st.SetText("○ Offline")
+				st.SetText(T("○ Offline"))
 				st.Importance = widget.DangerImportance
 			}
 			st.Refresh()
@@ -99,17 +99,17 @@ func (s *readersScreen) buildUI() fyne.CanvasObject {
 	s.locations = widget.NewLabel("")
 	s.locations.Wrapping = fyne.TextWrapWord
 
-	s.refreshBtn = widget.NewButton("Refresh", s.refresh)
-	s.registerBtn = widget.NewButton("Register a reader", s.showRegister)
-	s.simulatedBtn = widget.NewButton("Add simulated reader", s.addSimulated)
-	s.locationBtn = widget.NewButton("New location", s.showLocation)
+	s.refreshBtn = widget.NewButton(T("Refresh"), s.refresh)
+	s.registerBtn = widget.NewButton(T("Register a reader"), s.showRegister)
+	s.simulatedBtn = widget.NewButton(T("Add simulated reader"), s.addSimulated)
+	s.locationBtn = widget.NewButton(T("New location"), s.showLocation)
 	s.buildDetails()
 	s.buildRegister()
 	s.buildLocation()
 	s.panel = container.NewStack()
 
 	left := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(),
-		widget.NewLabelWithStyle("Locations", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.locations), nil, nil, s.list)
+		widget.NewLabelWithStyle(T("Locations"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.locations), nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewPadded(s.panel))
 	split.Offset = 0.5
 	top := container.NewVBox(container.NewHBox(s.refreshBtn, s.registerBtn, s.simulatedBtn, s.locationBtn), s.status.obj)
@@ -133,7 +133,7 @@ func readerLine(r domain.KnownReader) string {
 	if r.LocationName != "" {
 		parts = append(parts, r.LocationName)
 	}
-	parts = append(parts, "refreshed "+r.RefreshedAt.Local().Format("2006-01-02 15:04"))
+	parts = append(parts, T("refreshed ")+r.RefreshedAt.Local().Format("2006-01-02 15:04"))
 	return strings.Join(parts, " · ")
 }
 
@@ -160,7 +160,7 @@ func (s *readersScreen) refresh() { s.run(s.refreshNow) }
 
 // refreshNow runs off the Fyne goroutine.
 func (s *readersScreen) refreshNow() {
-	fyne.Do(func() { s.status.busy("Asking Stripe for the readers…") })
+	fyne.Do(func() { s.status.busy(T("Asking Stripe for the readers…")) })
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
 	v, err := s.svc.Readers.Refresh(ctx)
@@ -170,7 +170,7 @@ func (s *readersScreen) refreshNow() {
 			return
 		}
 		s.show(v)
-		s.status.info(fmt.Sprintf("%s, %s. Refreshed %s.", plural(len(v.Readers), "reader"), plural(len(v.Locations), "location"), time.Now().Format("15:04:05")))
+		s.status.info(T("%s, %s. Refreshed %s.", plural(len(v.Readers), "reader"), plural(len(v.Locations), "location"), time.Now().Format("15:04:05")))
 	})
 }
 
@@ -200,7 +200,7 @@ func (s *readersScreen) show(v domain.ReadersView) {
 	}
 	s.regLocation.Refresh()
 	if len(names) == 0 {
-		s.locations.SetText("No location yet. Readers belong to a location: create one with New location.")
+		s.locations.SetText(T("No location yet. Readers belong to a location: create one with New location."))
 	} else {
 		s.locations.SetText(strings.Join(names, "\n"))
 	}
@@ -211,9 +211,9 @@ func (s *readersScreen) show(v domain.ReadersView) {
 		}
 	}
 	if len(v.Readers) == 0 {
-		s.panel.Objects = []fyne.CanvasObject{widget.NewLabel("No reader yet. Register one with the code it shows, or add Stripe's simulated reader in test mode.")}
+		s.panel.Objects = []fyne.CanvasObject{widget.NewLabel(T("No reader yet. Register one with the code it shows, or add Stripe's simulated reader in test mode."))}
 	} else {
-		s.panel.Objects = []fyne.CanvasObject{widget.NewLabel("Select a reader to rename, test or remove it.")}
+		s.panel.Objects = []fyne.CanvasObject{widget.NewLabel(T("Select a reader to rename, test or remove it."))}
 	}
 	s.panel.Refresh()
 }
@@ -222,9 +222,9 @@ func (s *readersScreen) buildDetails() {
 	s.detail = widget.NewLabel("")
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.label = widget.NewEntry()
-	s.renameBtn = widget.NewButton("Rename", s.rename)
-	s.testBtn = widget.NewButton("Test reader", s.test)
-	s.removeBtn = widget.NewButton("Remove…", s.askRemove)
+	s.renameBtn = widget.NewButton(T("Rename"), s.rename)
+	s.testBtn = widget.NewButton(T("Test reader"), s.test)
+	s.removeBtn = widget.NewButton(T("Remove…"), s.askRemove)
 	s.removeBtn.Importance = widget.DangerImportance
 }
 
@@ -241,10 +241,10 @@ func (s *readersScreen) showDetails() {
 		return
 	}
 	clearErrors(s.errs)
-	s.detail.SetText(fmt.Sprintf("%s\nStatus: %s\nDevice: %s\nSerial number: %s\nLocation: %s\nStripe id: %s\nLast refreshed: %s",
+	s.detail.SetText(T("%s\nStatus: %s\nDevice: %s\nSerial number: %s\nLocation: %s\nStripe id: %s\nLast refreshed: %s",
 		r.Label, r.Status, r.DeviceType, orDash(r.SerialNumber), orDash(r.LocationName), r.ID, r.RefreshedAt.Local().Format("2006-01-02 15:04:05")))
 	s.label.SetText(r.Label)
-	form := widget.NewForm(widget.NewFormItem("Label", labelled(s.label, s.errs, "label")))
+	form := widget.NewForm(widget.NewFormItem(T("Label"), labelled(s.label, s.errs, "label")))
 	s.panel.Objects = []fyne.CanvasObject{container.NewVBox(s.detail, form, container.NewHBox(s.renameBtn, s.testBtn, s.removeBtn))}
 	s.panel.Refresh()
 }
@@ -303,12 +303,12 @@ func (s *readersScreen) refreshQuiet() {
 
 func (s *readersScreen) rename() {
 	label := strings.TrimSpace(s.label.Text)
-	s.act("Renaming the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
+	s.act(T("Renaming the reader…"), func(ctx context.Context, r domain.KnownReader) (string, error) {
 		_, err := s.svc.Readers.Rename(ctx, r.ID, label)
 		if err == nil {
 			audit(ctx, s.svc, "reader", "Reader "+r.ID+" renamed "+label)
 		}
-		return "Renamed to " + label + ".", err
+		return T("Renamed to ") + label + ".", err
 	})
 }
 
@@ -317,7 +317,7 @@ func (s *readersScreen) test() {
 	if cur.IsZero() {
 		cur = domain.MustCurrency("EUR")
 	}
-	s.act("Showing a test cart on the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
+	s.act(T("Showing a test cart on the reader…"), func(ctx context.Context, r domain.KnownReader) (string, error) {
 		res, err := s.svc.Readers.Test(ctx, r.ID, cur)
 		if err == nil && !res.Answered {
 			return "", domain.Errorf(domain.EUNAVAILABLE, "%s", res.Message)
@@ -331,15 +331,15 @@ func (s *readersScreen) askRemove() {
 	if !ok {
 		return
 	}
-	s.confirm = dialog.NewConfirm("Remove reader",
-		fmt.Sprintf("Remove %q from Stripe? To use it again you will need a new registration code from the reader.", r.Label),
+	s.confirm = dialog.NewConfirm(T("Remove reader"),
+		T("Remove %q from Stripe? To use it again you will need a new registration code from the reader.", r.Label),
 		func(yes bool) {
 			if !yes {
 				return
 			}
-			s.act("Removing the reader…", func(ctx context.Context, r domain.KnownReader) (string, error) {
+			s.act(T("Removing the reader…"), func(ctx context.Context, r domain.KnownReader) (string, error) {
 				audit(ctx, s.svc, "reader", "Reader "+r.Label+" ("+r.ID+") removed")
-				return r.Label + " was removed.", s.svc.Readers.Remove(ctx, r.ID)
+				return r.Label + T(" was removed."), s.svc.Readers.Remove(ctx, r.ID)
 			})
 		}, s.win)
 	s.confirm.Show()
@@ -347,37 +347,37 @@ func (s *readersScreen) askRemove() {
 
 func (s *readersScreen) buildRegister() {
 	s.code = widget.NewEntry()
-	s.code.SetPlaceHolder("for example apple-grape-orange")
+	s.code.SetPlaceHolder(T("for example apple-grape-orange"))
 	s.newLabel = widget.NewEntry()
-	s.newLabel.SetPlaceHolder("for example Front counter")
+	s.newLabel.SetPlaceHolder(T("for example Front counter"))
 	s.regLocation = widget.NewSelect(nil, nil)
-	s.regLocation.PlaceHolder = "Choose a location"
-	s.registerSubmit = widget.NewButton("Register", s.register)
+	s.regLocation.PlaceHolder = T("Choose a location")
+	s.registerSubmit = widget.NewButton(T("Register"), s.register)
 	s.registerSubmit.Importance = widget.HighImportance
 }
 
 func (s *readersScreen) showRegister() {
 	s.list.UnselectAll()
 	clearErrors(s.errs)
-	help := widget.NewLabel("On the reader, open Settings and choose \"Generate pairing code\"; type the three words it shows.")
+	help := widget.NewLabel(T("On the reader, open Settings and choose \"Generate pairing code\"; type the three words it shows."))
 	help.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
-		widget.NewFormItem("Registration code", labelled(s.code, s.errs, "code")),
-		widget.NewFormItem("Label", s.newLabel),
-		widget.NewFormItem("Location", labelled(s.regLocation, s.errs, "location")),
+		widget.NewFormItem(T("Registration code"), labelled(s.code, s.errs, "code")),
+		widget.NewFormItem(T("Label"), s.newLabel),
+		widget.NewFormItem(T("Location"), labelled(s.regLocation, s.errs, "location")),
 	)
-	s.panel.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewLabelWithStyle("Register a reader", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), help, form, s.registerSubmit)}
+	s.panel.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewLabelWithStyle(T("Register a reader"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), help, form, s.registerSubmit)}
 	s.panel.Refresh()
 }
 
 func (s *readersScreen) register() {
 	req := domain.RegisterRequest{Code: strings.TrimSpace(s.code.Text), Label: strings.TrimSpace(s.newLabel.Text), LocationID: s.locationsByName[s.regLocation.Selected]}
-	s.submit("Registering the reader…", func(ctx context.Context) (string, error) {
+	s.submit(T("Registering the reader…"), func(ctx context.Context) (string, error) {
 		r, err := s.svc.Readers.Register(ctx, req)
 		if err == nil {
 			audit(ctx, s.svc, "reader", "Reader "+r.Label+" ("+r.ID+") registered")
 		}
-		return r.Label + " is registered.", err
+		return r.Label + T(" is registered."), err
 	}, func() { s.code.SetText(""); s.newLabel.SetText("") })
 }
 
@@ -390,12 +390,12 @@ func (s *readersScreen) addSimulated() {
 		loc = sel
 	}
 	if loc == "" {
-		s.status.fail("add simulated reader", domain.Errorf(domain.EINVALID, "Create a location first: every reader belongs to one."), nil)
+		s.status.fail("add simulated reader", userErr(domain.EINVALID, T("Create a location first: every reader belongs to one.")), nil)
 		return
 	}
-	s.submit("Adding Stripe's simulated reader…", func(ctx context.Context) (string, error) {
-		r, err := s.svc.Readers.AddSimulated(ctx, "Simulated reader", loc)
-		return r.Label + " is registered (" + r.ID + ").", err
+	s.submit(T("Adding Stripe's simulated reader…"), func(ctx context.Context) (string, error) {
+		r, err := s.svc.Readers.AddSimulated(ctx, T("Simulated reader"), loc)
+		return r.Label + T(" is registered (") + r.ID + ").", err
 	}, nil)
 }
 
@@ -432,26 +432,26 @@ var terminalCountries = []string{"AT", "AU", "BE", "CA", "CH", "CZ", "DE", "DK",
 
 func (s *readersScreen) buildLocation() {
 	s.locName, s.line1, s.line2, s.city, s.state, s.postal = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	s.stateItem = widget.NewFormItem("State", labelled(s.state, s.errs, "state"))
-	s.postalItem = widget.NewFormItem("Postal code", labelled(s.postal, s.errs, "postal"))
+	s.stateItem = widget.NewFormItem(T("State"), labelled(s.state, s.errs, "state"))
+	s.postalItem = widget.NewFormItem(T("Postal code"), labelled(s.postal, s.errs, "postal"))
 	s.country = widget.NewSelect(terminalCountries, func(c string) {
 		f := domain.AddressFormatFor(c)
 		s.stateItem.Text = f.StateLabel
 		if f.StateLabel == "" {
-			s.stateItem.Text = "Region"
+			s.stateItem.Text = T("Region")
 		}
 		if !f.StateRequired {
-			s.stateItem.Text += " (optional)"
+			s.stateItem.Text += T(" (optional)")
 		}
 		s.postalItem.Text = f.PostalLabel
 		if !f.PostalRequired {
-			s.postalItem.Text += " (optional)"
+			s.postalItem.Text += T(" (optional)")
 		}
 		if s.panel != nil {
 			s.panel.Refresh()
 		}
 	})
-	s.locationSubmit = widget.NewButton("Create location", s.createLocation)
+	s.locationSubmit = widget.NewButton(T("Create location"), s.createLocation)
 	s.locationSubmit.Importance = widget.HighImportance
 }
 
@@ -466,14 +466,14 @@ func (s *readersScreen) showLocation() {
 		s.country.SetSelected(country)
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Name", labelled(s.locName, s.errs, "name")),
-		widget.NewFormItem("Country", labelled(s.country, s.errs, "country")),
-		widget.NewFormItem("Street", labelled(s.line1, s.errs, "line1")),
-		widget.NewFormItem("Street, line 2", s.line2),
-		widget.NewFormItem("City", labelled(s.city, s.errs, "city")),
+		widget.NewFormItem(T("Name"), labelled(s.locName, s.errs, "name")),
+		widget.NewFormItem(T("Country"), labelled(s.country, s.errs, "country")),
+		widget.NewFormItem(T("Street"), labelled(s.line1, s.errs, "line1")),
+		widget.NewFormItem(T("Street, line 2"), s.line2),
+		widget.NewFormItem(T("City"), labelled(s.city, s.errs, "city")),
 		s.stateItem, s.postalItem,
 	)
-	s.panel.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewLabelWithStyle("New location", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form, s.locationSubmit)}
+	s.panel.Objects = []fyne.CanvasObject{container.NewVBox(widget.NewLabelWithStyle(T("New location"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), form, s.locationSubmit)}
 	s.panel.Refresh()
 }
 
@@ -482,9 +482,9 @@ func (s *readersScreen) createLocation() {
 		Line1: strings.TrimSpace(s.line1.Text), Line2: strings.TrimSpace(s.line2.Text), City: strings.TrimSpace(s.city.Text),
 		State: strings.TrimSpace(s.state.Text), PostalCode: strings.TrimSpace(s.postal.Text), Country: s.country.Selected,
 	}}
-	s.submit("Creating the location…", func(ctx context.Context) (string, error) {
+	s.submit(T("Creating the location…"), func(ctx context.Context) (string, error) {
 		l, err := s.svc.Readers.CreateLocation(ctx, loc)
-		return "Location " + l.DisplayName + " created.", err
+		return T("Location ") + l.DisplayName + T(" created."), err
 	}, func() {
 		for _, e := range []*widget.Entry{s.locName, s.line1, s.line2, s.city, s.state, s.postal} {
 			e.SetText("")

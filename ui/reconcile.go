@@ -26,17 +26,17 @@ import (
 const linePage = 200
 
 var lineFilters = []struct{ label, status string }{
-	{"All lines", ""}, {"Waiting for a decision", "queue"}, {"Not booked", "unbooked"}, {"Booked", "booked"}, {"Parked in suspense", "suspense"},
-	{"Charges matched to a payment record", "matched"}, {"Charges without a payment record", "unmatched"},
-	{"Charges that paid a register sale", "sale"},
+	{T("All lines"), ""}, {T("Waiting for a decision"), "queue"}, {T("Not booked"), "unbooked"}, {T("Booked"), "booked"}, {T("Parked in suspense"), "suspense"},
+	{T("Charges matched to a payment record"), "matched"}, {T("Charges without a payment record"), "unmatched"},
+	{T("Charges that paid a register sale"), "sale"},
 }
 
 var lineColumns = []struct {
 	title string
 	width float32
 }{
-	{"Date (UTC)", 150}, {"Category", 100}, {"Description", 230}, {"Gross", 100}, {"Fee", 80}, {"Net", 100},
-	{"Cur.", 50}, {"Customer paid", 120}, {"Booked to", 150}, {"Payment record", 200}, {"Payout", 200}, {"Stripe id", 230},
+	{T("Date (UTC)"), 150}, {T("Category"), 100}, {T("Description"), 230}, {T("Gross"), 100}, {T("Fee"), 80}, {T("Net"), 100},
+	{T("Cur."), 50}, {T("Customer paid"), 120}, {T("Booked to"), 150}, {T("Payment record"), 200}, {T("Payout"), 200}, {T("Stripe id"), 230},
 }
 
 // reconcileScreen imports statements, books them and shows the result.
@@ -92,25 +92,25 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		return s.root
 	}
 	s.status = newStatus(s.svc.Log)
-	s.importBtn = widget.NewButton("Import Stripe export…", s.chooseFile)
+	s.importBtn = widget.NewButton(T("Import Stripe export…"), s.chooseFile)
 	s.importBtn.Importance = widget.HighImportance
-	s.cancelBtn = widget.NewButton("Cancel", func() {
+	s.cancelBtn = widget.NewButton(T("Cancel"), func() {
 		if s.jobs.busy() {
 			// The job stops at its next batch, or when a stalled read
 			// returns: say at once that the press was taken.
 			s.jobs.stop()
 			s.cancelBtn.Disable()
-			s.status.busy("Cancelling…")
+			s.status.busy(T("Cancelling…"))
 		}
 	})
 	s.cancelBtn.Hide()
-	s.bookBtn = widget.NewButton("Book lines", s.book)
-	s.exportBtn = widget.NewButton("Export journal…", s.chooseExport)
+	s.bookBtn = widget.NewButton(T("Book lines"), s.book)
+	s.exportBtn = widget.NewButton(T("Export journal…"), s.chooseExport)
 	s.fetchFrom, s.fetchTo = widget.NewEntry(), widget.NewEntry()
 	now := time.Now()
 	s.fetchFrom.SetText(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01-02"))
 	s.fetchTo.SetText(now.Format("2006-01-02"))
-	s.fetchBtn = widget.NewButton("Fetch from Stripe", s.fetchFromStripe)
+	s.fetchBtn = widget.NewButton(T("Fetch from Stripe"), s.fetchFromStripe)
 	// One job at a time: a second would take the cancel button.
 	s.jobs = newJobs(s.svc.Context, s.run, s.status, s.importBtn, s.bookBtn, s.exportBtn, s.fetchBtn)
 	s.jobs.onChange = s.jobChanged
@@ -153,14 +153,14 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.payouts = widget.NewList(
 		func() int { return len(s.checks) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(widget.NewLabelWithStyle("payout", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("status"))
+			return container.NewVBox(widget.NewLabelWithStyle(T("payout"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(T("status")))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := s.checks[id]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s", c.Date.Format("2006-01-02"), c.PayoutID, domain.Money{Amount: c.Paid, Currency: c.Currency}))
+			box.Objects[0].(*widget.Label).SetText(T("%s  %s  %s", c.Date.Format("2006-01-02"), c.PayoutID, domain.Money{Amount: c.Paid, Currency: c.Currency}))
 			st := box.Objects[1].(*widget.Label)
-			st.SetText(fmt.Sprintf("%d lines, net %s: %s", c.Lines, domain.Money{Amount: c.LinesNet, Currency: c.Currency}, c.Status()))
+			st.SetText(T("%d lines, net %s: %s", c.Lines, domain.Money{Amount: c.LinesNet, Currency: c.Currency}, c.Status()))
 			switch {
 			case c.OK():
 				st.Importance = widget.SuccessImportance
@@ -179,7 +179,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.balances = newBalancesView(s.win, s.svc, s.run, s.status)
 
 	s.rules = newRulesPanel(s.svc, s.run)
-	s.fromLine = widget.NewButton("Rule from this line", func() {
+	s.fromLine = widget.NewButton(T("Rule from this line"), func() {
 		if s.selected != nil {
 			s.tabs.SelectIndex(1)
 			s.rules.fromLine(*s.selected)
@@ -202,27 +202,27 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.rules.busy = s.busyWith
 	s.imports = newImportsPanel(s.svc, s.run, s.win, s.status, s.removeImport)
 	s.imports.busy = s.busyWith
-	s.empty = widget.NewLabel("No statement lines yet. To bring Stripe's in, either:\n\n" +
-		"• in the Stripe Dashboard, open Reports > Balance, choose the month, download \"Balance change from activity\" (itemized) as CSV, and press Import Stripe export… above; or\n" +
-		"• choose the dates above and press Fetch from Stripe: Tally asks Stripe's API for the same lines (in demo mode, its simulator).\n\n" +
-		"Then press Book lines: sales, fees, refunds and payouts are booked by themselves; what needs a decision waits here.")
+	s.empty = widget.NewLabel(T("No statement lines yet. To bring Stripe's in, either:\n\n") +
+		T("• in the Stripe Dashboard, open Reports > Balance, choose the month, download \"Balance change from activity\" (itemized) as CSV, and press Import Stripe export… above; or\n") +
+		T("• choose the dates above and press Fetch from Stripe: Tally asks Stripe's API for the same lines (in demo mode, its simulator).\n\n") +
+		T("Then press Book lines: sales, fees, refunds and payouts are booked by themselves; what needs a decision waits here."))
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Hide()
 	linesTab := container.NewBorder(container.NewVBox(container.NewHBox(container.NewGridWrap(fyne.NewSize(320, s.filter.MinSize().Height), s.filter), s.count, s.fromLine), s.decide.obj), nil, nil, nil,
 		container.NewStack(s.table, container.NewPadded(container.NewVBox(s.empty))))
 	s.tabs = container.NewAppTabs(
-		container.NewTabItem("Statement lines", linesTab),
-		container.NewTabItem("Rules", s.rules.obj),
-		container.NewTabItem("Payouts", container.NewBorder(
-			widget.NewLabel("Each payout against the net of the lines it pays out. Select one to see its lines."), nil, nil, nil, s.payouts)),
-		container.NewTabItem("Balances", s.balances.obj),
-		container.NewTabItem("Imports", s.imports.obj),
+		container.NewTabItem(T("Statement lines"), linesTab),
+		container.NewTabItem(T("Rules"), s.rules.obj),
+		container.NewTabItem(T("Payouts"), container.NewBorder(
+			widget.NewLabel(T("Each payout against the net of the lines it pays out. Select one to see its lines.")), nil, nil, nil, s.payouts)),
+		container.NewTabItem(T("Balances"), s.balances.obj),
+		container.NewTabItem(T("Imports"), s.imports.obj),
 	)
 	tabs := s.tabs
-	help := widget.NewLabel("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing.")
+	help := widget.NewLabel(T("Import the reports Stripe makes under Reports > Balance (balance change from activity, payout reconciliation, itemized payouts, balance summary) or the Dashboard's Payments and Balance exports, as CSV or XLSX. Importing the same period twice adds nothing."))
 	help.Wrapping = fyne.TextWrapWord
-	fetchRow := container.NewHBox(widget.NewLabel("or fetch from"), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
-		widget.NewLabel("to"), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
+	fetchRow := container.NewHBox(widget.NewLabel(T("or fetch from")), container.NewGridWrap(fyne.NewSize(120, s.fetchFrom.MinSize().Height), s.fetchFrom),
+		widget.NewLabel(T("to")), container.NewGridWrap(fyne.NewSize(120, s.fetchTo.MinSize().Height), s.fetchTo), s.fetchBtn)
 	// The cancel button sits at the end of the bar, so the row of buttons
 	// keeps its width while a job runs.
 	s.bars = container.NewBorder(nil, nil, nil, s.cancelBtn, container.NewStack(s.progress, s.percent))
@@ -236,7 +236,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 }
 
 // payoutFilterPrefix starts the line filter's entry for one payout's lines.
-const payoutFilterPrefix = "Payout "
+var payoutFilterPrefix = T("Payout ")
 
 // showPayout shows the lines of one payout, the filter saying so.
 func (s *reconcileScreen) showPayout(id string) {
@@ -322,9 +322,9 @@ func (s *reconcileScreen) fetch(p int, f domain.LineFilter) {
 				return
 			}
 			if n := s.rows(); n == 1 {
-				s.count.SetText("1 line")
+				s.count.SetText(T("1 line"))
 			} else {
-				s.count.SetText(groupThousands(n) + " lines") // 1,000,000 lines
+				s.count.SetText(groupThousands(n) + T(" lines")) // 1,000,000 lines
 			}
 			// A new shop's empty books say how to fill them.
 			if s.rows() == 0 && f == (domain.LineFilter{}) {
@@ -380,7 +380,7 @@ func (s *reconcileScreen) cell(id widget.TableCellID) string {
 		return l.CustomerFacing()
 	case 8:
 		if !l.Bookable {
-			return "not booked (no money moved)"
+			return T("not booked (no money moved)")
 		}
 		if !l.Booked {
 			return "—"
@@ -476,7 +476,7 @@ type importSource struct {
 // show a moving bar and the rows read.
 func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions) {
 	name := src.name
-	s.runJob("Cancel import", "Importing "+name+"…", func(ctx context.Context) func() {
+	s.runJob(T("Cancel import"), T("Importing ")+name+"…", func(ctx context.Context) func() {
 		r, err := src.open()
 		if err != nil {
 			return func() { s.status.fail("open "+name, err, nil) }
@@ -503,7 +503,7 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 					s.percent.SetValue(min(float64(read)/float64(size), 1))
 				}
 				if !s.jobs.cancelling {
-					s.status.busy(fmt.Sprintf("Importing %s… %s rows read", name, groupThousands(n)))
+					s.status.busy(T("Importing %s… %s rows read", name, groupThousands(n)))
 				}
 			})
 		}})
@@ -513,7 +513,7 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 				s.status.ok(name + ": " + res.String())
 				s.reload()
 			case domain.ErrorCode(err) == domain.ECANCELED:
-				s.status.warn("Import cancelled: nothing of " + name + " was written.")
+				s.status.warn(T("Import cancelled: nothing of ") + name + T(" was written."))
 			case errors.Is(err, domain.ErrAmbiguousDates) && opt.DateOrder == domain.DateAuto:
 				s.status.warn(name + ": " + domain.ErrorMessage(err))
 				s.askDateOrder(src, domain.ErrorMessage(err))
@@ -537,13 +537,13 @@ func (s *reconcileScreen) askDateOrder(src importSource, why string) {
 	}
 	text := widget.NewLabel(why)
 	text.Wrapping = fyne.TextWrapWord
-	s.dayFirst = widget.NewButton("Day first: 31/12/2025", choose(domain.DateDayFirst))
-	s.monthFirst = widget.NewButton("Month first: 12/31/2025", choose(domain.DateMonthFirst))
-	notNow := widget.NewButton("Do not import it", func() {
+	s.dayFirst = widget.NewButton(T("Day first: 31/12/2025"), choose(domain.DateDayFirst))
+	s.monthFirst = widget.NewButton(T("Month first: 12/31/2025"), choose(domain.DateMonthFirst))
+	notNow := widget.NewButton(T("Do not import it"), func() {
 		d.Hide()
-		s.status.warn(src.name + " was not imported: its date order was not given.")
+		s.status.warn(src.name + T(" was not imported: its date order was not given."))
 	})
-	d = dialog.NewCustomWithoutButtons("How are the dates of "+src.name+" written?",
+	d = dialog.NewCustomWithoutButtons(T("How are the dates of ")+src.name+T(" written?"),
 		container.NewVBox(text, container.NewHBox(s.dayFirst, s.monthFirst, notNow)), s.win)
 	d.Show()
 	d.Resize(fyne.NewSize(640, 180))
@@ -556,7 +556,7 @@ func (s *reconcileScreen) askDateOrder(src importSource, why string) {
 // the screen is freed.
 func (s *reconcileScreen) runJob(cancelLabel, doing string, work func(ctx context.Context) (then func())) {
 	s.cancelBtn.SetText(cancelLabel)
-	s.jobs.start(strings.TrimPrefix(cancelLabel, "Cancel "), doing, work)
+	s.jobs.start(strings.TrimPrefix(cancelLabel, T("Cancel ")), doing, work)
 }
 
 // jobChanged shows the job's cancel button and the moving bar while one
@@ -584,14 +584,14 @@ func (s *reconcileScreen) removeImport(id int64) {
 		s.status.warn(why)
 		return
 	}
-	s.runJob("Cancel removal", "Removing the import…", func(ctx context.Context) func() {
+	s.runJob(T("Cancel removal"), T("Removing the import…"), func(ctx context.Context) func() {
 		res, err := s.svc.Import.Remove(ctx, id)
 		return func() {
 			switch {
 			case err == nil:
 				s.status.ok(res.String())
 			case domain.ErrorCode(err) == domain.ECANCELED:
-				s.status.warn("Removal cancelled: the import and its entries are all still there.")
+				s.status.warn(T("Removal cancelled: the import and its entries are all still there."))
 			default:
 				s.status.fail("remove import", err, nil)
 			}
@@ -607,7 +607,7 @@ func (s *reconcileScreen) busyWith() string {
 	if !s.jobs.busy() {
 		return ""
 	}
-	return "Wait for the " + s.jobs.doing() + " to finish, or cancel it: Tally makes one change to the books at a time."
+	return T("Wait for the ") + s.jobs.doing() + T(" to finish, or cancel it: Tally makes one change to the books at a time.")
 }
 
 // groupThousands writes n as 1,234,567.
@@ -633,10 +633,10 @@ func (s *reconcileScreen) fetchFromStripe() {
 	from, err1 := time.Parse("2006-01-02", strings.TrimSpace(s.fetchFrom.Text))
 	to, err2 := time.Parse("2006-01-02", strings.TrimSpace(s.fetchTo.Text))
 	if err1 != nil || err2 != nil {
-		s.status.fail("fetch", domain.Errorf(domain.EINVALID, "Write the days as 2025-11-01."), nil)
+		s.status.fail("fetch", userErr(domain.EINVALID, T("Write the days as 2025-11-01.")), nil)
 		return
 	}
-	s.runJob("Cancel fetch", "Asking Stripe for the balance transactions…", func(ctx context.Context) func() {
+	s.runJob(T("Cancel fetch"), T("Asking Stripe for the balance transactions…"), func(ctx context.Context) func() {
 		tctx, stop := context.WithTimeout(ctx, 10*time.Minute)
 		defer stop()
 		res, err := s.svc.Fetch.Fetch(tctx, domain.FetchRequest{From: from, To: to.AddDate(0, 0, 1)})
@@ -644,7 +644,7 @@ func (s *reconcileScreen) fetchFromStripe() {
 		cancelled := errors.Is(ctx.Err(), context.Canceled) || domain.ErrorCode(err) == domain.ECANCELED
 		return func() {
 			if err != nil && cancelled {
-				s.status.warn("Fetch cancelled: nothing was imported.")
+				s.status.warn(T("Fetch cancelled: nothing was imported."))
 				return
 			}
 			if err != nil {
@@ -686,12 +686,12 @@ func (s *reconcileScreen) exportTo(name string, wc io.WriteCloser, discard func(
 	if !ok {
 		wc.Close()
 		discard()
-		s.status.fail("export", domain.Errorf(domain.EINVALID,
-			"Name the file .xlsx (a workbook with a sheet per month and the payouts), .csv (one row per posting) or .journal (for hledger): Tally writes the format the name says."), nil)
+		s.status.fail("export", userErr(domain.EINVALID,
+			T("Name the file .xlsx (a workbook with a sheet per month and the payouts), .csv (one row per posting) or .journal (for hledger): Tally writes the format the name says.")), nil)
 		return
 	}
 	s.exportBtn.Disable()
-	s.status.busy("Writing the journal to " + name + "…")
+	s.status.busy(T("Writing the journal to ") + name + "…")
 	s.run(func() {
 		n, err := s.exportVia(format, wc)
 		if err != nil {
@@ -703,18 +703,18 @@ func (s *reconcileScreen) exportTo(name string, wc io.WriteCloser, discard func(
 				s.status.fail("export the journal to "+name, err, nil)
 				return
 			}
-			entries := fmt.Sprintf("%d entries", n)
+			entries := fmt.Sprintf(T("%d entries"), n)
 			if n == 1 {
-				entries = "1 entry"
+				entries = T("1 entry")
 			}
-			s.status.ok(entries + " written to " + name + ".")
+			s.status.ok(entries + T(" written to ") + name + ".")
 		})
 	})
 }
 
 func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, error) {
 	cannot := func(err error) error {
-		return domain.WrapError(domain.EUNAVAILABLE, "Could not write the file: "+err.Error()+". Check that the disk has room and the folder can be written to, then export again.", err)
+		return domain.WrapError(domain.EUNAVAILABLE, T("Could not write the file: ")+err.Error()+T(". Check that the disk has room and the folder can be written to, then export again."), err)
 	}
 	tmp, err := os.CreateTemp("", "tally-export-*")
 	if err != nil {
@@ -741,22 +741,22 @@ func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, erro
 }
 
 func (s *reconcileScreen) book() {
-	s.runJob("Cancel booking", "Booking lines…", func(ctx context.Context) func() {
+	s.runJob(T("Cancel booking"), T("Booking lines…"), func(ctx context.Context) func() {
 		res, err := s.svc.Reconcile.ReconcileProgress(ctx, func(n int) {
 			fyne.Do(func() {
 				if !s.jobs.cancelling {
-					s.status.busy(fmt.Sprintf("Booking lines… %s booked so far", groupThousands(n)))
+					s.status.busy(T("Booking lines… %s booked so far", groupThousands(n)))
 				}
 			})
 		})
 		return func() {
 			if domain.ErrorCode(err) == domain.ECANCELED {
 				if res.Booked > 0 {
-					s.status.warn(fmt.Sprintf("Booking cancelled: %s lines booked before it stopped stay booked; book again for the rest.", groupThousands(res.Booked)))
+					s.status.warn(T("Booking cancelled: %s lines booked before it stopped stay booked; book again for the rest.", groupThousands(res.Booked)))
 					s.reload()
 					return
 				}
-				s.status.warn("Booking cancelled: nothing was booked.")
+				s.status.warn(T("Booking cancelled: nothing was booked."))
 				return
 			}
 			if err != nil {
@@ -769,13 +769,13 @@ func (s *reconcileScreen) book() {
 					bad++
 				}
 			}
-			msg := fmt.Sprintf("%d lines booked now; %d of %d bookable lines are booked, %d parked in suspense, %d waiting on a suggestion.",
+			msg := fmt.Sprintf(T("%d lines booked now; %d of %d bookable lines are booked, %d parked in suspense, %d waiting on a suggestion."),
 				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense, res.Waiting)
 			if res.SalesBooked > 0 || res.MatchedToSales > 0 {
-				msg += fmt.Sprintf(" %d register sales booked, %d charges matched to a sale.", res.SalesBooked, res.MatchedToSales)
+				msg += fmt.Sprintf(T(" %d register sales booked, %d charges matched to a sale."), res.SalesBooked, res.MatchedToSales)
 			}
 			if bad > 0 {
-				s.status.warn(msg + fmt.Sprintf(" %d payouts do not add up: see Payouts.", bad))
+				s.status.warn(msg + T(" %d payouts do not add up: see Payouts.", bad))
 			} else {
 				s.status.ok(msg)
 			}

@@ -16,7 +16,7 @@ import (
 )
 
 // registerShortcuts are the register's keys, shown on the screen.
-const registerShortcuts = "Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale · F6: customer display · F8: day close · F7 (test and demo): the customer pays"
+var registerShortcuts = T("Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale · F6: customer display · F8: day close · F7 (test and demo): the customer pays")
 
 // registerScreen is the cashier's screen: products and quick keys on the
 // left, the cart, its totals and the payment on the right.
@@ -75,11 +75,11 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	}
 	s.status = newStatus(s.svc.Log)
 	s.scan = newKeyEntry(s.key)
-	s.scan.SetPlaceHolder("Scan a barcode, or type a product's name")
+	s.scan.SetPlaceHolder(T("Scan a barcode, or type a product's name"))
 	s.scan.OnSubmitted = func(string) { s.submitScan() }
 	s.scan.OnChanged = func(string) { s.showKeys() }
 	s.keys = container.NewGridWrap(fyne.NewSize(150, 64))
-	amountBtn := widget.NewButtonWithIcon("Amount… (F4)", theme.ContentAddIcon(), s.askAmount)
+	amountBtn := widget.NewButtonWithIcon(T("Amount… (F4)"), theme.ContentAddIcon(), s.askAmount)
 	left := container.NewBorder(container.NewVBox(s.scan, amountBtn), nil, nil, nil, container.NewVScroll(s.keys))
 
 	s.cartList = widget.NewList(func() int { return len(s.cart.Lines) }, s.newCartRow, s.updateCartRow)
@@ -94,32 +94,32 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.due = widget.NewLabel("")
 	s.due.Alignment = fyne.TextAlignTrailing
 	s.email = widget.NewEntry()
-	s.email.SetPlaceHolder("Customer's e-mail for Stripe's receipt (optional)")
+	s.email.SetPlaceHolder(T("Customer's e-mail for Stripe's receipt (optional)"))
 	s.discount = widget.NewEntry()
-	s.discount.SetPlaceHolder("Cart discount %")
+	s.discount.SetPlaceHolder(T("Cart discount %"))
 	s.discount.OnChanged = func(string) { s.applyDiscounts() }
 	s.lineDisc = widget.NewEntry()
-	s.lineDisc.SetPlaceHolder("Line discount %")
+	s.lineDisc.SetPlaceHolder(T("Line discount %"))
 	s.lineDisc.OnChanged = func(string) { s.applyDiscounts() }
 	s.amount = newKeyEntry(s.key)
-	s.amount.SetPlaceHolder("Take all that is due (F3 for part of it)")
-	s.cashBtn = widget.NewButton("Cash (F9)", func() { s.startPayment(domain.MethodCash) })
-	s.cardBtn = widget.NewButton("Card (F10)", func() { s.startPayment(domain.MethodCardReader) })
-	s.qrBtn = widget.NewButton("QR code (F11)", func() { s.startPayment(domain.MethodQRLink) })
+	s.amount.SetPlaceHolder(T("Take all that is due (F3 for part of it)"))
+	s.cashBtn = widget.NewButton(T("Cash (F9)"), func() { s.startPayment(domain.MethodCash) })
+	s.cardBtn = widget.NewButton(T("Card (F10)"), func() { s.startPayment(domain.MethodCardReader) })
+	s.qrBtn = widget.NewButton(T("QR code (F11)"), func() { s.startPayment(domain.MethodQRLink) })
 	for _, b := range []*widget.Button{s.cashBtn, s.cardBtn, s.qrBtn} {
 		b.Importance = widget.HighImportance
 	}
-	s.newBtn = widget.NewButtonWithIcon("New sale (F12)", theme.DocumentCreateIcon(), s.newSale)
-	s.voidBtn = widget.NewButtonWithIcon("Cancel sale", theme.CancelIcon(), s.cancelSale)
+	s.newBtn = widget.NewButtonWithIcon(T("New sale (F12)"), theme.DocumentCreateIcon(), s.newSale)
+	s.voidBtn = widget.NewButtonWithIcon(T("Cancel sale"), theme.CancelIcon(), s.cancelSale)
 	s.pay = newPayPanel(s)
 	s.job = newJobs(s.svc.Context, s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
-	displayBtn := widget.NewButtonWithIcon("Display (F6)", theme.ComputerIcon(), s.openDisplay)
-	closeBtn := widget.NewButtonWithIcon("Day close (F8)", theme.DocumentIcon(), s.dayClose)
-	productsBtn := widget.NewButtonWithIcon("Products", theme.ListIcon(), s.editProducts)
-	shopBtn := widget.NewButtonWithIcon("Shop", theme.SettingsIcon(), s.editShop)
+	displayBtn := widget.NewButtonWithIcon(T("Display (F6)"), theme.ComputerIcon(), s.openDisplay)
+	closeBtn := widget.NewButtonWithIcon(T("Day close (F8)"), theme.DocumentIcon(), s.dayClose)
+	productsBtn := widget.NewButtonWithIcon(T("Products"), theme.ListIcon(), s.editProducts)
+	shopBtn := widget.NewButtonWithIcon(T("Shop"), theme.SettingsIcon(), s.editShop)
 
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
-	payRow := container.NewBorder(nil, nil, widget.NewLabel("Take now:"), nil,
+	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
 	summary := container.NewVBox(discounts, s.totals, s.total, s.due, s.email, payRow, s.pay.obj, s.status.obj)
 	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
@@ -240,17 +240,17 @@ func (s *registerScreen) refresh() {
 	if s.sale != nil {
 		t = s.sale.Totals
 	}
-	s.totals.SetText(fmt.Sprintf("Subtotal %s   Discount %s   Tax %s", s.money(t.Gross), s.money(t.Discount), s.money(t.Tax)))
-	s.total.ParseMarkdown("## Total " + s.money(t.Total))
+	s.totals.SetText(T("Subtotal %s   Discount %s   Tax %s", s.money(t.Gross), s.money(t.Discount), s.money(t.Tax)))
+	s.total.ParseMarkdown(T("## Total ") + s.money(t.Total))
 	due := ""
 	if s.sale != nil {
 		switch s.sale.Status {
 		case domain.SalePaid:
-			due = fmt.Sprintf("Sale #%d paid. Press F12 for a new sale.", s.sale.Number)
+			due = fmt.Sprintf(T("Sale #%d paid. Press F12 for a new sale."), s.sale.Number)
 		case domain.SaleCanceled:
-			due = fmt.Sprintf("Sale #%d cancelled.", s.sale.Number)
+			due = fmt.Sprintf(T("Sale #%d cancelled."), s.sale.Number)
 		default:
-			due = fmt.Sprintf("Sale #%d · paid %s · due %s", s.sale.Number, s.money(s.sale.Paid()), s.money(s.sale.Due()))
+			due = fmt.Sprintf(T("Sale #%d · paid %s · due %s"), s.sale.Number, s.money(s.sale.Paid()), s.money(s.sale.Due()))
 		}
 	}
 	s.due.SetText(due)
@@ -307,7 +307,7 @@ func (s *registerScreen) modeChanged(m domain.Mode) {
 	}
 	s.newCart()
 	s.cartList.Refresh()
-	s.status.info("The register now works on the " + m.Badge() + " books.")
+	s.status.info(T("The register now works on the ") + m.Badge() + T(" books."))
 	s.load()
 }
 
@@ -315,11 +315,11 @@ func (s *registerScreen) modeChanged(m domain.Mode) {
 // stays open in the database and is found again by the start-up check.
 func (s *registerScreen) newSale() {
 	if s.attempt != nil && !s.attempt.Done() {
-		s.status.warn("A payment is under way: wait for it, or cancel it (Esc) first.")
+		s.status.warn(T("A payment is under way: wait for it, or cancel it (Esc) first."))
 		return
 	}
 	if s.sale != nil && s.sale.Status == domain.SaleOpen && s.sale.Paid() > 0 {
-		s.status.warn(fmt.Sprintf("Sale #%d is partly paid: take the rest first.", s.sale.Number))
+		s.status.warn(T("Sale #%d is partly paid: take the rest first.", s.sale.Number))
 		return
 	}
 	if s.stopPoll != nil {
@@ -340,31 +340,31 @@ func (s *registerScreen) takeAmount() (int64, error) {
 	}
 	v, err := domain.ParseAmount(t, s.cart.Currency.Exponent())
 	if err != nil {
-		return 0, domain.Errorf(domain.EINVALID, "Take now: %s", domain.ErrorMessage(err))
+		return 0, userErr(domain.EINVALID, T("Take now: %s", domain.ErrorMessage(err)))
 	}
 	return v, nil
 }
 
 func (s *registerScreen) startPayment(kind domain.MethodKind) {
 	if s.job.busy() {
-		s.status.warn("Wait for " + s.job.doing() + " to finish.")
+		s.status.warn(T("Wait for ") + s.job.doing() + T(" to finish."))
 		return
 	}
 	if s.sale == nil && len(s.cart.Lines) == 0 {
-		s.status.warn("The cart is empty: scan or tap a product, or press F4 for an amount.")
+		s.status.warn(T("The cart is empty: scan or tap a product, or press F4 for an amount."))
 		return
 	}
 	if s.attempt != nil && !s.attempt.Done() && s.attempt.Attempt.Kind == domain.MethodCardReader {
-		s.status.warn("A card payment is on the reader: wait for it, or cancel it (Esc) first.")
+		s.status.warn(T("A card payment is on the reader: wait for it, or cancel it (Esc) first."))
 		return
 	}
 	m := s.methodOf(kind)
 	if m == nil {
-		s.status.warn("There is no " + strings.ToLower(kind.Title()) + " payment method: add one on the Payment methods screen.")
+		s.status.warn(T("There is no ") + strings.ToLower(kind.Title()) + T(" payment method: add one on the Payment methods screen."))
 		return
 	}
 	if s.sale != nil && s.sale.Status != domain.SaleOpen {
-		s.status.warn("This sale is settled. Press F12 for a new sale.")
+		s.status.warn(T("This sale is settled. Press F12 for a new sale."))
 		return
 	}
 	amount, err := s.takeAmount()
@@ -379,7 +379,7 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 	cart := s.cartToSell()
 	have := s.sale
 	method := *m
-	s.job.start("the payment", "Sending the payment to Stripe…", func(ctx context.Context) func() {
+	s.job.start(T("the payment"), T("Sending the payment to Stripe…"), func(ctx context.Context) func() {
 		sale, err := s.saleFor(ctx, have, cart)
 		if err != nil {
 			return func() { s.status.fail("save the sale", err, nil); s.refresh() }
@@ -447,11 +447,11 @@ func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
 		s.svc.Log.Warn("payment step", "err", err, "attempt", res.Attempt.ID)
 		s.status.warn(res.Message)
 	case res.Sale.Status == domain.SalePaid:
-		s.status.ok(res.Message + " " + fmt.Sprintf("Sale #%d is paid.", res.Sale.Number))
+		s.status.ok(res.Message + " " + T("Sale #%d is paid.", res.Sale.Number))
 	case res.Done():
 		s.status.warn(res.Message)
 	case res.Attempt.Stage == domain.StageOnReader || res.Attempt.Stage == domain.StagePage || res.Attempt.Stage == domain.StageStored:
-		s.status.busy("Following the payment at Stripe…")
+		s.status.busy(T("Following the payment at Stripe…"))
 	default:
 		s.status.info("") // the payment panel says what to do
 	}
@@ -506,7 +506,7 @@ func (s *registerScreen) cancelSale() {
 		return
 	}
 	id := s.sale.ID
-	s.job.start("cancelling the sale", "Cancelling the sale…", func(ctx context.Context) func() {
+	s.job.start(T("cancelling the sale"), T("Cancelling the sale…"), func(ctx context.Context) func() {
 		sale, err := s.svc.Register.CancelSale(ctx, id)
 		return func() {
 			if sale.ID != 0 {
@@ -515,7 +515,7 @@ func (s *registerScreen) cancelSale() {
 			if err != nil {
 				s.status.fail("cancel sale", err, nil)
 			} else {
-				s.status.ok(fmt.Sprintf("Sale #%d cancelled; nothing was charged.", sale.Number))
+				s.status.ok(T("Sale #%d cancelled; nothing was charged.", sale.Number))
 				s.attempt = nil
 			}
 			s.refresh()

@@ -18,13 +18,13 @@ import (
 // closes the day.
 func (s *registerScreen) dayClose() {
 	counted := widget.NewEntry()
-	counted.SetPlaceHolder("Cash counted in the drawer, such as 120.00")
-	report := widget.NewLabelWithStyle("Counting…", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	counted.SetPlaceHolder(T("Cash counted in the drawer, such as 120.00"))
+	report := widget.NewLabelWithStyle(T("Counting…"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	errL := errLabel()
 	var d *dialog.CustomDialog
-	closeBtn := widget.NewButton("Close the day", nil)
+	closeBtn := widget.NewButton(T("Close the day"), nil)
 	closeBtn.Importance = widget.HighImportance
-	cancel := widget.NewButton("Cancel", func() { d.Hide() })
+	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
 	exp := s.cart.Currency.Exponent()
 	preview := func() {
 		v, _ := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
@@ -43,11 +43,11 @@ func (s *registerScreen) dayClose() {
 	closeBtn.OnTapped = func() {
 		v, err := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
 		if err != nil {
-			errL.SetText("Type the cash counted in the drawer (0 when there is none).")
+			errL.SetText(T("Type the cash counted in the drawer (0 when there is none)."))
 			errL.Show()
 			return
 		}
-		authorize(s.win, s.svc, s.run, domain.RoleOwner, "Closing the day needs the owner's PIN.", func(g domain.Grant) {
+		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Closing the day needs the owner's PIN."), func(g domain.Grant) {
 			closeBtn.Disable()
 			s.run(func() {
 				z, err := s.svc.Register.CloseDay(s.ctx, g, v)
@@ -60,21 +60,21 @@ func (s *registerScreen) dayClose() {
 					}
 					report.SetText(zText(z))
 					closeBtn.Hide()
-					cancel.SetText("Done")
-					pdfBtn := widget.NewButton("Save PDF…", func() {
+					cancel.SetText(T("Done"))
+					pdfBtn := widget.NewButton(T("Save PDF…"), func() {
 						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "pdf", w) })
 					})
-					xlsxBtn := widget.NewButton("Save XLSX…", func() {
+					xlsxBtn := widget.NewButton(T("Save XLSX…"), func() {
 						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "xlsx", w) })
 					})
 					d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
-					s.status.ok(fmt.Sprintf("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
+					s.status.ok(T("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 				})
 			})
 		})
 	}
-	body := container.NewBorder(container.NewVBox(widget.NewLabel("Cash counted"), counted, errL), nil, nil, nil, container.NewVScroll(report))
-	d = dialog.NewCustomWithoutButtons("Day close (Z report) — "+s.settings.Till, body, s.win)
+	body := container.NewBorder(container.NewVBox(widget.NewLabel(T("Cash counted")), counted, errL), nil, nil, nil, container.NewVScroll(report))
+	d = dialog.NewCustomWithoutButtons(T("Day close (Z report) — ")+s.settings.Till, body, s.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
 	d.Resize(fyne.NewSize(620, 600))
 	d.Show()
@@ -92,11 +92,11 @@ func (s *registerScreen) editProducts() {
 	price := widget.NewEntry()
 	tax := widget.NewEntry()
 	barcode := widget.NewEntry()
-	quick := widget.NewCheck("Quick key on the register", nil)
+	quick := widget.NewCheck(T("Quick key on the register"), nil)
 	errL := errLabel()
 	editing := domain.Product{}
 	list := widget.NewList(func() int { return len(s.products) },
-		func() fyne.CanvasObject { return widget.NewLabel("Cappuccino with oat milk — 3.50 EUR") },
+		func() fyne.CanvasObject { return widget.NewLabel(T("Cappuccino with oat milk — 3.50 EUR")) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			p := s.products[id]
 			o.(*widget.Label).SetText(p.Name + " — " + s.money(p.Price.Amount))
@@ -114,10 +114,10 @@ func (s *registerScreen) editProducts() {
 		errL.Hide()
 	}
 	list.OnSelected = func(id widget.ListItemID) { fill(s.products[id]) }
-	save := widget.NewButton("Save product", func() {
+	save := widget.NewButton(T("Save product"), func() {
 		v, err := domain.ParseAmount(price.Text, s.settings.Currency.Exponent())
 		if err != nil {
-			errL.SetText("Price: " + domain.ErrorMessage(err))
+			errL.SetText(T("Price: ") + domain.ErrorMessage(err))
 			errL.Show()
 			return
 		}
@@ -144,24 +144,24 @@ func (s *registerScreen) editProducts() {
 				list.Refresh()
 				s.showKeys()
 				fill(saved)
-				errL.SetText("Saved.")
+				errL.SetText(T("Saved."))
 				errL.Importance = widget.SuccessImportance
 				errL.Show()
 			})
 		})
 	})
 	save.Importance = widget.HighImportance
-	newBtn := widget.NewButton("New product", func() { list.UnselectAll(); fill(domain.Product{TaxRate: s.settings.DefaultTaxRate, QuickKey: true}) })
-	form := widget.NewForm(widget.NewFormItem("Name", name), widget.NewFormItem("Price", price), widget.NewFormItem("Tax %", tax),
-		widget.NewFormItem("Barcode", barcode), widget.NewFormItem("", quick))
+	newBtn := widget.NewButton(T("New product"), func() { list.UnselectAll(); fill(domain.Product{TaxRate: s.settings.DefaultTaxRate, QuickKey: true}) })
+	form := widget.NewForm(widget.NewFormItem(T("Name"), name), widget.NewFormItem(T("Price"), price), widget.NewFormItem(T("Tax %"), tax),
+		widget.NewFormItem(T("Barcode"), barcode), widget.NewFormItem("", quick))
 	right := container.NewVBox(form, container.NewHBox(newBtn, save), errL)
 	split := container.NewHSplit(list, right)
 	split.Offset = 0.45
-	incl := "Prices include tax."
+	incl := T("Prices include tax.")
 	if !s.settings.TaxInclusive {
-		incl = "Tax is added to prices."
+		incl = T("Tax is added to prices.")
 	}
-	d = dialog.NewCustom("Products ("+s.settings.Currency.Code()+"; "+incl+")", "Close", split, s.win)
+	d = dialog.NewCustom(T("Products (")+s.settings.Currency.Code()+"; "+incl+")", T("Close"), split, s.win)
 	d.Resize(fyne.NewSize(900, 560))
 	fill(domain.Product{TaxRate: s.settings.DefaultTaxRate, QuickKey: true})
 	d.Show()
@@ -174,7 +174,7 @@ func (s *registerScreen) recoverAtStart() {
 		fyne.Do(func() {
 			if err != nil {
 				s.svc.Log.Error("start-up payment check", "err", err)
-				dialog.ShowError(fmt.Errorf("%s", "Tally could not check the unfinished payments: "+domain.ErrorMessage(err)), s.win)
+				dialog.ShowError(fmt.Errorf("%s", T("Tally could not check the unfinished payments: ")+domain.ErrorMessage(err)), s.win)
 				return
 			}
 			if len(found) == 0 {
@@ -185,9 +185,9 @@ func (s *registerScreen) recoverAtStart() {
 				lines = append(lines, "• "+r.Describe())
 				s.svc.Log.Info("start-up payment check", "sale", r.Sale.Number, "attempt", r.Attempt.ID, "status", string(r.Attempt.Status), "message", r.Message)
 			}
-			msg := widget.NewLabel("Tally was stopped while payments were under way. It asked Stripe what became of each:\n\n" + strings.Join(lines, "\n"))
+			msg := widget.NewLabel(T("Tally was stopped while payments were under way. It asked Stripe what became of each:\n\n") + strings.Join(lines, "\n"))
 			msg.Wrapping = fyne.TextWrapWord
-			d := dialog.NewCustom("Unfinished payments checked", "OK", container.NewVScroll(msg), s.win)
+			d := dialog.NewCustom(T("Unfinished payments checked"), T("OK"), container.NewVScroll(msg), s.win)
 			d.Resize(fyne.NewSize(720, 360))
 			d.Show()
 			// Resume the last sale still waiting on a reader or a page.
@@ -213,11 +213,11 @@ func (s *registerScreen) editShop() {
 	cur.SetText(rs.Currency.Code())
 	tax.SetText(discountText(rs.DefaultTaxRate))
 	till.SetText(rs.Till)
-	incl := widget.NewCheck("Prices include tax (usual in Europe; untick where tax is added at the till)", nil)
+	incl := widget.NewCheck(T("Prices include tax (usual in Europe; untick where tax is added at the till)"), nil)
 	incl.SetChecked(rs.TaxInclusive)
-	items := []*widget.FormItem{widget.NewFormItem("Shop name", name), widget.NewFormItem("Currency", cur),
-		widget.NewFormItem("", incl), widget.NewFormItem("Default tax %", tax), widget.NewFormItem("Till", till)}
-	d := newFormDialog("The register", "Save", items, func() error {
+	items := []*widget.FormItem{widget.NewFormItem(T("Shop name"), name), widget.NewFormItem(T("Currency"), cur),
+		widget.NewFormItem("", incl), widget.NewFormItem(T("Default tax %"), tax), widget.NewFormItem(T("Till"), till)}
+	d := newFormDialog(T("The register"), T("Save"), items, func() error {
 		c, err := domain.CurrencyOf(cur.Text)
 		if err != nil {
 			return err
@@ -227,7 +227,7 @@ func (s *registerScreen) editShop() {
 			return err
 		}
 		if s.sale != nil || len(s.cart.Lines) > 0 {
-			return domain.Errorf(domain.ECONFLICT, "Finish the sale under way, or start a new one (F12), first.")
+			return userErr(domain.ECONFLICT, T("Finish the sale under way, or start a new one (F12), first."))
 		}
 		next := domain.RegisterSettings{ShopName: strings.TrimSpace(name.Text), Currency: c, TaxInclusive: incl.Checked, DefaultTaxRate: rate, Till: till.Text}
 		s.run(func() {
@@ -237,7 +237,7 @@ func (s *registerScreen) editShop() {
 					s.status.fail("save the register's settings", err, nil)
 					return
 				}
-				s.status.ok("The register's settings are saved.")
+				s.status.ok(T("The register's settings are saved."))
 				s.cart = domain.Cart{}
 				s.load()
 			})

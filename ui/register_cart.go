@@ -31,13 +31,13 @@ func (s *registerScreen) showKeys() {
 			continue
 		}
 		p := p
-		b := widget.NewButton(p.Name+"\n"+s.money(p.Price.Amount), func() { s.addProduct(p, 1) })
+		b := widget.NewButton(p.Name+T("\n")+s.money(p.Price.Amount), func() { s.addProduct(p, 1) })
 		objs = append(objs, b)
 	}
 	if len(objs) == 0 {
-		msg := "No quick keys yet: add products with Products… and tick Quick key."
+		msg := T("No quick keys yet: add products with Products… and tick Quick key.")
 		if q != "" {
-			msg = "No product matches. Press F4 to ring it up as an amount."
+			msg = T("No product matches. Press F4 to ring it up as an amount.")
 		}
 		l := widget.NewLabel(msg)
 		l.Wrapping = fyne.TextWrapWord
@@ -78,15 +78,15 @@ func (s *registerScreen) submitScan() {
 	case 1:
 		s.addProduct(match[0], qty)
 	case 0:
-		s.status.warn(fmt.Sprintf("No product has the code or name %q. Add it under Products…, or press F4 to ring it up as an amount.", text))
+		s.status.warn(T("No product has the code or name %q. Add it under Products…, or press F4 to ring it up as an amount.", text))
 	default:
-		s.status.info(fmt.Sprintf("%d products match %q: tap one, or type more of its name.", len(match), text))
+		s.status.info(T("%d products match %q: tap one, or type more of its name.", len(match), text))
 	}
 }
 
 func (s *registerScreen) editable() bool {
 	if s.sale != nil {
-		s.status.warn("This sale is being paid: finish or cancel the payment, or start a new sale (F12).")
+		s.status.warn(T("This sale is being paid: finish or cancel the payment, or start a new sale (F12)."))
 		return false
 	}
 	return true
@@ -97,7 +97,7 @@ func (s *registerScreen) addProduct(p domain.Product, qty int64) {
 		return
 	}
 	if !p.Price.Currency.IsZero() && p.Price.Currency != s.cart.Currency {
-		s.status.warn(fmt.Sprintf("%s is priced in %s but the register sells in %s: change its price under Products….", p.Name, p.Price.Currency, s.cart.Currency))
+		s.status.warn(T("%s is priced in %s but the register sells in %s: change its price under Products….", p.Name, p.Price.Currency, s.cart.Currency))
 		return
 	}
 	for i, l := range s.cart.Lines {
@@ -125,9 +125,9 @@ func (s *registerScreen) afterCartChange(line int) {
 }
 
 func (s *registerScreen) newCartRow() fyne.CanvasObject {
-	name := widget.NewLabel("2 × Cappuccino with oat milk")
+	name := widget.NewLabel(T("2 × Cappuccino with oat milk"))
 	name.Truncation = fyne.TextTruncateEllipsis
-	amount := widget.NewLabel("000.00 EUR")
+	amount := widget.NewLabel(T("000.00 EUR"))
 	amount.Alignment = fyne.TextAlignTrailing
 	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), nil)
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), nil)
@@ -198,14 +198,14 @@ func (s *registerScreen) applyDiscounts() {
 	}
 	cart, err := domain.ParseTaxRate(s.discount.Text)
 	if err != nil {
-		s.status.warn("Cart discount: " + domain.ErrorMessage(err))
+		s.status.warn(T("Cart discount: ") + domain.ErrorMessage(err))
 		return
 	}
 	s.cart.Discount = cart
 	if s.selected >= 0 && s.selected < len(s.cart.Lines) {
 		line, err := domain.ParseTaxRate(s.lineDisc.Text)
 		if err != nil {
-			s.status.warn("Line discount: " + domain.ErrorMessage(err))
+			s.status.warn(T("Line discount: ") + domain.ErrorMessage(err))
 			return
 		}
 		s.cart.Lines[s.selected].Discount = line
@@ -220,16 +220,16 @@ func (s *registerScreen) askAmount() {
 		return
 	}
 	desc := widget.NewEntry()
-	desc.SetPlaceHolder("What it is (optional)")
+	desc.SetPlaceHolder(T("What it is (optional)"))
 	amount := widget.NewEntry()
 	amount.SetPlaceHolder("0.00")
 	tax := widget.NewEntry()
 	tax.SetText(discountText(s.settings.DefaultTaxRate))
-	items := []*widget.FormItem{widget.NewFormItem("Amount", amount), widget.NewFormItem("Description", desc), widget.NewFormItem("Tax %", tax)}
-	d := newFormDialog("Ring up an amount", "Add", items, func() error {
+	items := []*widget.FormItem{widget.NewFormItem(T("Amount"), amount), widget.NewFormItem(T("Description"), desc), widget.NewFormItem(T("Tax %"), tax)}
+	d := newFormDialog(T("Ring up an amount"), T("Add"), items, func() error {
 		v, err := domain.ParseAmount(amount.Text, s.cart.Currency.Exponent())
 		if err != nil || v <= 0 {
-			return domain.Errorf(domain.EINVALID, "Type an amount over zero, such as 4.50.")
+			return userErr(domain.EINVALID, T("Type an amount over zero, such as 4.50."))
 		}
 		rate, err := domain.ParseTaxRate(tax.Text)
 		if err != nil {
@@ -237,7 +237,7 @@ func (s *registerScreen) askAmount() {
 		}
 		name := strings.TrimSpace(desc.Text)
 		if name == "" {
-			name = "Amount"
+			name = T("Amount")
 		}
 		s.cart.Lines = append(s.cart.Lines, domain.SaleLine{Description: name, Quantity: 1, UnitPrice: v, TaxRate: rate})
 		s.afterCartChange(len(s.cart.Lines) - 1)

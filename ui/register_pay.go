@@ -56,7 +56,7 @@ func newFormDialog(title, confirm string, items []*widget.FormItem, submit func(
 	})
 	ok.Importance = widget.HighImportance
 	f.ok = ok
-	cancel := widget.NewButton("Cancel", func() { f.d.Hide() })
+	cancel := widget.NewButton(T("Cancel"), func() { f.d.Hide() })
 	body := container.NewVBox(form, f.err)
 	f.d = dialog.NewCustomWithoutButtons(title, body, win)
 	f.d.SetButtons([]fyne.CanvasObject{cancel, ok})
@@ -89,40 +89,40 @@ var testCards = []struct {
 	label string
 	card  domain.TestCard
 }{
-	{"4242 succeeds", domain.CardSucceeds},
-	{"0002 declined", domain.CardDeclined},
-	{"9995 no funds", domain.CardInsufficientFunds},
-	{"0069 expired", domain.CardExpired},
+	{T("4242 succeeds"), domain.CardSucceeds},
+	{T("0002 declined"), domain.CardDeclined},
+	{T("9995 no funds"), domain.CardInsufficientFunds},
+	{T("0069 expired"), domain.CardExpired},
 }
 
 func newPayPanel(s *registerScreen) *payPanel {
 	p := &payPanel{s: s, title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), msg: widget.NewLabel("")}
 	p.msg.Wrapping = fyne.TextWrapWord
-	p.cancelBtn = widget.NewButton("Cancel payment (Esc)", p.cancel)
+	p.cancelBtn = widget.NewButton(T("Cancel payment (Esc)"), p.cancel)
 	p.cancelBtn.Importance = widget.DangerImportance
-	p.retryBtn = widget.NewButton("Try again (F5)", func() { p.step("trying again", p.s.svc.Register.Retry) })
-	p.clearBtn = widget.NewButton("Clear reader", func() { p.step("clearing the reader", p.s.svc.Register.ClearReader) })
-	p.checkBtn = widget.NewButton("Check status", func() { p.step("checking with Stripe", p.s.svc.Register.Check) })
+	p.retryBtn = widget.NewButton(T("Try again (F5)"), func() { p.step(T("trying again"), p.s.svc.Register.Retry) })
+	p.clearBtn = widget.NewButton(T("Clear reader"), func() { p.step(T("clearing the reader"), p.s.svc.Register.ClearReader) })
+	p.checkBtn = widget.NewButton(T("Check status"), func() { p.step(T("checking with Stripe"), p.s.svc.Register.Check) })
 	for _, c := range testCards {
 		card := c.card
 		p.cardBtns = append(p.cardBtns, widget.NewButton(c.label, func() { p.present(card) }))
 	}
-	p.tipBtn = widget.NewButton("4242 + 10 % tip", func() {
+	p.tipBtn = widget.NewButton(T("4242 + 10 % tip"), func() {
 		a := p.s.attempt.Attempt
 		tip := (a.Amount.Amount + 5) / 10
-		p.step("the test card", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+		p.step(T("the test card"), func(ctx context.Context, id int64) (domain.PaymentResult, error) {
 			return p.s.svc.Register.PresentTestCardWithTip(ctx, id, domain.CardSucceeds, tip)
 		})
 	})
-	p.custCancelBtn = widget.NewButton("Customer cancels", func() {
-		p.step("the customer cancelling", p.s.svc.Register.DemoCustomerCancels)
+	p.custCancelBtn = widget.NewButton(T("Customer cancels"), func() {
+		p.step(T("the customer cancelling"), p.s.svc.Register.DemoCustomerCancels)
 	})
-	p.custPayBtn = widget.NewButton("Customer pays the page (F7)", func() {
-		p.step("the customer paying", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+	p.custPayBtn = widget.NewButton(T("Customer pays the page (F7)"), func() {
+		p.step(T("the customer paying"), func(ctx context.Context, id int64) (domain.PaymentResult, error) {
 			return p.s.svc.Register.DemoCustomerPays(ctx, id, domain.CardSucceeds)
 		})
 	})
-	p.receiptBtn = widget.NewButton("Receipt", p.receipt)
+	p.receiptBtn = widget.NewButton(T("Receipt"), p.receipt)
 	p.tests = container.NewHBox()
 	p.obj = container.NewVBox()
 	return p
@@ -133,14 +133,14 @@ func (p *payPanel) show() {
 	s := p.s
 	p.obj.Objects = nil
 	if s.sale != nil && s.sale.Status == domain.SalePaid {
-		p.title.SetText(fmt.Sprintf("Sale #%d paid", s.sale.Number))
+		p.title.SetText(T("Sale #%d paid", s.sale.Number))
 		p.msg.SetText(paidSummary(*s.sale, s.money))
 		row := container.NewHBox(p.receiptBtn)
 		for _, a := range s.sale.Attempts {
 			if a.Status == domain.AttemptAuthorized {
 				id, saleID := a.ID, a.SaleID
-				capture := widget.NewButton("Capture "+s.money(a.Amount.Amount), func() {
-					s.job.start("the capture", "Capturing at Stripe…", func(ctx context.Context) func() {
+				capture := widget.NewButton(T("Capture ")+s.money(a.Amount.Amount), func() {
+					s.job.start(T("the capture"), T("Capturing at Stripe…"), func(ctx context.Context) func() {
 						res, err := s.svc.Register.Capture(ctx, id)
 						res = s.withSale(ctx, res, saleID)
 						return func() { s.showResult(res, err) }
@@ -159,7 +159,7 @@ func (p *payPanel) show() {
 		return
 	}
 	a := s.attempt.Attempt
-	p.title.SetText(fmt.Sprintf("%s · %s · %s", a.MethodName, s.money(a.Amount.Amount), stageTitle(a)))
+	p.title.SetText(T("%s · %s · %s", a.MethodName, s.money(a.Amount.Amount), stageTitle(a)))
 	p.msg.SetText(s.attempt.Message)
 	actions := container.NewHBox(p.cancelBtn, p.checkBtn)
 	mode := s.svc.Connection.Mode()
@@ -171,7 +171,7 @@ func (p *payPanel) show() {
 			actions.Add(p.clearBtn)
 		}
 		if a.Stage == domain.StageOnReader && mode != domain.ModeLive {
-			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Tap a test card:")}
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel(T("Tap a test card:"))}
 			for _, b := range p.cardBtns {
 				p.tests.Add(b)
 			}
@@ -181,11 +181,11 @@ func (p *payPanel) show() {
 			if mode == domain.ModeDisabled {
 				p.tests.Add(p.custCancelBtn)
 			}
-			p.tests.Objects[0].(*widget.Label).SetText("Tap a test card:")
+			p.tests.Objects[0].(*widget.Label).SetText(T("Tap a test card:"))
 		}
 	case domain.MethodQRLink:
 		if mode == domain.ModeDisabled && a.SessionID != "" {
-			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel("Demo customer:"), p.custPayBtn}
+			p.tests.Objects = []fyne.CanvasObject{widget.NewLabel(T("Demo customer:")), p.custPayBtn}
 		}
 	}
 	for _, b := range append([]*widget.Button{p.cancelBtn, p.retryBtn, p.clearBtn, p.checkBtn, p.custCancelBtn, p.custPayBtn, p.tipBtn}, p.cardBtns...) {
@@ -200,7 +200,7 @@ func (p *payPanel) show() {
 		p.obj.Add(p.tests)
 	}
 	if a.Kind == domain.MethodQRLink && a.SessionURL != "" {
-		p.obj.Add(widget.NewLabel("The QR code is on the customer display; the customer scans it with a phone."))
+		p.obj.Add(widget.NewLabel(T("The QR code is on the customer display; the customer scans it with a phone.")))
 	}
 	p.obj.Refresh()
 }
@@ -208,15 +208,15 @@ func (p *payPanel) show() {
 func stageTitle(a domain.Attempt) string {
 	switch a.Stage {
 	case domain.StageStored:
-		return "sending to Stripe"
+		return T("sending to Stripe")
 	case domain.StageIntent:
-		return "ready for the reader"
+		return T("ready for the reader")
 	case domain.StageOnReader:
-		return "on the reader"
+		return T("on the reader")
 	case domain.StageDeclined:
 		return "declined"
 	case domain.StagePage:
-		return "QR code shown"
+		return T("QR code shown")
 	case domain.StageCanceling:
 		return "cancelling"
 	}
@@ -231,16 +231,16 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 		}
 		part := a.MethodName + " " + money(a.Amount.Amount)
 		if a.Tip > 0 {
-			part += " + tip " + money(a.Tip)
+			part += T(" + tip ") + money(a.Tip)
 		}
 		if a.Card.Last4 != "" {
 			part += " (" + a.Card.Brand + " •••• " + a.Card.Last4 + ")"
 		}
 		if a.Change > 0 {
-			part += ", change " + money(a.Change)
+			part += T(", change ") + money(a.Change)
 		}
 		if a.Status == domain.AttemptAuthorized {
-			part += ", authorised: capture it"
+			part += T(", authorised: capture it")
 		}
 		parts = append(parts, part)
 	}
@@ -273,10 +273,10 @@ func (p *payPanel) again() {
 		return
 	}
 	if a.Attempt.Kind == domain.MethodCardReader && (a.Attempt.Stage == domain.StageDeclined || a.Attempt.Stage == domain.StageIntent) {
-		p.step("trying again", p.s.svc.Register.Retry)
+		p.step(T("trying again"), p.s.svc.Register.Retry)
 		return
 	}
-	p.step("checking with Stripe", p.s.svc.Register.Check)
+	p.step(T("checking with Stripe"), p.s.svc.Register.Check)
 }
 
 func (p *payPanel) cancel() {
@@ -286,7 +286,7 @@ func (p *payPanel) cancel() {
 	if p.s.stopPoll != nil {
 		p.s.stopPoll()
 	}
-	p.step("cancelling the payment", p.s.svc.Register.Cancel)
+	p.step(T("cancelling the payment"), p.s.svc.Register.Cancel)
 }
 
 // pretend plays the customer who pays, in test and demo mode: the test
@@ -305,7 +305,7 @@ func (p *payPanel) pretend() {
 }
 
 func (p *payPanel) present(card domain.TestCard) {
-	p.step("the test card", func(ctx context.Context, id int64) (domain.PaymentResult, error) {
+	p.step(T("the test card"), func(ctx context.Context, id int64) (domain.PaymentResult, error) {
 		return p.s.svc.Register.PresentTestCard(ctx, id, card)
 	})
 }
@@ -324,13 +324,13 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	tendered.SetText(domain.FormatAmount(amount, s.cart.Currency.Exponent()))
 	cart := s.cartToSell()
 	have := s.sale
-	items := []*widget.FormItem{widget.NewFormItem("Handed over", tendered)}
-	d := newFormDialog(fmt.Sprintf("Cash: %s due", s.money(due)), "Take cash", items, func() error {
+	items := []*widget.FormItem{widget.NewFormItem(T("Handed over"), tendered)}
+	d := newFormDialog(T("Cash: %s due", s.money(due)), T("Take cash"), items, func() error {
 		v, err := domain.ParseAmount(tendered.Text, s.cart.Currency.Exponent())
 		if err != nil || v <= 0 {
-			return domain.Errorf(domain.EINVALID, "Type what the customer hands over, such as 20.00.")
+			return userErr(domain.EINVALID, T("Type what the customer hands over, such as 20.00."))
 		}
-		s.job.start("the cash payment", "Taking cash…", func(ctx context.Context) func() {
+		s.job.start(T("the cash payment"), T("Taking cash…"), func(ctx context.Context) func() {
 			sale, err := s.saleFor(ctx, have, cart)
 			if err != nil {
 				return func() { s.status.fail("save the sale", err, nil); s.refresh() }
@@ -358,12 +358,12 @@ func (p *payPanel) receipt() {
 	text := strings.Join(domain.ReceiptLines(s.settings.ShopName, *s.sale), "\n")
 	p.receiptText = text
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	save := widget.NewButton("Save PDF…", func() {
+	save := widget.NewButton(T("Save PDF…"), func() {
 		saveFile(s, fmt.Sprintf("receipt-%d.pdf", s.sale.Number), func(w io.Writer) error {
 			return s.svc.Register.ReceiptPDF(s.ctx, id, w)
 		})
 	})
-	d := dialog.NewCustom(fmt.Sprintf("Receipt of sale #%d", s.sale.Number), "Close", container.NewBorder(nil, container.NewHBox(save), nil, nil, container.NewVScroll(l)), s.win)
+	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(save), nil, nil, container.NewVScroll(l)), s.win)
 	d.Resize(fyne.NewSize(560, 600))
 	d.Show()
 }
@@ -390,7 +390,7 @@ func saveFile(s *registerScreen, name string, write func(io.Writer) error) {
 					s.status.fail("save "+path, err, nil)
 					return
 				}
-				s.status.ok("Saved " + path + ".")
+				s.status.ok(T("Saved ") + path + ".")
 			})
 		})
 	}, s.win)

@@ -42,26 +42,26 @@ func newRulesPanel(svc Services, run runner) *rulesPanel {
 	p.status = newStatus(svc.Log)
 	p.name, p.category, p.pattern, p.currency = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	p.min, p.max, p.label, p.priority = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	p.category.SetPlaceHolder("for example adjustment, charge, stripe_fee")
-	p.pattern.SetPlaceHolder("a regular expression, for example goodwill|credit")
-	p.currency.SetPlaceHolder("any")
-	p.min.SetPlaceHolder("any")
-	p.max.SetPlaceHolder("any")
+	p.category.SetPlaceHolder(T("for example adjustment, charge, stripe_fee"))
+	p.pattern.SetPlaceHolder(T("a regular expression, for example goodwill|credit"))
+	p.currency.SetPlaceHolder(T("any"))
+	p.min.SetPlaceHolder(T("any"))
+	p.max.SetPlaceHolder(T("any"))
 	p.priority.SetText("100")
 	p.account = widget.NewSelect(nil, nil)
-	p.autoBook = widget.NewCheck("Book by itself (otherwise only suggest)", nil)
+	p.autoBook = widget.NewCheck(T("Book by itself (otherwise only suggest)"), nil)
 	p.autoBook.SetChecked(true)
 	p.preview = widget.NewLabel("")
 	p.preview.Wrapping = fyne.TextWrapWord
-	p.previewBtn = widget.NewButton("Preview", p.doPreview)
-	p.saveBtn = widget.NewButton("Save rule", p.save)
+	p.previewBtn = widget.NewButton(T("Preview"), p.doPreview)
+	p.saveBtn = widget.NewButton(T("Save rule"), p.save)
 	p.saveBtn.Importance = widget.HighImportance
-	p.deleteBtn = widget.NewButton("Delete", p.remove)
-	p.newBtn = widget.NewButton("New rule", func() { p.list.UnselectAll(); p.edit(domain.Rule{Priority: 100, AutoBook: true}) })
+	p.deleteBtn = widget.NewButton(T("Delete"), p.remove)
+	p.newBtn = widget.NewButton(T("New rule"), func() { p.list.UnselectAll(); p.edit(domain.Rule{Priority: 100, AutoBook: true}) })
 	p.list = widget.NewList(
 		func() int { return len(p.rules) },
 		func() fyne.CanvasObject {
-			return container.NewVBox(widget.NewLabelWithStyle("rule", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("conditions"))
+			return container.NewVBox(widget.NewLabelWithStyle(T("rule"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel(T("conditions")))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			r := p.rules[id]
@@ -72,15 +72,15 @@ func newRulesPanel(svc Services, run runner) *rulesPanel {
 	)
 	p.list.OnSelected = func(id widget.ListItemID) { p.edit(p.rules[id]) }
 	form := widget.NewForm(
-		widget.NewFormItem("Name", labelled(p.name, p.errs, "name")),
-		widget.NewFormItem("Category is", p.category),
-		widget.NewFormItem("Description matches", labelled(p.pattern, p.errs, "description")),
-		widget.NewFormItem("Currency", labelled(p.currency, p.errs, "currency")),
-		widget.NewFormItem("Gross from", labelled(p.min, p.errs, "min")),
-		widget.NewFormItem("Gross up to", labelled(p.max, p.errs, "max")),
-		widget.NewFormItem("Book to", labelled(p.account, p.errs, "account")),
-		widget.NewFormItem("Label", p.label),
-		widget.NewFormItem("Priority", labelled(p.priority, p.errs, "priority")),
+		widget.NewFormItem(T("Name"), labelled(p.name, p.errs, "name")),
+		widget.NewFormItem(T("Category is"), p.category),
+		widget.NewFormItem(T("Description matches"), labelled(p.pattern, p.errs, "description")),
+		widget.NewFormItem(T("Currency"), labelled(p.currency, p.errs, "currency")),
+		widget.NewFormItem(T("Gross from"), labelled(p.min, p.errs, "min")),
+		widget.NewFormItem(T("Gross up to"), labelled(p.max, p.errs, "max")),
+		widget.NewFormItem(T("Book to"), labelled(p.account, p.errs, "account")),
+		widget.NewFormItem(T("Label"), p.label),
+		widget.NewFormItem(T("Priority"), labelled(p.priority, p.errs, "priority")),
 		widget.NewFormItem("", p.autoBook),
 	)
 	right := container.NewVScroll(container.NewPadded(container.NewVBox(form,
@@ -95,16 +95,16 @@ func newRulesPanel(svc Services, run runner) *rulesPanel {
 func ruleSummary(r domain.Rule) string {
 	var c []string
 	if r.Category != "" {
-		c = append(c, "category "+r.Category)
+		c = append(c, T("category ")+r.Category)
 	}
 	if r.Description != "" {
-		c = append(c, "description ~ "+r.Description)
+		c = append(c, T("description ~ ")+r.Description)
 	}
 	if r.Currency != "" {
 		c = append(c, r.Currency)
 	}
 	if r.MinGross != nil || r.MaxGross != nil {
-		c = append(c, "amount bounded")
+		c = append(c, T("amount bounded"))
 	}
 	how := "suggests"
 	if r.AutoBook {
@@ -188,7 +188,7 @@ func (p *rulesPanel) fromForm() (domain.Rule, error) {
 	r.Account = p.accountByLabel[p.account.Selected]
 	n, err := strconv.Atoi(strings.TrimSpace(p.priority.Text))
 	if err != nil {
-		return r, &domain.FieldError{Field: "priority", Err: domain.Errorf(domain.EINVALID, "The priority is a whole number; lower goes first.")}
+		return r, &domain.FieldError{Field: "priority", Err: userErr(domain.EINVALID, T("The priority is a whole number; lower goes first."))}
 	}
 	r.Priority = n
 	exp := 2
@@ -223,7 +223,7 @@ func (p *rulesPanel) doPreview() {
 		p.status.fail("preview rule", err, p.errs)
 		return
 	}
-	p.status.busy("Looking for the lines this rule would take…")
+	p.status.busy(T("Looking for the lines this rule would take…"))
 	p.run(func() {
 		pv, err := p.svc.Rules.Preview(context.Background(), r, 10)
 		fyne.Do(func() {
@@ -231,14 +231,14 @@ func (p *rulesPanel) doPreview() {
 				p.status.fail("preview rule", err, p.errs)
 				return
 			}
-			p.status.info(fmt.Sprintf("This rule would take %s of the lines waiting for a decision.", plural(pv.Count, "line")))
+			p.status.info(T("This rule would take %s of the lines waiting for a decision.", plural(pv.Count, "line")))
 			var b strings.Builder
 			for _, l := range pv.Lines {
 				fmt.Fprintf(&b, "%s  %-12s %12s %s  %s\n", l.Created.Format("2006-01-02"), l.Category,
 					domain.FormatAmount(l.Gross, l.Currency.Exponent()), l.Currency.Code(), l.Description)
 			}
 			if pv.Count > len(pv.Lines) {
-				fmt.Fprintf(&b, "… and %d more", pv.Count-len(pv.Lines))
+				fmt.Fprintf(&b, T("… and %d more"), pv.Count-len(pv.Lines))
 			}
 			p.preview.SetText(b.String())
 		})
@@ -264,7 +264,7 @@ func (p *rulesPanel) save() {
 		p.status.fail("save rule", err, p.errs)
 		return
 	}
-	p.status.busy("Saving the rule…")
+	p.status.busy(T("Saving the rule…"))
 	p.run(func() {
 		saved, err := p.svc.Rules.Save(context.Background(), r)
 		fyne.Do(func() {
@@ -273,7 +273,7 @@ func (p *rulesPanel) save() {
 				return
 			}
 			p.editing = saved
-			p.status.ok("Saved " + saved.Name + ". Press Book lines to apply it.")
+			p.status.ok(T("Saved ") + saved.Name + T(". Press Book lines to apply it."))
 			p.load()
 		})
 	})
@@ -291,7 +291,7 @@ func (p *rulesPanel) remove() {
 				p.status.fail("delete rule", err, nil)
 				return
 			}
-			p.status.ok("Deleted. What it booked stays booked.")
+			p.status.ok(T("Deleted. What it booked stays booked."))
 			p.editing = domain.Rule{Priority: 100, AutoBook: true}
 			p.load()
 		})

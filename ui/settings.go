@@ -15,13 +15,13 @@ import (
 // verifyTimeout bounds a check against Stripe so the screen never waits forever.
 const verifyTimeout = 45 * time.Second
 
-var modeLabels = []string{"Disabled (demo)", "Test", "Live"}
+var modeLabels = []string{T("Disabled (demo)"), T("Test"), T("Live")}
 
 func modeOf(label string) domain.Mode {
 	switch label {
-	case "Test":
+	case T("Test"):
 		return domain.ModeTest
-	case "Live":
+	case T("Live"):
 		return domain.ModeLive
 	}
 	return domain.ModeDisabled
@@ -30,9 +30,9 @@ func modeOf(label string) domain.Mode {
 func labelOf(m domain.Mode) string {
 	switch m {
 	case domain.ModeTest:
-		return "Test"
+		return T("Test")
 	case domain.ModeLive:
-		return "Live"
+		return T("Live")
 	}
 	return modeLabels[0]
 }
@@ -95,22 +95,22 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.mode.Horizontal = true
 	s.mode.Required = true
 	s.publishable = widget.NewEntry()
-	s.publishable.SetPlaceHolder("pk_test_… (optional)")
+	s.publishable.SetPlaceHolder(T("pk_test_… (optional)"))
 	s.secret = widget.NewPasswordEntry()
-	s.secret.SetPlaceHolder("sk_test_… or a restricted key rk_test_…")
+	s.secret.SetPlaceHolder(T("sk_test_… or a restricted key rk_test_…"))
 	s.webhook = widget.NewPasswordEntry()
-	s.webhook.SetPlaceHolder("whsec_… (optional: only with a webhook endpoint or stripe listen)")
+	s.webhook.SetPlaceHolder(T("whsec_… (optional: only with a webhook endpoint or stripe listen)"))
 	s.apiBase = widget.NewEntry()
-	s.apiBase.SetPlaceHolder("https://api.stripe.com")
+	s.apiBase.SetPlaceHolder(T("https://api.stripe.com"))
 	if s.svc.Settings.DefaultAPIBase != "" {
-		s.apiBase.SetPlaceHolder(s.svc.Settings.DefaultAPIBase + " (from TALLY_STRIPE_API_BASE)")
+		s.apiBase.SetPlaceHolder(s.svc.Settings.DefaultAPIBase + T(" (from TALLY_STRIPE_API_BASE)"))
 	}
 	s.fieldErrs = map[string]*widget.Label{}
 	for _, f := range []string{"mode", "publishable", "secret", "webhook", "apibase"} {
 		s.fieldErrs[f] = errLabel()
 	}
-	s.verifyBtn = widget.NewButton("Verify with Stripe", s.verify)
-	s.saveBtn = widget.NewButton("Save", s.save)
+	s.verifyBtn = widget.NewButton(T("Verify with Stripe"), s.verify)
+	s.saveBtn = widget.NewButton(T("Save"), s.save)
 	s.saveBtn.Importance = widget.HighImportance
 	s.status = newStatus(s.svc.Log)
 	s.where = widget.NewLabel("")
@@ -122,15 +122,15 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		return container.NewVBox(w, s.fieldErrs[f])
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("Stripe", field(s.mode, "mode")),
-		widget.NewFormItem("Publishable key", field(s.publishable, "publishable")),
-		widget.NewFormItem("Secret key", field(s.secret, "secret")),
-		widget.NewFormItem("Webhook signing secret", field(s.webhook, "webhook")),
-		widget.NewFormItem("API address", field(s.apiBase, "apibase")),
+		widget.NewFormItem(T("Stripe"), field(s.mode, "mode")),
+		widget.NewFormItem(T("Publishable key"), field(s.publishable, "publishable")),
+		widget.NewFormItem(T("Secret key"), field(s.secret, "secret")),
+		widget.NewFormItem(T("Webhook signing secret"), field(s.webhook, "webhook")),
+		widget.NewFormItem(T("API address"), field(s.apiBase, "apibase")),
 	)
-	help := widget.NewLabel("Find the keys in the Stripe Dashboard under Developers > API keys. Test keys start with pk_test_ and sk_test_, live keys with pk_live_ and sk_live_. A restricted key (rk_) works if it may write PaymentIntents, Checkout Sessions, Refunds and Terminal, and read Balance and Events. No webhook is needed: Tally asks Stripe for news itself.")
+	help := widget.NewLabel(T("Find the keys in the Stripe Dashboard under Developers > API keys. Test keys start with pk_test_ and sk_test_, live keys with pk_live_ and sk_live_. A restricted key (rk_) works if it may write PaymentIntents, Checkout Sessions, Refunds and Terminal, and read Balance and Events. No webhook is needed: Tally asks Stripe for news itself."))
 	help.Wrapping = fyne.TextWrapWord
-	data := widget.NewLabel("Data file: " + s.svc.DataPath + " (the shop's settings and the live books; the demo and test books are the .demo and .test files beside it, the register's sales the .till files)")
+	data := widget.NewLabel(T("Data file: ") + s.svc.DataPath + T(" (the shop's settings and the live books; the demo and test books are the .demo and .test files beside it, the register's sales the .till files)"))
 	data.Wrapping = fyne.TextWrapWord
 	data.Wrapping = fyne.TextWrapBreak
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
@@ -148,16 +148,16 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 
 // webhookUI is the optional webhook listener's section.
 func (s *settingsScreen) webhookUI() fyne.CanvasObject {
-	s.hookOn = widget.NewCheck("Listen for Stripe's webhook events on this computer", nil)
+	s.hookOn = widget.NewCheck(T("Listen for Stripe's webhook events on this computer"), nil)
 	s.hookListen = widget.NewEntry()
 	s.hookListen.SetPlaceHolder(domain.DefaultWebhookListen)
 	s.hookStatus = newStatus(s.svc.Log)
-	s.hookBtn = widget.NewButton("Apply", s.applyWebhook)
-	help := widget.NewLabel("Optional. Tally asks Stripe for news every few seconds, which works behind any router. Where events can reach this computer (a public address, or the Stripe CLI: stripe listen --forward-to http://" +
-		domain.DefaultWebhookListen + "/webhook), switch this on as well: events arrive at once. Every event must be signed with the signing secret above; the listener does not start without one.")
+	s.hookBtn = widget.NewButton(T("Apply"), s.applyWebhook)
+	help := widget.NewLabel(T("Optional. Tally asks Stripe for news every few seconds, which works behind any router. Where events can reach this computer (a public address, or the Stripe CLI: stripe listen --forward-to http://") +
+		domain.DefaultWebhookListen + T("/webhook), switch this on as well: events arrive at once. Every event must be signed with the signing secret above; the listener does not start without one."))
 	help.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(heading("Webhook (optional)"), help, s.hookOn,
-		widget.NewForm(widget.NewFormItem("Listen on", s.hookListen)), container.NewHBox(s.hookBtn), s.hookStatus.obj)
+	return container.NewVBox(heading(T("Webhook (optional)")), help, s.hookOn,
+		widget.NewForm(widget.NewFormItem(T("Listen on"), s.hookListen)), container.NewHBox(s.hookBtn), s.hookStatus.obj)
 }
 
 func (s *settingsScreen) showWebhook(v domain.SettingsView) {
@@ -167,19 +167,19 @@ func (s *settingsScreen) showWebhook(v domain.SettingsView) {
 	s.hookOn.SetChecked(v.WebhookEnabled)
 	s.hookListen.SetText(v.WebhookListen)
 	if s.svc.Webhook == nil {
-		s.hookStatus.info("The listener runs with the window open, or with tally webhook.")
+		s.hookStatus.info(T("The listener runs with the window open, or with tally webhook."))
 		return
 	}
 	st := s.svc.Webhook.Status()
 	switch {
 	case st.Listening != "":
-		s.hookStatus.ok("Listening on http://" + st.Listening + "/webhook")
+		s.hookStatus.ok(T("Listening on http://") + st.Listening + T("/webhook"))
 	case st.Err != "":
-		s.hookStatus.warn("Not listening: " + st.Err)
+		s.hookStatus.warn(T("Not listening: ") + st.Err)
 	case v.WebhookEnabled:
-		s.hookStatus.info("Starting…")
+		s.hookStatus.info(T("Starting…"))
 	default:
-		s.hookStatus.info("Off.")
+		s.hookStatus.info(T("Off."))
 	}
 }
 
@@ -189,7 +189,7 @@ func (s *settingsScreen) applyWebhook() {
 	}
 	on, addr := s.hookOn.Checked, s.hookListen.Text
 	s.hookBtn.Disable()
-	s.hookStatus.busy("Applying…")
+	s.hookStatus.busy(T("Applying…"))
 	s.run(func() {
 		st, err := s.svc.Webhook.Configure(s.ctx(), on, addr)
 		if err == nil {
@@ -202,9 +202,9 @@ func (s *settingsScreen) applyWebhook() {
 				return
 			}
 			if st.Listening != "" {
-				s.hookStatus.ok("Listening on http://" + st.Listening + "/webhook")
+				s.hookStatus.ok(T("Listening on http://") + st.Listening + T("/webhook"))
 			} else {
-				s.hookStatus.info("Off.")
+				s.hookStatus.info(T("Off."))
 			}
 		})
 	})
@@ -235,7 +235,7 @@ func (s *settingsScreen) lookUI() fyne.CanvasObject {
 			setLook(app, v)
 		}
 	}
-	return container.NewVBox(heading("Look"), s.look)
+	return container.NewVBox(heading(T("Look")), s.look)
 }
 
 // peopleUI sets the owner's and the cashier's PINs.
@@ -243,15 +243,15 @@ func (s *settingsScreen) peopleUI() fyne.CanvasObject {
 	s.people = widget.NewLabel("")
 	s.people.Wrapping = fyne.TextWrapWord
 	s.pinStatus = newStatus(s.svc.Log)
-	owner := widget.NewButton("Set the owner's PIN…", func() { s.setPIN(domain.RoleOwner) })
-	cashier := widget.NewButton("Set the cashier's PIN…", func() { s.setPIN(domain.RoleCashier) })
-	return container.NewVBox(heading("People and PINs"), s.people, container.NewHBox(owner, cashier), s.pinStatus.obj)
+	owner := widget.NewButton(T("Set the owner's PIN…"), func() { s.setPIN(domain.RoleOwner) })
+	cashier := widget.NewButton(T("Set the cashier's PIN…"), func() { s.setPIN(domain.RoleCashier) })
+	return container.NewVBox(heading(T("People and PINs")), s.people, container.NewHBox(owner, cashier), s.pinStatus.obj)
 }
 
 func (s *settingsScreen) showPeople() {
 	if s.people == nil || s.svc.Access == nil {
 		if s.people != nil {
-			s.people.SetText("PINs are not used here.")
+			s.people.SetText(T("PINs are not used here."))
 		}
 		return
 	}
@@ -259,8 +259,8 @@ func (s *settingsScreen) showPeople() {
 		o, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleOwner)
 		c, _ := s.svc.Access.HasPIN(s.ctx(), domain.RoleCashier)
 		fyne.Do(func() {
-			word := map[bool]string{true: "set", false: "not set"}
-			s.people.SetText(fmt.Sprintf("Owner's PIN: %s. Cashier's PIN: %s. The owner's PIN guards refunds, voids, the day close and changes here, under Payment methods and under Readers; %d wrong tries lock it for %d minutes (longer each time), even across a restart. PINs are kept as argon2id hashes, never in clear, in the live register's file.",
+			word := map[bool]string{true: "set", false: T("not set")}
+			s.people.SetText(T("Owner's PIN: %s. Cashier's PIN: %s. The owner's PIN guards refunds, voids, the day close and changes here, under Payment methods and under Readers; %d wrong tries lock it for %d minutes (longer each time), even across a restart. PINs are kept as argon2id hashes, never in clear, in the live register's file.",
 				word[o], word[c], domain.MaxPINTries, int(domain.PINLockout/time.Minute)))
 		})
 	})
@@ -273,15 +273,15 @@ func (s *settingsScreen) setPIN(role domain.Role) {
 	}
 	ask := func(g domain.Grant) {
 		s.pinNew, s.pinAgain = widget.NewPasswordEntry(), widget.NewPasswordEntry()
-		items := []*widget.FormItem{widget.NewFormItem("New PIN", s.pinNew), widget.NewFormItem("Again", s.pinAgain)}
-		s.pinForm = newFormDialog(role.Title()+"'s PIN", "Set PIN", items, func() error {
+		items := []*widget.FormItem{widget.NewFormItem(T("New PIN"), s.pinNew), widget.NewFormItem(T("Again"), s.pinAgain)}
+		s.pinForm = newFormDialog(role.Title()+T("'s PIN"), T("Set PIN"), items, func() error {
 			if s.pinNew.Text != s.pinAgain.Text {
-				return domain.Errorf(domain.EINVALID, "The two PINs differ: type the same PIN twice.")
+				return userErr(domain.EINVALID, T("The two PINs differ: type the same PIN twice."))
 			}
 			if err := s.svc.Access.SetPIN(s.ctx(), g, role, s.pinNew.Text); err != nil {
 				return err
 			}
-			s.pinStatus.ok(role.Title() + "'s PIN set.")
+			s.pinStatus.ok(role.Title() + T("'s PIN set."))
 			s.showPeople()
 			return nil
 		}, s.win)
@@ -292,7 +292,7 @@ func (s *settingsScreen) setPIN(role domain.Role) {
 		ask(domain.Grant{})
 		return
 	}
-	authorize(s.win, s.svc, s.run, domain.RoleOwner, "Changing a PIN needs the owner's PIN.", ask)
+	authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Changing a PIN needs the owner's PIN."), ask)
 }
 
 // load reads the stored settings off the Fyne goroutine and shows them.
@@ -363,25 +363,25 @@ func (s *settingsScreen) apply(v domain.SettingsView) {
 	s.secret.SetText("")
 	s.webhook.SetText("")
 	if v.HasSecretKey && v.SecretKeyHint != "" {
-		s.secret.SetPlaceHolder("Stored: " + v.SecretKeyHint + " — leave empty to keep it")
+		s.secret.SetPlaceHolder(T("Stored: ") + v.SecretKeyHint + T(" — leave empty to keep it"))
 	}
 	if v.HasWebhookSecret && v.WebhookSecretHint != "" {
-		s.webhook.SetPlaceHolder("Stored: " + v.WebhookSecretHint + " — leave empty to keep it")
+		s.webhook.SetPlaceHolder(T("Stored: ") + v.WebhookSecretHint + T(" — leave empty to keep it"))
 	}
-	where := "The secret key is kept " + v.KeychainWhere + "."
+	where := T("The secret key is kept ") + v.KeychainWhere + "."
 	if !v.OSKeychain {
-		where = "No system keychain is available, so the secret key is kept " + v.KeychainWhere + "."
+		where = T("No system keychain is available, so the secret key is kept ") + v.KeychainWhere + "."
 	}
 	if v.KeychainErr != "" {
 		where += " " + v.KeychainErr
 	}
-	s.where.SetText(where + " It is never logged and never shown in full.")
+	s.where.SetText(where + T(" It is never logged and never shown in full."))
 	switch {
 	case v.Account.ID != "" && !v.VerifiedAt.IsZero():
-		s.account.SetText(fmt.Sprintf("Last verified %s: %s (%s), %s, %s.", v.VerifiedAt.Local().Format("2006-01-02 15:04"),
+		s.account.SetText(T("Last verified %s: %s (%s), %s, %s.", v.VerifiedAt.Local().Format("2006-01-02 15:04"),
 			orDash(v.Account.Name), v.Account.ID, orDash(v.Account.Country), orDash(v.Account.DefaultCurrency.Code())))
 	case v.Mode != domain.ModeDisabled:
-		s.account.SetText("These keys have not been verified with Stripe yet.")
+		s.account.SetText(T("These keys have not been verified with Stripe yet."))
 	default:
 		s.account.SetText("")
 	}
@@ -416,7 +416,7 @@ func (s *settingsScreen) done() {
 func (s *settingsScreen) verify() {
 	f := s.form()
 	clearErrors(s.fieldErrs)
-	s.asking("Asking Stripe…")
+	s.asking(T("Asking Stripe…"))
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
@@ -427,7 +427,7 @@ func (s *settingsScreen) verify() {
 				s.status.fail("verify settings", err, s.fieldErrs)
 				return
 			}
-			s.status.ok("✓ " + v.Summary() + " Not saved yet: press Save to keep these settings.")
+			s.status.ok("✓ " + v.Summary() + T(" Not saved yet: press Save to keep these settings."))
 		})
 	})
 }
@@ -435,7 +435,7 @@ func (s *settingsScreen) verify() {
 func (s *settingsScreen) save() {
 	f := s.form()
 	clearErrors(s.fieldErrs)
-	s.asking("Checking with Stripe and saving…")
+	s.asking(T("Checking with Stripe and saving…"))
 	s.run(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), verifyTimeout)
 		defer cancel()
@@ -456,11 +456,11 @@ func (s *settingsScreen) save() {
 			s.apply(v)
 			switch {
 			case res.Verification != nil:
-				s.status.ok("✓ Saved. " + res.Verification.Summary())
+				s.status.ok(T("✓ Saved. ") + res.Verification.Summary())
 			case res.Unverified != nil:
-				s.status.warn("Saved, but not verified: " + domain.ErrorMessage(res.Unverified) + " Press Verify once the connection is back.")
+				s.status.warn(T("Saved, but not verified: ") + domain.ErrorMessage(res.Unverified) + T(" Press Verify once the connection is back."))
 			default:
-				s.status.ok("✓ Saved. Stripe is disabled: Tally runs in demo mode on its simulator.")
+				s.status.ok(T("✓ Saved. Stripe is disabled: Tally runs in demo mode on its simulator."))
 			}
 		})
 	})

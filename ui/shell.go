@@ -110,7 +110,7 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	s.nav = widget.NewList(
 		func() int { return len(s.pages) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel("Payment methods"))
+			return container.NewHBox(widget.NewIcon(theme.HomeIcon()), widget.NewLabel(T("Payment methods")))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -130,14 +130,14 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	s.badge = newBadge()
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.banner = container.NewStack()
-	s.lockBtn = widget.NewButtonWithIcon("Lock till", theme.LogoutIcon(), func() {
+	s.lockBtn = widget.NewButtonWithIcon(T("Lock till"), theme.LogoutIcon(), func() {
 		s.signedIn = false
 		s.lockBtn.Hide()
 		s.show(s.current)
 	})
 	s.lockBtn.Hide()
 	header := container.NewBorder(nil, nil,
-		container.NewHBox(widget.NewLabelWithStyle("Tally", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.badge.obj),
+		container.NewHBox(widget.NewLabelWithStyle(T("Tally"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.badge.obj),
 		s.lockBtn, s.title)
 	top := container.NewVBox(header, s.banner, widget.NewSeparator())
 	s.heard = widget.NewLabel("")
@@ -168,6 +168,9 @@ func (s *Shell) startPage() int {
 	}
 	return max(first, 0)
 }
+
+// SettingUp reports whether the first-run set-up shows instead of the pages.
+func (s *Shell) SettingUp() bool { return s.setup != nil }
 
 // Show switches to the page titled title; it reports whether there is one.
 func (s *Shell) Show(title string) bool {
@@ -238,8 +241,8 @@ type signInPanel struct {
 
 func (s *Shell) newSignIn(i int) *signInPanel {
 	p := &signInPanel{pin: widget.NewPasswordEntry(), err: errLabel()}
-	p.pin.SetPlaceHolder("Cashier's PIN")
-	msg := widget.NewLabel("The till is locked. Enter the cashier's PIN to sell. (Refunds, voids and the day close ask for the owner's PIN when they are needed.)")
+	p.pin.SetPlaceHolder(T("Cashier's PIN"))
+	msg := widget.NewLabel(T("The till is locked. Enter the cashier's PIN to sell. (Refunds, voids and the day close ask for the owner's PIN when they are needed.)"))
 	msg.Wrapping = fyne.TextWrapWord
 	submit := func() {
 		pin := p.pin.Text
@@ -263,7 +266,7 @@ func (s *Shell) newSignIn(i int) *signInPanel {
 		})
 	}
 	p.pin.OnSubmitted = func(string) { submit() }
-	p.ok = widget.NewButton("Sign in", submit)
+	p.ok = widget.NewButton(T("Sign in"), submit)
 	p.ok.Importance = widget.HighImportance
 	p.obj = container.NewPadded(container.NewVBox(msg, container.NewGridWrap(fyne.NewSize(320, 40), p.pin), p.err, container.NewHBox(p.ok)))
 	return p
@@ -283,24 +286,24 @@ func (s *Shell) onShortcut(sc fyne.Shortcut) {
 // keysHelp lists the keyboard's shortcuts.
 func (s *Shell) keysHelp() string {
 	var b strings.Builder
-	b.WriteString("Everywhere\n  F1  this help\n")
+	b.WriteString(T("Everywhere\n  F1  this help\n"))
 	for i, p := range s.pages {
 		if i >= 9 {
 			break
 		}
-		fmt.Fprintf(&b, "  Ctrl+%d  %s (Cmd+%d on macOS)\n", i+1, p.title, i+1)
+		fmt.Fprintf(&b, T("  Ctrl+%d  %s (Cmd+%d on macOS)\n"), i+1, p.title, i+1)
 	}
 	b.WriteString("\nRegister\n" +
-		"  type or scan, Enter  add the product; 3*code adds three\n" +
-		"  F3  the part of the total to take now\n" +
-		"  F4  a free amount\n" +
-		"  F9 / F10 / F11  cash / card reader / QR code\n" +
-		"  F5  try a declined card again, or ask Stripe now\n" +
-		"  Esc  cancel the payment under way\n" +
-		"  F6  the customer display\n" +
-		"  F7  (test and demo) the customer pays\n" +
-		"  F8  the day close\n" +
-		"  F12  a new sale\n")
+		T("  type or scan, Enter  add the product; 3*code adds three\n") +
+		T("  F3  the part of the total to take now\n") +
+		T("  F4  a free amount\n") +
+		T("  F9 / F10 / F11  cash / card reader / QR code\n") +
+		T("  F5  try a declined card again, or ask Stripe now\n") +
+		T("  Esc  cancel the payment under way\n") +
+		T("  F6  the customer display\n") +
+		T("  F7  (test and demo) the customer pays\n") +
+		T("  F8  the day close\n") +
+		T("  F12  a new sale\n"))
 	return b.String()
 }
 
@@ -311,7 +314,7 @@ var keysDialog dialog.Dialog
 func (s *Shell) showKeys() {
 	l := widget.NewLabel(s.keysHelp())
 	l.TextStyle.Monospace = true
-	keysDialog = dialog.NewCustom("Keyboard · Tally "+s.svc.Version, "Close", container.NewVScroll(l), s.win)
+	keysDialog = dialog.NewCustom(T("Keyboard · Tally ")+s.svc.Version, T("Close"), container.NewVScroll(l), s.win)
 	keysDialog.Resize(fyne.NewSize(620, 560))
 	keysDialog.Show()
 }
@@ -319,11 +322,11 @@ func (s *Shell) showKeys() {
 // locked is an owner's page before the owner's PIN is entered.
 func (s *Shell) locked(i int) fyne.CanvasObject {
 	title := s.pages[i].title
-	msg := widget.NewLabel(title + " changes how this shop takes money: it needs the owner's PIN. Cashiers sell on the Register and need no PIN for that.")
+	msg := widget.NewLabel(title + T(" changes how this shop takes money: it needs the owner's PIN. Cashiers sell on the Register and need no PIN for that."))
 	msg.Wrapping = fyne.TextWrapWord
-	unlock := widget.NewButton("Unlock with the owner's PIN", func() {
-		authorize(s.win, s.svc, s.run, domain.RoleOwner, "Opening "+title+" needs the owner's PIN.", func(g domain.Grant) {
-			_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + " opened for changes"})
+	unlock := widget.NewButton(T("Unlock with the owner's PIN"), func() {
+		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Opening ")+title+T(" needs the owner's PIN."), func(g domain.Grant) {
+			_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + T(" opened for changes")})
 			s.unlocked[title] = true
 			if s.current == i {
 				s.show(i)
@@ -346,9 +349,9 @@ func (s *Shell) showHeard(st domain.EventState, hook domain.WebhookStatus) {
 	text, stale := domain.StatusText(st, time.Now())
 	switch {
 	case hook.Listening != "":
-		text += " · webhook listening on " + hook.Listening
+		text += T(" · webhook listening on ") + hook.Listening
 	case hook.Err != "":
-		text += " · webhook off: " + hook.Err
+		text += T(" · webhook off: ") + hook.Err
 	}
 	s.heard.SetText(text)
 	imp := widget.LowImportance
@@ -375,11 +378,11 @@ func (s *Shell) setMode(m domain.Mode) {
 	switch m {
 	case domain.ModeDisabled:
 		s.banner.Objects = []fyne.CanvasObject{notice(colorDemo,
-			"Demo mode, demo books: no Stripe account is connected. Everything here runs on Tally's built-in Stripe simulator; no real money moves, and nothing here reaches your test or live books. Enter your Stripe keys under Settings to connect.")}
+			T("Demo mode, demo books: no Stripe account is connected. Everything here runs on Tally's built-in Stripe simulator; no real money moves, and nothing here reaches your test or live books. Enter your Stripe keys under Settings to connect."))}
 	case domain.ModeTest:
-		s.banner.Objects = []fyne.CanvasObject{notice(colorTest, "Test mode, test books: Stripe's test account. Sales, payments and imports here are kept apart from your live books.")}
+		s.banner.Objects = []fyne.CanvasObject{notice(colorTest, T("Test mode, test books: Stripe's test account. Sales, payments and imports here are kept apart from your live books."))}
 	case domain.ModeLive:
-		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, "Live mode, live books: payments are real and charge real cards.")}
+		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, T("Live mode, live books: payments are real and charge real cards."))}
 	}
 	s.banner.Refresh()
 }
@@ -435,7 +438,7 @@ func notice(c color.Color, msg string) fyne.CanvasObject {
 func notYet(what string) fyne.CanvasObject {
 	body := widget.NewLabel(what)
 	body.Wrapping = fyne.TextWrapWord
-	later := widget.NewLabel("This screen is not built yet: nothing here works so far, and nothing pretends to.")
+	later := widget.NewLabel(T("This screen is not built yet: nothing here works so far, and nothing pretends to."))
 	later.Importance = widget.WarningImportance
 	later.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(body, later))

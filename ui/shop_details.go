@@ -47,7 +47,7 @@ func newShopDetails() *shopDetails {
 	f.currency = widget.NewSelect(currencies, nil)
 	f.currency.PlaceHolder = T("Choose the currency")
 	f.zone = widget.NewSelectEntry(zones)
-	f.zone.SetPlaceHolder("Europe/Berlin")
+	f.zone.SetPlaceHolder(T("Europe/Berlin"))
 	f.country = widget.NewSelect(countries, func(label string) {
 		// A country brings its usual currency and time zone; both can be
 		// changed after.

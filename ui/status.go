@@ -73,7 +73,7 @@ func (s *status) fail(what string, err error, fields map[string]*widget.Label) {
 			l.SetText(fe.Err.Message)
 			l.Show()
 			s.msg.Importance = widget.DangerImportance
-			s.msg.SetText("Please correct the field marked above.")
+			s.msg.SetText(T("Please correct the field marked above."))
 			return
 		}
 	}
