@@ -67,7 +67,7 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 			case 2:
 				l.SetText(b.Balance.Currency.Code())
 			default:
-				l.SetText(domain.FormatAmount(b.Balance.Amount, b.Balance.Currency.Exponent()))
+				l.SetText(localAmount(b.Balance.Amount, b.Balance.Currency))
 			}
 		})
 	for col, w := range []float32{80, 240, 90, 160} {

@@ -3,6 +3,7 @@ package ui
 import (
 	"embed"
 	"fmt"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -26,12 +27,25 @@ var loadTranslations = sync.OnceFunc(func() {
 	}
 })
 
+// reservedWords cannot be keys of a translation file (go-i18n takes them
+// for the fields of a message): they are kept as "word.Description".
+var reservedWords = map[string]bool{"id": true, "description": true, "hash": true, "leftdelim": true, "rightdelim": true,
+	"zero": true, "one": true, "two": true, "few": true, "many": true, "other": true, "translation": true}
+
+// translationKey is the key of format in a translation file.
+func translationKey(format string) string {
+	if reservedWords[strings.ToLower(format)] {
+		return "word." + format
+	}
+	return format
+}
+
 // T translates an English sentence into the user's language and, given
 // args, fills them in as fmt.Sprintf does (a translation may reorder them
 // with %[2]s). Every sentence a screen shows goes through T.
 func T(format string, args ...any) string {
 	loadTranslations()
-	s := lang.L(format)
+	s := lang.X(translationKey(format), format)
 	if len(args) == 0 {
 		return s
 	}
@@ -40,3 +54,7 @@ func T(format string, args ...any) string {
 
 // userErr is an error whose message is already in the user's language.
 func userErr(code, msg string) *domain.Error { return &domain.Error{Code: code, Message: msg} }
+
+// N marks a sentence kept as a key (a page's title) and translated where
+// it is shown, with T(key): the test of translations finds it here.
+func N(key string) string { return key }

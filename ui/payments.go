@@ -532,7 +532,7 @@ func (s *paymentsScreen) openRefund() {
 		}
 		v, err := domain.ParseAmount(strings.TrimSpace(f.amount.Text), cur.Exponent())
 		if err != nil || v <= 0 {
-			return req, userErr(domain.EINVALID, T("Type the amount to refund, such as %s.", domain.FormatAmount(p.Refundable(), cur.Exponent())))
+			return req, userErr(domain.EINVALID, T("Type the amount to refund, such as %s.", localAmount(p.Refundable(), cur)))
 		}
 		req.Amount = v
 		return req, nil
@@ -570,7 +570,7 @@ func (s *paymentsScreen) openRefund() {
 		if v == scopeSale {
 			left = d.SaleRefundable
 		}
-		f.amount.SetText(domain.FormatAmount(left, cur.Exponent()))
+		f.amount.SetText(localAmount(left, cur))
 		preview()
 	}
 	f.amount.OnChanged = func(string) { preview() }

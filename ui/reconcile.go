@@ -136,11 +136,17 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(s.cell(id)) },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			// Amounts right-aligned, so their digits line up.
+			l.Alignment = columnAlignment(id.Col)
+			l.SetText(s.cell(id))
+		},
 	)
 	s.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		l := o.(*widget.Label)
 		if id.Row < 0 && id.Col >= 0 {
+			l.Alignment = columnAlignment(id.Col)
 			l.SetText(lineColumns[id.Col].title)
 			l.TextStyle.Bold = true
 		} else if id.Col < 0 {
@@ -158,9 +164,9 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := s.checks[id]
 			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(T("%s  %s  %s", c.Date.Format("2006-01-02"), c.PayoutID, domain.Money{Amount: c.Paid, Currency: c.Currency}))
+			box.Objects[0].(*widget.Label).SetText(T("%s  %s  %s", dateText(c.Date), c.PayoutID, moneyText(domain.Money{Amount: c.Paid, Currency: c.Currency})))
 			st := box.Objects[1].(*widget.Label)
-			st.SetText(T("%d lines, net %s: %s", c.Lines, domain.Money{Amount: c.LinesNet, Currency: c.Currency}, c.Status()))
+			st.SetText(T("%d lines, net %s: %s", c.Lines, moneyText(domain.Money{Amount: c.LinesNet, Currency: c.Currency}), c.Status()))
 			switch {
 			case c.OK():
 				st.Importance = widget.SuccessImportance
@@ -233,6 +239,15 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	s.rules.load()
 	s.decide.load()
 	return s.root
+}
+
+// columnAlignment aligns the amounts (gross, fee, net, what the customer
+// paid) to the right.
+func columnAlignment(col int) fyne.TextAlign {
+	if col >= 3 && col <= 5 || col == 7 {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
 }
 
 // payoutFilterPrefix starts the line filter's entry for one payout's lines.
@@ -360,20 +375,19 @@ func (s *reconcileScreen) cell(id widget.TableCellID) string {
 		return ""
 	}
 	l := page[i]
-	exp := l.Currency.Exponent()
 	switch id.Col {
 	case 0:
-		return l.Created.Format("2006-01-02 15:04:05")
+		return dateTimeText(l.Created, true)
 	case 1:
 		return l.Category
 	case 2:
 		return l.Description
 	case 3:
-		return domain.FormatAmount(l.Gross, exp)
+		return localAmount(l.Gross, l.Currency)
 	case 4:
-		return domain.FormatAmount(l.Fee, exp)
+		return localAmount(l.Fee, l.Currency)
 	case 5:
-		return domain.FormatAmount(l.Net, exp)
+		return localAmount(l.Net, l.Currency)
 	case 6:
 		return l.Currency.Code()
 	case 7:

@@ -231,7 +231,7 @@ func (s *registerScreen) money(v int64) string {
 	if c.IsZero() {
 		return strconv.FormatInt(v, 10)
 	}
-	return domain.New(v, c).String()
+	return moneyText(domain.New(v, c))
 }
 
 // refresh shows the totals and sets which buttons may be pressed.

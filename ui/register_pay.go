@@ -321,7 +321,7 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 		amount = due
 	}
 	tendered := newKeyEntry(nil)
-	tendered.SetText(domain.FormatAmount(amount, s.cart.Currency.Exponent()))
+	tendered.SetText(localAmount(amount, s.cart.Currency))
 	cart := s.cartToSell()
 	have := s.sale
 	items := []*widget.FormItem{widget.NewFormItem(T("Handed over"), tendered)}

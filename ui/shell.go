@@ -87,14 +87,14 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.doctor = newDoctorScreen(svc, run)
 	s.unlocked = map[string]bool{}
 	s.pages = []page{
-		{"Register", theme.ContentAddIcon(), s.register.buildUI, false},
-		{"Payments", theme.ListIcon(), s.payments.buildUI, false},
-		{"Reconciliation", theme.DocumentIcon(), s.recon.buildUI, false},
-		{"Readers", theme.ComputerIcon(), s.readers.buildUI, false},
-		{"Payment methods", theme.AccountIcon(), s.methods.buildUI, false},
-		{"Settings", theme.SettingsIcon(), s.settings.buildUI, false},
-		{"Audit log", theme.HistoryIcon(), s.audit.buildUI, false},
-		{"Diagnostics", theme.QuestionIcon(), s.doctor.buildUI, false},
+		{N("Register"), theme.ContentAddIcon(), s.register.buildUI, false},
+		{N("Payments"), theme.ListIcon(), s.payments.buildUI, false},
+		{N("Reconciliation"), theme.DocumentIcon(), s.recon.buildUI, false},
+		{N("Readers"), theme.ComputerIcon(), s.readers.buildUI, false},
+		{N("Payment methods"), theme.AccountIcon(), s.methods.buildUI, false},
+		{N("Settings"), theme.SettingsIcon(), s.settings.buildUI, false},
+		{N("Audit log"), theme.HistoryIcon(), s.audit.buildUI, false},
+		{N("Diagnostics"), theme.QuestionIcon(), s.doctor.buildUI, false},
 	}
 	svc.Connection.OnChange(func(m domain.Mode) {
 		if svc.Events != nil {
@@ -115,7 +115,7 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[0].(*widget.Icon).SetResource(s.pages[id].icon)
-			row.Objects[1].(*widget.Label).SetText(s.pages[id].title)
+			row.Objects[1].(*widget.Label).SetText(T(s.pages[id].title))
 		},
 	)
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
@@ -186,7 +186,7 @@ func (s *Shell) Show(title string) bool {
 func (s *Shell) show(i int) {
 	s.current = i
 	s.app.Preferences().SetString(lastPageKey, s.pages[i].title)
-	s.title.SetText(s.pages[i].title)
+	s.title.SetText(T(s.pages[i].title))
 	if s.pages[i].title != "Register" {
 		// The register's keys belong to the register only; F1 is everyone's.
 		s.win.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -291,9 +291,9 @@ func (s *Shell) keysHelp() string {
 		if i >= 9 {
 			break
 		}
-		fmt.Fprintf(&b, T("  Ctrl+%d  %s (Cmd+%d on macOS)\n"), i+1, p.title, i+1)
+		fmt.Fprintf(&b, T("  Ctrl+%d  %s (Cmd+%d on macOS)\n"), i+1, T(p.title), i+1)
 	}
-	b.WriteString("\nRegister\n" +
+	b.WriteString("\n" + T("Register") + "\n" +
 		T("  type or scan, Enter  add the product; 3*code adds three\n") +
 		T("  F3  the part of the total to take now\n") +
 		T("  F4  a free amount\n") +
@@ -322,11 +322,11 @@ func (s *Shell) showKeys() {
 // locked is an owner's page before the owner's PIN is entered.
 func (s *Shell) locked(i int) fyne.CanvasObject {
 	title := s.pages[i].title
-	msg := widget.NewLabel(title + T(" changes how this shop takes money: it needs the owner's PIN. Cashiers sell on the Register and need no PIN for that."))
+	msg := widget.NewLabel(T(title) + T(" changes how this shop takes money: it needs the owner's PIN. Cashiers sell on the Register and need no PIN for that."))
 	msg.Wrapping = fyne.TextWrapWord
 	unlock := widget.NewButton(T("Unlock with the owner's PIN"), func() {
-		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Opening ")+title+T(" needs the owner's PIN."), func(g domain.Grant) {
-			_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + T(" opened for changes")})
+		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Opening ")+T(title)+T(" needs the owner's PIN."), func(g domain.Grant) {
+			_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + " opened for changes"})
 			s.unlocked[title] = true
 			if s.current == i {
 				s.show(i)

@@ -1,0 +1,219 @@
+package ui
+
+import (
+	"encoding/json"
+	"os/exec"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"tally/domain"
+	"testing"
+)
+
+// translationKeys returns every sentence the screens pass to T or N, with
+// where it is.
+func translationKeys(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{}
+	fs := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fs, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			c, ok := n.(*ast.CallExpr)
+			if !ok || len(c.Args) == 0 {
+				return true
+			}
+			if id, ok := c.Fun.(*ast.Ident); !ok || (id.Name != "T" && id.Name != "N") {
+				return true
+			}
+			if lit, ok := c.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				s, err := strconv.Unquote(lit.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				keys[s] = fs.Position(lit.Pos()).String()
+			}
+			return true
+		})
+	}
+	return keys
+}
+
+var verbRE = regexp.MustCompile(`%(\[\d+\])?[-+#0]?\d*(\.\d+)?[sdvqfxXgtc%]`)
+
+// verbs returns a format's verbs, in argument order (%[2]s counts as the
+// second), so a translation that reorders them still matches.
+func verbs(s string) []string {
+	var out []string
+	next := 1
+	for _, v := range verbRE.FindAllString(s, -1) {
+		if v == "%%" {
+			continue
+		}
+		n := next
+		if m := regexp.MustCompile(`^%\[(\d+)\]`).FindStringSubmatch(v); m != nil {
+			n, _ = strconv.Atoi(m[1])
+			v = "%" + v[len(m[0]):]
+		}
+		out = append(out, strconv.Itoa(n)+v)
+		next = n + 1
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestGermanComplete fails when a sentence of the screens has no German
+// translation, when a translation loses or adds a placeholder, and when
+// de.json keeps a sentence no screen shows any more.
+func TestGermanComplete(t *testing.T) {
+	b, err := os.ReadFile("translations/de.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var de map[string]string
+	if err := json.Unmarshal(b, &de); err != nil {
+		t.Fatalf("de.json: %v", err)
+	}
+	keys := translationKeys(t)
+	if len(keys) < 500 {
+		t.Fatalf("only %d sentences found: is the scan broken?", len(keys))
+	}
+	var missing []string
+	for k, where := range keys {
+		v, ok := de[translationKey(k)]
+		if !ok || strings.TrimSpace(v) == "" && strings.TrimSpace(k) != "" {
+			missing = append(missing, where+": "+strconv.Quote(k))
+			continue
+		}
+		if a, b := strings.Join(verbs(k), " "), strings.Join(verbs(v), " "); a != b {
+			t.Errorf("%s: %q has placeholders %s, its German %q has %s", where, k, a, v, b)
+		}
+		if strings.Contains(v, "{{") {
+			t.Errorf("%s: the German of %q holds a template", where, k)
+		}
+	}
+	sort.Strings(missing)
+	for _, m := range missing {
+		t.Errorf("no German for %s", m)
+	}
+	used := map[string]bool{}
+	for k := range keys {
+		used[translationKey(k)] = true
+	}
+	for k := range de {
+		if !used[k] {
+			t.Errorf("de.json translates %q, which no screen shows", k)
+		}
+	}
+}
+
+// shownText is every label's, button's and rich text's text under obj.
+func shownText(obj fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Label:
+			b.WriteString(w.Text + "\n")
+		case *widget.Button:
+			b.WriteString(w.Text + "\n")
+		case *widget.Check:
+			b.WriteString(w.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(w.String() + "\n")
+		case *canvas.Text:
+			b.WriteString(w.Text + "\n")
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, k := range c.Objects {
+				walk(k)
+			}
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			if r := test.WidgetRenderer(w); r != nil {
+				for _, k := range r.Objects() {
+					walk(k)
+				}
+			}
+		}
+	}
+	walk(obj)
+	return b.String()
+}
+
+// TestGermanScreens starts this test again on a German system (LANG
+// de_DE) and looks at the register, the reconciliation and the set-up in
+// German, with German money and dates.
+func TestGermanScreens(t *testing.T) {
+	if os.Getenv("TALLY_TEST_GERMAN") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestGermanScreens$", "-test.v")
+		cmd.Env = append(os.Environ(), "TALLY_TEST_GERMAN=1", "LANG=de_DE.UTF-8", "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestGermanScreens") {
+			t.Fatalf("on a German system: %v\n%s", err, out)
+		}
+		return
+	}
+	if !german() {
+		t.Fatalf("LANG=de_DE.UTF-8 but the screens are not German (locale %s)", lang.SystemLocale())
+	}
+	if got := moneyText(domain.New(-123456789, domain.MustCurrency("EUR"))); got != "-1.234.567,89 €" {
+		t.Errorf("German money: %q", got)
+	}
+	if got := moneyText(domain.New(1250, domain.MustCurrency("CHF"))); got != "12,50 CHF" {
+		t.Errorf("German money in francs: %q", got)
+	}
+	if got := localAmount(500, domain.MustCurrency("JPY")); got != "500" {
+		t.Errorf("yen: %q", got)
+	}
+	if got := dateText(time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)); got != "31.12.2026" {
+		t.Errorf("German date: %q", got)
+	}
+	f := newFixture(t)
+	f.shell.Show("Register")
+	reg := shownText(f.shell.content)
+	for _, w := range []string{"Bar (F9)", "Karte (F10)", "QR-Code (F11)", "Neuer Verkauf (F12)", "Tagesabschluss (F8)", "Summe", "0,00 €"} {
+		if !strings.Contains(reg, w) {
+			t.Errorf("the register in German lacks %q:\n%s", w, reg)
+		}
+	}
+	if nav := shownText(f.shell.nav); !strings.Contains(nav, "Abgleich") || !strings.Contains(nav, "Einstellungen") {
+		t.Errorf("navigation in German:\n%s", nav)
+	}
+	f.shell.Show("Reconciliation")
+	rec := shownText(f.shell.content)
+	for _, w := range []string{"Zeilen buchen", "Stripe-Export importieren…", "Von Stripe abrufen", "Noch keine Kontoauszugszeilen"} {
+		if !strings.Contains(rec, w) {
+			t.Errorf("the reconciliation in German lacks %q:\n%s", w, rec)
+		}
+	}
+	w, _ := setupOn(t, f)
+	test.Tap(w.next)
+	if !strings.Contains(w.title.Text, "Schritt 1 von 3: Ihr Geschäft") || !strings.Contains(w.shop.errs["shop_name"].Text, "") {
+		t.Errorf("the set-up in German: %q", w.title.Text)
+	}
+}
