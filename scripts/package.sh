@@ -14,7 +14,7 @@ FYNE_TOOLS=fyne.io/tools/cmd/fyne@v1.7.4
 
 need_fyne() {
 	need_go
-	command -v fyne >/dev/null && fyne version 2>/dev/null | grep -q "v1.7.4" && return 0
+	command -v fyne >/dev/null && fyne version 2>/dev/null | grep "cli version: v1.7.4" >/dev/null && return 0
 	echo "Installing $FYNE_TOOLS …"
 	go install "$FYNE_TOOLS"
 }
