@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Opens Tally under Xvfb and saves a screenshot of every screen into
 # docs/screenshots/, plus the settings screen verifying a key against
-# stripe-mock, a wrong key, and an unreachable server.
+# stripe-mock, a wrong key, and an unreachable server, the first-run set-up
+# and German. scripts/screenshots.sh ship takes only the set-up and German.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -74,6 +75,10 @@ unlock() {
 }
 
 slug() { echo "$1" | tr 'A-Z ' 'a-z-'; }
+
+# The first-run set-up and the German screens.
+. scripts/ship-shots.sh
+[ "${1:-}" = ship ] && exit 0
 for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log" Diagnostics; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"

@@ -23,6 +23,9 @@ const (
 	setupSteps
 )
 
+// qrTaken marks, among the readers in use, that a QR method exists.
+const qrTaken = "\x00qr"
+
 // The set-up's Stripe choices.
 var (
 	choiceDemo    = "Try the demo"
@@ -64,6 +67,7 @@ type setupWizard struct {
 	readerIDs   map[string]string
 	cardName    *widget.Entry
 	card        *widget.Check
+	cardBox     *fyne.Container
 	qr          *widget.Check
 	methodErrs  map[string]*widget.Label
 }
@@ -111,6 +115,7 @@ func (w *setupWizard) show(i int) {
 	w.body.Objects = []fyne.CanvasObject{w.pages[w.step]}
 	w.body.Refresh()
 	w.status.stop()
+	w.status.msg.SetText("") // what the last step said is done with
 	if w.step == 0 {
 		w.back.Disable()
 	} else {
@@ -256,11 +261,13 @@ func (w *setupWizard) stripePage() fyne.CanvasObject {
 	w.connectBox.Hide()
 	w.choice = widget.NewRadioGroup([]string{T(choiceDemo), T(choiceConnect)}, func(v string) {
 		if v == T(choiceConnect) {
+			demo.Hide()
 			w.connectBox.Show()
 			if w.built {
 				w.win.Canvas().Focus(w.secret)
 			}
 		} else {
+			demo.Show()
 			w.connectBox.Hide()
 		}
 	})
@@ -350,7 +357,8 @@ func (w *setupWizard) methodsPage() fyne.CanvasObject {
 		widget.NewFormItem(T("Reader"), labelled(w.reader, w.methodErrs, "reader")),
 		widget.NewFormItem(T("Name on the register"), labelled(w.cardName, w.methodErrs, "name")),
 	)
-	return container.NewVBox(cash, w.card, cardForm, w.methodsNote, widget.NewSeparator(), w.qr)
+	w.cardBox = container.NewVBox(w.card, cardForm)
+	return container.NewVBox(cash, w.cardBox, w.methodsNote, widget.NewSeparator(), w.qr)
 }
 
 // loadReaders asks Stripe (or the demo) for the account's readers.
@@ -368,8 +376,14 @@ func (w *setupWizard) loadReaders() {
 			if mv, err = w.svc.Methods.List(ctx); err == nil {
 				used, names = map[string]bool{}, map[string]bool{}
 				for _, m := range mv.Methods {
+					if m.Archived {
+						continue
+					}
 					used[m.ReaderID] = true
 					names[m.Name] = true
+					if m.Kind == domain.MethodQRLink {
+						used[qrTaken] = true
+					}
 				}
 			}
 		}
@@ -381,12 +395,18 @@ func (w *setupWizard) showReaders(v domain.ReadersView, used, names map[string]b
 	if err != nil {
 		w.methodsNote.SetText(T("Tally could not list the readers: %s Pair one later on the Readers screen.", domain.ErrorMessage(err)))
 		w.card.SetChecked(false)
+		w.cardBox.Hide()
 		return
+	}
+	if used[qrTaken] {
+		w.qr.SetChecked(false)
+		w.qr.SetText(T("QR code payments are set up already."))
+		w.qr.Disable()
 	}
 	var labels []string
 	w.readerIDs = map[string]string{}
 	for _, r := range v.Readers {
-		if used[r.ID] {
+		if used[r.ID] || r.ID == "" {
 			continue
 		}
 		l := fmt.Sprintf("%s · %s · %s", orDash(r.Label), r.ID, readerStatusText(r.Status))
@@ -394,14 +414,22 @@ func (w *setupWizard) showReaders(v domain.ReadersView, used, names map[string]b
 		w.readerIDs[l] = r.ID
 	}
 	w.reader.SetOptions(labels)
+	switch {
+	case len(labels) == 0 && len(v.Readers) > 0:
+		w.methodsNote.SetText(T("Every reader of this account has its card payment method already: the register offers it."))
+		w.card.SetChecked(false)
+		w.cardBox.Hide()
+		return
+	case len(labels) == 0:
+		w.methodsNote.SetText(T("This account has no reader yet. Pair one on the Readers screen (the reader shows a registration code), then add a card reader method under Payment methods."))
+		w.card.SetChecked(false)
+		w.cardBox.Hide()
+		return
+	}
 	if names[w.cardName.Text] {
 		w.cardName.SetText(w.cardName.Text + " 2")
 	}
-	if len(labels) == 0 {
-		w.methodsNote.SetText(T("No reader of this account is free. Pair a reader on the Readers screen (it shows a registration code), then add a card reader method under Payment methods."))
-		w.card.SetChecked(false)
-		return
-	}
+	w.cardBox.Show()
 	w.card.Enable()
 	w.reader.SetSelectedIndex(0)
 	w.card.SetChecked(true)
@@ -443,16 +471,20 @@ func (w *setupWizard) saveMethods() {
 	})
 }
 
-// saveMethod adds m unless a method of that name and kind exists already
-// (the set-up was run up to here before).
+// saveMethod adds m unless the shop has a QR method already (for a QR
+// method) or a method on its reader (for a card method): the set-up may
+// have run up to here before, and the demo brings both.
 func (w *setupWizard) saveMethod(ctx context.Context, m domain.PaymentMethod) error {
 	v, err := w.svc.Methods.List(ctx)
 	if err != nil {
 		return err
 	}
 	for _, o := range v.Methods {
-		if o.Name == m.Name && o.Kind == m.Kind && !o.Archived {
-			return nil
+		if o.Archived || o.Kind != m.Kind {
+			continue
+		}
+		if m.Kind == domain.MethodQRLink || o.ReaderID == m.ReaderID {
+			return nil // one QR method is enough; a reader serves one method
 		}
 	}
 	saved, err := w.svc.Methods.Save(ctx, m)
