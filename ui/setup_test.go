@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -170,5 +171,20 @@ func TestSetupResumesAfterCrash(t *testing.T) {
 	again, _ := setupOn(t, f)
 	if again.shop.name.Text != "Corner Deli" || again.shop.country.Selected != "France (FR)" || again.shop.currency.Selected != "EUR" {
 		t.Fatalf("resumed with %q %q %q", again.shop.name.Text, again.shop.country.Selected, again.shop.currency.Selected)
+	}
+}
+
+// Tab goes through the shop's form in reading order.
+func TestSetupTabOrder(t *testing.T) {
+	f := newFixture(t)
+	w, _ := setupOn(t, f)
+	c := w.win.Canvas()
+	c.Focus(w.shop.name)
+	want := []fyne.Focusable{w.shop.country, w.shop.currency, w.shop.zone}
+	for i, next := range want {
+		c.FocusNext()
+		if c.Focused() != next {
+			t.Fatalf("tab %d: focus on %T, want %T", i+1, c.Focused(), next)
+		}
 	}
 }
