@@ -191,7 +191,11 @@ func TestHledgerAcceptsExport(t *testing.T) {
 	if b, _ := os.ReadFile(out); !bytes.Contains(b, []byte("Café crème – 5 €")) {
 		t.Error("the re-saved file's description is not in the journal as UTF-8")
 	}
-	got, err := exec.Command(bin, "-f", out, "bal", "--flat").CombinedOutput()
+	// hledger reads the journal in the locale's encoding: UTF-8 whatever
+	// the machine's language (C.UTF-8 exists on every Debian).
+	cmd := exec.Command(bin, "-f", out, "bal", "--flat")
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8")
+	got, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("hledger refused the journal: %v\n%s", err, got)
 	}
