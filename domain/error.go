@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. Each tells the UI what kind of trouble it is, and so what the
@@ -28,6 +29,12 @@ type Error struct {
 	Code    string
 	Message string
 	Err     error
+	// Format and Args are Message's English format and its values, so a
+	// screen can say the message in the user's language (WrapError's
+	// message is its own format, its % doubled); Format is empty when
+	// Message was not made by Errorf or WrapError.
+	Format string
+	Args   []any
 }
 
 // Error implements the error interface.
@@ -43,12 +50,12 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Errorf returns an *Error with the code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // WrapError returns an *Error with the code and message, keeping err as cause.
 func WrapError(code, message string, err error) *Error {
-	return &Error{Code: code, Message: message, Err: err}
+	return &Error{Code: code, Message: message, Err: err, Format: strings.ReplaceAll(message, "%", "%%")}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -58,3 +59,28 @@ func userErr(code, msg string) *domain.Error { return &domain.Error{Code: code, 
 // N marks a sentence kept as a key (a page's title) and translated where
 // it is shown, with T(key): the test of translations finds it here.
 func N(key string) string { return key }
+
+// domain.ErrorMessage's own messages, not made by Errorf.
+var (
+	msgCancelled = N("Cancelled.")
+	msgInternal  = N("Something went wrong inside Tally. Nothing was changed. The details are in the log file; please report them.")
+)
+
+// errText is err's message for the person in front of the screen, in their
+// language: the first *domain.Error's, translated from its English format
+// when de.json has it, else domain.ErrorMessage's.
+func errText(err error) string {
+	var e *domain.Error
+	if errors.As(err, &e) {
+		if e.Format == "" {
+			return e.Message
+		}
+		return fmt.Sprintf(T(e.Format), e.Args...)
+	}
+	switch m := domain.ErrorMessage(err); m {
+	case msgCancelled, msgInternal:
+		return T(m)
+	default:
+		return m
+	}
+}

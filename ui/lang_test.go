@@ -60,7 +60,81 @@ func translationKeys(t *testing.T) map[string]string {
 			return true
 		})
 	}
+	// The messages the layers below make for the screens: the English
+	// formats of domain.Errorf and domain.WrapError, shown by errText.
+	for _, dir := range []string{"../domain", "../storage", "../stripeclient", "../reports"} {
+		files, err := filepath.Glob(dir + "/*.go")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fs, f, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(af, func(n ast.Node) bool {
+				c, ok := n.(*ast.CallExpr)
+				if !ok || len(c.Args) < 2 {
+					return true
+				}
+				name := ""
+				switch fn := c.Fun.(type) {
+				case *ast.Ident:
+					name = fn.Name
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+				}
+				if name != "Errorf" && name != "WrapError" || !isErrorCode(c.Args[0]) {
+					return true
+				}
+				if s, ok := constString(c.Args[1]); ok {
+					if name == "WrapError" {
+						s = strings.ReplaceAll(s, "%", "%%") // as WrapError keeps it
+					}
+					keys[s] = fs.Position(c.Args[1].Pos()).String()
+				}
+				return true
+			})
+		}
+	}
 	return keys
+}
+
+// isErrorCode reports whether e names one of domain's error codes.
+func isErrorCode(e ast.Expr) bool {
+	var name string
+	switch x := e.(type) {
+	case *ast.Ident:
+		name = x.Name
+	case *ast.SelectorExpr:
+		name = x.Sel.Name
+	}
+	return len(name) > 1 && name[0] == 'E' && strings.ToUpper(name) == name
+}
+
+// constString is the value of a string literal, or of literals joined by +.
+func constString(e ast.Expr) (string, bool) {
+	switch x := e.(type) {
+	case *ast.BasicLit:
+		if x.Kind != token.STRING {
+			return "", false
+		}
+		s, err := strconv.Unquote(x.Value)
+		return s, err == nil
+	case *ast.BinaryExpr:
+		if x.Op != token.ADD {
+			return "", false
+		}
+		a, ok1 := constString(x.X)
+		b, ok2 := constString(x.Y)
+		return a + b, ok1 && ok2
+	case *ast.ParenExpr:
+		return constString(x.X)
+	}
+	return "", false
 }
 
 var verbRE = regexp.MustCompile(`%(\[\d+\])?[-+#0]?\d*(\.\d+)?[sdvqfxXgtc%]`)
@@ -213,7 +287,14 @@ func TestGermanScreens(t *testing.T) {
 	}
 	w, _ := setupOn(t, f)
 	test.Tap(w.next)
-	if !strings.Contains(w.title.Text, "Schritt 1 von 3: Ihr Geschäft") || !strings.Contains(w.shop.errs["shop_name"].Text, "") {
-		t.Errorf("the set-up in German: %q", w.title.Text)
+	if !strings.Contains(w.title.Text, "Schritt 1 von 3: Ihr Geschäft") || !strings.Contains(w.shop.errs["shop_name"].Text, "Geben Sie den Namen des Geschäfts an") {
+		t.Errorf("the set-up in German: %q, %q", w.title.Text, w.shop.errs["shop_name"].Text)
+	}
+	// A message made below the screens, with its values and a doubled %.
+	if got := errText(domain.Errorf(domain.EINVALID, "%s: a discount is from 0 to 100 %%.", "Espresso")); got != "Espresso: Ein Rabatt liegt zwischen 0 und 100 %." {
+		t.Errorf("a domain message in German: %q", got)
+	}
+	if got := errText(domain.WrapError(domain.EUNAVAILABLE, "The card reader is offline. Check that it is powered, its battery is over 10 %, and it is on a secured network that reaches Stripe.", nil)); !strings.HasPrefix(got, "Das Kartenterminal ist offline") || !strings.Contains(got, "über 10 % hat") {
+		t.Errorf("a wrapped message in German: %q", got)
 	}
 }

@@ -540,14 +540,14 @@ func (s *paymentsScreen) openRefund() {
 	preview := func() {
 		req, err := request()
 		if err != nil {
-			f.plan.SetText(domain.ErrorMessage(err))
+			f.plan.SetText(errText(err))
 			return
 		}
 		s.run(func() {
 			parts, err := s.svc.Payments.PlanRefund(s.ctx, req)
 			fyne.Do(func() {
 				if err != nil {
-					f.plan.SetText(domain.ErrorMessage(err))
+					f.plan.SetText(errText(err))
 					return
 				}
 				var lines []string

@@ -77,7 +77,7 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 					if p.again != nil {
 						p.again.SetText("")
 					}
-					p.showErr(domain.ErrorMessage(err))
+					p.showErr(errText(err))
 					if domain.ErrorCode(err) == domain.EPERMISSION {
 						p.ok.Disable() // locked: wait
 					}

@@ -529,8 +529,8 @@ func (s *reconcileScreen) importFrom(src importSource, opt domain.ImportOptions)
 			case domain.ErrorCode(err) == domain.ECANCELED:
 				s.status.warn(T("Import cancelled: nothing of ") + name + T(" was written."))
 			case errors.Is(err, domain.ErrAmbiguousDates) && opt.DateOrder == domain.DateAuto:
-				s.status.warn(name + ": " + domain.ErrorMessage(err))
-				s.askDateOrder(src, domain.ErrorMessage(err))
+				s.status.warn(name + ": " + errText(err))
+				s.askDateOrder(src, errText(err))
 			default:
 				s.status.fail("import "+name, err, nil)
 				s.status.msg.SetText(name + ": " + describeImportError(err))
@@ -639,7 +639,7 @@ func describeImportError(err error) string {
 	if errors.As(err, &pe) {
 		return pe.List(8)
 	}
-	return domain.ErrorMessage(err)
+	return errText(err)
 }
 
 // fetchFromStripe imports the balance transactions of the chosen days from Stripe.

@@ -340,7 +340,7 @@ func (s *registerScreen) takeAmount() (int64, error) {
 	}
 	v, err := domain.ParseAmount(t, s.cart.Currency.Exponent())
 	if err != nil {
-		return 0, userErr(domain.EINVALID, T("Take now: %s", domain.ErrorMessage(err)))
+		return 0, userErr(domain.EINVALID, T("Take now: %s", errText(err)))
 	}
 	return v, nil
 }

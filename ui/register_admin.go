@@ -32,7 +32,7 @@ func (s *registerScreen) dayClose() {
 			z, err := s.svc.Register.DayClosePreview(s.ctx, v)
 			fyne.Do(func() {
 				if err != nil {
-					report.SetText(domain.ErrorMessage(err))
+					report.SetText(errText(err))
 					return
 				}
 				report.SetText(zText(z))
@@ -54,7 +54,7 @@ func (s *registerScreen) dayClose() {
 				fyne.Do(func() {
 					closeBtn.Enable()
 					if err != nil {
-						errL.SetText(domain.ErrorMessage(err))
+						errL.SetText(errText(err))
 						errL.Show()
 						return
 					}
@@ -117,13 +117,13 @@ func (s *registerScreen) editProducts() {
 	save := widget.NewButton(T("Save product"), func() {
 		v, err := domain.ParseAmount(price.Text, s.settings.Currency.Exponent())
 		if err != nil {
-			errL.SetText(T("Price: ") + domain.ErrorMessage(err))
+			errL.SetText(T("Price: ") + errText(err))
 			errL.Show()
 			return
 		}
 		rate, err := domain.ParseTaxRate(tax.Text)
 		if err != nil {
-			errL.SetText(domain.ErrorMessage(err))
+			errL.SetText(errText(err))
 			errL.Show()
 			return
 		}
@@ -134,7 +134,7 @@ func (s *registerScreen) editProducts() {
 			ps, lerr := s.svc.Register.Products(context.Background())
 			fyne.Do(func() {
 				if err != nil {
-					errL.SetText(domain.ErrorMessage(err))
+					errL.SetText(errText(err))
 					errL.Show()
 					return
 				}
@@ -174,7 +174,7 @@ func (s *registerScreen) recoverAtStart() {
 		fyne.Do(func() {
 			if err != nil {
 				s.svc.Log.Error("start-up payment check", "err", err)
-				dialog.ShowError(fmt.Errorf("%s", T("Tally could not check the unfinished payments: ")+domain.ErrorMessage(err)), s.win)
+				dialog.ShowError(fmt.Errorf("%s", T("Tally could not check the unfinished payments: ")+errText(err)), s.win)
 				return
 			}
 			if len(found) == 0 {

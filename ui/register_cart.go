@@ -198,14 +198,14 @@ func (s *registerScreen) applyDiscounts() {
 	}
 	cart, err := domain.ParseTaxRate(s.discount.Text)
 	if err != nil {
-		s.status.warn(T("Cart discount: ") + domain.ErrorMessage(err))
+		s.status.warn(T("Cart discount: ") + errText(err))
 		return
 	}
 	s.cart.Discount = cart
 	if s.selected >= 0 && s.selected < len(s.cart.Lines) {
 		line, err := domain.ParseTaxRate(s.lineDisc.Text)
 		if err != nil {
-			s.status.warn(T("Line discount: ") + domain.ErrorMessage(err))
+			s.status.warn(T("Line discount: ") + errText(err))
 			return
 		}
 		s.cart.Lines[s.selected].Discount = line

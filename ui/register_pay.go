@@ -48,7 +48,7 @@ func newFormDialog(title, confirm string, items []*widget.FormItem, submit func(
 	form := widget.NewForm(items...)
 	ok := widget.NewButton(confirm, func() {
 		if err := submit(); err != nil {
-			f.err.SetText(domain.ErrorMessage(err))
+			f.err.SetText(errText(err))
 			f.err.Show()
 			return
 		}
@@ -259,7 +259,7 @@ func (p *payPanel) step(what string, fn func(context.Context, int64) (domain.Pay
 		res = s.withSale(ctx, res, saleID)
 		if res.Attempt.ID == 0 {
 			res.Attempt, _ = s.svc.Register.Attempt(ctx, id)
-			res.Message = domain.ErrorMessage(err)
+			res.Message = errText(err)
 		}
 		return func() { s.showResult(res, err) }
 	})

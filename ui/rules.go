@@ -206,7 +206,7 @@ func (p *rulesPanel) fromForm() (domain.Rule, error) {
 		}
 		v, err := domain.ParseAmount(f.e.Text, exp)
 		if err != nil {
-			return r, &domain.FieldError{Field: f.field, Err: domain.Errorf(domain.EINVALID, "%s", domain.ErrorMessage(err))}
+			return r, &domain.FieldError{Field: f.field, Err: userErr(domain.EINVALID, errText(err))}
 		}
 		*f.dst = &v
 	}

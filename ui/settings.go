@@ -458,7 +458,7 @@ func (s *settingsScreen) save() {
 			case res.Verification != nil:
 				s.status.ok(T("✓ Saved. ") + res.Verification.Summary())
 			case res.Unverified != nil:
-				s.status.warn(T("Saved, but not verified: ") + domain.ErrorMessage(res.Unverified) + T(" Press Verify once the connection is back."))
+				s.status.warn(T("Saved, but not verified: ") + errText(res.Unverified) + T(" Press Verify once the connection is back."))
 			default:
 				s.status.ok(T("✓ Saved. Stripe is disabled: Tally runs in demo mode on its simulator."))
 			}

@@ -393,7 +393,7 @@ func (w *setupWizard) loadReaders() {
 
 func (w *setupWizard) showReaders(v domain.ReadersView, used, names map[string]bool, err error) {
 	if err != nil {
-		w.methodsNote.SetText(T("Tally could not list the readers: %s Pair one later on the Readers screen.", domain.ErrorMessage(err)))
+		w.methodsNote.SetText(T("Tally could not list the readers: %s Pair one later on the Readers screen.", errText(err)))
 		w.card.SetChecked(false)
 		w.cardBox.Hide()
 		return

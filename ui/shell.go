@@ -253,7 +253,7 @@ func (s *Shell) newSignIn(i int) *signInPanel {
 				p.ok.Enable()
 				p.pin.SetText("")
 				if err != nil {
-					p.err.SetText(domain.ErrorMessage(err))
+					p.err.SetText(errText(err))
 					p.err.Show()
 					return
 				}

@@ -70,7 +70,7 @@ func (s *status) fail(what string, err error, fields map[string]*widget.Label) {
 	var fe *domain.FieldError
 	if errors.As(err, &fe) {
 		if l, ok := fields[fe.Field]; ok {
-			l.SetText(fe.Err.Message)
+			l.SetText(errText(fe.Err))
 			l.Show()
 			s.msg.Importance = widget.DangerImportance
 			s.msg.SetText(T("Please correct the field marked above."))
@@ -78,7 +78,7 @@ func (s *status) fail(what string, err error, fields map[string]*widget.Label) {
 		}
 	}
 	s.msg.Importance = widget.DangerImportance
-	s.msg.SetText(domain.ErrorMessage(err))
+	s.msg.SetText(errText(err))
 }
 
 func clearErrors(fields map[string]*widget.Label) {
