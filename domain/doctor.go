@@ -12,6 +12,13 @@ type Check struct {
 	Name   string
 	Status string // "ok", "warn", "fail"
 	Detail string
+	// Format and Args are Detail's English format and its values (an
+	// error among them is its message in Detail), so a screen can say the
+	// check in the user's language. Label is the reader's, for a reader's
+	// check: Name is "Reader " and the label.
+	Format string
+	Args   []any
+	Label  string
 }
 
 // Failed reports whether any check failed.
@@ -40,6 +47,9 @@ type DoctorService struct {
 	Clock      Clock
 }
 
+// readerCheck starts the name of a reader's check.
+const readerCheck = "Reader "
+
 // BackupDue is how old the last backup may be before the doctor warns.
 const BackupDue = 7 * 24 * time.Hour
 
@@ -47,11 +57,22 @@ const BackupDue = 7 * 24 * time.Hour
 func (d *DoctorService) Run(ctx context.Context) []Check {
 	var out []Check
 	add := func(name, status, format string, args ...any) {
-		out = append(out, Check{Name: name, Status: status, Detail: fmt.Sprintf(format, args...)})
+		shown := make([]any, len(args))
+		for i, a := range args {
+			if err, ok := a.(error); ok {
+				a = ErrorMessage(err)
+			}
+			shown[i] = a
+		}
+		c := Check{Name: name, Status: status, Detail: fmt.Sprintf(format, shown...), Format: format, Args: args}
+		if l, ok := strings.CutPrefix(name, readerCheck); ok {
+			c.Label = l
+		}
+		out = append(out, c)
 	}
 	v, err := d.Settings.Current(ctx)
 	if err != nil {
-		add("Settings", "fail", "%s", ErrorMessage(err))
+		add("Settings", "fail", "%s", err)
 		return out
 	}
 	gw, _ := d.Connection.Gateway()
@@ -60,7 +81,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 		add("Stripe", "ok", "Demo mode: Tally runs on its built-in simulator; there is no Stripe account to check.")
 	} else if ver, err := d.Settings.Verify(ctx, CredentialsForm{Mode: v.Mode, APIBase: v.APIBase}); err != nil {
 		stripeOK = false
-		add("Stripe", "fail", "%s", ErrorMessage(err))
+		add("Stripe", "fail", "%s", err)
 	} else {
 		add("Stripe", "ok", "%s", ver.Summary())
 		for _, n := range ver.Notes {
@@ -69,7 +90,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 	}
 	if stripeOK && gw != nil {
 		if t, err := gw.ServerTime(ctx); err != nil {
-			add("Clock", "warn", "Stripe's time could not be read: %s", ErrorMessage(err))
+			add("Clock", "warn", "Stripe's time could not be read: %s", err)
 		} else {
 			skew := d.Clock.Now().Sub(t)
 			switch abs := max(skew, -skew); {
@@ -103,7 +124,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 	}
 	if d.Integrity != nil {
 		if err := d.Integrity.CheckIntegrity(ctx); err != nil {
-			add("Database", "fail", "%s", ErrorMessage(err))
+			add("Database", "fail", "%s", err)
 		} else {
 			add("Database", "ok", "Every data file is whole.")
 		}
@@ -112,7 +133,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 		at, path, err := d.Backups.LastBackup(ctx)
 		switch {
 		case err != nil:
-			add("Backup", "warn", "%s", ErrorMessage(err))
+			add("Backup", "warn", "%s", err)
 		case at.IsZero():
 			add("Backup", "warn", "No backup made yet: run `tally backup --db PATH COPY.db` and keep the copy off this computer (a USB stick, another machine).")
 		case d.Clock.Now().Sub(at) > BackupDue:
@@ -129,7 +150,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 func (d *DoctorService) readers(ctx context.Context, gw Gateway, add func(name, status, format string, args ...any)) {
 	rs, err := gw.Readers(ctx)
 	if err != nil {
-		add("Readers", "fail", "%s", ErrorMessage(err))
+		add("Readers", "fail", "%s", err)
 		return
 	}
 	if len(rs) == 0 {
@@ -157,7 +178,7 @@ func (d *DoctorService) readers(ctx context.Context, gw Gateway, add func(name, 
 		}
 	}
 	for _, r := range rs {
-		name := "Reader " + r.Label
+		name := readerCheck + r.Label
 		switch {
 		case r.Status == ReaderOffline:
 			add(name, "fail", "Offline: Stripe does not hear from it. Check that it is on, charged and on the shop's network (it needs to reach Stripe over the internet), then restart it.")

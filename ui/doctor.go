@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -48,8 +49,8 @@ func (s *doctorScreen) buildUI() fyne.CanvasObject {
 			left := row.Objects[1].(*fyne.Container)
 			icon := left.Objects[0].(*widget.Icon)
 			name := left.Objects[1].(*fyne.Container).Objects[0].(*widget.Label)
-			name.SetText(c.Name)
-			detail.SetText(c.Detail)
+			name.SetText(checkName(c))
+			detail.SetText(checkDetail(c))
 			switch c.Status {
 			case "fail":
 				icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
@@ -112,4 +113,27 @@ func hasWarn(cs []domain.Check) bool {
 		}
 	}
 	return false
+}
+
+// checkName is a check's name in the user's language.
+func checkName(c domain.Check) string {
+	if c.Label != "" {
+		return T("Reader") + " " + c.Label
+	}
+	return T(c.Name)
+}
+
+// checkDetail is what a check found, in the user's language.
+func checkDetail(c domain.Check) string {
+	if c.Format == "" {
+		return c.Detail
+	}
+	args := make([]any, len(c.Args))
+	for i, a := range c.Args {
+		if err, ok := a.(error); ok {
+			a = errText(err)
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(T(c.Format), args...)
 }

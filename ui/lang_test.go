@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"os/exec"
 	"time"
@@ -86,6 +87,15 @@ func translationKeys(t *testing.T) map[string]string {
 					name = fn.Name
 				case *ast.SelectorExpr:
 					name = fn.Sel.Name
+				}
+				// The doctor's checks: add(name, status, format, …).
+				if name == "add" && len(c.Args) >= 3 && strings.HasSuffix(f, "doctor.go") {
+					for _, a := range []ast.Expr{c.Args[0], c.Args[2]} {
+						if s, ok := constString(a); ok {
+							keys[s] = fs.Position(a.Pos()).String()
+						}
+					}
+					return true
 				}
 				if name != "Errorf" && name != "WrapError" || !isErrorCode(c.Args[0]) {
 					return true
@@ -289,6 +299,11 @@ func TestGermanScreens(t *testing.T) {
 	test.Tap(w.next)
 	if !strings.Contains(w.title.Text, "Schritt 1 von 3: Ihr Geschäft") || !strings.Contains(w.shop.errs["shop_name"].Text, "Geben Sie den Namen des Geschäfts an") {
 		t.Errorf("the set-up in German: %q, %q", w.title.Text, w.shop.errs["shop_name"].Text)
+	}
+	// The doctor's checks, said in German on the Diagnostics screen.
+	cs := f.svc.Doctor.Run(context.Background())
+	if len(cs) == 0 || checkName(cs[0]) != "Stripe" || !strings.HasPrefix(checkDetail(cs[0]), "Demomodus: Tally läuft") {
+		t.Errorf("the first check in German: %+v", cs)
 	}
 	// A message made below the screens, with its values and a doubled %.
 	if got := errText(domain.Errorf(domain.EINVALID, "%s: a discount is from 0 to 100 %%.", "Espresso")); got != "Espresso: Ein Rabatt liegt zwischen 0 und 100 %." {
