@@ -107,7 +107,7 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 		d.readers(ctx, gw, add)
 	}
 	st := d.Events.Status(ctx)
-	switch text, stale := StatusText(st, d.Clock.Now()); {
+	switch text, stale := StatusPhrases(st, d.Clock.Now()); {
 	case st.LastHeard.IsZero():
 		add("Events", "warn", "%s (Tally's window polls Stripe for news every few seconds while it is open.)", text)
 	case stale:

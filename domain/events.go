@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -105,40 +106,67 @@ func (s *EventService) log() *slog.Logger {
 	return s.Log
 }
 
-// StatusText words the status for the status line; stale is true when
-// Stripe has not been heard from for EventStaleAfter (or ever, after a
-// failure).
-func StatusText(st EventState, now time.Time) (text string, stale bool) {
-	switch {
-	case st.LastHeard.IsZero() && st.LastError != "":
-		return "Stripe not reached yet: " + st.LastError, true
-	case st.LastHeard.IsZero():
-		return "Waiting for Stripe's first answer…", false
-	}
-	ago := now.Sub(st.LastHeard)
-	text = "Stripe last heard " + agoText(ago)
-	stale = ago > EventStaleAfter
-	if st.LastError != "" {
-		text += " · " + st.LastError
-	}
-	if stale {
-		text += " · payments made since are not known here yet; Tally keeps asking"
-	}
-	return text, stale
+// Phrase is a piece of text for the screens: its English format and its
+// values, so a screen can say it in the user's language.
+type Phrase struct {
+	Format string
+	Args   []any
 }
 
-func agoText(d time.Duration) string {
+// String is the phrase in English.
+func (p Phrase) String() string { return fmt.Sprintf(p.Format, p.Args...) }
+
+// Phrases are pieces said one after the other, joined by " · ".
+type Phrases []Phrase
+
+// String is the phrases in English.
+func (ps Phrases) String() string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, " · ")
+}
+
+// StatusText says when Stripe was last heard from, and whether that is so
+// long ago that payments made since may not be known here yet.
+func StatusText(st EventState, now time.Time) (text string, stale bool) {
+	ps, stale := StatusPhrases(st, now)
+	return ps.String(), stale
+}
+
+// StatusPhrases is StatusText in pieces, for the screens.
+func StatusPhrases(st EventState, now time.Time) (ps Phrases, stale bool) {
+	switch {
+	case st.LastHeard.IsZero() && st.LastError != "":
+		return Phrases{{"Stripe not reached yet: %s", []any{st.LastError}}}, true
+	case st.LastHeard.IsZero():
+		return Phrases{{"Waiting for Stripe's first answer…", nil}}, false
+	}
+	ago := now.Sub(st.LastHeard)
+	ps = Phrases{heardPhrase(ago)}
+	stale = ago > EventStaleAfter
+	if st.LastError != "" {
+		ps = append(ps, Phrase{"%s", []any{st.LastError}})
+	}
+	if stale {
+		ps = append(ps, Phrase{"payments made since are not known here yet; Tally keeps asking", nil})
+	}
+	return ps, stale
+}
+
+func heardPhrase(d time.Duration) Phrase {
 	switch {
 	case d < 10*time.Second:
-		return "just now"
+		return Phrase{"Stripe last heard just now", nil}
 	case d < time.Minute:
-		return strconv.Itoa(int(d/time.Second)) + " s ago"
+		return Phrase{"Stripe last heard %d s ago", []any{int(d / time.Second)}}
 	case d < time.Hour:
-		return strconv.Itoa(int(d/time.Minute)) + " min ago"
+		return Phrase{"Stripe last heard %d min ago", []any{int(d / time.Minute)}}
 	case d < 48*time.Hour:
-		return strconv.Itoa(int(d/time.Hour)) + " h ago"
+		return Phrase{"Stripe last heard %d h ago", []any{int(d / time.Hour)}}
 	}
-	return strconv.Itoa(int(d/(24*time.Hour))) + " days ago"
+	return Phrase{"Stripe last heard %d days ago", []any{int(d / (24 * time.Hour))}}
 }
 
 // Sync reads every event after the stored cursor and applies it, page by

@@ -40,3 +40,8 @@ close_app
 LANG=de_DE.UTF-8 open_app Reconciliation "$work/setup/tally.db"
 shot german-reconciliation
 close_app
+LANG=de_DE.UTF-8 open_app Diagnostics "$work/setup/tally.db"
+xdotool mousemove 310 182 click 1 # Run the checks
+sleep 2
+shot german-diagnostics
+close_app

@@ -130,8 +130,11 @@ func checkDetail(c domain.Check) string {
 	}
 	args := make([]any, len(c.Args))
 	for i, a := range c.Args {
-		if err, ok := a.(error); ok {
-			a = errText(err)
+		switch v := a.(type) {
+		case error:
+			a = errText(v)
+		case domain.Phrases:
+			a = phrasesText(v)
 		}
 		args[i] = a
 	}

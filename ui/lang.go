@@ -84,3 +84,12 @@ func errText(err error) string {
 		return m
 	}
 }
+
+// phrasesText is domain phrases in the user's language, joined by " · ".
+func phrasesText(ps domain.Phrases) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = fmt.Sprintf(T(p.Format), p.Args...)
+	}
+	return strings.Join(parts, " · ")
+}

@@ -77,6 +77,22 @@ func translationKeys(t *testing.T) map[string]string {
 				t.Fatal(err)
 			}
 			ast.Inspect(af, func(n ast.Node) bool {
+				// domain.Phrase{"format", args}, alone or in Phrases{…}.
+				if cl, ok := n.(*ast.CompositeLit); ok {
+					if id, ok := cl.Type.(*ast.Ident); ok && (id.Name == "Phrase" || id.Name == "Phrases") {
+						elts := []ast.Expr{cl}
+						if id.Name == "Phrases" {
+							elts = cl.Elts
+						}
+						for _, e := range elts {
+							if p, ok := e.(*ast.CompositeLit); ok && len(p.Elts) > 0 {
+								if s, ok := constString(p.Elts[0]); ok {
+									keys[s] = fs.Position(p.Elts[0].Pos()).String()
+								}
+							}
+						}
+					}
+				}
 				c, ok := n.(*ast.CallExpr)
 				if !ok || len(c.Args) < 2 {
 					return true

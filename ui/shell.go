@@ -346,7 +346,8 @@ func (s *Shell) showHeard(st domain.EventState, hook domain.WebhookStatus) {
 	if s.heard == nil {
 		return
 	}
-	text, stale := domain.StatusText(st, time.Now())
+	ps, stale := domain.StatusPhrases(st, time.Now())
+	text := phrasesText(ps)
 	switch {
 	case hook.Listening != "":
 		text += T(" · webhook listening on ") + hook.Listening
