@@ -31,7 +31,8 @@ scan "2*2000000000022"
 k F10
 sleep 0.8
 shot register-card-on-reader
-click 850 681 # the test card 0002: declined
+click 850 636 # the test card 0002: declined
+sleep 1.5
 shot register-card-declined
 k F5 # try again, on the same PaymentIntent
 k F7 # the test card 4242

@@ -41,12 +41,12 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 	}
 	s.status = newStatus(s.svc.Log)
 	s.list = widget.NewList(func() int { return len(s.entries) },
-		func() fyne.CanvasObject { return tableRow(auditColumns, 5) },
+		func() fyne.CanvasObject { return tableRow(auditColumns, 5, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			e := s.entries[id]
 			amount := ""
 			if !e.Amount.Currency.IsZero() && e.Amount.Amount != 0 {
-				amount = e.Amount.String()
+				amount = moneyText(e.Amount)
 			}
 			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), e.Action, amount, e.Detail}
 			for i, t := range texts {
@@ -56,7 +56,7 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 	export := widget.NewButton(T("Export CSV…"), s.export)
 	help := widget.NewLabel(T("Every refund, void, capture, day close, change of settings, payment methods or readers, PIN change and lock, newest first: who (the role whose PIN was entered), what, when and how much. The log is append-only."))
 	help.Wrapping = fyne.TextWrapWord
-	header := container.New(auditColumns, heading(T("When")), heading(T("Who")), heading(T("What")), heading(T("Amount")), heading(T("Detail")))
+	header := container.New(auditColumns, heading(T("When")), heading(T("Who")), heading(T("What")), rightAligned(heading(T("Amount"))), heading(T("Detail")))
 	s.root = container.NewBorder(container.NewVBox(help, container.NewHBox(export), header), s.status.obj, nil, nil, s.list)
 	s.load()
 	return s.root

@@ -112,7 +112,7 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 		container.NewHBox(s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn),
 		widget.NewLabelWithStyle(T("Timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.timeline)
 
-	header := container.New(paymentColumns, heading(T("Date")), heading(T("Sale")), heading(T("Method")), heading(T("Amount")),
+	header := container.New(paymentColumns, heading(T("Date")), heading(T("Sale")), heading(T("Method")), rightAligned(heading(T("Amount"))),
 		heading(T("Status")), heading(T("Card")), heading(T("Till")), heading(T("Stripe id")))
 	filters := container.NewGridWithColumns(5, s.from, s.to, s.statusSel, s.methodSel, s.search)
 	left := container.NewBorder(container.NewVBox(filters, s.warning, s.count, header), s.status.obj, nil, nil, s.list)
@@ -121,6 +121,12 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 	s.root = split
 	s.reload()
 	return s.root
+}
+
+// rightAligned aligns a label to the right (an amount column's heading).
+func rightAligned(l *widget.Label) *widget.Label {
+	l.Alignment = fyne.TextAlignTrailing
+	return l
 }
 
 func heading(t string) *widget.Label {
@@ -250,14 +256,18 @@ func (s *paymentsScreen) length() int {
 	return s.total
 }
 
-func (s *paymentsScreen) newRow() fyne.CanvasObject { return tableRow(paymentColumns, 8) }
+func (s *paymentsScreen) newRow() fyne.CanvasObject { return tableRow(paymentColumns, 8, 3) }
 
-// tableRow is a row of n truncated labels laid out in cols.
-func tableRow(cols columns, n int) fyne.CanvasObject {
+// tableRow is a row of n truncated labels laid out in cols; the amount
+// column's is right-aligned.
+func tableRow(cols columns, n, amount int) fyne.CanvasObject {
 	cells := make([]fyne.CanvasObject, n)
 	for i := range cells {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
+		if i == amount {
+			l.Alignment = fyne.TextAlignTrailing
+		}
 		cells[i] = l
 	}
 	return container.New(cols, cells...)
@@ -330,7 +340,7 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		id2 = p.SessionID
 	}
 	texts := []string{p.Created.Local().Format("01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), p.MethodName,
-		domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency).String(), p.StatusText(), card, p.Till, id2}
+		moneyText(domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency)), p.StatusText(), card, p.Till, id2}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
 		l.SetText(t)
@@ -385,7 +395,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 		lines = append(lines, fmt.Sprintf(T("Card: %s •••• %s"), p.Card.Brand, p.Card.Last4))
 	}
 	if p.Tip != 0 {
-		lines = append(lines, T("Tip: ")+domain.New(p.Tip, cur).String())
+		lines = append(lines, T("Tip: ")+moneyText(domain.New(p.Tip, cur)))
 	}
 	for _, kv := range [][2]string{{T("PaymentIntent"), p.PaymentIntent}, {T("Charge"), p.ChargeID}, {T("Payment page"), p.SessionID}} {
 		if kv[1] != "" {
@@ -395,8 +405,8 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 	if p.Refunded != 0 || p.RefundPending != 0 {
 		lines = append(lines, fmt.Sprintf(T("Refunded: %s; under way: %s"), domain.New(p.Refunded, cur), domain.New(p.RefundPending, cur)))
 	}
-	lines = append(lines, T("Left to refund on this payment: ")+domain.New(p.Refundable(), cur).String()+
-		T("; on the whole sale: ")+domain.New(d.SaleRefundable, cur).String())
+	lines = append(lines, T("Left to refund on this payment: ")+moneyText(domain.New(p.Refundable(), cur))+
+		T("; on the whole sale: ")+moneyText(domain.New(d.SaleRefundable, cur)))
 	if dl := p.CaptureDeadline(); !dl.IsZero() {
 		lines = append(lines, T("Capture before ")+dl.Local().Format("2006-01-02 15:04")+T(" or the authorisation lapses."))
 	}
