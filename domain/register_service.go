@@ -273,7 +273,7 @@ func (s *RegisterService) PayCash(ctx context.Context, saleID, methodID, tendere
 	cur := sale.Cart.Currency
 	res.Message = "Cash " + New(amount, cur).String() + " taken."
 	if a.Change > 0 {
-		res.Message += " Change: " + New(a.Change, cur).String() + "."
+		res.Message = "Cash " + New(amount, cur).String() + " taken. Change: " + New(a.Change, cur).String() + "."
 	}
 	return res, err
 }

@@ -46,7 +46,12 @@ func translationKey(format string) string {
 // with %[2]s). Every sentence a screen shows goes through T.
 func T(format string, args ...any) string {
 	loadTranslations()
-	s := lang.X(translationKey(format), format)
+	s := format
+	// A sentence no translation has (a message composed at run time) is
+	// shown as it is, without asking lang, which would log a failure.
+	if key := translationKey(format); germanKeys()[key] != "" {
+		s = lang.X(key, format)
+	}
 	if len(args) == 0 {
 		return s
 	}

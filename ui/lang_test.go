@@ -23,6 +23,7 @@ import (
 	"strings"
 	"tally/domain"
 	"testing"
+	"unicode"
 )
 
 // translationKeys returns every sentence the screens pass to T or N, with
@@ -126,7 +127,95 @@ func translationKeys(t *testing.T) map[string]string {
 			})
 		}
 	}
+	// The messages kept with payments, refunds and reader tests, written
+	// as English text by concatenation and said again by sayText: each is
+	// a format, its pieces that are not literals a %s.
+	for _, f := range []string{"register_card.go", "register_qr.go", "register_service.go", "register_recover.go", "payments_service.go", "reader_service.go"} {
+		path := filepath.Join("..", "domain", f)
+		af, err := parser.ParseFile(fs, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addMsg := func(e ast.Expr) {
+			if k, ok := messageFormat(e); ok {
+				keys[k] = fs.Position(e.Pos()).String()
+			}
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.CallExpr:
+				name := ""
+				switch fn := x.Fun.(type) {
+				case *ast.Ident:
+					name = fn.Name
+				case *ast.SelectorExpr:
+					name = fn.Sel.Name
+					if id, ok := fn.X.(*ast.Ident); ok && id.Name == "fmt" && name == "Sprintf" && len(x.Args) > 0 {
+						if s, ok := constString(x.Args[0]); ok && strings.Count(s, " ") >= 2 {
+							keys[s] = fs.Position(x.Args[0].Pos()).String()
+						}
+					}
+				}
+				if (name == "settle" || name == "pending") && len(x.Args) >= 3 {
+					addMsg(x.Args[2])
+				}
+			case *ast.AssignStmt:
+				for i, l := range x.Lhs {
+					if i >= len(x.Rhs) {
+						break
+					}
+					if sel, ok := l.(*ast.SelectorExpr); ok && sel.Sel.Name == "Message" {
+						addMsg(x.Rhs[i])
+					}
+					if id, ok := l.(*ast.Ident); ok && id.Name == "msg" {
+						addMsg(x.Rhs[i])
+					}
+				}
+			case *ast.KeyValueExpr:
+				if id, ok := x.Key.(*ast.Ident); ok && id.Name == "Message" {
+					addMsg(x.Value)
+				}
+			case *ast.ReturnStmt:
+				for _, r := range x.Results {
+					if _, ok := r.(*ast.BinaryExpr); ok {
+						addMsg(r)
+					}
+				}
+			}
+			return true
+		})
+	}
 	return keys
+}
+
+// messageFormat turns a message written as a concatenation into the
+// format sayText matches: literals as they are (a % doubled), anything
+// else a %s. It reports false when no literal has words in it.
+func messageFormat(e ast.Expr) (string, bool) {
+	var b strings.Builder
+	words := false
+	var walk func(e ast.Expr)
+	walk = func(e ast.Expr) {
+		if x, ok := e.(*ast.BinaryExpr); ok && x.Op == token.ADD {
+			walk(x.X)
+			walk(x.Y)
+			return
+		}
+		if s, ok := constString(e); ok {
+			letters := 0
+			for _, r := range s {
+				if unicode.IsLetter(r) {
+					letters++
+				}
+			}
+			words = words || letters >= 3
+			b.WriteString(strings.ReplaceAll(s, "%", "%%"))
+			return
+		}
+		b.WriteString("%s")
+	}
+	walk(e)
+	return b.String(), words
 }
 
 // isErrorCode reports whether e names one of domain's error codes.
@@ -315,6 +404,18 @@ func TestGermanScreens(t *testing.T) {
 	test.Tap(w.next)
 	if !strings.Contains(w.title.Text, "Schritt 1 von 3: Ihr Geschäft") || !strings.Contains(w.shop.errs["shop_name"].Text, "Geben Sie den Namen des Geschäfts an") {
 		t.Errorf("the set-up in German: %q, %q", w.title.Text, w.shop.errs["shop_name"].Text)
+	}
+	// Messages kept with a payment as English text, said again in German,
+	// with the messages inside them.
+	for en, want := range map[string]string{
+		"Cash 20.00 EUR taken. Change: 2.40 EUR.": "20.00 EUR bar kassiert. Wechselgeld: 2.40 EUR.",
+		"The card reader is offline. Check that it is powered, its battery is over 10 %, and it is on a secured network that reaches Stripe. Nothing is charged yet: press Check status to go on (the same request is sent again, never a second payment).": "Das Kartenterminal ist offline. Prüfen Sie, ob es eingeschaltet ist, sein Akku über 10 % hat und es in einem gesicherten Netz ist, das Stripe erreicht. Noch ist nichts belastet: Drücken Sie Status prüfen, um weiterzumachen (dieselbe Anfrage wird erneut gesendet, nie eine zweite Zahlung).",
+		"Sale #3, 7.60 EUR by Card reader: paid. Paid by Visa •••• 4242.": "Verkauf Nr. 3, 7.60 EUR per Card reader: bezahlt. Bezahlt mit Visa •••• 4242.",
+		"Something Tally never wrote.": "Something Tally never wrote.",
+	} {
+		if got := sayText(en); got != want {
+			t.Errorf("sayText(%q)\n = %q\nwant %q", en, got, want)
+		}
 	}
 	// The doctor's checks, said in German on the Diagnostics screen.
 	cs := f.svc.Doctor.Run(context.Background())

@@ -388,7 +388,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 	cur := p.Amount.Currency
 	s.detailTitle.SetText(T("%s payment of %s, sale #%d", p.MethodName, domain.New(p.Amount.Amount+p.Tip, cur), p.SaleNumber))
 	lines := []string{
-		T("Status: ") + p.StatusText() + " — " + p.Message,
+		T("Status: ") + p.StatusText() + " — " + sayText(p.Message),
 		T("Taken: ") + p.Created.Local().Format("2006-01-02 15:04:05") + T(" at ") + p.Till,
 	}
 	if p.Card.Last4 != "" {
@@ -415,7 +415,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 		if r.Status == domain.RefundFailed {
 			state = "FAILED"
 		}
-		lines = append(lines, fmt.Sprintf(T("Refund %s: %s %s"), orDash(r.StripeID), domain.New(r.Amount.Amount, cur), state)+" — "+r.Message)
+		lines = append(lines, fmt.Sprintf(T("Refund %s: %s %s"), orDash(r.StripeID), domain.New(r.Amount.Amount, cur), state)+" — "+sayText(r.Message))
 	}
 	s.info.SetText(strings.Join(lines, "\n"))
 	var tl []string
@@ -446,7 +446,7 @@ func (s *paymentsScreen) afterAction(attemptID int64, msg string, err error) fun
 		if err != nil {
 			s.status.fail("payment", err, nil)
 		} else {
-			s.status.ok(msg)
+			s.status.ok(sayText(msg))
 		}
 		s.reload()
 		s.openPayment(attemptID)

@@ -322,7 +322,7 @@ func (s *readersScreen) test() {
 		if err == nil && !res.Answered {
 			return "", domain.Errorf(domain.EUNAVAILABLE, "%s", res.Message)
 		}
-		return res.Message, err
+		return sayText(res.Message), err
 	})
 }
 

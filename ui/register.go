@@ -445,11 +445,11 @@ func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
 		s.status.fail("payment", err, nil)
 	case err != nil:
 		s.svc.Log.Warn("payment step", "err", err, "attempt", res.Attempt.ID)
-		s.status.warn(res.Message)
+		s.status.warn(sayText(res.Message))
 	case res.Sale.Status == domain.SalePaid:
-		s.status.ok(res.Message + " " + T("Sale #%d is paid.", res.Sale.Number))
+		s.status.ok(sayText(res.Message) + " " + T("Sale #%d is paid.", res.Sale.Number))
 	case res.Done():
-		s.status.warn(res.Message)
+		s.status.warn(sayText(res.Message))
 	case res.Attempt.Stage == domain.StageOnReader || res.Attempt.Stage == domain.StagePage || res.Attempt.Stage == domain.StageStored:
 		s.status.busy(T("Following the payment at Stripe…"))
 	default:

@@ -182,7 +182,7 @@ func (s *registerScreen) recoverAtStart() {
 			}
 			var lines []string
 			for _, r := range found {
-				lines = append(lines, "• "+r.Describe())
+				lines = append(lines, "• "+sayText(r.Describe()))
 				s.svc.Log.Info("start-up payment check", "sale", r.Sale.Number, "attempt", r.Attempt.ID, "status", string(r.Attempt.Status), "message", r.Message)
 			}
 			msg := widget.NewLabel(T("Tally was stopped while payments were under way. It asked Stripe what became of each:\n\n") + strings.Join(lines, "\n"))

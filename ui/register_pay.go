@@ -160,7 +160,7 @@ func (p *payPanel) show() {
 	}
 	a := s.attempt.Attempt
 	p.title.SetText(T("%s · %s · %s", a.MethodName, s.money(a.Amount.Amount), stageTitle(a)))
-	p.msg.SetText(s.attempt.Message)
+	p.msg.SetText(sayText(s.attempt.Message))
 	actions := container.NewHBox(p.cancelBtn, p.checkBtn)
 	mode := s.svc.Connection.Mode()
 	p.tests.Objects = nil

@@ -28,8 +28,8 @@ const qrTaken = "\x00qr"
 
 // The set-up's Stripe choices.
 var (
-	choiceDemo    = "Try the demo"
-	choiceConnect = "Connect Stripe"
+	choiceDemo    = N("Try the demo")
+	choiceConnect = N("Connect Stripe")
 )
 
 // setupWizard is the first-run set-up: the shop, then demo or Stripe, then

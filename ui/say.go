@@ -1,0 +1,125 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+)
+
+// Messages the layers below write as finished English text, kept with a
+// payment or a refund (what the reader said, what became of a refund), are
+// said in the user's language by sayText: the text is matched against the
+// English formats the translation file knows, its values taken out, and
+// the translation filled in with them, each value said again the same way
+// (an error's message inside a payment's message).
+
+type sayFormat struct {
+	key    string
+	re     *regexp.Regexp
+	verbs  []byte // the verb of each value, s, d or q
+	weight int    // letters outside the values: the most specific first
+}
+
+var sayVerbRE = regexp.MustCompile(`%[sdq]`)
+
+// germanKeys are the English sentences de.json translates.
+var germanKeys = sync.OnceValue(func() map[string]string {
+	b, err := translations.ReadFile("translations/de.json")
+	if err != nil {
+		return nil
+	}
+	var de map[string]string
+	if json.Unmarshal(b, &de) != nil {
+		return nil
+	}
+	return de
+})
+
+var sayFormats = sync.OnceValue(func() []sayFormat {
+	de := germanKeys()
+	var out []sayFormat
+	for key := range de {
+		if !strings.Contains(key, "%") || strings.Contains(key, "%[") {
+			continue
+		}
+		lit := sayVerbRE.Split(strings.ReplaceAll(key, "%%", "%"), -1)
+		weight := 0
+		for _, r := range strings.Join(lit, "") {
+			if unicode.IsLetter(r) {
+				weight++
+			}
+		}
+		if weight < 4 {
+			continue // "%s: %s" would match anything
+		}
+		var pat strings.Builder
+		pat.WriteString(`(?s)^`)
+		var verbs []byte
+		for i, v := range sayVerbRE.FindAllString(key, -1) {
+			pat.WriteString(regexp.QuoteMeta(strings.ReplaceAll(lit[i], "%%", "%")))
+			verbs = append(verbs, v[1])
+			switch v[1] {
+			case 'd':
+				pat.WriteString(`(-?\d+)`)
+			case 'q':
+				pat.WriteString(`("(?:[^"\\]|\\.)*")`)
+			default:
+				pat.WriteString(`(.*?)`)
+			}
+		}
+		pat.WriteString(regexp.QuoteMeta(strings.ReplaceAll(lit[len(lit)-1], "%%", "%")))
+		pat.WriteString(`$`)
+		re, err := regexp.Compile(pat.String())
+		if err != nil {
+			continue
+		}
+		out = append(out, sayFormat{key: key, re: re, verbs: verbs, weight: weight})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].weight != out[j].weight {
+			return out[i].weight > out[j].weight
+		}
+		return out[i].key < out[j].key
+	})
+	return out
+})
+
+// sayText is an English message made below the screens, in the user's
+// language where the translation file knows its sentence.
+func sayText(msg string) string { return say(msg, 0) }
+
+func say(msg string, depth int) string {
+	if msg == "" || !german() || depth > 3 {
+		return msg
+	}
+	// A value inside a message is said again only if it is a sentence:
+	// a name ("Card reader") is the shop's own and stays as written.
+	if _, ok := germanKeys()[msg]; ok && (depth == 0 || strings.ContainsAny(msg[len(msg)-1:], ".!?…:")) {
+		return T(msg)
+	}
+	for _, f := range sayFormats() {
+		m := f.re.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(f.verbs))
+		for i, v := range f.verbs {
+			switch v {
+			case 's':
+				args[i] = say(m[i+1], depth+1)
+			case 'q':
+				args[i] = strings.Trim(m[i+1], `"`)
+			default:
+				var n int
+				fmt.Sscan(m[i+1], &n)
+				args[i] = n
+			}
+		}
+		return fmt.Sprintf(T(f.key), args...)
+	}
+	return msg
+}
