@@ -408,7 +408,7 @@ func TestGermanScreens(t *testing.T) {
 	// Messages kept with a payment as English text, said again in German,
 	// with the messages inside them.
 	for en, want := range map[string]string{
-		"Cash 20.00 EUR taken. Change: 2.40 EUR.": "20.00 EUR bar kassiert. Wechselgeld: 2.40 EUR.",
+		"Cash 20.00 EUR taken. Change: 2.40 EUR.": "20,00 € bar kassiert. Wechselgeld: 2,40 €.",
 		"The card reader is offline. Check that it is powered, its battery is over 10 %, and it is on a secured network that reaches Stripe. Nothing is charged yet: press Check status to go on (the same request is sent again, never a second payment).": "Das Kartenterminal ist offline. Prüfen Sie, ob es eingeschaltet ist, sein Akku über 10 % hat und es in einem gesicherten Netz ist, das Stripe erreicht. Noch ist nichts belastet: Drücken Sie Status prüfen, um weiterzumachen (dieselbe Anfrage wird erneut gesendet, nie eine zweite Zahlung).",
 		"Sale #3, 7.60 EUR by Card reader: paid. Paid by Visa •••• 4242.": "Verkauf Nr. 3, 7.60 EUR per Card reader: bezahlt. Bezahlt mit Visa •••• 4242.",
 		"Something Tally never wrote.":                                    "Something Tally never wrote.",

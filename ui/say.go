@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+
+	"tally/domain"
 )
 
 // Messages the layers below write as finished English text, kept with a
@@ -110,7 +112,11 @@ func say(msg string, depth int) string {
 		for i, v := range f.verbs {
 			switch v {
 			case 's':
-				args[i] = say(m[i+1], depth+1)
+				if money, ok := moneyValue(m[i+1]); ok {
+					args[i] = money
+				} else {
+					args[i] = say(m[i+1], depth+1)
+				}
 			case 'q':
 				args[i] = strings.Trim(m[i+1], `"`)
 			default:
@@ -122,4 +128,24 @@ func say(msg string, depth int) string {
 		return fmt.Sprintf(T(f.key), args...)
 	}
 	return msg
+}
+
+var moneyRE = regexp.MustCompile(`^(-?\d+(?:\.\d+)?) ([A-Z]{3})$`)
+
+// moneyValue is an amount written the English way ("7.60 EUR", as
+// domain.Money writes it) in the user's money format.
+func moneyValue(v string) (string, bool) {
+	m := moneyRE.FindStringSubmatch(v)
+	if m == nil {
+		return "", false
+	}
+	cur, err := domain.CurrencyOf(m[2])
+	if err != nil {
+		return "", false
+	}
+	amt, err := domain.ParseAmount(m[1], cur.Exponent())
+	if err != nil {
+		return "", false
+	}
+	return moneyText(domain.New(amt, cur)), true
 }
