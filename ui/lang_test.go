@@ -185,6 +185,25 @@ func translationKeys(t *testing.T) map[string]string {
 			return true
 		})
 	}
+	// Stripe's decline codes, worded for the cashier (stripeclient).
+	af, err := parser.ParseFile(fs, filepath.Join("..", "stripeclient", "errors.go"), nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range af.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != "declineMessage" {
+			continue
+		}
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if r, ok := n.(*ast.ReturnStmt); ok && len(r.Results) == 1 {
+				if s, ok := constString(r.Results[0]); ok {
+					keys[s] = fs.Position(r.Pos()).String()
+				}
+			}
+			return true
+		})
+	}
 	return keys
 }
 

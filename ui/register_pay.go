@@ -214,13 +214,13 @@ func stageTitle(a domain.Attempt) string {
 	case domain.StageOnReader:
 		return T("on the reader")
 	case domain.StageDeclined:
-		return "declined"
+		return T("declined")
 	case domain.StagePage:
 		return T("QR code shown")
 	case domain.StageCanceling:
-		return "cancelling"
+		return T("cancelling")
 	}
-	return string(a.Status)
+	return attemptStatusText(a.Status)
 }
 
 func paidSummary(sale domain.Sale, money func(int64) string) string {
@@ -396,4 +396,19 @@ func saveFile(s *registerScreen, name string, write func(io.Writer) error) {
 	}, s.win)
 	d.SetFileName(name)
 	d.Show()
+}
+
+// attemptStatusText words a payment attempt's status.
+func attemptStatusText(st domain.AttemptStatus) string {
+	switch st {
+	case domain.AttemptSucceeded:
+		return T("paid")
+	case domain.AttemptAuthorized:
+		return T("authorised")
+	case domain.AttemptCanceled:
+		return T("cancelled")
+	case domain.AttemptFailed:
+		return T("failed")
+	}
+	return T("under way")
 }
