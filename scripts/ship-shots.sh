@@ -34,6 +34,16 @@ LANG=de_DE.UTF-8 open_app Register "$work/setup/tally.db"
 xdotool mousemove 700 60 click 1
 sleep 0.5
 shot german-register
+# A card declined on the simulated reader, in German.
+xdotool mousemove 390 123 click 1 # the scan field
+xdotool type --delay 30 "2000000000022"
+xdotool key Return
+sleep 0.5
+xdotool key F10
+sleep 1.5
+xdotool mousemove 733 636 click 1 # the test card 0002: declined
+sleep 2
+shot german-register-card-declined
 close_app
 ./tally import --db "$work/setup/tally.db" docs/demo/*.csv >/dev/null
 ./tally reconcile --db "$work/setup/tally.db" >/dev/null || true
