@@ -22,6 +22,14 @@ var EventTypes = []string{
 	"terminal.reader.action_succeeded", "terminal.reader.action_failed",
 	"payout.created", "payout.updated", "payout.paid", "payout.failed", "payout.canceled",
 	"charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed",
+	"invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible",
+}
+
+// InvoiceEventTypes are the invoices' events. Stripe takes at most 20
+// types in one list, so the poll reads them as a second stream with its
+// own cursor.
+var InvoiceEventTypes = []string{
+	"invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible",
 }
 
 // PollEventTypes are the types the poll asks for: Stripe takes at most 20
@@ -169,7 +177,19 @@ func heardPhrase(d time.Duration) Phrase {
 	return Phrase{"Stripe last heard %d days ago", []any{int(d / (24 * time.Hour))}}
 }
 
-// Sync reads every event after the stored cursor and applies it, page by
+// eventStream is one list the poll reads: its types and its cursor in
+// EventState.
+type eventStream struct {
+	types  []string
+	cursor func(st *EventState) *string
+}
+
+var eventStreams = []eventStream{
+	{PollEventTypes, func(st *EventState) *string { return &st.Cursor }},
+	{InvoiceEventTypes, func(st *EventState) *string { return &st.InvoiceCursor }},
+}
+
+// Sync reads every event after the stored cursors and applies it, page by
 // page, the cursor saved with each event in one transaction: a crash
 // repeats nothing and skips nothing. It returns how many events changed
 // something.
@@ -183,15 +203,35 @@ func (s *EventService) Sync(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	applied := 0
+	for _, stream := range eventStreams {
+		n, err := s.syncStream(ctx, gw, mode, stream, &st)
+		applied += n
+		if err != nil {
+			return applied, err
+		}
+		if s.Connection.Mode() != mode {
+			return applied, nil
+		}
+	}
+	s.saveState(ctx, st)
+	if applied > 0 && s.OnApplied != nil {
+		s.OnApplied()
+	}
+	return applied, nil
+}
+
+func (s *EventService) syncStream(ctx context.Context, gw Gateway, mode Mode, stream eventStream, st *EventState) (int, error) {
+	cursor := stream.cursor(st)
+	applied := 0
 	for page := 0; page < eventMaxPages; page++ {
-		evs, err := gw.Events(ctx, st.Cursor, PollEventTypes, eventPage)
-		if err != nil && ErrorCode(err) == ENOTFOUND && st.Cursor != "" {
+		evs, err := gw.Events(ctx, *cursor, stream.types, eventPage)
+		if err != nil && ErrorCode(err) == ENOTFOUND && *cursor != "" {
 			// Stripe keeps events 30 days: the cursor is gone. Start again
 			// from the newest; the register checks its unfinished
 			// payments at Stripe directly, so none is lost.
-			s.log().Warn("event cursor no longer known at Stripe; starting from the newest events", "cursor", st.Cursor)
-			st.Cursor = ""
-			evs, err = gw.Events(ctx, "", PollEventTypes, eventPage)
+			s.log().Warn("event cursor no longer known at Stripe; starting from the newest events", "cursor", *cursor)
+			*cursor = ""
+			evs, err = gw.Events(ctx, "", stream.types, eventPage)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -199,14 +239,14 @@ func (s *EventService) Sync(ctx context.Context) (int, error) {
 			}
 			st.Failures++
 			st.LastError = ErrorMessage(err)
-			s.saveState(ctx, st)
+			s.saveState(ctx, *st)
 			return applied, err
 		}
 		for _, ev := range evs {
 			if s.Connection.Mode() != mode {
 				return applied, nil // the books changed under us: the next sync reads the new ones
 			}
-			changed, err := s.apply(ctx, ev, FromPoll, &st)
+			changed, err := s.apply(ctx, ev, FromPoll, st, stream)
 			if err != nil {
 				return applied, fmt.Errorf("apply event %s (%s): %w", ev.ID, ev.Type, err)
 			}
@@ -219,10 +259,6 @@ func (s *EventService) Sync(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	s.saveState(ctx, st)
-	if applied > 0 && s.OnApplied != nil {
-		s.OnApplied()
-	}
 	return applied, nil
 }
 
@@ -232,8 +268,8 @@ func (s *EventService) saveState(ctx context.Context, st EventState) {
 		if err != nil {
 			return err
 		}
-		// The cursor only moves with applied events (saved with them).
-		st.Cursor = cur.Cursor
+		// The cursors only move with applied events (saved with them).
+		st.Cursor, st.InvoiceCursor = cur.Cursor, cur.InvoiceCursor
 		return tx.SaveEventState(st)
 	})
 	if err != nil {
@@ -247,7 +283,7 @@ func (s *EventService) saveState(ctx context.Context, st EventState) {
 // event changed anything; an event seen before, or of a type Tally does
 // not handle, changes nothing and is no error.
 func (s *EventService) Apply(ctx context.Context, ev Event, src EventSource) (bool, error) {
-	changed, err := s.apply(ctx, ev, src, nil)
+	changed, err := s.apply(ctx, ev, src, nil, eventStream{})
 	if err != nil {
 		return false, err
 	}
@@ -261,8 +297,8 @@ func (s *EventService) Apply(ctx context.Context, ev Event, src EventSource) (bo
 }
 
 // apply records and applies ev in one transaction; when st is set (the
-// poll), the cursor moves to ev in the same transaction.
-func (s *EventService) apply(ctx context.Context, ev Event, src EventSource, st *EventState) (bool, error) {
+// poll), stream's cursor moves to ev in the same transaction.
+func (s *EventService) apply(ctx context.Context, ev Event, src EventSource, st *EventState, stream eventStream) (bool, error) {
 	if ev.ID == "" {
 		return false, Errorf(EINVALID, "An event without an id cannot be applied.")
 	}
@@ -291,11 +327,11 @@ func (s *EventService) apply(ctx context.Context, ev Event, src EventSource, st 
 			if err != nil {
 				return err
 			}
-			cur.Cursor = ev.ID
+			*stream.cursor(&cur) = ev.ID
 			if err := tx.SaveEventState(cur); err != nil {
 				return err
 			}
-			st.Cursor = ev.ID
+			*stream.cursor(st) = ev.ID
 		}
 		return nil
 	})
@@ -307,10 +343,10 @@ func (s *EventService) apply(ctx context.Context, ev Event, src EventSource, st 
 				if err != nil {
 					return err
 				}
-				cur.Cursor = ev.ID
+				*stream.cursor(&cur) = ev.ID
 				return tx.SaveEventState(cur)
 			})
-			st.Cursor = ev.ID
+			*stream.cursor(st) = ev.ID
 		} else {
 			err = nil
 		}
@@ -419,6 +455,12 @@ func applyEvent(tx TillTx, ev Event, now time.Time) (effect, error) {
 			return eff, nil
 		}
 		return eff, applyDispute(tx, *ev.Dispute, now, &eff)
+	case "invoice.finalized", "invoice.paid", "invoice.payment_failed", "invoice.voided", "invoice.marked_uncollectible":
+		eff.handled = true
+		if ev.Invoice == nil {
+			return eff, nil
+		}
+		return eff, applyInvoice(tx, ev.Type, *ev.Invoice, now, &eff)
 	}
 	return eff, nil // recorded, not handled
 }

@@ -119,10 +119,12 @@ type EventRecord struct {
 
 // EventState is the poller's place in Stripe's event log and what it last heard.
 type EventState struct {
-	Cursor    string    // the id of the last event applied from the list
-	LastHeard time.Time // the last answer from Stripe (a list, or a webhook)
-	LastError string    // the last failure, cleared by a success
-	Failures  int       // failures in a row
+	Cursor string // the id of the last event applied from the list
+	// InvoiceCursor is the same for the invoices' events, a list of its own.
+	InvoiceCursor string
+	LastHeard     time.Time // the last answer from Stripe (a list, or a webhook)
+	LastError     string    // the last failure, cleared by a success
+	Failures      int       // failures in a row
 }
 
 // PaymentView is one row of the Payments screen: an attempt with its sale

@@ -78,6 +78,31 @@ type Gateway interface {
 	// Refund returns one refund.
 	Refund(ctx context.Context, id string) (Refund, error)
 
+	// CreateCustomer creates a customer, for invoices.
+	CreateCustomer(ctx context.Context, key IdempotencyKey, p CustomerParams) (Customer, error)
+	// CreateInvoice creates a draft invoice, paid by link.
+	CreateInvoice(ctx context.Context, key IdempotencyKey, p InvoiceParams) (Invoice, error)
+	// CreateTaxRate creates a tax rate for invoice lines and returns its id.
+	CreateTaxRate(ctx context.Context, key IdempotencyKey, p TaxRateParams) (string, error)
+	// AddInvoiceItem adds a line to a draft invoice and returns its id.
+	AddInvoiceItem(ctx context.Context, key IdempotencyKey, p InvoiceItemParams) (string, error)
+	// FinalizeInvoice numbers a draft invoice and opens it for payment.
+	FinalizeInvoice(ctx context.Context, key IdempotencyKey, id string) (Invoice, error)
+	// SendInvoice has Stripe e-mail an open invoice to its customer.
+	SendInvoice(ctx context.Context, key IdempotencyKey, id string) (Invoice, error)
+	// Invoice returns one invoice.
+	Invoice(ctx context.Context, id string) (Invoice, error)
+	// VoidInvoice voids an open invoice: it can no longer be paid.
+	VoidInvoice(ctx context.Context, key IdempotencyKey, id string) (Invoice, error)
+	// PayInvoiceOutOfBand marks an open invoice paid outside Stripe (cash
+	// at the door).
+	PayInvoiceOutOfBand(ctx context.Context, key IdempotencyKey, id string) (Invoice, error)
+	// MarkInvoiceUncollectible writes an open invoice off: it stays
+	// payable, and is no longer counted as owed.
+	MarkInvoiceUncollectible(ctx context.Context, key IdempotencyKey, id string) (Invoice, error)
+	// InvoicePDF opens the PDF of a finalised invoice; the caller closes it.
+	InvoicePDF(ctx context.Context, inv Invoice) (io.ReadCloser, error)
+
 	// Events returns up to limit events of the given types (all when
 	// empty) created after the event with id after ("" for the most recent
 	// ones), oldest first. An after that Stripe no longer keeps (events
@@ -365,6 +390,7 @@ type TillTx interface {
 	EventTx
 	RefundTx
 	PaymentTx
+	InvoiceTx
 }
 
 // EventTx holds Stripe's events as applied, and what they describe that
@@ -492,4 +518,6 @@ type DemoCustomer interface {
 	PayCheckout(sessionID string, card TestCard) (CheckoutSession, error)
 	// CustomerCancel presses Cancel on the reader's screen.
 	CustomerCancel(readerID string) error
+	// PayInvoice pays an open invoice on its hosted page with card.
+	PayInvoice(invoiceID string, card TestCard) (Invoice, error)
 }

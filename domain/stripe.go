@@ -262,6 +262,7 @@ type Event struct {
 	Charge          *Charge
 	Payout          *Payout
 	Dispute         *Dispute
+	Invoice         *Invoice
 	Livemode        bool
 	APIVersion      string // the version Stripe rendered the object in
 }

@@ -29,7 +29,7 @@ func (t *tillTx) InsertEvent(e domain.EventRecord) (bool, error) {
 func (t *tillTx) EventState() (domain.EventState, error) {
 	var st domain.EventState
 	var heard int64
-	err := t.tx.QueryRow(`SELECT cursor, last_heard, last_error, failures FROM event_state WHERE id = 1`).Scan(&st.Cursor, &heard, &st.LastError, &st.Failures)
+	err := t.tx.QueryRow(`SELECT cursor, invoice_cursor, last_heard, last_error, failures FROM event_state WHERE id = 1`).Scan(&st.Cursor, &st.InvoiceCursor, &heard, &st.LastError, &st.Failures)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil
 	}
@@ -41,9 +41,10 @@ func (t *tillTx) EventState() (domain.EventState, error) {
 }
 
 func (t *tillTx) SaveEventState(st domain.EventState) error {
-	_, err := t.tx.Exec(`INSERT INTO event_state (id, cursor, last_heard, last_error, failures) VALUES (1, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, last_heard = excluded.last_heard, last_error = excluded.last_error, failures = excluded.failures`,
-		st.Cursor, unix(st.LastHeard), st.LastError, st.Failures)
+	_, err := t.tx.Exec(`INSERT INTO event_state (id, cursor, invoice_cursor, last_heard, last_error, failures) VALUES (1, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET cursor = excluded.cursor, invoice_cursor = excluded.invoice_cursor, last_heard = excluded.last_heard,
+		last_error = excluded.last_error, failures = excluded.failures`,
+		st.Cursor, st.InvoiceCursor, unix(st.LastHeard), st.LastError, st.Failures)
 	if err != nil {
 		return fmt.Errorf("save event state: %w", err)
 	}

@@ -129,6 +129,8 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 	_, err = gw.ExpireCheckoutSession(ctx, key(), cs.ID)
 	must(err, "ExpireCheckoutSession")
 
+	testInvoices(t, gw, key, stateful)
+
 	evs, err := gw.Events(ctx, "", domain.PollEventTypes, 10)
 	must(err, "Events")
 	if stateful && len(evs) == 0 {
@@ -163,5 +165,104 @@ func testGateway(t *testing.T, gw domain.Gateway, stateful bool) {
 
 	if _, err := gw.CreatePaymentIntent(ctx, "", domain.PaymentIntentParams{Amount: domain.New(100, eur)}); domain.ErrorCode(err) != domain.EINTERNAL {
 		t.Errorf("write without idempotency key: err = %v, want EINTERNAL", err)
+	}
+}
+
+// testInvoices is Stripe Invoicing's flow: a customer with a VAT number, a
+// tax rate, a draft with two lines, finalised, sent, paid out of band; a
+// second one voided, a third written off.
+func testInvoices(t *testing.T, gw domain.Gateway, key func() domain.IdempotencyKey, stateful bool) {
+	t.Helper()
+	ctx := context.Background()
+	eur := domain.MustCurrency("EUR")
+	must := func(err error, what string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	cu, err := gw.CreateCustomer(ctx, key(), domain.CustomerParams{Name: "Acme GmbH", Email: "books@acme.example",
+		Address: domain.Address{Line1: "Hauptstr. 1", City: "Berlin", PostalCode: "10115", Country: "DE"}, VATNumber: "DE123456789",
+		Metadata: map[string]string{"tally_customer": "1"}})
+	must(err, "CreateCustomer")
+	if !strings.HasPrefix(cu.ID, "cus_") {
+		t.Errorf("customer id %q", cu.ID)
+	}
+	tr, err := gw.CreateTaxRate(ctx, key(), domain.TaxRateParams{DisplayName: "VAT", Percentage: 190000, Inclusive: true, Country: "DE"})
+	must(err, "CreateTaxRate")
+	if !strings.HasPrefix(tr, "txr_") {
+		t.Errorf("tax rate id %q", tr)
+	}
+	draft := func(n string) domain.Invoice {
+		t.Helper()
+		inv, err := gw.CreateInvoice(ctx, key(), domain.InvoiceParams{CustomerID: cu.ID, Currency: eur, DueDate: time.Now().AddDate(0, 0, 14),
+			Description: "Catering, 12 May", Metadata: map[string]string{"tally_invoice": n}})
+		must(err, "CreateInvoice")
+		if !strings.HasPrefix(inv.ID, "in_") {
+			t.Errorf("invoice id %q", inv.ID)
+		}
+		if stateful && inv.Status != domain.InvoiceDraft {
+			t.Errorf("new invoice status %q", inv.Status)
+		}
+		_, err = gw.AddInvoiceItem(ctx, key(), domain.InvoiceItemParams{CustomerID: cu.ID, InvoiceID: inv.ID, Currency: eur,
+			Description: "Sandwiches", Quantity: 20, UnitAmount: 450, TaxRateID: tr})
+		must(err, "AddInvoiceItem")
+		_, err = gw.AddInvoiceItem(ctx, key(), domain.InvoiceItemParams{CustomerID: cu.ID, InvoiceID: inv.ID, Currency: eur,
+			Description: "Delivery (-10 %)", Amount: 1800})
+		must(err, "AddInvoiceItem by amount")
+		fin, err := gw.FinalizeInvoice(ctx, key(), inv.ID)
+		must(err, "FinalizeInvoice")
+		if stateful {
+			if fin.Status != domain.InvoiceOpen || fin.Number == "" || fin.HostedURL == "" || fin.PDFURL == "" {
+				t.Errorf("finalised invoice = %+v", fin)
+			}
+			// 20 × 4.50 with 19 % included, and 18.00 without tax.
+			if fin.Total != 10800 || fin.Tax != 1437 {
+				t.Errorf("finalised total %d tax %d, want 10800 and 1437", fin.Total, fin.Tax)
+			}
+		}
+		return fin
+	}
+	paid := draft("1")
+	_, err = gw.SendInvoice(ctx, key(), paid.ID)
+	must(err, "SendInvoice")
+	got, err := gw.Invoice(ctx, paid.ID)
+	must(err, "Invoice")
+	if got.ID != paid.ID {
+		t.Errorf("Invoice id %q, want %q", got.ID, paid.ID)
+	}
+	p, err := gw.PayInvoiceOutOfBand(ctx, key(), paid.ID)
+	must(err, "PayInvoiceOutOfBand")
+	if stateful && (p.Status != domain.InvoicePaid || !p.PaidOutOfBand || p.PaidAt.IsZero()) {
+		t.Errorf("paid out of band = %+v", p)
+	}
+	v, err := gw.VoidInvoice(ctx, key(), draft("2").ID)
+	must(err, "VoidInvoice")
+	if stateful && v.Status != domain.InvoiceVoid {
+		t.Errorf("voided status %q", v.Status)
+	}
+	u, err := gw.MarkInvoiceUncollectible(ctx, key(), draft("3").ID)
+	must(err, "MarkInvoiceUncollectible")
+	if stateful && u.Status != domain.InvoiceUncollectible {
+		t.Errorf("written off status %q", u.Status)
+	}
+	if stateful {
+		if _, err := gw.VoidInvoice(ctx, key(), paid.ID); domain.ErrorCode(err) != domain.EINVALID {
+			t.Errorf("void a paid invoice: err = %v, want EINVALID", err)
+		}
+		evs, err := gw.Events(ctx, "", domain.InvoiceEventTypes, 100)
+		must(err, "Events of invoices")
+		seen := map[string]int{}
+		for _, e := range evs {
+			seen[e.Type]++
+			if e.Invoice == nil {
+				t.Errorf("%s without its invoice", e.Type)
+			}
+		}
+		for _, typ := range []string{"invoice.finalized", "invoice.paid", "invoice.voided", "invoice.marked_uncollectible"} {
+			if seen[typ] == 0 {
+				t.Errorf("no %s event among %v", typ, seen)
+			}
+		}
 	}
 }

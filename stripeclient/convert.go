@@ -194,6 +194,12 @@ func toEvent(e *stripe.Event) domain.Event {
 			v := toDispute(&d)
 			out.Dispute = &v
 		}
+	case "invoice":
+		var inv stripe.Invoice
+		if json.Unmarshal(e.Data.Raw, &inv) == nil {
+			v := toInvoice(&inv)
+			out.Invoice = &v
+		}
 	case "terminal.reader":
 		var r stripe.TerminalReader
 		if json.Unmarshal(e.Data.Raw, &r) == nil {

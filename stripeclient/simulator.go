@@ -49,6 +49,11 @@ type Simulator struct {
 	payouts     map[string]*domain.Payout
 	disputes    map[string]*domain.Dispute
 	down        error // every call fails with it until cleared: Stripe or the network down
+	customers   map[string]*domain.Customer
+	taxRates    map[string]*simTaxRate
+	invoices    map[string]*simInvoice
+	invoiceSeq  int
+	pdf         PDFWriter
 }
 
 type simIntent struct {
@@ -99,6 +104,9 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		refundPlans: map[string]refundPlan{},
 		payouts:     map[string]*domain.Payout{},
 		disputes:    map[string]*domain.Dispute{},
+		customers:   map[string]*domain.Customer{},
+		taxRates:    map[string]*simTaxRate{},
+		invoices:    map[string]*simInvoice{},
 	}
 }
 

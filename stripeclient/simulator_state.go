@@ -38,9 +38,13 @@ type simState struct {
 	Codes     map[string]string
 	Txns      []domain.StatementLine
 	Reports   map[string]savedReport
-	Plans     map[string]refundPlan      `json:",omitempty"`
-	Payouts   map[string]*domain.Payout  `json:",omitempty"`
-	Disputes  map[string]*domain.Dispute `json:",omitempty"`
+	Plans     map[string]refundPlan       `json:",omitempty"`
+	Payouts   map[string]*domain.Payout   `json:",omitempty"`
+	Disputes  map[string]*domain.Dispute  `json:",omitempty"`
+	Customers map[string]*domain.Customer `json:",omitempty"`
+	TaxRates  map[string]*simTaxRate      `json:",omitempty"`
+	Invoices  map[string]*simInvoice      `json:",omitempty"`
+	InvoiceNo int                         `json:",omitempty"`
 }
 
 type savedIntent struct {
@@ -107,6 +111,10 @@ func (s *Simulator) load(st simState) {
 	copyMap(s.refundPlans, st.Plans)
 	copyMap(s.payouts, st.Payouts)
 	copyMap(s.disputes, st.Disputes)
+	copyMap(s.customers, st.Customers)
+	copyMap(s.taxRates, st.TaxRates)
+	copyMap(s.invoices, st.Invoices)
+	s.invoiceSeq = st.InvoiceNo
 	for k, e := range st.Idem {
 		ie := idemEntry{op: e.Op, result: e.Result}
 		if e.ErrCode != "" {
@@ -135,6 +143,7 @@ func (s *Simulator) save() error {
 	st := simState{Version: stateVersion, Seq: s.seq, Account: s.account, Available: s.available, Pending: s.pending,
 		Locations: s.locations, Readers: s.readers, Allow: s.allowCancel, Tips: s.allowTips, Sessions: s.sessions, Refunds: s.refunds,
 		Events: s.events, Codes: s.codes, Txns: s.txns, Plans: s.refundPlans, Payouts: s.payouts, Disputes: s.disputes,
+		Customers: s.customers, TaxRates: s.taxRates, Invoices: s.invoices, InvoiceNo: s.invoiceSeq,
 		Intents: map[string]*savedIntent{}, Idem: map[domain.IdempotencyKey]savedIdem{}, Reports: map[string]savedReport{}}
 	for id, si := range s.intents {
 		st.Intents[id] = &savedIntent{PI: si.pi, Types: si.types, Refunded: si.refunded}
