@@ -27,8 +27,10 @@ type InvoiceService struct {
 	Clock      Clock
 	Access     *AccessService
 	Log        *slog.Logger
-	// Shop tells the shop's country and register settings (tax basis).
-	Shop func(ctx context.Context) (Shop, RegisterSettings)
+	// Shop is the shop's own file (its country names the tax rates).
+	Shop Store
+	// Register gives the register's settings: currency and tax basis.
+	Register *RegisterService
 	// Demo is demo mode's pretend customer.
 	Demo DemoCustomer
 }
@@ -142,8 +144,11 @@ func (s *InvoiceService) SaveCustomer(ctx context.Context, c CustomerRecord) (Cu
 // next start) carries on where it stopped.
 func (s *InvoiceService) Create(ctx context.Context, d InvoiceForm) (InvoiceRecord, error) {
 	now := s.Clock.Now()
-	if d.Currency.IsZero() {
-		_, reg := s.Shop(ctx)
+	if d.Currency.IsZero() && s.Register != nil {
+		reg, err := s.Register.RegisterSettings(ctx)
+		if err != nil {
+			return InvoiceRecord{}, err
+		}
 		d.Currency = reg.Currency
 	}
 	d.Note = strings.TrimSpace(d.Note)
@@ -314,7 +319,15 @@ func (s *InvoiceService) taxRate(ctx context.Context, gw Gateway, r TaxRate, inc
 	}); err != nil || ok {
 		return id, err
 	}
-	shop, _ := s.Shop(ctx)
+	var shop Shop
+	if s.Shop != nil {
+		if err := s.Shop.View(ctx, func(tx Tx) (err error) {
+			shop, err = tx.Shop()
+			return err
+		}); err != nil {
+			return "", err
+		}
+	}
 	name := "VAT"
 	if shop.Country == "US" || shop.Country == "CA" {
 		name = "Sales tax"
@@ -568,7 +581,9 @@ func stillPayable(inv InvoiceRecord) error {
 // the customer can no longer pay it, and the books take the sale back.
 func (s *InvoiceService) Void(ctx context.Context, g Grant, id int64) (InvoiceRecord, error) {
 	return s.ownerAct(ctx, g, id, "invoice_void", "Void of invoice %s to %s", stillPayable,
-		func(gw Gateway, inv InvoiceRecord) (Invoice, error) { return gw.VoidInvoice(ctx, inv.key("void"), inv.StripeID) })
+		func(gw Gateway, inv InvoiceRecord) (Invoice, error) {
+			return gw.VoidInvoice(ctx, inv.key("void"), inv.StripeID)
+		})
 }
 
 // MarkPaid records that the customer paid outside Stripe (cash at the

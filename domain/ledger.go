@@ -204,3 +204,66 @@ func RefundEntry(r RefundRecord, saleNumber int64, reversal bool) (Entry, error)
 	e.Postings = []Posting{{AcctRefunds, amount}, {acct, -amount}}
 	return e, e.Validate()
 }
+
+// InvoiceRef names one of an invoice's entries in the books: issued, paid,
+// void, written-off, write-off-undone.
+func InvoiceRef(invoiceID int64, what string) string {
+	return "invoice:" + strconv.FormatInt(invoiceID, 10) + ":" + what
+}
+
+// InvoiceEntries are the entries an invoice's story books, as far as it
+// went: issued, Receivables against Sales and Sales tax (Stripe's total and
+// tax); paid, Outstanding receipts (until Stripe's charge line clears them)
+// or Cash (paid outside Stripe) against Receivables; void, the sale taken
+// back; written off, Bad debts against Receivables, undone when it is paid
+// or voided after all. Each has its InvoiceRef, so it is booked once.
+func InvoiceEntries(inv InvoiceRecord) ([]Entry, error) {
+	if inv.Step != StepFinalized || inv.Total == 0 || inv.FinalizedAt.IsZero() {
+		return nil, nil
+	}
+	total, tax, cur := inv.Total, inv.Tax, inv.Cart.Currency
+	name := fmt.Sprintf("Invoice %s to %s", inv.Title(), inv.Customer.Name)
+	entry := func(what string, at time.Time, desc string, ps ...Posting) Entry {
+		if at.IsZero() {
+			at = inv.FinalizedAt
+		}
+		var kept []Posting
+		for _, p := range ps {
+			if p.Amount != 0 {
+				kept = append(kept, p)
+			}
+		}
+		return Entry{Date: at, Currency: cur, Description: desc, SaleRef: InvoiceRef(inv.ID, what), Postings: kept}
+	}
+	out := []Entry{entry("issued", inv.FinalizedAt, name,
+		Posting{AcctReceivables, total}, Posting{AcctSales, -(total - tax)}, Posting{AcctSalesTax, -tax})}
+	settled := inv.PaidAt
+	if inv.Status == InvoiceVoid {
+		settled = inv.VoidedAt
+	}
+	if !inv.UncollectibleAt.IsZero() {
+		out = append(out, entry("written-off", inv.UncollectibleAt, name+": written off",
+			Posting{AcctBadDebts, total}, Posting{AcctReceivables, -total}))
+		if inv.Status == InvoicePaid || inv.Status == InvoiceVoid {
+			out = append(out, entry("write-off-undone", settled, name+": write-off undone",
+				Posting{AcctReceivables, total}, Posting{AcctBadDebts, -total}))
+		}
+	}
+	switch inv.Status {
+	case InvoicePaid:
+		acct, how := AcctOutstandingReceipts, "paid through Stripe"
+		if inv.PaidOutOfBand {
+			acct, how = AcctCash, "paid outside Stripe"
+		}
+		out = append(out, entry("paid", settled, name+": "+how, Posting{acct, total}, Posting{AcctReceivables, -total}))
+	case InvoiceVoid:
+		out = append(out, entry("void", settled, name+": void",
+			Posting{AcctSales, total - tax}, Posting{AcctSalesTax, tax}, Posting{AcctReceivables, -total}))
+	}
+	for _, e := range out {
+		if err := e.Validate(); err != nil {
+			return nil, fmt.Errorf("invoice %s: %w", inv.Title(), err)
+		}
+	}
+	return out, nil
+}

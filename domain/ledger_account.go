@@ -27,12 +27,14 @@ const (
 	AcctCash                = "1010"
 	AcctStripeBalance       = "1100"
 	AcctOutstandingReceipts = "1200"
+	AcctReceivables         = "1300"
 	AcctSalesTax            = "2100"
 	AcctTips                = "2200"
 	AcctSales               = "4000"
 	AcctRefunds             = "4900"
 	AcctPaymentFees         = "6100"
 	AcctDisputeLosses       = "6200"
+	AcctBadDebts            = "6300"
 )
 
 // Validate checks the account's fields.

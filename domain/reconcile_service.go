@@ -130,7 +130,10 @@ type ReconcileResult struct {
 	SalesBooked int
 	// RefundsBooked counts register refunds booked (Refunds / Outstanding
 	// receipts or Cash), and refunds undone after failing.
-	RefundsBooked  int
+	RefundsBooked int
+	// InvoiceEntries counts the entries of invoices' stories booked:
+	// issued, paid, void, written off.
+	InvoiceEntries int
 	MatchedToSales int
 	Waiting        int // lines a suggest-only rule left for the bookkeeper
 	Counts         LineCounts
@@ -218,9 +221,10 @@ func (s *ReconcileService) ReconcileProgress(ctx context.Context, progress func(
 					stored := l.Description
 					account, matched := "", false
 					if n, ok := reg.matches(l); ok {
-						// The register booked the sale: its charge clears
-						// Outstanding receipts, whatever a rule would say.
-						l.Description = fmt.Sprintf("Register sale #%d: %s", n, l.Description)
+						// The register or the invoice booked the sale: its
+						// charge clears Outstanding receipts, whatever a
+						// rule would say.
+						l.Description = n + ": " + l.Description
 						matched = true
 						out.MatchedToSales++
 					} else if rule := firstRule(rules, l); rule != nil {
@@ -421,18 +425,20 @@ func (s *ReconcileService) Summary(ctx context.Context) (ReconcileSummary, error
 // registerBook is what the register gives the books: its paid sales, the
 // refunds that succeeded, and the Stripe ids that tie statement lines to them.
 type registerBook struct {
-	sales   []Sale
-	refunds []RefundRecord
-	numbers map[int64]int64  // sale id > number
-	paidBy  map[string]int64 // PaymentIntent or charge id > sale number
-	refund  map[string]int64 // refund id (re_…) > sale number
+	sales    []Sale
+	refunds  []RefundRecord
+	numbers  map[int64]int64  // sale id > number
+	paidBy   map[string]int64 // PaymentIntent or charge id > sale number
+	refund   map[string]int64 // refund id (re_…) > sale number
+	invoices []InvoiceRecord
+	invoiced map[string]string // PaymentIntent or charge id > invoice number
 }
 
 // registerSales reads the register's paid sales and succeeded refunds, and
 // the Stripe ids (PaymentIntents, charges, refunds) behind them, when the
 // service has a till.
 func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, error) {
-	rb := registerBook{numbers: map[int64]int64{}, paidBy: map[string]int64{}, refund: map[string]int64{}}
+	rb := registerBook{numbers: map[int64]int64{}, paidBy: map[string]int64{}, refund: map[string]int64{}, invoiced: map[string]string{}}
 	if s.Till == nil {
 		return rb, nil
 	}
@@ -440,7 +446,10 @@ func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, err
 		if rb.sales, err = tx.PaidSales(); err != nil {
 			return err
 		}
-		rb.refunds, err = tx.BookableRefunds()
+		if rb.refunds, err = tx.BookableRefunds(); err != nil {
+			return err
+		}
+		rb.invoices, err = tx.Invoices(0)
 		return err
 	}); err != nil {
 		return rb, fmt.Errorf("read the register's sales: %w", err)
@@ -462,13 +471,22 @@ func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, err
 			rb.refund[r.StripeID] = rb.numbers[r.SaleID]
 		}
 	}
+	for _, inv := range rb.invoices {
+		if inv.Status == InvoicePaid && !inv.PaidOutOfBand {
+			for _, id := range []string{inv.PaymentIntentID, inv.ChargeID} {
+				if id != "" {
+					rb.invoiced[id] = inv.Title()
+				}
+			}
+		}
+	}
 	return rb, nil
 }
 
 // bookSales books each paid sale and each succeeded refund not booked
 // yet, and undoes a refund that failed after it was booked.
 func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
-	if len(rb.sales) == 0 && len(rb.refunds) == 0 {
+	if len(rb.sales) == 0 && len(rb.refunds) == 0 && len(rb.invoices) == 0 {
 		return nil
 	}
 	booked, err := tx.BookedSales()
@@ -515,24 +533,45 @@ func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
 			}
 		}
 	}
+	for _, inv := range rb.invoices {
+		es, err := InvoiceEntries(inv)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if booked[e.SaleRef] {
+				continue
+			}
+			if err := tx.InsertEntry(&e); err != nil {
+				return err
+			}
+			res.InvoiceEntries++
+		}
+	}
 	return nil
 }
 
 // matches reports whether a statement line is the Stripe side of a
-// register sale (a charge, by its PaymentIntent or charge id) or of a
-// register refund (by the refund's id), and which sale.
-func (rb registerBook) matches(l StatementLine) (int64, bool) {
+// register sale or an invoice (a charge, by its PaymentIntent or charge
+// id) or of a register refund (by the refund's id), and names it.
+func (rb registerBook) matches(l StatementLine) (string, bool) {
 	switch strings.ToLower(l.Category) {
 	case "charge", "payment":
 		for _, id := range []string{l.PaymentIntentID, l.ChargeID, l.SourceID} {
-			if n, ok := rb.paidBy[id]; ok && id != "" {
-				return n, true
+			if id == "" {
+				continue
+			}
+			if n, ok := rb.paidBy[id]; ok {
+				return fmt.Sprintf("Register sale #%d", n), true
+			}
+			if n, ok := rb.invoiced[id]; ok {
+				return "Invoice " + n, true
 			}
 		}
 	case "refund", "payment_refund", "refund_failure":
 		if n, ok := rb.refund[l.SourceID]; ok && l.SourceID != "" {
-			return n, true
+			return fmt.Sprintf("Register sale #%d", n), true
 		}
 	}
-	return 0, false
+	return "", false
 }

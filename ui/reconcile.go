@@ -785,6 +785,9 @@ func (s *reconcileScreen) book() {
 			}
 			msg := fmt.Sprintf(T("%d lines booked now; %d of %d bookable lines are booked, %d parked in suspense, %d waiting on a suggestion."),
 				res.Booked, res.Counts.Booked, res.Counts.Bookable, res.Counts.Suspense, res.Waiting)
+			if res.InvoiceEntries > 0 {
+				msg += fmt.Sprintf(T(" %d invoice entries booked."), res.InvoiceEntries)
+			}
 			if res.SalesBooked > 0 || res.MatchedToSales > 0 {
 				msg += fmt.Sprintf(T(" %d register sales booked, %d charges matched to a sale."), res.SalesBooked, res.MatchedToSales)
 			}

@@ -33,6 +33,9 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 	if res.RefundsBooked > 0 {
 		fmt.Fprintf(stdout, "%d register refunds booked.\n", res.RefundsBooked)
 	}
+	if res.InvoiceEntries > 0 {
+		fmt.Fprintf(stdout, "%d invoice entries booked (issued, paid, void or written off).\n", res.InvoiceEntries)
+	}
 	if res.SalesBooked > 0 || res.MatchedToSales > 0 {
 		fmt.Fprintf(stdout, "%d register sales booked; %d charge lines matched a register sale and cleared Outstanding receipts.\n", res.SalesBooked, res.MatchedToSales)
 	}
