@@ -33,6 +33,16 @@ type InvoiceService struct {
 	Register *RegisterService
 	// Demo is demo mode's pretend customer.
 	Demo DemoCustomer
+	// Documents draws the printable QR sheet.
+	Documents Documents
+}
+
+// SheetText words what Tally itself prints: the screens give their
+// language's sentences, money and dates.
+type SheetText struct {
+	Tr    func(string) string
+	Money func(Money) string
+	Date  func(time.Time) string
 }
 
 // InvoiceForm is what the invoice form gives.
@@ -620,6 +630,37 @@ func (s *InvoiceService) PDF(ctx context.Context, id int64) (io.ReadCloser, Invo
 	gw, _ := s.Connection.Gateway()
 	rc, err := gw.InvoicePDF(ctx, Invoice{ID: inv.StripeID, PDFURL: inv.PDFURL})
 	return rc, inv, err
+}
+
+// QRSheet writes the printable page of an issued invoice for a customer at
+// the counter: who it is from and for, what it asks by when, and its
+// payment page as a large QR code.
+func (s *InvoiceService) QRSheet(ctx context.Context, w io.Writer, id int64, txt SheetText) error {
+	inv, err := s.Invoice(ctx, id)
+	if err != nil {
+		return err
+	}
+	if inv.HostedURL == "" {
+		return Errorf(ECONFLICT, "Invoice %s has no payment page yet: Stripe makes it when the invoice is issued.", inv.Title())
+	}
+	if s.Documents == nil {
+		return Errorf(EINTERNAL, "Tally cannot draw documents here.")
+	}
+	var shop Shop
+	if s.Shop != nil {
+		_ = s.Shop.View(ctx, func(tx Tx) (err error) {
+			shop, err = tx.Shop()
+			return err
+		})
+	}
+	lines := []string{}
+	if shop.Name != "" {
+		lines = append(lines, shop.Name, "")
+	}
+	left := Money{Amount: inv.AmountRemaining, Currency: inv.Cart.Currency}
+	lines = append(lines, txt.Tr("For: ")+inv.Customer.Name, txt.Tr("Amount due: ")+txt.Money(left), txt.Tr("Due by: ")+txt.Date(inv.DueDate), "",
+		txt.Tr("Scan the code to pay by card on Stripe's secure page:"))
+	return s.Documents.QRSheet(w, txt.Tr("Invoice ")+inv.Title(), lines, inv.HostedURL)
 }
 
 // DemoCustomerPays plays, in demo mode, the customer paying the invoice on

@@ -15,6 +15,9 @@ type Documents interface {
 	PDF(w io.Writer, title string, lines []string) error
 	// XLSX writes rows of label and value on one sheet.
 	XLSX(w io.Writer, sheet string, rows [][2]string) error
+	// QRSheet writes a printable page: title, lines, and url as a large QR
+	// code with the address under it.
+	QRSheet(w io.Writer, title string, lines []string, url string) error
 }
 
 // ReceiptLines lays a sale's receipt out in 44 columns: shop, lines, tax

@@ -164,3 +164,8 @@ func (fakeDocs) XLSX(w io.Writer, sheet string, rows [][2]string) error {
 	_, err := fmt.Fprint(w, sheet, rows)
 	return err
 }
+
+func (fakeDocs) QRSheet(w io.Writer, title string, lines []string, url string) error {
+	_, err := io.WriteString(w, title+"\n"+strings.Join(lines, "\n")+"\n"+url)
+	return err
+}

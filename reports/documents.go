@@ -16,6 +16,11 @@ func (Documents) PDF(w io.Writer, title string, lines []string) error {
 	return WritePDF(w, title, lines)
 }
 
+// QRSheet implements domain.Documents.
+func (Documents) QRSheet(w io.Writer, title string, lines []string, url string) error {
+	return WriteQRSheet(w, title, lines, url)
+}
+
 // XLSX implements domain.Documents: label and value in two columns.
 func (Documents) XLSX(w io.Writer, sheet string, rows [][2]string) error {
 	f := excelize.NewFile()

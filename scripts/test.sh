@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-need_debs "${FYNE_DEBS[@]}" xvfb xauth hledger
+need_debs "${FYNE_DEBS[@]}" xvfb xauth hledger poppler-utils
 need_go
 cleanup() {
 	[ -n "${STRIPE_MOCK_PID:-}" ] && kill "$STRIPE_MOCK_PID" 2>/dev/null || true
