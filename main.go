@@ -329,6 +329,8 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The simulated Stripe draws its invoices' PDFs as reports draw receipts.
+	demo.SetPDFWriter(reports.WritePDF)
 	log, closeLog, err := storage.OpenLog(path)
 	if err != nil {
 		return nil, err
@@ -395,6 +397,8 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Documents: reports.Documents{}, Access: access}
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
+	invoices := &domain.InvoiceService{Till: db, Connection: conn, Clock: clock, Access: access, Log: log, Shop: db.Settings(),
+		Register: register, Demo: demo, Documents: reports.Documents{}}
 	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
 	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
@@ -410,6 +414,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Register:   register,
 		Events:     events,
 		Payments:   payments,
+		Invoices:   invoices,
 		Access:     access,
 		Webhook:    webhooks,
 		Doctor:     doctor,

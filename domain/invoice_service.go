@@ -52,11 +52,13 @@ type InvoiceForm struct {
 	Currency   Currency
 	// TaxInclusive says the prices include their tax.
 	TaxInclusive bool
-	DueDate      time.Time
-	Note         string
-	Send         bool // have Stripe e-mail it
-	SaleID       int64
-	Till         string
+	// Discount is a rate off every line (the register's cart discount).
+	Discount TaxRate
+	DueDate  time.Time
+	Note     string
+	Send     bool // have Stripe e-mail it
+	SaleID   int64
+	Till     string
 }
 
 // Validate checks a draft before it is stored.
@@ -89,7 +91,10 @@ func (d InvoiceForm) Validate(now time.Time) error {
 			return fieldErr("lines", Errorf(EINVALID, "Line %d's tax rate is from 0 to 100 %%.", i+1))
 		}
 	}
-	c := Cart{Currency: d.Currency, TaxInclusive: d.TaxInclusive, Lines: d.Lines}
+	if d.Discount < 0 || d.Discount >= RateScale {
+		return fieldErr("lines", Errorf(EINVALID, "A discount is from 0 to less than 100 %%."))
+	}
+	c := Cart{Currency: d.Currency, TaxInclusive: d.TaxInclusive, Lines: append([]SaleLine(nil), d.Lines...), Discount: d.Discount}
 	t := c.Totals()
 	if t.Total <= 0 {
 		return fieldErr("lines", Errorf(EINVALID, "The invoice's total is nothing: there is nothing to ask the customer for."))
@@ -174,7 +179,7 @@ func (s *InvoiceService) Create(ctx context.Context, d InvoiceForm) (InvoiceReco
 		if err != nil {
 			return err
 		}
-		inv = InvoiceRecord{Customer: cu, Cart: Cart{Currency: d.Currency, TaxInclusive: d.TaxInclusive, Lines: d.Lines},
+		inv = InvoiceRecord{Customer: cu, Cart: Cart{Currency: d.Currency, TaxInclusive: d.TaxInclusive, Lines: d.Lines, Discount: d.Discount},
 			DueDate: dayOf(d.DueDate).Add(23*time.Hour + 59*time.Minute), Note: d.Note, SaleID: d.SaleID, Till: d.Till, Send: d.Send,
 			Key: NewIdempotencyKey("tally-invoice"), Step: StepLocal, Created: now, Updated: now}
 		inv.Totals = inv.Cart.Totals()

@@ -75,20 +75,20 @@ func (t *tillTx) SaveCustomer(c *domain.CustomerRecord) error {
 	return nil
 }
 
-const invoiceCols = `id, customer_id, currency, tax_inclusive, gross, discount, net, tax, total, due, note, sale_id, till, send, idem_key, step, items, sent,
+const invoiceCols = `id, customer_id, currency, tax_inclusive, cart_discount, gross, discount, net, tax, total, due, note, sale_id, till, send, idem_key, step, items, sent,
 	stripe_id, number, status, stripe_total, stripe_tax, remaining, hosted_url, pdf_url, finalized_at, paid_at, voided_at, uncollectible_at,
 	paid_out_of_band, payment_intent, charge_id, last_error, created, updated`
 
 func scanInvoice(sc interface{ Scan(...any) error }) (domain.InvoiceRecord, error) {
 	var inv domain.InvoiceRecord
 	var cur, key, step, status string
-	var due, sent, fin, paid, voided, uncoll, created, updated int64
+	var due, sent, fin, paid, voided, uncoll, created, updated, disc int64
 	t := &inv.Totals
-	err := sc.Scan(&inv.ID, &inv.Customer.ID, &cur, &inv.Cart.TaxInclusive, &t.Gross, &t.Discount, &t.Net, &t.Tax, &t.Total, &due, &inv.Note,
+	err := sc.Scan(&inv.ID, &inv.Customer.ID, &cur, &inv.Cart.TaxInclusive, &disc, &t.Gross, &t.Discount, &t.Net, &t.Tax, &t.Total, &due, &inv.Note,
 		&inv.SaleID, &inv.Till, &inv.Send, &key, &step, &inv.Items, &sent, &inv.StripeID, &inv.Number, &status, &inv.Total, &inv.Tax,
 		&inv.AmountRemaining, &inv.HostedURL, &inv.PDFURL, &fin, &paid, &voided, &uncoll, &inv.PaidOutOfBand, &inv.PaymentIntentID,
 		&inv.ChargeID, &inv.LastError, &created, &updated)
-	inv.Cart.Currency = currencyOrZero(cur)
+	inv.Cart.Currency, inv.Cart.Discount = currencyOrZero(cur), domain.TaxRate(disc)
 	inv.Key, inv.Step, inv.Status = domain.IdempotencyKey(key), domain.IssueStep(step), domain.InvoiceStatus(status)
 	inv.DueDate, inv.Sent, inv.FinalizedAt, inv.PaidAt = fromUnix(due), fromUnix(sent), fromUnix(fin), fromUnix(paid)
 	inv.VoidedAt, inv.UncollectibleAt, inv.Created, inv.Updated = fromUnix(voided), fromUnix(uncoll), fromUnix(created), fromUnix(updated)
@@ -97,9 +97,9 @@ func scanInvoice(sc interface{ Scan(...any) error }) (domain.InvoiceRecord, erro
 
 func (t *tillTx) InsertInvoice(inv *domain.InvoiceRecord) error {
 	tt := inv.Totals
-	res, err := t.tx.Exec(`INSERT INTO invoices (customer_id, currency, tax_inclusive, gross, discount, net, tax, total, due, note, sale_id, till, send,
-		idem_key, step, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		inv.Customer.ID, inv.Cart.Currency.Code(), inv.Cart.TaxInclusive, tt.Gross, tt.Discount, tt.Net, tt.Tax, tt.Total, unix(inv.DueDate), inv.Note,
+	res, err := t.tx.Exec(`INSERT INTO invoices (customer_id, currency, tax_inclusive, cart_discount, gross, discount, net, tax, total, due, note, sale_id, till, send,
+		idem_key, step, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		inv.Customer.ID, inv.Cart.Currency.Code(), inv.Cart.TaxInclusive, int64(inv.Cart.Discount), tt.Gross, tt.Discount, tt.Net, tt.Tax, tt.Total, unix(inv.DueDate), inv.Note,
 		inv.SaleID, inv.Till, inv.Send, string(inv.Key), string(inv.Step), unix(inv.Created), unix(inv.Updated))
 	if err != nil {
 		return fmt.Errorf("save invoice: %w", err)

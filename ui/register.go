@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -59,6 +60,12 @@ type registerScreen struct {
 	stopPoll context.CancelFunc
 	pollRun  runner // runs the loop that follows a pending payment
 	shopForm *shopForm
+
+	invoiceBtn *widget.Button
+	// invoice opens the invoice form on a cart (set by the shell); done
+	// gets the issued invoice.
+	invoice   func(cart *domain.Cart, done func(domain.InvoiceRecord))
+	invoiceQR *dialog.CustomDialog // the payment page shown after issuing
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
@@ -117,12 +124,13 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	closeBtn := widget.NewButtonWithIcon(T("Day close (F8)"), theme.DocumentIcon(), s.dayClose)
 	productsBtn := widget.NewButtonWithIcon(T("Products"), theme.ListIcon(), s.editProducts)
 	shopBtn := widget.NewButtonWithIcon(T("Shop"), theme.SettingsIcon(), s.editShop)
+	s.invoiceBtn = widget.NewButtonWithIcon(T("Invoice…"), theme.MailComposeIcon(), s.invoiceCart)
 
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
 	summary := container.NewVBox(discounts, s.totals, s.total, s.due, s.email, payRow, s.pay.obj, s.status.obj)
-	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
+	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, s.invoiceBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -275,6 +283,11 @@ func (s *registerScreen) refresh() {
 		s.newBtn.Disable()
 	} else {
 		s.newBtn.Enable()
+	}
+	if s.sale == nil && len(s.cart.Lines) > 0 && !s.job.busy() && s.invoice != nil {
+		s.invoiceBtn.Enable()
+	} else {
+		s.invoiceBtn.Disable()
 	}
 	for _, e := range []*widget.Entry{s.discount, s.lineDisc, s.email} {
 		if s.sale != nil {
@@ -522,4 +535,22 @@ func (s *registerScreen) cancelSale() {
 		}
 	})
 	s.refresh()
+}
+
+// invoiceCart turns the cart, not yet paid, into an invoice the customer
+// pays later: the form opens with its lines and discount; once it is
+// issued the cart is cleared and its payment page shown for the customer.
+func (s *registerScreen) invoiceCart() {
+	if s.invoice == nil || s.sale != nil || len(s.cart.Lines) == 0 {
+		return
+	}
+	cart := s.cartToSell()
+	s.invoice(&cart, func(inv domain.InvoiceRecord) {
+		s.newCart()
+		s.refresh()
+		s.status.ok(T("Invoice %s is issued: the customer pays it by its link or QR code.", invoiceTitle(inv)))
+		if inv.HostedURL != "" {
+			s.invoiceQR = showInvoiceQR(s.win, inv)
+		}
+	})
 }

@@ -71,6 +71,9 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),
 	}
+	svc.Invoices = &domain.InvoiceService{Till: db, Connection: conn, Clock: domain.SystemClock{}, Access: access, Shop: db.Settings(),
+		Register: register, Demo: demo, Documents: reports.Documents{}}
+	demo.SetPDFWriter(reports.WritePDF)
 	svc.Doctor = &domain.DoctorService{Settings: svc.Settings, Connection: conn, Register: register, Events: events, Integrity: db, Clock: domain.SystemClock{}}
 	if guarded {
 		svc.Access, register.Access = access, access

@@ -52,6 +52,7 @@ type Shell struct {
 	recon    *reconcileScreen
 	register *registerScreen
 	payments *paymentsScreen
+	invoices *invoicesScreen
 	audit    *auditScreen
 	doctor   *doctorScreen
 
@@ -83,12 +84,14 @@ func newShell(app fyne.App, win fyne.Window, svc Services, run runner) *Shell {
 	s.recon = newReconcileScreen(win, svc, run)
 	s.register = newRegisterScreen(app, win, svc, run)
 	s.payments = newPaymentsScreen(win, svc, run)
+	s.invoices = newInvoicesScreen(win, svc, run)
 	s.audit = newAuditScreen(win, svc, run)
 	s.doctor = newDoctorScreen(svc, run)
 	s.unlocked = map[string]bool{}
 	s.pages = []page{
 		{N("Register"), theme.ContentAddIcon(), s.register.buildUI, false},
 		{N("Payments"), theme.ListIcon(), s.payments.buildUI, false},
+		{N("Invoices"), theme.MailComposeIcon(), s.invoices.buildUI, false},
 		{N("Reconciliation"), theme.DocumentIcon(), s.recon.buildUI, false},
 		{N("Readers"), theme.ComputerIcon(), s.readers.buildUI, false},
 		{N("Payment methods"), theme.AccountIcon(), s.methods.buildUI, false},
@@ -120,6 +123,12 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	)
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
 	s.register.help = s.showKeys
+	s.register.invoice = func(cart *domain.Cart, done func(domain.InvoiceRecord)) {
+		if s.invoices.root == nil {
+			s.invoices.buildUI() // its jobs and list, without leaving the register
+		}
+		s.invoices.openForm(cart, done)
+	}
 	// Ctrl (Cmd on macOS) and a digit open the pages in the order listed.
 	for i := range s.pages {
 		if i >= 9 {

@@ -24,7 +24,7 @@ func TestStartPage(t *testing.T) {
 	if got := opened(); got != "Settings" {
 		t.Errorf("after Settings, the app opens on %q", got)
 	}
-	f.shell.app.Preferences().SetString(lastPageKey, "Invoices")
+	f.shell.app.Preferences().SetString(lastPageKey, "Timesheets")
 	if got := opened(); got != "Register" {
 		t.Errorf("with a page that does not exist last, the app opens on %q, want the first page", got)
 	}

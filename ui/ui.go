@@ -23,6 +23,7 @@ type Services struct {
 	Register   *domain.RegisterService
 	Events     *domain.EventService
 	Payments   *domain.PaymentsService
+	Invoices   *domain.InvoiceService
 	Access     *domain.AccessService
 	Webhook    *domain.WebhookService
 	Doctor     *domain.DoctorService
@@ -74,15 +75,26 @@ func (s *Shell) startBackground() {
 	}
 	svc.Events.OnApplied = func() {
 		fyne.Do(func() {
-			if s.pages[s.current].title == "Payments" {
+			switch s.pages[s.current].title {
+			case "Payments":
 				s.payments.reload()
 				if d := s.payments.selected; d != nil {
 					s.payments.openPayment(d.Payment.ID)
 				}
+			case "Invoices":
+				s.invoices.reload()
 			}
 		})
 	}
 	go svc.Events.Run(svc.Context, nil)
+	if svc.Invoices != nil {
+		go func() {
+			// Invoices a crash or a lost connection left half issued.
+			if n, err := svc.Invoices.Resume(svc.Context); err != nil && svc.Log != nil {
+				svc.Log.Warn("unfinished invoices not all issued", "err", err, "issued", n)
+			}
+		}()
+	}
 	if svc.Webhook != nil {
 		go func() {
 			if _, err := svc.Webhook.Restart(svc.Context); err != nil && svc.Log != nil {

@@ -25,6 +25,7 @@ CREATE TABLE invoices (
 	customer_id      INTEGER NOT NULL REFERENCES customers (id),
 	currency         TEXT NOT NULL,
 	tax_inclusive    INTEGER NOT NULL,
+	cart_discount    INTEGER NOT NULL DEFAULT 0, -- a rate on every line, as the register's cart discount
 	gross            INTEGER NOT NULL,
 	discount         INTEGER NOT NULL,
 	net              INTEGER NOT NULL,
