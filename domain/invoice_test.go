@@ -430,3 +430,83 @@ func TestInvoiceForm(t *testing.T) {
 }
 
 var _ = stripeclient.NewSimulator
+
+// TestSaleNamesCustomer: a sale at the register can name a customer, whose
+// e-mail then gets Stripe's receipt; a card method that identifies the
+// customer refuses a sale without one, before any call to Stripe, and takes
+// the same cart once the customer is named; a restart keeps the name.
+func TestSaleNamesCustomer(t *testing.T) {
+	r := newTill(t)
+	inv := r.invoiceService()
+	c := r.customer(inv)
+	methods := &domain.PaymentMethodService{Store: r.books, Connection: r.reg.Connection}
+	v, err := methods.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range v.Methods {
+		if m.ID == r.card {
+			m.IdentifyCustomer = true
+			if _, err := methods.Save(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cart := domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{{Description: "Cake", Quantity: 1, UnitPrice: 1800, TaxRate: 70000}}}
+	anon, err := r.reg.Checkout(ctx, cart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.gw.reset()
+	_, err = r.reg.StartCard(ctx, anon.ID, r.card, 0)
+	if domain.ErrorCode(err) != domain.EINVALID || !strings.Contains(domain.ErrorMessage(err), "names its customer") {
+		t.Fatalf("a card method that identifies the customer took an anonymous sale: %v", err)
+	}
+	if calls := r.gw.Calls(); len(calls) != 0 {
+		t.Fatalf("refused, yet Stripe was called: %v", calls)
+	}
+	if _, err := r.reg.PayCash(ctx, anon.ID, r.cash, 1800); err != nil {
+		t.Fatalf("cash still takes it: %v", err)
+	}
+
+	cart.CustomerID = 999
+	if _, err := r.reg.Checkout(ctx, cart); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Fatalf("a customer that does not exist: %v", err)
+	}
+	cart.CustomerID = c.ID
+	named, err := r.reg.Checkout(ctx, cart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if named.Cart.CustomerName != "Acme GmbH" || named.Cart.ReceiptEmail != "books@acme.example" {
+		t.Fatalf("named sale %+v", named.Cart)
+	}
+	res := must(t)(r.reg.StartCard(ctx, named.ID, r.card, 0))
+	res = must(t)(r.reg.PresentTestCard(ctx, res.Attempt.ID, domain.CardSucceeds))
+	if res.Sale.Status != domain.SalePaid {
+		t.Fatalf("named sale not paid: %+v", res.Sale)
+	}
+	if len(r.gw.intents) != 1 || r.gw.intents[0].ReceiptEmail != "books@acme.example" {
+		t.Fatalf("the receipt does not go to the customer: %+v", r.gw.intents)
+	}
+	r = r.restart()
+	if s := r.saleNow(named.ID); s.Cart.CustomerID != c.ID || s.Cart.CustomerName != "Acme GmbH" {
+		t.Fatalf("after a restart: %+v", s.Cart)
+	}
+	if s := r.saleNow(anon.ID); s.Cart.CustomerID != 0 || s.Cart.CustomerName != "" {
+		t.Fatalf("anonymous after a restart: %+v", s.Cart)
+	}
+}
+
+// TestReceiptNamesCustomer: the receipt of a sale that names its customer
+// says whom it was for.
+func TestReceiptNamesCustomer(t *testing.T) {
+	sale := domain.Sale{Till: "Till 1", Number: 7, Cart: domain.Cart{Currency: eur, CustomerName: "Bistro Nord"}}
+	if got := strings.Join(domain.ReceiptLines("Shop", sale), "\n"); !strings.Contains(got, "Customer: Bistro Nord") {
+		t.Fatalf("receipt:\n%s", got)
+	}
+	sale.Cart.CustomerName = ""
+	if got := strings.Join(domain.ReceiptLines("Shop", sale), "\n"); strings.Contains(got, "Customer") {
+		t.Fatalf("an anonymous receipt names a customer:\n%s", got)
+	}
+}

@@ -33,7 +33,11 @@ func ReceiptLines(shop string, sale Sale) []string {
 		}
 		out = append(out, left+strings.Repeat(" ", pad)+right)
 	}
-	out = append(out, shop, fmt.Sprintf("%s · sale #%d · %s", sale.Till, sale.Number, sale.Created.Local().Format("2006-01-02 15:04")), "")
+	out = append(out, shop, fmt.Sprintf("%s · sale #%d · %s", sale.Till, sale.Number, sale.Created.Local().Format("2006-01-02 15:04")))
+	if sale.Cart.CustomerName != "" {
+		out = append(out, "Customer: "+sale.Cart.CustomerName)
+	}
+	out = append(out, "")
 	for _, l := range sale.Cart.Lines {
 		line(fmt.Sprintf("%d × %s", l.Quantity, l.Description), money(l.Total))
 		if l.DiscountAmount > 0 {

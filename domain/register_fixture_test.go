@@ -47,6 +47,7 @@ type recorder struct {
 	// failBefore makes that call fail once without reaching Stripe, as a
 	// dropped connection does.
 	failBefore string
+	intents    []domain.PaymentIntentParams // what CreatePaymentIntent was asked
 }
 
 func (r *recorder) lost(name string) bool {
@@ -78,6 +79,13 @@ func (r *recorder) hit(name string, call func()) {
 	}
 }
 
+// reset forgets the calls made so far.
+func (r *recorder) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls, r.intents = nil, nil
+}
+
 func (r *recorder) Calls() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -85,6 +93,9 @@ func (r *recorder) Calls() []string {
 }
 
 func (r *recorder) CreatePaymentIntent(ctx context.Context, k domain.IdempotencyKey, p domain.PaymentIntentParams) (pi domain.PaymentIntent, err error) {
+	r.mu.Lock()
+	r.intents = append(r.intents, p)
+	r.mu.Unlock()
 	r.hit("CreatePaymentIntent", func() { pi, err = r.Gateway.CreatePaymentIntent(ctx, k, p) })
 	return
 }

@@ -175,7 +175,19 @@ func (s *RegisterService) Checkout(ctx context.Context, cart Cart) (Sale, error)
 	if err := (Money{Amount: sale.Totals.Total, Currency: cart.Currency}).ValidateCharge(); err != nil {
 		return Sale{}, Errorf(EINVALID, "The total cannot be charged: %s.", ErrorMessage(err))
 	}
-	err = s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.InsertSale(&sale) })
+	err = s.Till.UpdateTill(ctx, func(tx TillTx) error {
+		if cart.CustomerID != 0 {
+			c, err := tx.Customer(cart.CustomerID)
+			if err != nil {
+				return err
+			}
+			sale.Cart.CustomerName = c.Name
+			if sale.Cart.ReceiptEmail == "" {
+				sale.Cart.ReceiptEmail = c.Email // Stripe's receipt goes to the named customer
+			}
+		}
+		return tx.InsertSale(&sale)
+	})
 	return sale, err
 }
 
@@ -225,6 +237,9 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 	}
 	if sale.Status != SaleOpen {
 		return Attempt{}, sale, Errorf(ECONFLICT, "Sale #%d is %s: nothing more to pay.", sale.Number, sale.Status)
+	}
+	if m.IdentifyCustomer && sale.Cart.CustomerID == 0 {
+		return Attempt{}, sale, fieldErr("customer", Errorf(EINVALID, "%s is offered only for a sale that names its customer: choose the customer before the first payment, or take another way to pay.", m.Name))
 	}
 	due := sale.Due()
 	if amount == 0 {

@@ -89,6 +89,10 @@ type Cart struct {
 	Lines        []SaleLine
 	Discount     TaxRate // on the whole cart, a rate
 	ReceiptEmail string
+	// CustomerID names the sale's customer (0: none); CustomerName is
+	// read with the sale, for the screens.
+	CustomerID   int64
+	CustomerName string
 }
 
 // Totals of a cart, in minor units.

@@ -198,10 +198,10 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 		return fmt.Errorf("number sale: %w", err)
 	}
 	c := s.Cart
-	res, err := t.tx.Exec(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, receipt_email)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := t.tx.Exec(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, receipt_email, customer_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		next, s.Till, unix(s.Created), c.Currency.Code(), boolInt(c.TaxInclusive), int64(c.Discount),
-		s.Totals.Gross, s.Totals.Discount, s.Totals.Tax, s.Totals.Total, string(s.Status), c.ReceiptEmail)
+		s.Totals.Gross, s.Totals.Discount, s.Totals.Tax, s.Totals.Total, string(s.Status), c.ReceiptEmail, sql.NullInt64{Int64: c.CustomerID, Valid: c.CustomerID != 0})
 	if err != nil {
 		return fmt.Errorf("insert sale: %w", err)
 	}
@@ -219,7 +219,8 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 	return nil
 }
 
-const saleCols = `id, number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, settled_at, receipt_email`
+const saleCols = `id, number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, settled_at, receipt_email,
+	COALESCE(customer_id, 0), COALESCE((SELECT name FROM customers WHERE customers.id = sales.customer_id), '')`
 
 func (t *tillTx) scanSales(q string, args ...any) ([]domain.Sale, error) {
 	rows, err := t.tx.Query(q, args...)
@@ -233,7 +234,7 @@ func (t *tillTx) scanSales(q string, args ...any) ([]domain.Sale, error) {
 		var incl int
 		var disc, created, settled int64
 		if err := rows.Scan(&s.ID, &s.Number, &s.Till, &created, &cur, &incl, &disc, &s.Totals.Gross, &s.Totals.Discount,
-			&s.Totals.Tax, &s.Totals.Total, &status, &settled, &s.Cart.ReceiptEmail); err != nil {
+			&s.Totals.Tax, &s.Totals.Total, &status, &settled, &s.Cart.ReceiptEmail, &s.Cart.CustomerID, &s.Cart.CustomerName); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read sales: %w", err)
 		}

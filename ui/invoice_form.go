@@ -97,7 +97,11 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, done func(domain.InvoiceRec
 	f.d = dialog.NewCustomWithoutButtons(T("New invoice (%s)", f.currency.Code()), body, s.win)
 	f.d.SetButtons([]fyne.CanvasObject{cancel, f.issue})
 	f.d.Resize(fyne.NewSize(900, 640))
-	f.loadCustomers(0)
+	var chosen int64
+	if cart != nil {
+		chosen = cart.CustomerID
+	}
+	f.loadCustomers(chosen)
 	f.refreshTotals()
 	f.d.Show()
 	return f

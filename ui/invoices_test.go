@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -194,5 +195,70 @@ func TestInvoiceFromRegister(t *testing.T) {
 	}
 	if r.invoiceQR == nil {
 		t.Fatal("no QR code shown at the counter")
+	}
+}
+
+// TestRegisterNamesCustomer: the cashier names the sale's customer: the
+// receipt e-mail fills in, a card method that identifies the customer is
+// offered only then, the sale keeps the name, and an invoice from the cart
+// is for that customer.
+func TestRegisterNamesCustomer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	cust, err := f.svc.Invoices.SaveCustomer(ctx, domain.CustomerRecord{Name: "Bistro Nord", Email: "chef@bistro.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.registerScreen(t)
+	v, err := f.svc.Methods.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range v.Methods {
+		if m.Kind == domain.MethodCardReader {
+			m.IdentifyCustomer = true
+			if _, err := f.svc.Methods.Save(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.shell.Show("Settings")
+	r = f.registerScreen(t) // reloads the methods and customers
+	if len(r.custSel.Options) != 2 {
+		t.Fatalf("customers offered: %v", r.custSel.Options)
+	}
+	r.tapKey(t, "Sandwich")
+	if r.cardBtn.Disabled() == false {
+		t.Fatal("a method that identifies the customer is offered for a sale without one")
+	}
+	if r.cashBtn.Disabled() {
+		t.Fatal("cash is not offered")
+	}
+	r.custSel.SetSelectedIndex(1)
+	if r.email.Text != "chef@bistro.example" || r.cart.CustomerID != cust.ID {
+		t.Fatalf("customer chosen: %q %+v", r.email.Text, r.cart)
+	}
+	if r.cardBtn.Disabled() {
+		t.Fatal("the card is not offered once the customer is named")
+	}
+	r.custSel.SetSelectedIndex(0)
+	if r.email.Text != "" || r.cart.CustomerID != 0 || !r.cardBtn.Disabled() {
+		t.Fatalf("no customer again: %q %+v", r.email.Text, r.cart)
+	}
+	r.key(&fyne.KeyEvent{Name: fyne.KeyF10})
+	if r.sale != nil || !strings.Contains(r.status.msg.Text, "names its customer") {
+		t.Fatalf("F10 without a customer: %v %q", r.sale, r.status.msg.Text)
+	}
+	r.custSel.SetSelectedIndex(1)
+	test.Tap(r.invoiceBtn)
+	form := f.shell.invoices.form
+	if form == nil || form.customer.Selected != "Bistro Nord <chef@bistro.example>" {
+		t.Fatalf("the invoice form is not for the sale's customer: %+v", form)
+	}
+	form.d.Hide()
+
+	test.Tap(r.cardBtn)
+	if r.sale == nil || r.sale.Cart.CustomerName != "Bistro Nord" || !r.custSel.Disabled() {
+		t.Fatalf("sale %+v", r.sale)
 	}
 }

@@ -62,6 +62,8 @@ type registerScreen struct {
 	shopForm *shopForm
 
 	invoiceBtn *widget.Button
+	customers  []domain.CustomerRecord
+	custSel    *widget.Select // the sale's customer, "No customer" first
 	// invoice opens the invoice form on a cart (set by the shell); done
 	// gets the issued invoice.
 	invoice   func(cart *domain.Cart, done func(domain.InvoiceRecord))
@@ -102,6 +104,8 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.due.Alignment = fyne.TextAlignTrailing
 	s.email = widget.NewEntry()
 	s.email.SetPlaceHolder(T("Customer's e-mail for Stripe's receipt (optional)"))
+	s.custSel = widget.NewSelect(nil, s.chooseCustomer)
+	s.custSel.PlaceHolder = T("No customer")
 	s.discount = widget.NewEntry()
 	s.discount.SetPlaceHolder(T("Cart discount %"))
 	s.discount.OnChanged = func(string) { s.applyDiscounts() }
@@ -129,7 +133,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
-	summary := container.NewVBox(discounts, s.totals, s.total, s.due, s.email, payRow, s.pay.obj, s.status.obj)
+	summary := container.NewVBox(discounts, s.totals, s.total, s.due, container.NewGridWithColumns(2, s.custSel, s.email), payRow, s.pay.obj, s.status.obj)
 	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, s.invoiceBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
@@ -156,12 +160,17 @@ func (s *registerScreen) load() {
 		if err == nil {
 			ms, err = s.svc.Register.Methods(s.ctx)
 		}
+		var cs []domain.CustomerRecord
+		if err == nil && s.svc.Invoices != nil {
+			cs, err = s.svc.Invoices.Customers(s.ctx)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				s.status.fail("load the register", err, nil)
 				return
 			}
 			s.settings, s.products, s.methods = rs, ps, ms
+			s.setCustomers(cs)
 			if s.sale == nil && (s.cart.Currency != rs.Currency || s.cart.TaxInclusive != rs.TaxInclusive) && len(s.cart.Lines) == 0 {
 				s.newCart()
 			}
@@ -179,6 +188,7 @@ func (s *registerScreen) newCart() {
 		s.lineDisc.SetText("")
 		s.email.SetText("")
 		s.amount.SetText("")
+		s.custSel.ClearSelected()
 		s.cartList.UnselectAll()
 	}
 }
@@ -268,7 +278,9 @@ func (s *registerScreen) refresh() {
 		btn  *widget.Button
 		kind domain.MethodKind
 	}{{s.cashBtn, domain.MethodCash}, {s.cardBtn, domain.MethodCardReader}, {s.qrBtn, domain.MethodQRLink}} {
-		if open && !s.job.busy() && s.methodOf(b.kind) != nil && len(s.cart.Lines) > 0 && !(pending && s.attempt.Attempt.Kind == domain.MethodCardReader) {
+		m := s.methodOf(b.kind)
+		named := s.cart.CustomerID != 0 || s.sale != nil && s.sale.Cart.CustomerID != 0
+		if open && !s.job.busy() && m != nil && (!m.IdentifyCustomer || named) && len(s.cart.Lines) > 0 && !(pending && s.attempt.Attempt.Kind == domain.MethodCardReader) {
 			b.btn.Enable()
 		} else {
 			b.btn.Disable()
@@ -289,7 +301,7 @@ func (s *registerScreen) refresh() {
 	} else {
 		s.invoiceBtn.Disable()
 	}
-	for _, e := range []*widget.Entry{s.discount, s.lineDisc, s.email} {
+	for _, e := range []fyne.Disableable{s.discount, s.lineDisc, s.email, s.custSel} {
 		if s.sale != nil {
 			e.Disable()
 		} else {
@@ -378,6 +390,10 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 	}
 	if s.sale != nil && s.sale.Status != domain.SaleOpen {
 		s.status.warn(T("This sale is settled. Press F12 for a new sale."))
+		return
+	}
+	if m.IdentifyCustomer && s.cart.CustomerID == 0 && (s.sale == nil || s.sale.Cart.CustomerID == 0) {
+		s.status.warn(T("%s is offered only for a sale that names its customer: choose the customer first.", m.Name))
 		return
 	}
 	amount, err := s.takeAmount()
@@ -547,10 +563,64 @@ func (s *registerScreen) invoiceCart() {
 	cart := s.cartToSell()
 	s.invoice(&cart, func(inv domain.InvoiceRecord) {
 		s.newCart()
-		s.refresh()
+		s.load() // a customer added in the form is offered from now on
 		s.status.ok(T("Invoice %s is issued: the customer pays it by its link or QR code.", invoiceTitle(inv)))
 		if inv.HostedURL != "" {
 			s.invoiceQR = showInvoiceQR(s.win, inv)
 		}
 	})
+}
+
+// setCustomers offers the shop's customers for the sale, keeping the one
+// chosen.
+func (s *registerScreen) setCustomers(cs []domain.CustomerRecord) {
+	s.customers = cs
+	opts := []string{T("No customer")}
+	sel := 0
+	for i, c := range cs {
+		opts = append(opts, c.Label())
+		if c.ID == s.cart.CustomerID {
+			sel = i + 1
+		}
+	}
+	s.custSel.Options = opts
+	if s.cart.CustomerID != 0 && sel == 0 {
+		s.cart.CustomerID = 0 // gone meanwhile
+	}
+	if sel > 0 {
+		s.custSel.SetSelectedIndex(sel)
+	} else {
+		s.custSel.ClearSelected()
+	}
+	s.custSel.Refresh()
+}
+
+// chooseCustomer names the sale's customer: a payment method that
+// identifies the customer is offered then, and Stripe's receipt goes to
+// the customer's e-mail unless another is typed.
+func (s *registerScreen) chooseCustomer(string) {
+	i := s.custSel.SelectedIndex()
+	prev := s.cart.CustomerID
+	s.cart.CustomerID, s.cart.CustomerName = 0, ""
+	if i > 0 && i <= len(s.customers) {
+		c := s.customers[i-1]
+		s.cart.CustomerID, s.cart.CustomerName = c.ID, c.Name
+		if s.email.Text == "" || s.email.Text == s.emailOf(prev) {
+			s.email.SetText(c.Email)
+		}
+	} else if s.email.Text != "" && s.email.Text == s.emailOf(prev) {
+		s.email.SetText("")
+	}
+	if s.totals != nil {
+		s.refresh()
+	}
+}
+
+func (s *registerScreen) emailOf(id int64) string {
+	for _, c := range s.customers {
+		if c.ID == id {
+			return c.Email
+		}
+	}
+	return ""
 }

@@ -86,3 +86,7 @@ CREATE TABLE tax_rates (
 ) STRICT;
 
 ALTER TABLE event_state ADD COLUMN invoice_cursor TEXT NOT NULL DEFAULT '';
+
+-- A sale at the register may name its customer (a payment method that
+-- identifies the customer is offered only then).
+ALTER TABLE sales ADD COLUMN customer_id INTEGER REFERENCES customers (id);
