@@ -436,6 +436,11 @@ func runUI(ctx context.Context, dbFlag string) error {
 	if err := domain.SeedDemo(ctx, w.services.Register, w.services.Readers, w.services.Methods); err != nil {
 		w.log.Error("set up the demo register", "err", err)
 	}
+	if past, ok := w.services.Invoices.Demo.(domain.DemoPast); ok {
+		if err := domain.SeedDemoInvoices(ctx, w.services.Invoices, past); err != nil {
+			w.log.Error("set up the demo invoices", "err", err)
+		}
+	}
 	a := app.NewWithID(appID)
 	if a.Metadata().Version != metadata.Version {
 		// A plain `go build`: give Fyne what `fyne package` would have.

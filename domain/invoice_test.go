@@ -510,3 +510,43 @@ func TestReceiptNamesCustomer(t *testing.T) {
 		t.Fatalf("an anonymous receipt names a customer:\n%s", got)
 	}
 }
+
+// TestSeedDemoInvoices: demo mode starts with a customer, an invoice paid
+// last week and one past due, whose books balance; a second start adds
+// nothing.
+func TestSeedDemoInvoices(t *testing.T) {
+	r := newTill(t)
+	inv := r.invoiceService()
+	if err := domain.SeedDemoInvoices(ctx, inv, r.sim); err != nil {
+		t.Fatal(err)
+	}
+	if err := domain.SeedDemoInvoices(ctx, inv, r.sim); err != nil {
+		t.Fatal(err)
+	}
+	list, err := inv.List(ctx, domain.InvoiceFilter{})
+	if err != nil || len(list) != 2 {
+		t.Fatalf("demo invoices %d: %v", len(list), err)
+	}
+	now := r.clock.Now()
+	var paid, late int
+	for _, i := range list {
+		if i.Status == domain.InvoicePaid && i.PaidAt.Before(now.Add(-7*24*time.Hour)) {
+			paid++
+		}
+		if i.PastDue(now) && i.Status == domain.InvoiceOpen && i.HostedURL != "" {
+			late++
+		}
+	}
+	if paid != 1 || late != 1 {
+		t.Fatalf("want one paid last week and one past due: %+v", list)
+	}
+	var open int64
+	for _, i := range list {
+		if i.Status == domain.InvoiceOpen {
+			open = i.AmountRemaining
+		}
+	}
+	if bal := r.balances(); bal[domain.AcctReceivables] != open || open == 0 {
+		t.Fatalf("receivables %d, want the past-due invoice's %d: %v", bal[domain.AcctReceivables], open, bal)
+	}
+}

@@ -2,11 +2,12 @@
 # Opens Tally under Xvfb and saves a screenshot of every screen into
 # docs/screenshots/, plus the settings screen verifying a key against
 # stripe-mock, a wrong key, and an unreachable server, the first-run set-up
-# and German. scripts/screenshots.sh ship takes only the set-up and German.
+# and German. scripts/screenshots.sh ship takes only the set-up and German,
+# scripts/screenshots.sh invoices only the invoices.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-need_debs "${FYNE_DEBS[@]}" xvfb xauth imagemagick xdotool zbar-tools
+need_debs "${FYNE_DEBS[@]}" xvfb xauth imagemagick xdotool zbar-tools poppler-utils
 need_go
 go build -o tally .
 out=docs/screenshots
@@ -77,8 +78,13 @@ unlock() {
 slug() { echo "$1" | tr 'A-Z ' 'a-z-'; }
 
 # The first-run set-up and the German screens.
+if [ "${1:-}" = invoices ]; then
+	. scripts/invoice-shots.sh
+	exit 0
+fi
 . scripts/ship-shots.sh
 [ "${1:-}" = ship ] && exit 0
+. scripts/invoice-shots.sh
 for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log" Diagnostics; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/stripe/stripe-go/v79"
@@ -89,7 +90,7 @@ func NewSimulator(clock domain.Clock, opt SimulatorOptions) *Simulator {
 		opt.Country = "IE"
 	}
 	return &Simulator{
-		clock:       clock,
+		clock:       &shiftClock{base: clock},
 		account:     domain.Account{ID: "acct_simulated", Name: opt.AccountName, Country: opt.Country, DefaultCurrency: opt.Currency, ChargesEnabled: true},
 		available:   map[domain.Currency]int64{},
 		pending:     map[domain.Currency]int64{},
@@ -126,6 +127,25 @@ func NewDemoSimulator(clock domain.Clock) *Simulator {
 }
 
 // --- knobs ---
+
+// shiftClock is the simulator's clock: its base, moved back while Backdate
+// runs.
+type shiftClock struct {
+	base domain.Clock
+	off  atomic.Int64 // nanoseconds added to base
+}
+
+func (c *shiftClock) Now() time.Time { return c.base.Now().Add(time.Duration(c.off.Load())) }
+
+// Backdate runs fn with the simulator's clock d in the past, so that demo
+// mode can start with history: an invoice paid last week, one past due.
+// Nothing else may call the simulator meanwhile.
+func (s *Simulator) Backdate(d time.Duration, fn func()) {
+	c := s.clock.(*shiftClock)
+	c.off.Store(int64(-d))
+	defer c.off.Store(0)
+	fn()
+}
 
 // AddRegistrationCode makes code a valid, single-use registration code for a
 // reader of deviceType (for example bbpos_wisepos_e).

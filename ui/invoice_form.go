@@ -70,9 +70,9 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, done func(domain.InvoiceRec
 	f.send.SetChecked(true)
 	f.totals = widget.NewLabel("")
 	f.totals.Alignment = fyne.TextAlignTrailing
-	addLine := widget.NewButtonWithIcon(T("Add a line"), theme.ContentAddIcon(), func() { f.addLine(domain.SaleLine{Quantity: 1}) })
-
 	reg, _ := s.registerSettings()
+	addLine := widget.NewButtonWithIcon(T("Add a line"), theme.ContentAddIcon(), func() { f.addLine(domain.SaleLine{Quantity: 1, TaxRate: reg.DefaultTaxRate}) })
+
 	f.currency, f.inclusive.Checked = reg.Currency, reg.TaxInclusive
 	if cart != nil {
 		f.currency, f.inclusive.Checked, f.discount = cart.Currency, cart.TaxInclusive, cart.Discount

@@ -31,7 +31,7 @@ var invoiceFilters = []struct {
 }
 
 // invoiceColumns are the list's column widths.
-var invoiceColumns = columns{1.0, 0.9, 1.6, 1.0, 0.9, 1.1}
+var invoiceColumns = columns{0.95, 1.1, 1.45, 1.1, 1.1, 0.95}
 
 // invoicesScreen is selling on account: invoices made at Stripe, paid by
 // their link (QR code) or outside Stripe, followed by the events.
@@ -42,6 +42,7 @@ type invoicesScreen struct {
 	ctx context.Context
 
 	root      fyne.CanvasObject
+	actions   *fyne.Container // the buttons, hidden until an invoice is chosen
 	filterSel *widget.Select
 	count     *widget.Label
 	list      *widget.List
@@ -118,19 +119,19 @@ func (s *invoicesScreen) buildUI() fyne.CanvasObject {
 	s.demoRow = container.NewHBox(s.demoPayBtn, s.demoDeclineBtn)
 	s.job = newJobs(s.ctx, s.run, s.status, newBtn, s.pdfBtn, s.sheetBtn, s.sendBtn, s.askBtn, s.retryBtn, s.discardBtn,
 		s.paidBtn, s.voidBtn, s.writeOffBtn, s.demoPayBtn, s.demoDeclineBtn)
-	s.enableActions()
 	owner := widget.NewLabelWithStyle(T("Owner's PIN:"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
-	s.detail = container.NewVBox(s.detailTitle, container.NewCenter(s.qr), s.info, s.link,
-		container.NewGridWithColumns(2, s.pdfBtn, s.sheetBtn, s.bigBtn, s.sendBtn, s.askBtn, s.retryBtn),
+	s.actions = container.NewVBox(container.NewGridWithColumns(2, s.pdfBtn, s.sheetBtn, s.bigBtn, s.sendBtn, s.askBtn, s.retryBtn),
 		s.discardBtn, owner, container.NewGridWithColumns(3, s.paidBtn, s.voidBtn, s.writeOffBtn), s.demoRow)
+	s.detail = container.NewVBox(s.detailTitle, container.NewCenter(s.qr), s.info, s.link, s.actions)
 
 	header := container.New(invoiceColumns, heading(T("Number")), heading(T("Issued")), heading(T("Customer")), rightAligned(heading(T("Amount"))),
 		heading(T("Due")), heading(T("Status")))
 	top := container.NewBorder(nil, nil, nil, newBtn, s.filterSel)
 	left := container.NewBorder(container.NewVBox(top, s.count, header), s.status.obj, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
-	split.Offset = 0.58
+	split.Offset = 0.6
 	s.root = split
+	s.enableActions()
 	s.reload()
 	return s.root
 }
@@ -299,6 +300,11 @@ func (s *invoicesScreen) enableActions() {
 	set(s.paidBtn, payable)
 	set(s.voidBtn, payable)
 	set(s.writeOffBtn, issued && inv.Status == domain.InvoiceOpen)
+	if inv == nil {
+		s.actions.Hide() // nothing to act on until an invoice is chosen
+	} else {
+		s.actions.Show()
+	}
 	demo := s.svc.Connection != nil && s.svc.Connection.Mode() == domain.ModeDisabled
 	set(s.demoPayBtn, demo && payable)
 	set(s.demoDeclineBtn, demo && payable)

@@ -133,8 +133,8 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
-	summary := container.NewVBox(discounts, s.totals, s.total, s.due, container.NewGridWithColumns(2, s.custSel, s.email), payRow, s.pay.obj, s.status.obj)
-	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, s.invoiceBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
+	summary := container.NewVBox(discounts, s.totals, s.total, s.due, container.NewBorder(nil, nil, nil, s.invoiceBtn, container.NewGridWithColumns(2, s.custSel, s.email)), payRow, s.pay.obj, s.status.obj)
+	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
