@@ -186,6 +186,20 @@ func (s *InvoiceService) Create(ctx context.Context, d InvoiceForm) (InvoiceReco
 		if d.Send && cu.Email == "" {
 			return fieldErr("send", Errorf(EINVALID, "%s has no e-mail address for Stripe to send the invoice to: add one, or hand the invoice over yourself.", cu.Name))
 		}
+		if d.SaleID != 0 {
+			// The register's sale becomes the invoice: it is cancelled in the
+			// same write, so that it can never be taken as well.
+			sale, err := tx.Sale(d.SaleID)
+			if err != nil {
+				return err
+			}
+			if _, pending := sale.Pending(); pending || sale.Status != SaleOpen || sale.Paid() > 0 {
+				return Errorf(ECONFLICT, "Sale #%d is paid, paid in part or being paid: only a sale with nothing taken yet can become an invoice.", sale.Number)
+			}
+			if err := tx.SetSaleStatus(sale.ID, SaleCanceled, now); err != nil {
+				return err
+			}
+		}
 		return tx.InsertInvoice(&inv)
 	})
 	if err != nil {

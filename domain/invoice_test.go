@@ -550,3 +550,45 @@ func TestSeedDemoInvoices(t *testing.T) {
 		t.Fatalf("receivables %d, want the past-due invoice's %d: %v", bal[domain.AcctReceivables], open, bal)
 	}
 }
+
+// TestInvoiceReplacesSale: an open sale nothing was taken on becomes an
+// invoice, and is cancelled in the same write, so it cannot be taken as
+// well; a sale paid, or being paid, cannot.
+func TestInvoiceReplacesSale(t *testing.T) {
+	r := newTill(t)
+	svc := r.invoiceService()
+	c := r.customer(svc)
+	form := func(s domain.Sale) domain.InvoiceForm {
+		return domain.InvoiceForm{CustomerID: c.ID, Currency: eur, TaxInclusive: true, DueDate: r.clock.Now().AddDate(0, 0, 7),
+			Lines: s.Cart.Lines, SaleID: s.ID, Till: s.Till}
+	}
+	open := r.sale(2400)
+	inv, err := svc.Create(ctx, form(open))
+	if err != nil || inv.SaleID != open.ID || inv.Total != 2400 {
+		t.Fatalf("invoice for the sale: %+v %v", inv, err)
+	}
+	if s := r.saleNow(open.ID); s.Status != domain.SaleCanceled {
+		t.Fatalf("the sale invoiced is %s", s.Status)
+	}
+	if _, err := r.reg.PayCash(ctx, open.ID, r.cash, 2400); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("the invoiced sale could still be taken: %v", err)
+	}
+	if _, err := svc.Create(ctx, form(open)); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("a second invoice for the same sale: %v", err)
+	}
+
+	paying := r.sale(1500)
+	must(t)(r.reg.StartCard(ctx, paying.ID, r.card, 0))
+	if _, err := svc.Create(ctx, form(paying)); domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(domain.ErrorMessage(err), "nothing taken") {
+		t.Fatalf("a sale on the reader: %v", err)
+	}
+	paid := r.sale(900)
+	must(t)(r.reg.PayCash(ctx, paid.ID, r.cash, 900))
+	if _, err := svc.Create(ctx, form(paid)); domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("a paid sale: %v", err)
+	}
+	list, _ := svc.List(ctx, domain.InvoiceFilter{})
+	if len(list) != 1 {
+		t.Fatalf("invoices refused were stored: %d", len(list))
+	}
+}

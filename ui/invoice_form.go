@@ -39,6 +39,7 @@ type invoiceForm struct {
 	currency domain.Currency
 	discount domain.TaxRate
 	saleTill string
+	saleID   int64 // the register's open sale the invoice replaces, if any
 	// done, when set, is called with the issued invoice (the register
 	// clears its cart and shows the QR code).
 	done func(domain.InvoiceRecord)
@@ -53,8 +54,8 @@ type invoiceLineRow struct {
 
 // openForm opens the invoice form, empty or with a cart's lines (from the
 // register), for a customer chosen before (0: none).
-func (s *invoicesScreen) openForm(cart *domain.Cart, done func(domain.InvoiceRecord)) *invoiceForm {
-	f := &invoiceForm{s: s, done: done, err: errLabel()}
+func (s *invoicesScreen) openForm(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord)) *invoiceForm {
+	f := &invoiceForm{s: s, done: done, err: errLabel(), saleID: saleID}
 	s.form = f
 	f.customer = widget.NewSelect(nil, func(string) { f.refreshTotals() })
 	f.customer.PlaceHolder = T("Choose the customer")
@@ -75,7 +76,7 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, done func(domain.InvoiceRec
 
 	f.currency, f.inclusive.Checked = reg.Currency, reg.TaxInclusive
 	if cart != nil {
-		f.currency, f.inclusive.Checked, f.discount = cart.Currency, cart.TaxInclusive, cart.Discount
+		f.currency, f.inclusive.Checked, f.discount, f.saleTill = cart.Currency, cart.TaxInclusive, cart.Discount, reg.Till
 		for _, l := range cart.Lines {
 			f.addLine(l)
 		}
@@ -178,7 +179,7 @@ func (f *invoiceForm) read() (domain.InvoiceForm, error) {
 		return out, err
 	}
 	out.DueDate, out.Note, out.Send = due, f.note.Text, f.send.Checked
-	out.Currency, out.TaxInclusive, out.Discount, out.Till = f.currency, f.inclusive.Checked, f.discount, f.saleTill
+	out.Currency, out.TaxInclusive, out.Discount, out.Till, out.SaleID = f.currency, f.inclusive.Checked, f.discount, f.saleTill, f.saleID
 	for i, r := range f.rows {
 		if strings.TrimSpace(r.desc.Text) == "" && strings.TrimSpace(r.price.Text) == "" {
 			continue // an empty line is no line

@@ -85,7 +85,7 @@ func (s *invoicesScreen) buildUI() fyne.CanvasObject {
 	s.filterSel.SetSelectedIndex(0)
 	s.count = widget.NewLabel("")
 	s.status = newStatus(s.svc.Log)
-	newBtn := widget.NewButtonWithIcon(T("New invoice…"), theme.DocumentCreateIcon(), func() { s.openForm(nil, nil) })
+	newBtn := widget.NewButtonWithIcon(T("New invoice…"), theme.DocumentCreateIcon(), func() { s.openForm(nil, 0, nil) })
 	newBtn.Importance = widget.HighImportance
 	s.list = widget.NewList(func() int { return len(s.rows) }, func() fyne.CanvasObject { return tableRow(invoiceColumns, 6, 3) }, s.updateRow)
 	s.list.OnSelected = func(id widget.ListItemID) {

@@ -262,3 +262,39 @@ func TestRegisterNamesCustomer(t *testing.T) {
 		t.Fatalf("sale %+v", r.sale)
 	}
 }
+
+// TestInvoiceFromOpenSale: a card payment started and cancelled leaves an
+// open sale; the customer would rather pay later: it becomes an invoice,
+// and the sale is cancelled. While the card is on the reader it cannot.
+func TestInvoiceFromOpenSale(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.Invoices.SaveCustomer(context.Background(), domain.CustomerRecord{Name: "Bistro Nord", Email: "chef@bistro.example"}); err != nil {
+		t.Fatal(err)
+	}
+	r := f.registerScreen(t)
+	r.tapKey(t, "Sandwich")
+	test.Tap(r.cardBtn)
+	if r.sale == nil || !r.invoiceBtn.Disabled() {
+		t.Fatalf("while the card is on the reader: sale %v, invoice button enabled %v", r.sale, !r.invoiceBtn.Disabled())
+	}
+	r.pay.cancel()
+	if r.attempt == nil || !r.attempt.Done() || r.invoiceBtn.Disabled() {
+		t.Fatalf("after the cancel: %+v, invoice button disabled %v", r.attempt, r.invoiceBtn.Disabled())
+	}
+	saleID := r.sale.ID
+	test.Tap(r.invoiceBtn)
+	form := f.shell.invoices.form
+	form.customer.SetSelectedIndex(0)
+	test.Tap(form.issue)
+	if form.err.Visible() {
+		t.Fatalf("refused: %s", form.err.Text)
+	}
+	sale, err := f.svc.Register.Sale(context.Background(), saleID)
+	if err != nil || sale.Status != domain.SaleCanceled {
+		t.Fatalf("the sale invoiced: %+v %v", sale.Status, err)
+	}
+	list, _ := f.svc.Invoices.List(context.Background(), domain.InvoiceFilter{})
+	if len(list) != 1 || list[0].SaleID != saleID || r.sale != nil {
+		t.Fatalf("invoice %+v, register sale %v", list, r.sale)
+	}
+}

@@ -66,7 +66,7 @@ type registerScreen struct {
 	custSel    *widget.Select // the sale's customer, "No customer" first
 	// invoice opens the invoice form on a cart (set by the shell); done
 	// gets the issued invoice.
-	invoice   func(cart *domain.Cart, done func(domain.InvoiceRecord))
+	invoice   func(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord))
 	invoiceQR *dialog.CustomDialog // the payment page shown after issuing
 }
 
@@ -296,7 +296,7 @@ func (s *registerScreen) refresh() {
 	} else {
 		s.newBtn.Enable()
 	}
-	if s.sale == nil && len(s.cart.Lines) > 0 && !s.job.busy() && s.invoice != nil {
+	if s.invoiceable() && !s.job.busy() {
 		s.invoiceBtn.Enable()
 	} else {
 		s.invoiceBtn.Disable()
@@ -553,15 +553,33 @@ func (s *registerScreen) cancelSale() {
 	s.refresh()
 }
 
-// invoiceCart turns the cart, not yet paid, into an invoice the customer
-// pays later: the form opens with its lines and discount; once it is
-// issued the cart is cleared and its payment page shown for the customer.
+// invoiceable reports whether the cart, or the open sale with nothing
+// taken yet, can become an invoice.
+func (s *registerScreen) invoiceable() bool {
+	if s.invoice == nil {
+		return false
+	}
+	if s.sale == nil {
+		return len(s.cart.Lines) > 0
+	}
+	_, pending := s.sale.Pending()
+	return s.sale.Status == domain.SaleOpen && s.sale.Paid() == 0 && !pending
+}
+
+// invoiceCart turns the cart, or the open sale nothing was taken on, into
+// an invoice the customer pays later: the form opens with its lines and
+// discount; once it is issued (the sale cancelled in the same write) the
+// register starts afresh and shows the invoice's payment page.
 func (s *registerScreen) invoiceCart() {
-	if s.invoice == nil || s.sale != nil || len(s.cart.Lines) == 0 {
+	if !s.invoiceable() {
 		return
 	}
-	cart := s.cartToSell()
-	s.invoice(&cart, func(inv domain.InvoiceRecord) {
+	cart, saleID := s.cartToSell(), int64(0)
+	if s.sale != nil {
+		cart, saleID = s.sale.Cart, s.sale.ID
+		cart.Lines = append([]domain.SaleLine(nil), s.sale.Cart.Lines...)
+	}
+	s.invoice(&cart, saleID, func(inv domain.InvoiceRecord) {
 		s.newCart()
 		s.load() // a customer added in the form is offered from now on
 		s.status.ok(T("Invoice %s is issued: the customer pays it by its link or QR code.", invoiceTitle(inv)))

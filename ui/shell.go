@@ -123,11 +123,11 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	)
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
 	s.register.help = s.showKeys
-	s.register.invoice = func(cart *domain.Cart, done func(domain.InvoiceRecord)) {
+	s.register.invoice = func(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord)) {
 		if s.invoices.root == nil {
 			s.invoices.buildUI() // its jobs and list, without leaving the register
 		}
-		s.invoices.openForm(cart, done)
+		s.invoices.openForm(cart, saleID, done)
 	}
 	// Ctrl (Cmd on macOS) and a digit open the pages in the order listed.
 	for i := range s.pages {
