@@ -21,9 +21,9 @@ k Return
 sleep 0.5
 shot register-cash-change
 # The receipt.
-click 638 700
+click 596 637 # Receipt
 shot register-receipt
-click 646 654 # Close
+click 639 666 # Close
 
 # A card on the simulated reader: declined first, then paid on the same payment.
 k F12
