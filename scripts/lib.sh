@@ -103,3 +103,40 @@ start_xvfb() {
 	done
 	export DISPLAY=":$n" XVFB_PID
 }
+
+# start_postgres starts a throw-away PostgreSQL cluster (Debian's
+# postgresql package) in a temporary folder, on a free loopback port, and
+# exports TALLY_TEST_POSTGRES (a URL for its "postgres" database, in which
+# the tests create databases of their own), PG_DIR and PG_PID. PostgreSQL
+# refuses to run as root: as root the cluster runs as the postgres user.
+start_postgres() {
+	need_debs postgresql
+	local bin port run
+	bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	[ -x "$bin/initdb" ] || { echo "PostgreSQL's initdb is not in /usr/lib/postgresql" >&2; return 1; }
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tally-pg.XXXXXX")
+	run=()
+	if [ "$(id -u)" = 0 ]; then
+		chown postgres "$PG_DIR"
+		run=(runuser -u postgres --)
+	fi
+	"${run[@]}" "$bin/initdb" -D "$PG_DIR/data" -U tally --auth=trust -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
+		{ cat "$PG_DIR/initdb.log" >&2; return 1; }
+	port=$(free_port)
+	"${run[@]}" "$bin/postgres" -D "$PG_DIR/data" -c listen_addresses=127.0.0.1 -p "$port" -k "$PG_DIR" \
+		-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$PG_DIR/postgres.log" 2>&1 &
+	PG_PID=$!
+	wait_port "$port" || { cat "$PG_DIR/postgres.log" >&2; return 1; }
+	export TALLY_TEST_POSTGRES="postgres://tally@127.0.0.1:$port/postgres?sslmode=disable" PG_DIR PG_PID
+}
+
+# stop_postgres stops the cluster start_postgres started and removes it.
+stop_postgres() {
+	[ -n "${PG_PID:-}" ] || return 0
+	kill "$PG_PID" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		kill -0 "$PG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	rm -rf "$PG_DIR"
+}

@@ -27,6 +27,17 @@ func (t *Tx) bulkExec(query string, args []driver.NamedValue) (int64, error) {
 // rawExec is bulkExec returning the driver's result.
 func (t *Tx) rawExec(query string, args []driver.NamedValue) (driver.Result, error) {
 	var res driver.Result
+	if t.tx.d.pg {
+		query = t.tx.d.sql(query)
+		for i := range args {
+			if b, ok := args[i].Value.(bool); ok {
+				args[i].Value = int64(0)
+				if b {
+					args[i].Value = int64(1)
+				}
+			}
+		}
+	}
 	err := t.conn.Raw(func(dc any) error {
 		// database/sql rolls the transaction back by itself once its context
 		// is done, and that needs the connection Raw holds now: checked here,
@@ -39,7 +50,7 @@ func (t *Tx) rawExec(query string, args []driver.NamedValue) (driver.Result, err
 		if !ok {
 			pc, ok := dc.(driver.ConnPrepareContext)
 			if !ok {
-				return fmt.Errorf("the SQLite driver cannot prepare statements with a context")
+				return fmt.Errorf("the database driver cannot prepare statements with a context")
 			}
 			var err error
 			if s, err = pc.PrepareContext(t.ctx, query); err != nil {
@@ -52,7 +63,7 @@ func (t *Tx) rawExec(query string, args []driver.NamedValue) (driver.Result, err
 		}
 		ec, ok := s.(driver.StmtExecContext)
 		if !ok {
-			return fmt.Errorf("the SQLite driver cannot execute statements with a context")
+			return fmt.Errorf("the database driver cannot execute statements with a context")
 		}
 		var err error
 		res, err = ec.ExecContext(context.Background(), args)

@@ -56,13 +56,13 @@ func (t *tillTx) SaveCustomer(c *domain.CustomerRecord) error {
 	a := c.Address
 	args := []any{c.Name, c.Email, a.Line1, a.Line2, a.City, a.PostalCode, a.State, a.Country, c.VATNumber, c.StripeID, string(c.Key), unix(c.Created), unix(c.Updated)}
 	if c.ID == 0 {
-		res, err := t.tx.Exec(`INSERT INTO customers (name, email, line1, line2, city, postal_code, state, country, vat_number, stripe_id, idem_key, created, updated)
+		id, err := t.tx.insert(`INSERT INTO customers (name, email, line1, line2, city, postal_code, state, country, vat_number, stripe_id, idem_key, created, updated)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return fmt.Errorf("save customer: %w", err)
 		}
-		c.ID, err = res.LastInsertId()
-		return err
+		c.ID = id
+		return nil
 	}
 	res, err := t.tx.Exec(`UPDATE customers SET name = ?, email = ?, line1 = ?, line2 = ?, city = ?, postal_code = ?, state = ?, country = ?,
 		vat_number = ?, stripe_id = ?, idem_key = ?, created = ?, updated = ? WHERE id = ?`, append(args, c.ID)...)
@@ -97,16 +97,14 @@ func scanInvoice(sc interface{ Scan(...any) error }) (domain.InvoiceRecord, erro
 
 func (t *tillTx) InsertInvoice(inv *domain.InvoiceRecord) error {
 	tt := inv.Totals
-	res, err := t.tx.Exec(`INSERT INTO invoices (customer_id, currency, tax_inclusive, cart_discount, gross, discount, net, tax, total, due, note, sale_id, till, send,
+	id, err := t.tx.insert(`INSERT INTO invoices (customer_id, currency, tax_inclusive, cart_discount, gross, discount, net, tax, total, due, note, sale_id, till, send,
 		idem_key, step, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.Customer.ID, inv.Cart.Currency.Code(), inv.Cart.TaxInclusive, int64(inv.Cart.Discount), tt.Gross, tt.Discount, tt.Net, tt.Tax, tt.Total, unix(inv.DueDate), inv.Note,
 		inv.SaleID, inv.Till, inv.Send, string(inv.Key), string(inv.Step), unix(inv.Created), unix(inv.Updated))
 	if err != nil {
 		return fmt.Errorf("save invoice: %w", err)
 	}
-	if inv.ID, err = res.LastInsertId(); err != nil {
-		return err
-	}
+	inv.ID = id
 	for i, l := range inv.Cart.Lines {
 		if _, err := t.tx.Exec(`INSERT INTO invoice_lines (invoice_id, pos, product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, inv.ID, i, l.ProductID, l.Description, l.Quantity, l.UnitPrice, int64(l.Discount), int64(l.TaxRate),

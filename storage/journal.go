@@ -96,13 +96,21 @@ func (t *Tx) InsertEntry(e *domain.Entry) error {
 	}
 	// Straight to the driver, as the import does: booking a million lines
 	// runs a million of these.
-	res, err := t.rawExec(`INSERT INTO journal_entries (date, currency, description, line_key, sale_ref) VALUES (?, ?, ?, ?, ?)`,
-		appendValues(nil, e.Date.Unix(), e.Currency.Code(), e.Description, key, sale))
-	if err != nil {
-		return fmt.Errorf("insert entry: %w", err)
-	}
-	if e.ID, err = res.LastInsertId(); err != nil {
-		return err
+	const insertEntry = `INSERT INTO journal_entries (date, currency, description, line_key, sale_ref) VALUES (?, ?, ?, ?, ?)`
+	if t.tx.d.pg {
+		id, err := t.tx.insertContext(t.ctx, insertEntry, e.Date.Unix(), e.Currency.Code(), e.Description, key, sale)
+		if err != nil {
+			return fmt.Errorf("insert entry: %w", err)
+		}
+		e.ID = id
+	} else {
+		res, err := t.rawExec(insertEntry, appendValues(nil, e.Date.Unix(), e.Currency.Code(), e.Description, key, sale))
+		if err != nil {
+			return fmt.Errorf("insert entry: %w", err)
+		}
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
 	}
 	// One row per INSERT: a multi-row one would need a statement journal
 	// (the postings' references are checked at once).

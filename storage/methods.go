@@ -64,13 +64,13 @@ func (t *Tx) SavePaymentMethod(m *domain.PaymentMethod) error {
 	args := []any{m.Name, string(m.Kind), nullable(m.OutstandingAccount), nullable(m.CashAccount), m.ReaderID, capture,
 		m.IdentifyCustomer, int64(m.PageLifetime / time.Second), m.SuccessMessage, m.Archived, m.Tips}
 	if m.ID == 0 {
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO payment_methods (name, kind, outstanding_account, cash_account, reader_id,
+		id, err := t.tx.insertContext(t.ctx, `INSERT INTO payment_methods (name, kind, outstanding_account, cash_account, reader_id,
 			capture_method, identify_customer, page_lifetime_s, success_message, archived, tips) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return methodError(err)
 		}
-		m.ID, err = res.LastInsertId()
-		return err
+		m.ID = id
+		return nil
 	}
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE payment_methods SET name = ?, kind = ?, outstanding_account = ?, cash_account = ?,
 		reader_id = ?, capture_method = ?, identify_customer = ?, page_lifetime_s = ?, success_message = ?, archived = ?, tips = ?

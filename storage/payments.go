@@ -122,7 +122,7 @@ func (t *tillTx) payouts(where string, args ...any) ([]domain.PayoutRecord, erro
 }
 
 func (t *tillTx) SavePayout(p domain.PayoutRecord) error {
-	_, err := t.tx.Exec(`INSERT OR REPLACE INTO payouts (id, amount, currency, status, arrival, failure, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.tx.Exec(upsert("payouts", "id", "id, amount, currency, status, arrival, failure, created, updated"),
 		p.ID, p.Amount.Amount, p.Amount.Currency.Code(), p.Status, unix(p.Arrival), p.Failure, unix(p.Created), unix(p.Updated))
 	if err != nil {
 		return fmt.Errorf("save payout: %w", err)
@@ -161,7 +161,7 @@ func (t *tillTx) Dispute(id string) (domain.DisputeRecord, bool, error) {
 }
 
 func (t *tillTx) SaveDispute(d domain.DisputeRecord) error {
-	_, err := t.tx.Exec(`INSERT OR REPLACE INTO disputes (`+disputeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.tx.Exec(upsert("disputes", "id", disputeCols),
 		d.ID, d.ChargeID, d.PaymentIntent, d.AttemptID, d.Amount.Amount, d.Amount.Currency.Code(), d.Reason, d.Status, unix(d.Created), unix(d.Updated))
 	if err != nil {
 		return fmt.Errorf("save dispute: %w", err)
@@ -184,13 +184,13 @@ func refundArgs(r domain.RefundRecord) []any {
 }
 
 func (t *tillTx) InsertRefund(r *domain.RefundRecord) error {
-	res, err := t.tx.Exec(`INSERT INTO refunds (attempt_id, sale_id, kind, amount, currency, reason, note, idem_key, status, stripe_id, failure, message,
+	id, err := t.tx.insert(`INSERT INTO refunds (attempt_id, sale_id, kind, amount, currency, reason, note, idem_key, status, stripe_id, failure, message,
 		external, by_role, succeeded_at, failed_at, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, refundArgs(*r)...)
 	if err != nil {
 		return fmt.Errorf("insert refund: %w", err)
 	}
-	r.ID, err = res.LastInsertId()
-	return err
+	r.ID = id
+	return nil
 }
 
 func (t *tillTx) SaveRefund(r domain.RefundRecord) error {
@@ -443,7 +443,7 @@ func (t *tillTx) RoleRecord(r domain.Role) (domain.RoleRecord, bool, error) {
 }
 
 func (t *tillTx) SaveRole(rec domain.RoleRecord) error {
-	_, err := t.tx.Exec(`INSERT OR REPLACE INTO roles (role, pin_hash, failures, locks, locked_until, updated) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := t.tx.Exec(upsert("roles", "role", "role, pin_hash, failures, locks, locked_until, updated"),
 		string(rec.Role), rec.Hash, rec.Failures, rec.Locks, unix(rec.LockedUntil), unix(rec.Updated))
 	if err != nil {
 		return fmt.Errorf("save role: %w", err)
@@ -452,13 +452,13 @@ func (t *tillTx) SaveRole(rec domain.RoleRecord) error {
 }
 
 func (t *tillTx) InsertAudit(e *domain.AuditEntry) error {
-	res, err := t.tx.Exec(`INSERT INTO audit (at, role, books, action, detail, amount, currency, sale_id, attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	id, err := t.tx.insert(`INSERT INTO audit (at, role, books, action, detail, amount, currency, sale_id, attempt_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		unix(e.At), string(e.Role), string(e.Books), e.Action, e.Detail, e.Amount.Amount, e.Amount.Currency.Code(), e.SaleID, e.AttemptID)
 	if err != nil {
 		return fmt.Errorf("write the audit log: %w", err)
 	}
-	e.ID, err = res.LastInsertId()
-	return err
+	e.ID = id
+	return nil
 }
 
 func (t *tillTx) AuditEntries(limit int, fn func(domain.AuditEntry) error) error {

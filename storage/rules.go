@@ -44,13 +44,13 @@ func nullInt(p *int64) sql.NullInt64 {
 func (t *Tx) SaveRule(r *domain.Rule) error {
 	args := []any{r.Name, r.Priority, r.Category, r.Description, r.Currency, nullInt(r.MinGross), nullInt(r.MaxGross), r.Account, r.Label, r.AutoBook}
 	if r.ID == 0 {
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO rules (name, priority, category, description, currency, min_gross, max_gross,
+		id, err := t.tx.insertContext(t.ctx, `INSERT INTO rules (name, priority, category, description, currency, min_gross, max_gross,
 			account, label, auto_book) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return fmt.Errorf("insert rule: %w", err)
 		}
-		r.ID, err = res.LastInsertId()
-		return err
+		r.ID = id
+		return nil
 	}
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE rules SET name = ?, priority = ?, category = ?, description = ?, currency = ?,
 		min_gross = ?, max_gross = ?, account = ?, label = ?, auto_book = ? WHERE id = ?`, append(args, r.ID)...)

@@ -28,8 +28,9 @@ var migrationFS embed.FS
 
 // DB is an open Tally database. It implements domain.Store.
 type DB struct {
-	db   *sql.DB
-	Path string
+	db      *sql.DB
+	dialect dialect
+	Path    string
 	// OnBusy, when set, makes a write that finds the file held by another
 	// writer (an import or a booking in another Tally) wait its turn
 	// instead of failing: it is called once, to say so, and the write
@@ -312,7 +313,7 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) e
 		return formatError(fmt.Errorf("begin: %w", err))
 	}
 	defer stx.Rollback()
-	t := &Tx{tx: stx, conn: conn, ctx: ctx}
+	t := &Tx{tx: sqlTx{stx, d.dialect}, conn: conn, ctx: ctx}
 	defer t.closeBulk()
 	if err := fn(t); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
@@ -363,7 +364,7 @@ func (d *DB) LastBackup(ctx context.Context) (time.Time, string, error) {
 
 // Tx is one transaction; it implements domain.Tx.
 type Tx struct {
-	tx     *sql.Tx
+	tx     sqlTx
 	conn   *sql.Conn // tx's connection
 	bulk   map[string]driver.Stmt
 	ctx    context.Context

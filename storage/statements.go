@@ -152,11 +152,11 @@ func unixOrZero(t time.Time) int64 {
 
 // BeginImport records a file being imported and returns its id.
 func (t *Tx) BeginImport(file string, format domain.StatementFormat, at time.Time) (int64, error) {
-	res, err := t.tx.ExecContext(t.ctx, `INSERT INTO imports (file, format, imported_at) VALUES (?, ?, ?)`, file, format.ID, at.Unix())
+	id, err := t.tx.insertContext(t.ctx, `INSERT INTO imports (file, format, imported_at) VALUES (?, ?, ?)`, file, format.ID, at.Unix())
 	if err != nil {
 		return 0, fmt.Errorf("record import: %w", err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // FinishImport records how many lines a file had and how many were new.

@@ -45,7 +45,7 @@ func (t *Till) runTill(ctx context.Context, readOnly bool, fn func(domain.TillTx
 		return formatError(fmt.Errorf("begin: %w", err))
 	}
 	defer stx.Rollback()
-	if err := fn(&tillTx{tx: stx}); err != nil {
+	if err := fn(&tillTx{tx: sqlTx{stx, t.dialect}}); err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
@@ -57,7 +57,7 @@ func (t *Till) runTill(ctx context.Context, readOnly bool, fn func(domain.TillTx
 	return nil
 }
 
-type tillTx struct{ tx *sql.Tx }
+type tillTx struct{ tx sqlTx }
 
 func unix(t time.Time) int64 {
 	if t.IsZero() {
@@ -155,11 +155,7 @@ func (t *tillTx) SaveProduct(p *domain.Product) error {
 	var err error
 	args := []any{p.Name, p.Price.Amount, p.Price.Currency.Code(), int64(p.TaxRate), p.Barcode, boolInt(p.QuickKey), boolInt(p.Archived)}
 	if p.ID == 0 {
-		var res sql.Result
-		res, err = t.tx.Exec(`INSERT INTO products (name, price, currency, tax_rate, barcode, quick_key, archived) VALUES (?, ?, ?, ?, ?, ?, ?)`, args...)
-		if err == nil {
-			p.ID, err = res.LastInsertId()
-		}
+		p.ID, err = t.tx.insert(`INSERT INTO products (name, price, currency, tax_rate, barcode, quick_key, archived) VALUES (?, ?, ?, ?, ?, ?, ?)`, args...)
 	} else {
 		var res sql.Result
 		res, err = t.tx.Exec(`UPDATE products SET name = ?, price = ?, currency = ?, tax_rate = ?, barcode = ?, quick_key = ?, archived = ? WHERE id = ?`, append(args, p.ID)...)
@@ -198,16 +194,14 @@ func (t *tillTx) InsertSale(s *domain.Sale) error {
 		return fmt.Errorf("number sale: %w", err)
 	}
 	c := s.Cart
-	res, err := t.tx.Exec(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, receipt_email, customer_id)
+	id, err := t.tx.insert(`INSERT INTO sales (number, till, created, currency, tax_inclusive, discount_rate, subtotal, discount, tax, total, status, receipt_email, customer_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		next, s.Till, unix(s.Created), c.Currency.Code(), boolInt(c.TaxInclusive), int64(c.Discount),
 		s.Totals.Gross, s.Totals.Discount, s.Totals.Tax, s.Totals.Total, string(s.Status), c.ReceiptEmail, sql.NullInt64{Int64: c.CustomerID, Valid: c.CustomerID != 0})
 	if err != nil {
 		return fmt.Errorf("insert sale: %w", err)
 	}
-	if s.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("insert sale: %w", err)
-	}
+	s.ID = id
 	s.Number = next
 	for i, l := range c.Lines {
 		if _, err := t.tx.Exec(`INSERT INTO sale_lines (sale_id, pos, product_id, description, quantity, unit_price, discount_rate, tax_rate, discount, net, tax, total)
@@ -338,7 +332,7 @@ func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
 	if a.CaptureMethod == "" {
 		a.CaptureMethod = domain.CaptureAutomatic
 	}
-	res, err := t.tx.Exec(`INSERT INTO attempts (sale_id, method_id, method_name, kind, amount, currency, tendered, change_given, idem_key, status, stage, message,
+	id, err := t.tx.insert(`INSERT INTO attempts (sale_id, method_id, method_name, kind, amount, currency, tendered, change_given, idem_key, status, stage, message,
 		reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message,
 		authorized_at, refunded_at_stripe, disputed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptArgs(*a)...)
@@ -348,8 +342,8 @@ func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
 	if err != nil {
 		return fmt.Errorf("insert attempt: %w", err)
 	}
-	a.ID, err = res.LastInsertId()
-	return err
+	a.ID = id
+	return nil
 }
 
 func (t *tillTx) SaveAttempt(a domain.Attempt) error {
@@ -421,14 +415,12 @@ func (t *tillTx) UnclosedSales(till string) ([]domain.Sale, error) {
 }
 
 func (t *tillTx) InsertDayClose(d *domain.DayClose, saleIDs []int64) error {
-	res, err := t.tx.Exec(`INSERT INTO day_closes (till, closed_at, currency, sales, total, cash_expected, cash_counted, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	id, err := t.tx.insert(`INSERT INTO day_closes (till, closed_at, currency, sales, total, cash_expected, cash_counted, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Till, unix(d.ClosedAt), d.Currency.Code(), d.Sales, d.Total, d.CashExpected, d.CashCounted, encodeClose(*d))
 	if err != nil {
 		return fmt.Errorf("insert day close: %w", err)
 	}
-	if d.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("insert day close: %w", err)
-	}
+	d.ID = id
 	for _, id := range saleIDs {
 		if _, err := t.tx.Exec(`UPDATE sales SET close_id = ? WHERE id = ?`, d.ID, id); err != nil {
 			return fmt.Errorf("mark sale closed: %w", err)
