@@ -9,12 +9,14 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/reports"
 )
 
 // copyDir copies the files of a data folder: the same books twice.
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
+	testenv.CopyData(t, from, to)
 	names, err := os.ReadDir(from)
 	if err != nil {
 		t.Fatal(err)

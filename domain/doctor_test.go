@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/storage"
 	"tally/stripeclient"
 )
@@ -19,7 +20,7 @@ import (
 func doctorOn(t *testing.T, mode domain.Mode, key, apiBase string) *domain.DoctorService {
 	t.Helper()
 	dir := t.TempDir()
-	books, err := storage.OpenBooks(ctx, filepath.Join(dir, "tally.db"), func() domain.Mode { return mode })
+	books, err := storage.OpenBooks(ctx, testenv.DataPath(t, dir), func() domain.Mode { return mode })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +120,16 @@ func TestDoctorBackups(t *testing.T) {
 		}
 		t.Fatal("no backup check")
 		return domain.Check{}
+	}
+	if testenv.Postgres() {
+		// The server's backups are its own: Tally says so, and makes none.
+		if c := backup(); c.Status != "warn" || !strings.Contains(c.Detail, "PostgreSQL server") {
+			t.Fatalf("backups on a server: %+v", c)
+		}
+		if err := r.books.Settings().Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); domain.ErrorCode(err) != domain.EINVALID {
+			t.Fatalf("a backup of a server's books: %v", err)
+		}
+		return
 	}
 	if c := backup(); c.Status != "warn" || !strings.Contains(c.Detail, "No backup made yet") {
 		t.Fatalf("no backup: %+v", c)

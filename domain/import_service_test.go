@@ -4,18 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/reports"
 	"tally/storage"
 )
 
 func newImporter(t *testing.T) (*domain.ImportService, *storage.DB) {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "tally.db"))
+	db, err := storage.Open(context.Background(), testenv.DataPath(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

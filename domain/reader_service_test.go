@@ -2,12 +2,12 @@ package domain_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/storage"
 	"tally/stripeclient"
 )
@@ -23,7 +23,7 @@ type terminalFixture struct {
 // simulator (one location, one simulated reader) as the connection.
 func newTerminal(t *testing.T) *terminalFixture {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "tally.db"))
+	db, err := storage.Open(context.Background(), testenv.DataPath(t, t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

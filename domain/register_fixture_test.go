@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/storage"
 	"tally/stripeclient"
 )
@@ -194,7 +195,7 @@ func openTill(t *testing.T, dir string, clock *fakeClock) *till {
 	}
 	gw := &recorder{Gateway: sim}
 	conn := domain.NewConnection(gwConnector{gw}, gw)
-	books, err := storage.OpenBooks(ctx, filepath.Join(dir, "tally.db"), conn.Mode)
+	books, err := storage.OpenBooks(ctx, testenv.DataPath(t, dir), conn.Mode)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tally/domain"
+	"tally/internal/testenv"
 	"tally/storage"
 	"tally/stripeclient"
 )
@@ -19,7 +20,7 @@ func (c simConnector) Connect(domain.Credentials) (domain.Gateway, error) { retu
 func newSettingsService(t *testing.T) (*domain.SettingsService, *stripeclient.Simulator, domain.Keychain) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := storage.Open(context.Background(), filepath.Join(dir, "tally.db"))
+	db, err := storage.Open(context.Background(), testenv.DataPath(t, dir))
 	if err != nil {
 		t.Fatal(err)
 	}

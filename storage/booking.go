@@ -85,7 +85,7 @@ func (t *Tx) BookLines(plans []domain.LinePlan) error {
 		}
 		q := `INSERT INTO book_plan (pos, key, account, description) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(chunk)), ", ")
 		if _, err := t.rawExec(q, args); err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") {
+			if isUnique(err) {
 				return domain.Errorf(domain.ECONFLICT, "a line is planned twice in one booking")
 			}
 			return fmt.Errorf("book lines: %w", err)
@@ -120,9 +120,12 @@ func (t *Tx) BookLines(plans []domain.LinePlan) error {
 	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO journal_entries (id, date, currency, description, line_key)
 		SELECT ?1 + p.pos, l.created, l.currency, COALESCE(p.description, l.description), l.key
 		FROM book_plan p CROSS JOIN statement_lines l ON l.id = p.line ORDER BY p.pos`, base); err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if isUnique(err) {
 			return domain.WrapError(domain.ECONFLICT, "A line to book has an entry already.", err)
 		}
+		return fmt.Errorf("insert entries: %w", err)
+	}
+	if err := t.tx.identityCaughtUp(t.ctx, "journal_entries"); err != nil {
 		return fmt.Errorf("insert entries: %w", err)
 	}
 	// The postings of each entry in the order BookLine writes them: the

@@ -40,6 +40,9 @@ var (
 // the other modes' files are opened when first used. mode says which books
 // a transaction uses.
 func OpenBooks(ctx context.Context, base string, mode func() domain.Mode) (*Books, error) {
+	if IsPostgres(base) {
+		base, _ = Paths(base, domain.ModeLive)
+	}
 	db, err := Open(ctx, base)
 	if err != nil {
 		return nil, err
@@ -48,7 +51,17 @@ func OpenBooks(ctx context.Context, base string, mode func() domain.Mode) (*Book
 }
 
 // Paths returns the books file and the register file of mode beside base.
+//
+// On a PostgreSQL server base is its address, and each is a schema of its
+// own: tally_live and tally_live_till, tally_test…, tally_demo….
 func Paths(base string, m domain.Mode) (books, till string) {
+	if IsPostgres(base) {
+		name := map[domain.Mode]string{domain.ModeLive: "live", domain.ModeTest: "test"}[m]
+		if name == "" {
+			name = "demo"
+		}
+		return withSchema(base, schemaPrefix+name), withSchema(base, schemaPrefix+name+"_till")
+	}
 	ext := filepath.Ext(base)
 	stem := strings.TrimSuffix(base, ext)
 	if ext == "" {
@@ -207,6 +220,13 @@ func (b *Books) CheckIntegrity(ctx context.Context) error {
 	}
 	b.mu.Unlock()
 	for _, db := range dbs {
+		if db.dialect.pg {
+			// The server keeps its own files whole; that it answers is the check.
+			if err := db.db.PingContext(ctx); err != nil {
+				return pgUnreachable(err)
+			}
+			continue
+		}
 		var res string
 		if err := db.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
 			return fmt.Errorf("check %s: %w", db.Path, err)

@@ -41,9 +41,13 @@ func (d dialect) sql(q string) string {
 
 // toPostgres numbers q's placeholders (? in order, ?N as $N) outside
 // quoted text, makes LIKE case-blind as SQLite's is, and drops SQLite's
-// OR FAIL (PostgreSQL stops a statement at its first bad row anyway).
+// OR FAIL (PostgreSQL stops a statement at its first bad row anyway) and
+// the ON of its CROSS JOIN.
 func toPostgres(q string) string {
 	q = strings.Replace(q, "INSERT OR FAIL INTO", "INSERT INTO", 1)
+	// SQLite's CROSS JOIN … ON fixes the join order; PostgreSQL's planner
+	// chooses it, and its CROSS JOIN takes no ON.
+	q = strings.ReplaceAll(q, " CROSS JOIN ", " JOIN ")
 	var b strings.Builder
 	b.Grow(len(q) + 16)
 	n := 0
@@ -61,12 +65,17 @@ func toPostgres(q string) string {
 			b.WriteString(q[i : j+1])
 			i = j
 		case '?':
+			// As SQLite numbers them: ?N is N, a bare ? one more than the
+			// largest number so far.
 			j := i + 1
 			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
 				j++
 			}
 			b.WriteByte('$')
 			if j > i+1 {
+				if k, _ := strconv.Atoi(q[i+1 : j]); k > n {
+					n = k
+				}
 				b.WriteString(q[i+1 : j])
 			} else {
 				n++
@@ -181,4 +190,25 @@ func upsert(table, key, cols string) string {
 		") ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ")
 	upsertSQL.Store(k, s)
 	return s
+}
+
+// identityCaughtUp moves table's id sequence past the ids written into it
+// by hand (a booking gives its entries their ids): PostgreSQL's identity
+// does not see them, SQLite's rowid does.
+func (t sqlTx) identityCaughtUp(ctx context.Context, table string) error {
+	if !t.d.pg {
+		return nil
+	}
+	_, err := t.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`)
+	return err
+}
+
+// isUnique reports a write refused for a duplicate key, by either database.
+func isUnique(err error) bool {
+	return err != nil && (pgCode(err) == "23505" || strings.Contains(err.Error(), "UNIQUE constraint failed"))
+}
+
+// isForeignKey reports a write refused for a reference to a missing row.
+func isForeignKey(err error) bool {
+	return err != nil && (pgCode(err) == "23503" || strings.Contains(err.Error(), "FOREIGN KEY constraint failed"))
 }

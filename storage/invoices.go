@@ -25,7 +25,7 @@ func scanCustomer(sc interface{ Scan(...any) error }) (domain.CustomerRecord, er
 }
 
 func (t *tillTx) Customers() ([]domain.CustomerRecord, error) {
-	rows, err := t.tx.Query(`SELECT ` + customerCols + ` FROM customers ORDER BY name COLLATE NOCASE, id`)
+	rows, err := t.tx.Query(`SELECT ` + customerCols + ` FROM customers ORDER BY lower(name), id`)
 	if err != nil {
 		return nil, fmt.Errorf("read customers: %w", err)
 	}
@@ -155,7 +155,7 @@ func (t *tillTx) InvoiceByStripe(stripeID string) (domain.InvoiceRecord, bool, e
 
 func (t *tillTx) Invoices(limit int) ([]domain.InvoiceRecord, error) {
 	if limit <= 0 {
-		limit = -1
+		return t.invoices(`ORDER BY id DESC`)
 	}
 	return t.invoices(`ORDER BY id DESC LIMIT ?`, limit)
 }

@@ -168,14 +168,14 @@ func (t *Tx) Entries(fn func(domain.Entry) error) error {
 func (t *Tx) AccountBalances() ([]domain.AccountBalance, error) {
 	return t.balances(`SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
 		JOIN journal_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.code = p.account
-		GROUP BY p.account, e.currency ORDER BY p.account, e.currency`)
+		GROUP BY p.account, a.name, e.currency ORDER BY p.account, e.currency`)
 }
 
 // AccountBalancesUntil sums the postings of entries dated before end.
 func (t *Tx) AccountBalancesUntil(end time.Time) ([]domain.AccountBalance, error) {
 	return t.balances(`SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
 		JOIN journal_entries e ON e.id = p.entry_id JOIN ledger_accounts a ON a.code = p.account
-		WHERE e.date < ? GROUP BY p.account, e.currency ORDER BY p.account, e.currency`, end.Unix())
+		WHERE e.date < ? GROUP BY p.account, a.name, e.currency ORDER BY p.account, e.currency`, end.Unix())
 }
 
 func (t *Tx) balances(q string, args ...any) ([]domain.AccountBalance, error) {
@@ -201,11 +201,17 @@ func (t *Tx) balances(q string, args ...any) ([]domain.AccountBalance, error) {
 
 // Activity sums Sales, Payment fees, Refunds and Bank postings by month or day.
 func (t *Tx) Activity(monthly bool) ([]domain.ActivityPeriod, error) {
-	format := "%Y-%m-%d"
+	format, period := "%Y-%m-%d", "strftime(?1, e.date, 'unixepoch')"
 	if monthly {
 		format = "%Y-%m-01"
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT strftime(?1, e.date, 'unixepoch') AS period, e.currency, p.account, SUM(p.amount)
+	if t.tx.d.pg {
+		format, period = "YYYY-MM-DD", "to_char(to_timestamp(e.date) AT TIME ZONE 'UTC', ?1)"
+		if monthly {
+			format = "YYYY-MM-01"
+		}
+	}
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+period+` AS period, e.currency, p.account, SUM(p.amount)
 		FROM postings p JOIN journal_entries e ON e.id = p.entry_id WHERE p.account IN (?2, ?3, ?4, ?5)
 		GROUP BY period, e.currency, p.account ORDER BY period, e.currency`, format,
 		domain.AcctSales, domain.AcctPaymentFees, domain.AcctRefunds, domain.AcctBank)

@@ -18,8 +18,8 @@ const matchedPayment = `COALESCE(
 // MatchCounts counts charge lines and how many found their payment record.
 func (t *Tx) MatchCounts() (domain.MatchCounts, error) {
 	var c domain.MatchCounts
-	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*), COALESCE(SUM(m <> ''), 0) FROM (
-		SELECT `+matchedPayment+` AS m FROM statement_lines l WHERE l.category IN ('charge', 'payment'))`).Scan(&c.Charges, &c.Matched)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN m <> '' THEN 1 ELSE 0 END), 0) FROM (
+		SELECT `+matchedPayment+` AS m FROM statement_lines l WHERE l.category IN ('charge', 'payment')) AS matched`).Scan(&c.Charges, &c.Matched)
 	if err != nil {
 		return c, fmt.Errorf("match lines: %w", err)
 	}

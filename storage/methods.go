@@ -90,9 +90,9 @@ func methodError(err error) error {
 	switch {
 	case strings.Contains(msg, "payment_methods.reader_id"), strings.Contains(msg, "payment_methods_reader"):
 		return &domain.FieldError{Field: "reader", Err: domain.WrapError(domain.ECONFLICT, "This reader already belongs to another payment method.", err)}
-	case strings.Contains(msg, "UNIQUE"):
+	case isUnique(err):
 		return &domain.FieldError{Field: "name", Err: domain.WrapError(domain.ECONFLICT, "Another payment method already has this name.", err)}
-	case strings.Contains(msg, "FOREIGN KEY"):
+	case isForeignKey(err):
 		return &domain.FieldError{Field: "outstanding_account", Err: domain.WrapError(domain.EINVALID, "That account does not exist.", err)}
 	}
 	return fmt.Errorf("save payment method: %w", err)

@@ -23,7 +23,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-//go:embed migrations/*.sql till/*.sql
+//go:embed migrations/*.sql till/*.sql pg/books/*.sql pg/till/*.sql
 var migrationFS embed.FS
 
 // DB is an open Tally database. It implements domain.Store.
@@ -54,6 +54,9 @@ func dsn(path string) string {
 // Open opens (creating if needed) the database at path and applies every
 // migration it has not seen. The folder is created with mode 0700.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path, "pg/books")
+	}
 	return open(ctx, path, allMigrations)
 }
 
@@ -285,6 +288,13 @@ func (d *DB) View(ctx context.Context, fn func(domain.Tx) error) error {
 }
 
 func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) error {
+	if d.dialect.pg {
+		return d.runPostgres(ctx, readOnly, func(conn *sql.Conn, stx *sql.Tx) error {
+			t := &Tx{tx: sqlTx{stx, d.dialect}, conn: conn, ctx: ctx}
+			defer t.closeBulk()
+			return fn(t)
+		})
+	}
 	// The transaction's connection is held apart so that bulk inserts can
 	// reach the driver directly (see bulkExec).
 	conn, err := d.db.Conn(ctx)
@@ -335,6 +345,9 @@ func (d *DB) run(ctx context.Context, readOnly bool, fn func(domain.Tx) error) e
 // Backup writes a consistent copy of the database to out (VACUUM INTO), which
 // must not exist yet.
 func (d *DB) Backup(ctx context.Context, out string) error {
+	if d.dialect.pg {
+		return domain.Errorf(domain.EINVALID, "The books are on a PostgreSQL server: back them up with the server's own tools (pg_dump), which copy every till's data at once.")
+	}
 	if _, err := os.Stat(out); err == nil {
 		return domain.Errorf(domain.ECONFLICT, "%s already exists: choose another name, Tally never overwrites a backup", out)
 	}
@@ -350,6 +363,9 @@ func (d *DB) Backup(ctx context.Context, out string) error {
 // LastBackup returns when and where the last backup of this file went; the
 // zero time when none was recorded.
 func (d *DB) LastBackup(ctx context.Context) (time.Time, string, error) {
+	if d.dialect.pg {
+		return time.Time{}, "", domain.Errorf(domain.EINVALID, "The books are on a PostgreSQL server, whose backups Tally does not see: make sure whoever runs the server backs it up (pg_dump), and keeps a copy elsewhere.")
+	}
 	var at int64
 	var path string
 	err := d.db.QueryRowContext(ctx, `SELECT at, path FROM backups ORDER BY at DESC, id DESC LIMIT 1`).Scan(&at, &path)
@@ -389,7 +405,13 @@ func formatError(err error) error {
 		return err
 	}
 	msg := err.Error()
-	switch {
+	switch code := pgCode(err); {
+	case code == "23505":
+		return domain.WrapError(domain.ECONFLICT, "This already exists.", err)
+	case code == "23503":
+		return domain.WrapError(domain.ECONFLICT, "This is still in use elsewhere.", err)
+	case code == "53100":
+		return domain.WrapError(domain.EUNAVAILABLE, "The database server's disk is full: nothing was saved. Ask whoever runs the server to free some space, then try again.", err)
 	case strings.Contains(msg, "UNIQUE constraint failed"):
 		return domain.WrapError(domain.ECONFLICT, "This already exists.", err)
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"):

@@ -281,7 +281,7 @@ const insertPayment = `INSERT INTO payment_records (key, import_id, id, payment_
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (key) DO UPDATE SET amount_refunded = excluded.amount_refunded, status = excluded.status,
 	captured = excluded.captured, fee = excluded.fee
-	WHERE (amount_refunded, status, captured, fee) IS NOT (excluded.amount_refunded, excluded.status, excluded.captured, excluded.fee)`
+	WHERE (payment_records.amount_refunded, payment_records.status, payment_records.captured, payment_records.fee) IS DISTINCT FROM (excluded.amount_refunded, excluded.status, excluded.captured, excluded.fee)`
 
 // InsertPaymentRecord stores p, or updates the fields a later export may
 // change (refunds, status); it reports whether p was new.
@@ -298,9 +298,9 @@ func (t *Tx) InsertPaymentRecord(importID int64, p *domain.PaymentRecord) (bool,
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.ExecContext(t.ctx, p.Key, importID, p.ID, p.PaymentIntentID, unixOrZero(p.Created), p.Amount.Currency.Code(), p.Amount.Amount,
+	if _, err := s.ExecContext(t.ctx, t.tx.d.args([]any{p.Key, importID, p.ID, p.PaymentIntentID, unixOrZero(p.Created), p.Amount.Currency.Code(), p.Amount.Amount,
 		p.AmountRefunded, p.Fee, p.Status, p.Captured, p.Description, p.CustomerID, p.CustomerEmail, p.CardBrand, p.CardLast4,
-		p.Converted.Currency.Code(), p.Converted.Amount, extra); err != nil {
+		p.Converted.Currency.Code(), p.Converted.Amount, extra})...); err != nil {
 		return false, fmt.Errorf("insert payment %s: %w", p.Key, err)
 	}
 	return exists == 0, nil

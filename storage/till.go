@@ -22,6 +22,13 @@ var _ domain.TillStore = (*Till)(nil)
 
 // OpenTill opens (creating if needed) the register's file at path.
 func OpenTill(ctx context.Context, path string) (*Till, error) {
+	if IsPostgres(path) {
+		d, err := openPostgres(ctx, path, "pg/till")
+		if err != nil {
+			return nil, err
+		}
+		return &Till{d}, nil
+	}
 	d, err := open(ctx, path, tillMigrations)
 	if err != nil {
 		return nil, err
@@ -40,6 +47,9 @@ func (t *Till) ViewTill(ctx context.Context, fn func(domain.TillTx) error) error
 }
 
 func (t *Till) runTill(ctx context.Context, readOnly bool, fn func(domain.TillTx) error) error {
+	if t.dialect.pg {
+		return t.runPostgres(ctx, readOnly, func(_ *sql.Conn, stx *sql.Tx) error { return fn(&tillTx{tx: sqlTx{stx, t.dialect}}) })
+	}
 	stx, err := t.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return formatError(fmt.Errorf("begin: %w", err))
@@ -165,7 +175,7 @@ func (t *tillTx) SaveProduct(p *domain.Product) error {
 			}
 		}
 	}
-	if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed") {
+	if isUnique(err) {
 		if strings.Contains(err.Error(), "barcode") {
 			return &domain.FieldError{Field: "barcode", Err: domain.Errorf(domain.ECONFLICT, "Another product has this barcode.")}
 		}
@@ -336,7 +346,7 @@ func (t *tillTx) InsertAttempt(a *domain.Attempt) error {
 		reader_id, capture_method, tries, pi_id, session_id, session_url, session_expires, charge_id, card_brand, card_last4, created, updated, tip, tips_offered, page_message,
 		authorized_at, refunded_at_stripe, disputed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, attemptArgs(*a)...)
-	if err != nil && strings.Contains(err.Error(), "attempts.sale_id") {
+	if err != nil && (strings.Contains(err.Error(), "attempts.sale_id") || pgConstraint(err) == "attempts_one_pending") {
 		return domain.WrapError(domain.ECONFLICT, "This sale already has a payment under way: finish or cancel it first.", err)
 	}
 	if err != nil {
