@@ -225,7 +225,7 @@ func cliWire(ctx context.Context, dbPath, books string) (*wiring, error) {
 		return nil, err
 	}
 	path, _ := storage.Paths(w.db.Settings().Path, w.db.Mode())
-	fmt.Fprintf(os.Stderr, "tally: %s books (%s)\n", w.db.Mode().Badge(), path)
+	fmt.Fprintf(os.Stderr, "tally: %s books (%s)\n", w.db.Mode().Badge(), storage.Redacted(path))
 	w.db.WaitWhenBusy(func() {
 		fmt.Fprintln(os.Stderr, "tally: another import or booking is writing these books (in Tally's window or another command); waiting for it to finish… (Ctrl-C stops)")
 	})
@@ -324,14 +324,32 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	if err != nil {
 		return nil, err
 	}
+	// What stays on this computer (the demo's simulated Stripe, the log,
+	// the keychain's fallback file) sits beside the database file, or, when
+	// the data are on a server, in the user's configuration folder.
+	local := path
+	if storage.IsPostgres(path) {
+		dir := os.Getenv("TALLY_HOME") // this till's own folder, where several run on one computer
+		if dir == "" {
+			cfg, err := os.UserConfigDir()
+			if err != nil {
+				return nil, fmt.Errorf("find the configuration folder (set TALLY_HOME to a folder of this till's): %w", err)
+			}
+			dir = filepath.Join(cfg, "Tally")
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create this till's folder: %w", err)
+		}
+		local = filepath.Join(dir, "tally.db")
+	}
 	clock := domain.SystemClock{}
-	demo, err := stripeclient.OpenSimulator(storage.SimulatorPath(path), clock)
+	demo, err := stripeclient.OpenSimulator(storage.SimulatorPath(local), clock)
 	if err != nil {
 		return nil, err
 	}
 	// The simulated Stripe draws its invoices' PDFs as reports draw receipts.
 	demo.SetPDFWriter(reports.WritePDF)
-	log, closeLog, err := storage.OpenLog(path)
+	log, closeLog, err := storage.OpenLog(local)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +370,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		closeLog.Close()
 		return nil, err
 	}
-	keychain := storage.NewKeychain(filepath.Join(filepath.Dir(path), "secrets.json"), os.Getenv("TALLY_KEYCHAIN") == "file")
+	keychain := storage.NewKeychain(filepath.Join(filepath.Dir(local), "secrets.json"), os.Getenv("TALLY_KEYCHAIN") == "file")
 	settings := &domain.SettingsService{
 		Store: db.Settings(), Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
 		DefaultAPIBase: os.Getenv("TALLY_STRIPE_API_BASE"),
@@ -372,7 +390,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		// Start anyway, in demo mode, so the owner can fix the settings.
 		log.Error("connect to stripe at start", "err", err)
 	}
-	log.Info("tally started", "version", versionText(), "db", path, "mode", string(mode), "books", db.Mode().Badge())
+	log.Info("tally started", "version", versionText(), "db", storage.Redacted(path), "mode", string(mode), "books", db.Mode().Badge())
 	imports := &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: clock}
 	var register *domain.RegisterService
 	// A payments export without a currency column is in the shop's
@@ -418,7 +436,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Access:     access,
 		Webhook:    webhooks,
 		Doctor:     doctor,
-		Connection: conn, Log: log, DataPath: path, Version: versionText(),
+		Connection: conn, Log: log, DataPath: storage.Redacted(path), Version: versionText(),
 	}}, nil
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -131,8 +132,11 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	help := widget.NewLabel(T("Find the keys in the Stripe Dashboard under Developers > API keys. Test keys start with pk_test_ and sk_test_, live keys with pk_live_ and sk_live_. A restricted key (rk_) works if it may write PaymentIntents, Checkout Sessions, Refunds and Terminal, and read Balance and Events. No webhook is needed: Tally asks Stripe for news itself."))
 	help.Wrapping = fyne.TextWrapWord
 	data := widget.NewLabel(T("Data file: ") + s.svc.DataPath + T(" (the shop's settings and the live books; the demo and test books are the .demo and .test files beside it, the register's sales the .till files)"))
-	data.Wrapping = fyne.TextWrapWord
-	data.Wrapping = fyne.TextWrapBreak
+	data.Wrapping = fyne.TextWrapBreak // a long path breaks anywhere
+	if strings.HasPrefix(s.svc.DataPath, "postgres") {
+		data.SetText(T("Database: PostgreSQL server %s, shared by every till and the bookkeeper (each mode's books and register in schemas of their own). This computer keeps only its Stripe secret key, in its keychain, and its log.", s.svc.DataPath))
+		data.Wrapping = fyne.TextWrapWord
+	}
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		help, form,
 		container.NewHBox(s.verifyBtn, s.saveBtn),
