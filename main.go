@@ -82,12 +82,20 @@ const usage = `Usage:
   tally shop [--db PATH] [--name NAME --country CC]
                                     show or set the shop's details, as the first-run set-up
                                     does (see tally shop --help)
+  tally migrate --from FILE --to postgres://…
+                                    copy a shop's SQLite data (every mode's books and
+                                    register) to an empty PostgreSQL database, and check
+                                    the copy: the same rows in every table, the same balances
   tally version                     print the version
 
 --books live|test|demo chooses the books a bookkeeper's command works on; by
 default they are those of the mode set in Settings (demo without Stripe keys).
 Demo, test and live books are separate files beside PATH (tally.demo.db,
 tally.test.db) and never mix.
+
+PATH may be a PostgreSQL server (postgres://user:password@host/database) that
+several tills and the bookkeeper share; each computer then keeps its secret key,
+its log and the demo's simulator in $TALLY_HOME, else its configuration folder.
 
 The database is PATH, else $TALLY_DB, else tally.db in the user's configuration
 folder (for example ~/.config/Tally on Linux, %AppData%\Tally on Windows,
@@ -120,6 +128,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "migrate":
+		return migrate(ctx, args, stdout)
 	case "backup":
 		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("backup needs one output file\n\n%s", usage)
@@ -525,4 +535,40 @@ func (q *quitWatchdog) Stop() {
 	if q.timer != nil {
 		q.timer.Stop()
 	}
+}
+
+// migrate copies a SQLite shop to a PostgreSQL server and says what it
+// copied and checked.
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var from, to string
+	for len(args) > 0 {
+		switch {
+		case args[0] == "--from" && len(args) > 1:
+			from, args = args[1], args[2:]
+		case args[0] == "--to" && len(args) > 1:
+			to, args = args[1], args[2:]
+		default:
+			return fmt.Errorf("migrate takes --from FILE --to postgres://…, not %q\n\n%s", args[0], usage)
+		}
+	}
+	if from == "" || to == "" {
+		return fmt.Errorf("migrate needs --from FILE and --to postgres://…\n\n%s", usage)
+	}
+	rep, err := storage.CopyToPostgres(ctx, from, to)
+	for _, p := range rep.Parts {
+		var n int64
+		for _, t := range p.Tables {
+			n += t.Rows
+		}
+		fmt.Fprintf(stdout, "%s → schema %s: %d rows in %d tables, the same on both sides", p.From, p.Schema, n, len(p.Tables))
+		if p.Balances > 0 {
+			fmt.Fprintf(stdout, "; %d balances the same", p.Balances)
+		}
+		fmt.Fprintln(stdout)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Copied. Start each till with: tally --db '%s' (the SQLite files are unchanged).\n", storage.Redacted(to))
+	return nil
 }

@@ -188,6 +188,12 @@ type till struct {
 
 func openTill(t *testing.T, dir string, clock *fakeClock) *till {
 	t.Helper()
+	return openTillOn(t, dir, testenv.DataPath(t, dir), clock)
+}
+
+// openTillOn opens a register on the data at where (a file or a server).
+func openTillOn(t *testing.T, dir, where string, clock *fakeClock) *till {
+	t.Helper()
 	ctx := context.Background()
 	sim, err := stripeclient.OpenSimulator(filepath.Join(dir, "tally.demo.sim.json"), clock)
 	if err != nil {
@@ -195,7 +201,7 @@ func openTill(t *testing.T, dir string, clock *fakeClock) *till {
 	}
 	gw := &recorder{Gateway: sim}
 	conn := domain.NewConnection(gwConnector{gw}, gw)
-	books, err := storage.OpenBooks(ctx, testenv.DataPath(t, dir), conn.Mode)
+	books, err := storage.OpenBooks(ctx, where, conn.Mode)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,3 +89,25 @@ func createDB(tb testing.TB, base, name, template string) {
 		made.Delete(name)
 	})
 }
+
+// NewPostgres returns the address of a new, empty database on the test
+// server, dropped when the test ends. Without a server it fails in CI
+// (scripts/test.sh starts one) and skips elsewhere.
+func NewPostgres(tb testing.TB, label string) string {
+	tb.Helper()
+	base := os.Getenv("TALLY_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			tb.Fatal("no PostgreSQL server for the tests: TALLY_TEST_POSTGRES is empty (scripts/test.sh starts one)")
+		}
+		tb.Skip("no PostgreSQL server: run scripts/test.sh, which starts one")
+	}
+	name := dbName(tb.Name() + "/" + label)
+	createDB(tb, base, name, "")
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
