@@ -5,8 +5,9 @@
 # against hledger turning the same 100,000-line file into a journal, A/B
 # alternating, the ratio taken run by run; then the whole run on 1,000,000
 # lines. Wall time and peak memory of every step come from /usr/bin/time.
-# BENCH_ONLY=whole skips the import-only part. Figures go to BENCHMARKS.md by
-# hand.
+# BENCH_ONLY=whole skips the import-only part; BENCH_ONLY=postgres times only
+# the 100,000-line import into SQLite and into a throw-away PostgreSQL
+# server, alternating. Figures go to BENCHMARKS.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -29,6 +30,18 @@ timed_import() { # LABEL FILE
 	t=$( { /usr/bin/time -f "%e %M" "$out/tally" import --db "$out/bench.db" "$2" >/dev/null; } 2>&1 | tail -1)
 	printf "%-40s %8s s %8s MB\n" "$1" "$(echo "$t" | cut -d' ' -f1)" "$(( $(echo "$t" | cut -d' ' -f2) / 1024 ))"
 }
+if [ "${BENCH_ONLY:-}" = postgres ]; then
+	trap stop_postgres EXIT
+	start_postgres
+	echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB; $(go version | cut -d' ' -f3); $("$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)/postgres" --version)"
+	for i in 1 2 3; do
+		timed_import "SQLite: tally import 100k CSV (run $i)" "$out/activity_100k.csv"
+		psql "$TALLY_TEST_POSTGRES" -q -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+		t=$( { /usr/bin/time -f "%e %M" "$out/tally" import --db "${TALLY_TEST_POSTGRES/\/postgres?//bench?}" "$out/activity_100k.csv" >/dev/null; } 2>&1 | tail -1)
+		printf "%-40s %8s s %8s MB\n" "PostgreSQL: tally import 100k CSV (run $i)" "$(echo "$t" | cut -d' ' -f1)" "$(( $(echo "$t" | cut -d' ' -f2) / 1024 ))"
+	done
+	exit 0
+fi
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GB; $(go version | cut -d' ' -f3); $(hledger --version | head -1)"
 ls -l "$out"/activity_* | awk '{printf "%-40s %6.1f MB\n", $9, $5/1048576}'
 if [ "${BENCH_ONLY:-}" != whole ]; then
