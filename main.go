@@ -102,6 +102,7 @@ folder (for example ~/.config/Tally on Linux, %AppData%\Tally on Windows,
 ~/Library/Application Support/Tally on macOS). Its log, tally.log, sits beside it.
 TALLY_STRIPE_API_BASE points Tally at another Stripe API address (stripe-mock).
 TALLY_KEYCHAIN=file keeps the secret key in a file instead of the system keychain.
+TALLY_TILL names this computer's till where several share a server.
 `
 
 // version, when a build sets it with -ldflags "-X main.version=…", names
@@ -421,7 +422,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter, Documents: reports.Documents{}}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
-	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo,
+	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, TillName: strings.TrimSpace(os.Getenv("TALLY_TILL")),
 		Documents: reports.Documents{}, Access: access}
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}

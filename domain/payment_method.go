@@ -51,6 +51,9 @@ type PaymentMethod struct {
 	CaptureMethod    CaptureMethod
 	IdentifyCustomer bool // offered only once a customer is attached to the sale
 	Tips             bool // the reader offers the customer a tip (the account's Terminal tipping settings)
+	// Till, when set, is the one till whose register offers the method
+	// (several tills on one server): a reader stands at one till.
+	Till string
 	// QR link only.
 	PageLifetime   time.Duration
 	SuccessMessage string

@@ -43,7 +43,7 @@ func (s *PaymentMethodService) List(ctx context.Context) (MethodsView, error) {
 // Save validates m and stores it, returning it with its ID. Errors are
 // *FieldError values naming the field at fault.
 func (s *PaymentMethodService) Save(ctx context.Context, m PaymentMethod) (PaymentMethod, error) {
-	m.Name = strings.TrimSpace(m.Name)
+	m.Name, m.Till = strings.TrimSpace(m.Name), strings.TrimSpace(m.Till)
 	m.SuccessMessage = strings.TrimSpace(m.SuccessMessage)
 	// Fields of other kinds are cleared so a method never carries stale settings.
 	switch m.Kind {

@@ -37,6 +37,10 @@ type RegisterService struct {
 	// Access, when set, guards the day close with the owner's PIN and
 	// audits it.
 	Access *AccessService
+	// TillName, when set, is this computer's till (TALLY_TILL), where
+	// several share one server: its sales and day close carry it, and it
+	// is offered the methods of its till. Empty: the register settings'.
+	TillName string
 }
 
 // RegisterSettings returns the register's settings, with the account's
@@ -81,6 +85,9 @@ func (s *RegisterService) RegisterSettings(ctx context.Context) (RegisterSetting
 			rs.ShopName = "Tally Demo Shop"
 		}
 	}
+	if s.TillName != "" {
+		rs.Till = s.TillName
+	}
 	if rs.Till == "" {
 		rs.Till = "Till 1"
 	}
@@ -99,7 +106,17 @@ func (s *RegisterService) SaveRegisterSettings(ctx context.Context, rs RegisterS
 	if rs.Till == "" {
 		rs.Till = "Till 1"
 	}
-	return s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SaveRegisterSettings(rs) })
+	return s.Till.UpdateTill(ctx, func(tx TillTx) error {
+		if s.TillName != "" {
+			// This computer's name is its own: the shared default stays.
+			cur, err := tx.RegisterSettings()
+			if err != nil {
+				return err
+			}
+			rs.Till = cur.Till
+		}
+		return tx.SaveRegisterSettings(rs)
+	})
 }
 
 // Products lists the products in use.
@@ -132,13 +149,18 @@ func (s *RegisterService) Lookup(ctx context.Context, barcode string) (Product, 
 	return p, err
 }
 
-// Methods returns the payment methods in use, in the order they were made.
+// Methods returns the payment methods in use at this till (those of no
+// till in particular, and its own), in the order they were made.
 func (s *RegisterService) Methods(ctx context.Context) ([]PaymentMethod, error) {
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []PaymentMethod
-	err := s.Store.View(ctx, func(tx Tx) error {
+	err = s.Store.View(ctx, func(tx Tx) error {
 		all, err := tx.PaymentMethods()
 		for _, m := range all {
-			if !m.Archived {
+			if !m.Archived && (m.Till == "" || strings.EqualFold(m.Till, rs.Till)) {
 				out = append(out, m)
 			}
 		}

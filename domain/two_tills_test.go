@@ -223,3 +223,71 @@ func mustAttempt(t *testing.T, r *till, s domain.Sale) int64 {
 	t.Fatalf("sale #%d has no card payment", s.Number)
 	return 0
 }
+
+// TestTillsByName: each computer's till has its name (TALLY_TILL): its
+// sales carry it, a card reader method given to one till is offered on
+// that till's register only, and each till's day close counts its own
+// sales.
+func TestTillsByName(t *testing.T) {
+	a := newTill(t)
+	a.reg.TillName = "Front"
+	b := a.secondTill()
+	b.reg.TillName = "Back"
+	methods := &domain.PaymentMethodService{Store: a.books, Connection: a.reg.Connection}
+	v, err := methods.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range v.Methods {
+		if m.ID == a.card {
+			m.Till = " Back "
+			if _, err := methods.Save(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	has := func(r *till, id int64) bool {
+		ms, err := r.reg.Methods(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms {
+			if m.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	if has(a, a.card) || !has(b, a.card) || !has(a, a.cash) || !has(b, a.cash) {
+		t.Fatalf("methods: front has the card %v, back %v", has(a, a.card), has(b, a.card))
+	}
+	sa := a.sale(300)
+	must(t)(a.reg.PayCash(ctx, sa.ID, a.cash, 300))
+	sb, _ := b.cardSale(800, domain.CardSucceeds)
+	if sa.Till != "Front" || sb.Till != "Back" {
+		t.Fatalf("tills of the sales: %q %q", sa.Till, sb.Till)
+	}
+	// The shared register settings keep their own till name.
+	rs, err := a.reg.RegisterSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.reg.SaveRegisterSettings(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	plain := &domain.RegisterService{Till: a.books, Store: a.books, Shop: a.books.Settings(), Connection: a.reg.Connection, Clock: a.clock}
+	if got, _ := plain.RegisterSettings(ctx); got.Till != "Till 1" {
+		t.Errorf("the shared default became %q", got.Till)
+	}
+	front, err := a.reg.CloseDay(ctx, a.owner(), 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := b.reg.CloseDay(ctx, b.owner(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if front.Till != "Front" || front.Sales != 1 || front.Total != 300 || back.Till != "Back" || back.Sales != 1 || back.Total != 800 {
+		t.Fatalf("day closes: front %+v, back %+v", front, back)
+	}
+}

@@ -137,7 +137,7 @@ click 997 166
 xdotool type --delay 5 "Card"
 click 997 245
 click 997 280
-click 579 534
+click 579 573 # Save
 sleep 1
 shot payment-methods-reader-taken
 close_app

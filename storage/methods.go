@@ -32,7 +32,7 @@ func (t *Tx) LedgerAccounts() ([]domain.LedgerAccount, error) {
 // PaymentMethods returns every payment method, archived ones too, by name.
 func (t *Tx) PaymentMethods() ([]domain.PaymentMethod, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, name, kind, COALESCE(outstanding_account, ''), COALESCE(cash_account, ''),
-		reader_id, capture_method, identify_customer, page_lifetime_s, success_message, archived, tips
+		reader_id, capture_method, identify_customer, page_lifetime_s, success_message, archived, tips, till
 		FROM payment_methods ORDER BY archived, lower(name)`)
 	if err != nil {
 		return nil, fmt.Errorf("list payment methods: %w", err)
@@ -44,7 +44,7 @@ func (t *Tx) PaymentMethods() ([]domain.PaymentMethod, error) {
 		var kind, capture string
 		var lifetime int64
 		if err := rows.Scan(&m.ID, &m.Name, &kind, &m.OutstandingAccount, &m.CashAccount, &m.ReaderID, &capture,
-			&m.IdentifyCustomer, &lifetime, &m.SuccessMessage, &m.Archived, &m.Tips); err != nil {
+			&m.IdentifyCustomer, &lifetime, &m.SuccessMessage, &m.Archived, &m.Tips, &m.Till); err != nil {
 			return nil, fmt.Errorf("scan payment method: %w", err)
 		}
 		m.Kind, m.CaptureMethod, m.PageLifetime = domain.MethodKind(kind), domain.CaptureMethod(capture), time.Duration(lifetime)*time.Second
@@ -62,10 +62,10 @@ func (t *Tx) SavePaymentMethod(m *domain.PaymentMethod) error {
 		capture = string(domain.CaptureAutomatic)
 	}
 	args := []any{m.Name, string(m.Kind), nullable(m.OutstandingAccount), nullable(m.CashAccount), m.ReaderID, capture,
-		m.IdentifyCustomer, int64(m.PageLifetime / time.Second), m.SuccessMessage, m.Archived, m.Tips}
+		m.IdentifyCustomer, int64(m.PageLifetime / time.Second), m.SuccessMessage, m.Archived, m.Tips, m.Till}
 	if m.ID == 0 {
 		id, err := t.tx.insertContext(t.ctx, `INSERT INTO payment_methods (name, kind, outstanding_account, cash_account, reader_id,
-			capture_method, identify_customer, page_lifetime_s, success_message, archived, tips) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+			capture_method, identify_customer, page_lifetime_s, success_message, archived, tips, till) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return methodError(err)
 		}
@@ -73,8 +73,8 @@ func (t *Tx) SavePaymentMethod(m *domain.PaymentMethod) error {
 		return nil
 	}
 	res, err := t.tx.ExecContext(t.ctx, `UPDATE payment_methods SET name = ?, kind = ?, outstanding_account = ?, cash_account = ?,
-		reader_id = ?, capture_method = ?, identify_customer = ?, page_lifetime_s = ?, success_message = ?, archived = ?, tips = ?
-		WHERE id = ?`, append(args, m.ID)...)
+		reader_id = ?, capture_method = ?, identify_customer = ?, page_lifetime_s = ?, success_message = ?, archived = ?, tips = ?,
+		till = ? WHERE id = ?`, append(args, m.ID)...)
 	if err != nil {
 		return methodError(err)
 	}

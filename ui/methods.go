@@ -48,6 +48,7 @@ type methodsScreen struct {
 	capture                     *widget.RadioGroup
 	identify                    *widget.Check
 	tips                        *widget.Check
+	till                        *widget.Entry // the one till offering a reader's method; empty: every till
 	identifyHint                *widget.Label
 	lifetime                    *widget.Select
 	message                     *widget.Entry
@@ -97,6 +98,8 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.capture = widget.NewRadioGroup([]string{captureAuto, captureManual}, nil)
 	s.identify = widget.NewCheck(T("Identify customer"), nil)
 	s.tips = widget.NewCheck(T("Tips on the reader (the customer may add one; booked to Tips payable)"), nil)
+	s.till = widget.NewEntry()
+	s.till.SetPlaceHolder(T("Every till (with several tills on one server: the name of the till this reader stands at)"))
 	s.identifyHint = widget.NewLabel(T("Offer this method only once a customer is attached to the sale; their e-mail gets Stripe's receipt."))
 	s.identifyHint.Wrapping = fyne.TextWrapWord
 	s.identifyHint.Importance = widget.LowImportance
@@ -231,6 +234,7 @@ func (s *methodsScreen) edit(m domain.PaymentMethod) {
 	}
 	s.identify.SetChecked(m.IdentifyCustomer)
 	s.tips.SetChecked(m.Tips)
+	s.till.SetText(m.Till)
 	s.lifetime.SetSelected(lifetimeLabel(m.PageLifetime))
 	s.message.SetText(m.SuccessMessage)
 	if m.Archived {
@@ -275,6 +279,7 @@ func (s *methodsScreen) layoutForm() {
 		items = append(items,
 			widget.NewFormItem(T("Reader"), labelled(s.reader, s.errs, "reader")),
 			widget.NewFormItem(T("Capture"), labelled(s.capture, s.errs, "capture")),
+			widget.NewFormItem(T("Till"), s.till),
 			widget.NewFormItem("", container.NewVBox(s.identify, s.identifyHint, s.tips)),
 			widget.NewFormItem(T("Outstanding receipts"), labelled(s.outstanding, s.errs, "outstanding_account")))
 	case domain.MethodQRLink:
@@ -301,6 +306,7 @@ func (s *methodsScreen) fromForm() domain.PaymentMethod {
 	}
 	m.IdentifyCustomer = s.identify.Checked
 	m.Tips = s.tips.Checked
+	m.Till = s.till.Text
 	for _, l := range lifetimes {
 		if l.label == s.lifetime.Selected {
 			m.PageLifetime = l.d
