@@ -10,8 +10,31 @@ import (
 // DayClosePreview counts what the till took since its last close, without
 // closing: the Z report as it would be now.
 func (s *RegisterService) DayClosePreview(ctx context.Context, counted int64) (DayClose, error) {
-	d, _, err := s.dayClose(ctx, counted)
+	return s.DayClosePreviewOf(ctx, counted, false)
+}
+
+// AllTills names a day close that covers every till sharing the data.
+const AllTills = "All tills"
+
+// DayClosePreviewOf is DayClosePreview of this till, or, with all, of
+// every till at once (the drawers' cash counted together).
+func (s *RegisterService) DayClosePreviewOf(ctx context.Context, counted int64, all bool) (DayClose, error) {
+	d, _, err := s.dayClose(ctx, counted, all)
 	return d, err
+}
+
+// tillOf returns the register's settings and the till a close counts:
+// its own, or every till ("" to the store).
+func (s *RegisterService) tillOf(ctx context.Context, all bool) (RegisterSettings, string, error) {
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return rs, "", err
+	}
+	if all {
+		rs.Till = AllTills
+		return rs, "", nil
+	}
+	return rs, rs.Till, nil
 }
 
 // CloseDay stores the Z report of the till's sales since its last close,
@@ -20,6 +43,12 @@ func (s *RegisterService) DayClosePreview(ctx context.Context, counted int64) (D
 //
 // With an AccessService set, it needs the owner's grant and is audited.
 func (s *RegisterService) CloseDay(ctx context.Context, g Grant, counted int64) (DayClose, error) {
+	return s.CloseDayOf(ctx, g, counted, false)
+}
+
+// CloseDayOf is CloseDay of this till or, with all, of every till at
+// once: one Z report of all the sales and refunds no close counted yet.
+func (s *RegisterService) CloseDayOf(ctx context.Context, g Grant, counted int64, all bool) (DayClose, error) {
 	if s.Access != nil {
 		if err := s.Access.Require(g, RoleOwner); err != nil {
 			return DayClose{}, err
@@ -28,17 +57,17 @@ func (s *RegisterService) CloseDay(ctx context.Context, g Grant, counted int64) 
 	if counted < 0 {
 		return DayClose{}, fieldErr("counted", Errorf(EINVALID, "Counted cash cannot be negative."))
 	}
-	rs, err := s.RegisterSettings(ctx)
+	rs, till, err := s.tillOf(ctx, all)
 	if err != nil {
 		return DayClose{}, err
 	}
 	var d DayClose
 	err = s.Till.UpdateTill(ctx, func(tx TillTx) error {
-		sales, err := tx.UnclosedSales(rs.Till)
+		sales, err := tx.UnclosedSales(till)
 		if err != nil {
 			return err
 		}
-		refunds, err := tx.UnclosedRefunds(rs.Till)
+		refunds, err := tx.UnclosedRefunds(till)
 		if err != nil {
 			return err
 		}
@@ -64,18 +93,18 @@ func (s *RegisterService) CloseDay(ctx context.Context, g Grant, counted int64) 
 	return d, err
 }
 
-func (s *RegisterService) dayClose(ctx context.Context, counted int64) (DayClose, []Sale, error) {
-	rs, err := s.RegisterSettings(ctx)
+func (s *RegisterService) dayClose(ctx context.Context, counted int64, all bool) (DayClose, []Sale, error) {
+	rs, till, err := s.tillOf(ctx, all)
 	if err != nil {
 		return DayClose{}, nil, err
 	}
 	var sales []Sale
 	var refunds []RefundRecord
 	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		if sales, err = tx.UnclosedSales(rs.Till); err != nil {
+		if sales, err = tx.UnclosedSales(till); err != nil {
 			return err
 		}
-		refunds, err = tx.UnclosedRefunds(rs.Till)
+		refunds, err = tx.UnclosedRefunds(till)
 		return err
 	})
 	return s.report(ctx, rs, sales, refunds, counted), sales, err

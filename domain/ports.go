@@ -440,7 +440,7 @@ type RefundTx interface {
 	// oldest first: the books follow them.
 	BookableRefunds() ([]RefundRecord, error)
 	// UnclosedRefunds returns the refunds of till's sales not counted by a
-	// day close yet, succeeded or under way.
+	// day close yet, succeeded or under way; till "" for every till.
 	UnclosedRefunds(till string) ([]RefundRecord, error)
 	// CloseRefunds marks refunds as counted by the day close closeID.
 	CloseRefunds(closeID int64, ids []int64) error
@@ -502,7 +502,7 @@ type SaleTx interface {
 // DayCloseTx holds day closes.
 type DayCloseTx interface {
 	// UnclosedSales returns the paid and cancelled sales of till not counted
-	// by a day close yet, attempts included.
+	// by a day close yet, attempts included; till "" for every till.
 	UnclosedSales(till string) ([]Sale, error)
 	// InsertDayClose stores d, marks the sales as counted by it and sets d.ID.
 	InsertDayClose(d *DayClose, saleIDs []int64) error

@@ -291,3 +291,36 @@ func TestTillsByName(t *testing.T) {
 		t.Fatalf("day closes: front %+v, back %+v", front, back)
 	}
 }
+
+// TestDayCloseOfAllTills: the owner closes the day of every till at once:
+// one Z report of both tills' sales and refunds; neither till's own close
+// counts them again.
+func TestDayCloseOfAllTills(t *testing.T) {
+	a := newTill(t)
+	a.reg.TillName = "Front"
+	b := a.secondTill()
+	b.reg.TillName = "Back"
+	sa := a.sale(300)
+	must(t)(a.reg.PayCash(ctx, sa.ID, a.cash, 300))
+	sb, _ := b.cardSale(800, domain.CardSucceeds)
+	if _, err := b.pay.Refund(ctx, b.owner(), domain.RefundRequest{SaleID: sb.ID, Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	pre, err := a.reg.DayClosePreviewOf(ctx, 300, true)
+	if err != nil || pre.Sales != 2 || pre.Total != 1100 {
+		t.Fatalf("preview of all tills: %+v %v", pre, err)
+	}
+	all, err := a.reg.CloseDayOf(ctx, a.owner(), 300, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Till != domain.AllTills || all.Sales != 2 || all.Total != 1100 || all.Refunds != 100 || all.CashExpected != 300 || all.CashDifference() != 0 {
+		t.Fatalf("all tills: %+v", all)
+	}
+	for _, r := range []*till{a, b} {
+		own, err := r.reg.CloseDay(ctx, r.owner(), 0)
+		if err != nil || own.Sales != 0 || own.Refunds != 0 {
+			t.Fatalf("%s's own close after all: %+v %v", r.reg.TillName, own, err)
+		}
+	}
+}

@@ -266,7 +266,7 @@ func (t *tillTx) BookableRefunds() ([]domain.RefundRecord, error) {
 
 func (t *tillTx) UnclosedRefunds(till string) ([]domain.RefundRecord, error) {
 	return t.refunds(`WHERE close_id = 0 AND status IN ('pending', 'succeeded', 'requested')
-		AND sale_id IN (SELECT id FROM sales WHERE till = ?) ORDER BY id`, till)
+		AND sale_id IN (SELECT id FROM sales WHERE ?1 = '' OR till = ?1) ORDER BY id`, till)
 }
 
 // CloseRefunds marks refunds as counted by a day close.

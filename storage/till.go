@@ -421,7 +421,7 @@ func (t *tillTx) PendingAttempts() ([]domain.Attempt, error) {
 }
 
 func (t *tillTx) UnclosedSales(till string) ([]domain.Sale, error) {
-	return t.scanSales(`SELECT `+saleCols+` FROM sales WHERE till = ? AND close_id = 0 AND status <> 'open' ORDER BY id`, till)
+	return t.scanSales(`SELECT `+saleCols+` FROM sales WHERE (?1 = '' OR till = ?1) AND close_id = 0 AND status <> 'open' ORDER BY id`, till)
 }
 
 func (t *tillTx) InsertDayClose(d *domain.DayClose, saleIDs []int64) error {

@@ -68,6 +68,8 @@ type registerScreen struct {
 	// gets the issued invoice.
 	invoice   func(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord))
 	invoiceQR *dialog.CustomDialog // the payment page shown after issuing
+	dayAll    *widget.Check        // the day close's "every till", for tests
+	dayReport *widget.Label        // the day close's Z report, for tests
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {

@@ -26,10 +26,12 @@ func (s *registerScreen) dayClose() {
 	closeBtn.Importance = widget.HighImportance
 	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
 	exp := s.cart.Currency.Exponent()
+	var allTills *widget.Check
 	preview := func() {
 		v, _ := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
+		all := allTills.Checked
 		s.run(func() {
-			z, err := s.svc.Register.DayClosePreview(s.ctx, v)
+			z, err := s.svc.Register.DayClosePreviewOf(s.ctx, v, all)
 			fyne.Do(func() {
 				if err != nil {
 					report.SetText(errText(err))
@@ -39,6 +41,10 @@ func (s *registerScreen) dayClose() {
 			})
 		})
 	}
+	// Where several tills share a server, the owner may close them all at
+	// once: the cash counted is then every drawer's.
+	allTills = widget.NewCheck(T("Every till at once (the cash of every drawer)"), func(bool) { preview() })
+	s.dayAll, s.dayReport = allTills, report
 	counted.OnChanged = func(string) { preview() }
 	closeBtn.OnTapped = func() {
 		v, err := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
@@ -49,8 +55,9 @@ func (s *registerScreen) dayClose() {
 		}
 		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Closing the day needs the owner's PIN."), func(g domain.Grant) {
 			closeBtn.Disable()
+			all := allTills.Checked
 			s.run(func() {
-				z, err := s.svc.Register.CloseDay(s.ctx, g, v)
+				z, err := s.svc.Register.CloseDayOf(s.ctx, g, v, all)
 				fyne.Do(func() {
 					closeBtn.Enable()
 					if err != nil {
@@ -73,7 +80,7 @@ func (s *registerScreen) dayClose() {
 			})
 		})
 	}
-	body := container.NewBorder(container.NewVBox(widget.NewLabel(T("Cash counted")), counted, errL), nil, nil, nil, container.NewVScroll(report))
+	body := container.NewBorder(container.NewVBox(widget.NewLabel(T("Cash counted")), counted, allTills, errL), nil, nil, nil, container.NewVScroll(report))
 	d = dialog.NewCustomWithoutButtons(T("Day close (Z report) — ")+s.settings.Till, body, s.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
 	d.Resize(fyne.NewSize(620, 600))

@@ -255,3 +255,18 @@ func TestRegisterDiscountsAndKeys(t *testing.T) {
 	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
 	wantStatus(t, s.status, "The cart is empty")
 }
+
+// TestDayCloseAllTills: the day close previews this till's Z report, and
+// every till's once the owner ticks "every till".
+func TestDayCloseAllTills(t *testing.T) {
+	f := newFixture(t)
+	r := f.registerScreen(t)
+	r.dayClose()
+	if r.dayAll == nil || r.dayAll.Checked || !strings.Contains(r.dayReport.Text, "Till 1") {
+		t.Fatalf("this till's preview: %q", r.dayReport.Text)
+	}
+	r.dayAll.SetChecked(true)
+	if !strings.Contains(r.dayReport.Text, domain.AllTills) {
+		t.Fatalf("every till's preview: %q", r.dayReport.Text)
+	}
+}
