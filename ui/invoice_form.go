@@ -71,7 +71,7 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, saleID int64, done func(dom
 	f.send.SetChecked(true)
 	f.totals = widget.NewLabel("")
 	f.totals.Alignment = fyne.TextAlignTrailing
-	reg, _ := s.registerSettings()
+	reg := s.reg // read with the list, off the Fyne goroutine
 	addLine := widget.NewButtonWithIcon(T("Add a line"), theme.ContentAddIcon(), func() { f.addLine(domain.SaleLine{Quantity: 1, TaxRate: reg.DefaultTaxRate}) })
 
 	f.currency, f.inclusive.Checked = reg.Currency, reg.TaxInclusive
@@ -106,14 +106,6 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, saleID int64, done func(dom
 	f.refreshTotals()
 	f.d.Show()
 	return f
-}
-
-// registerSettings reads the register's currency and tax basis.
-func (s *invoicesScreen) registerSettings() (domain.RegisterSettings, error) {
-	if s.svc.Register == nil {
-		return domain.RegisterSettings{Currency: domain.MustCurrency("EUR")}, nil
-	}
-	return s.svc.Register.RegisterSettings(s.ctx)
 }
 
 func (f *invoiceForm) loadCustomers(choose int64) {

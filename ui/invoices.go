@@ -49,6 +49,7 @@ type invoicesScreen struct {
 	status    *status
 	job       *jobs
 	rows      []domain.InvoiceRecord
+	reg       domain.RegisterSettings // the register's currency, tax basis and rate, for new invoices
 
 	detail                            *fyne.Container
 	detailTitle, info, link           *widget.Label
@@ -194,12 +195,16 @@ func (s *invoicesScreen) reload() {
 	f := invoiceFilters[max(s.filterSel.SelectedIndex(), 0)].filter
 	s.run(func() {
 		rows, err := s.svc.Invoices.List(s.ctx, f)
+		reg := domain.RegisterSettings{Currency: domain.MustCurrency("EUR")}
+		if err == nil && s.svc.Register != nil {
+			reg, err = s.svc.Register.RegisterSettings(s.ctx)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				s.status.fail("read invoices", err, nil)
 				return
 			}
-			s.rows = rows
+			s.rows, s.reg = rows, reg
 			var owed int64
 			var cur domain.Currency
 			for _, r := range rows {
