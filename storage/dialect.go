@@ -212,3 +212,20 @@ func isUnique(err error) bool {
 func isForeignKey(err error) bool {
 	return err != nil && (pgCode(err) == "23503" || strings.Contains(err.Error(), "FOREIGN KEY constraint failed"))
 }
+
+// textColumn reads a query's one text column: migrations applied, columns.
+func textColumn(rows *sql.Rows, err error) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

@@ -156,21 +156,11 @@ func copyPart(ctx context.Context, src, dst, dir string, till bool) (CopiedPart,
 		}
 		part.Tables = append(part.Tables, CopiedTable{t, n})
 		// The identity columns go on from the largest id copied.
-		var idents []string
-		irows, err := tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'YES'`, t)
+		idents, err := textColumn(tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND is_identity = 'YES'`, t))
 		if err != nil {
 			return part, err
 		}
-		for irows.Next() {
-			var c string
-			if err := irows.Scan(&c); err != nil {
-				irows.Close()
-				return part, err
-			}
-			idents = append(idents, c)
-		}
-		irows.Close()
 		for _, col := range idents {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(`+col+`) FROM `+t+`), 0) + 1, false)`, t, col); err != nil {
 				return part, fmt.Errorf("%s: %w", t, err)

@@ -92,7 +92,7 @@ func openPostgres(ctx context.Context, u, dir string) (*DB, error) {
 }
 
 func (d *DB) migratePostgres(ctx context.Context, schema, dir string) error {
-	names, err := migrationsIn(dir)
+	files, err := migrationsIn(dir)
 	if err != nil {
 		return err
 	}
@@ -112,21 +112,15 @@ func (d *DB) migratePostgres(ctx context.Context, schema, dir string) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
-	applied := map[string]bool{}
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM migrations`)
+	done, err := textColumn(tx.QueryContext(ctx, `SELECT name FROM migrations`))
 	if err != nil {
 		return fmt.Errorf("list applied migrations: %w", err)
 	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("list applied migrations: %w", err)
-		}
+	applied := map[string]bool{}
+	for _, n := range done {
 		applied[n] = true
 	}
-	rows.Close()
-	for _, name := range names {
+	for _, name := range files {
 		if applied[name] {
 			continue
 		}

@@ -132,7 +132,6 @@ func (d *DB) migrate(ctx context.Context, names []string) error {
 	// Read what is applied first, without a write lock: opening a database
 	// that needs nothing must not wait on (or fail beside) a long import
 	// holding the write lock in another process.
-	applied := map[string]bool{}
 	rows, err := d.db.QueryContext(ctx, `SELECT name FROM migrations`)
 	if err != nil && strings.Contains(err.Error(), "no such table") {
 		if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL) STRICT`); err != nil {
@@ -140,20 +139,13 @@ func (d *DB) migrate(ctx context.Context, names []string) error {
 		}
 		rows, err = d.db.QueryContext(ctx, `SELECT name FROM migrations`)
 	}
+	done, err := textColumn(rows, err)
 	if err != nil {
 		return fmt.Errorf("list applied migrations: %w", err)
 	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return fmt.Errorf("list applied migrations: %w", err)
-		}
+	applied := map[string]bool{}
+	for _, n := range done {
 		applied[n] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list applied migrations: %w", err)
 	}
 	rebuilt := false
 	for _, name := range names {
