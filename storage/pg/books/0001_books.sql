@@ -1,8 +1,8 @@
 -- The books on PostgreSQL: the same tables as SQLite's migrations 0001 to
 -- 0017 leave, said PostgreSQL's way (BIGINT for SQLite's INTEGER, identity
 -- keys for its rowids; flags stay 0 and 1). A later change to the SQLite
--- schema comes here as a migration of its own; TestSchemasAlike compares
--- the two.
+-- schema comes here as a migration of its own (the domain's tests, run on
+-- both stores, find a column one of them lacks).
 
 CREATE TABLE settings (
 	id                  BIGINT PRIMARY KEY CHECK (id = 1),
