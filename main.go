@@ -386,15 +386,21 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Store: db.Settings(), Keychain: keychain, Connector: connector, Connection: conn, Clock: clock,
 		DefaultAPIBase: os.Getenv("TALLY_STRIPE_API_BASE"),
 	}
-	// Dates and the day close count in the shop's time zone. It is set
-	// here, before anything else runs, so a change in Settings takes
-	// effect at the next start.
-	if sh, err := settings.Shop(ctx); err == nil && sh.TimeZone != "" {
+	// Dates and the day close count in the shop's time zone: set here,
+	// before anything else runs, and again as soon as the set-up or
+	// Settings saves the shop.
+	applyZone := func(sh domain.Shop) {
+		if sh.TimeZone == "" {
+			return
+		}
 		if loc, err := domain.LoadTimeZone(sh.TimeZone); err == nil {
 			time.Local = loc
 		} else {
 			log.Warn("the shop's time zone is not known here; the system's is used", "zone", sh.TimeZone)
 		}
+	}
+	if sh, err := settings.Shop(ctx); err == nil {
+		applyZone(sh)
 	}
 	mode, err := settings.Connect(ctx)
 	if err != nil {
@@ -429,13 +435,23 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	invoices := &domain.InvoiceService{Till: db, Connection: conn, Clock: clock, Access: access, Log: log, Shop: db.Settings(),
 		Register: register, Demo: demo, Documents: reports.Documents{}}
 	webhooks := &domain.WebhookService{Settings: settings, Events: events, Server: stripeclient.WebhookServer{Log: log}}
+	readers := &domain.ReaderService{Store: db, Connection: conn, Clock: clock}
+	methods := &domain.PaymentMethodService{Store: db, Connection: conn}
+	settings.OnShop = func(ctx context.Context, sh domain.Shop) {
+		applyZone(sh)
+		// The demo takes the shop's country: its taxes, currency and a
+		// reader location there.
+		if err := domain.SeedDemo(ctx, register, readers, methods); err != nil {
+			log.Error("set up the demo register for the shop", "err", err)
+		}
+	}
 	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
 		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(),
 		Doctor: doctor}, services: ui.Services{
 		Settings:   settings,
-		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: clock},
-		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
+		Readers:    readers,
+		Methods:    methods,
 		Import:     imports,
 		Reconcile:  recon,
 		Rules:      &domain.RuleService{Store: db},
@@ -462,8 +478,13 @@ func runUI(ctx context.Context, dbFlag string) error {
 		return err
 	}
 	defer w.Close()
-	if err := domain.SeedDemo(ctx, w.services.Register, w.services.Readers, w.services.Methods); err != nil {
-		w.log.Error("set up the demo register", "err", err)
+	// The demo's products carry the shop's taxes: until the first-run
+	// set-up has said where the shop is, the set-up seeds them (through
+	// Settings' OnShop).
+	if !w.services.Settings.NeedsSetup(ctx) {
+		if err := domain.SeedDemo(ctx, w.services.Register, w.services.Readers, w.services.Methods); err != nil {
+			w.log.Error("set up the demo register", "err", err)
+		}
 	}
 	if past, ok := w.services.Invoices.Demo.(domain.DemoPast); ok {
 		if err := domain.SeedDemoInvoices(ctx, w.services.Invoices, past); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // DayClosePreview counts what the till took since its last close, without
@@ -49,41 +50,89 @@ func (s *RegisterService) CloseDay(ctx context.Context, g Grant, counted int64) 
 // CloseDayOf is CloseDay of this till or, with all, of every till at
 // once: one Z report of all the sales and refunds no close counted yet.
 func (s *RegisterService) CloseDayOf(ctx context.Context, g Grant, counted int64, all bool) (DayClose, error) {
+	return s.CloseDayWith(ctx, g, DayCloseRequest{Counted: counted, All: all, Keep: -1})
+}
+
+// DayCloseRequest is what the owner says at a day close.
+type DayCloseRequest struct {
+	Counted int64           // cash counted in the drawer
+	Count   map[int64]int64 // the same by denomination, when counted so
+	// Keep is what stays in the drawer for tomorrow (the next day's
+	// expected cash starts from it); the rest of the counted cash goes to
+	// the bank. Negative: all of it stays.
+	Keep int64
+	All  bool // every till at once
+}
+
+// CloseDayWith is CloseDay with the drawer counted by denomination and
+// part of the cash taken to the bank: the difference between counted and
+// expected cash is booked to Cash over/short, what goes to the bank as a
+// deposit, and the next day starts from what stays.
+func (s *RegisterService) CloseDayWith(ctx context.Context, g Grant, req DayCloseRequest) (DayClose, error) {
 	if s.Access != nil {
 		if err := s.Access.Require(g, RoleOwner); err != nil {
 			return DayClose{}, err
 		}
 	}
+	counted := req.Counted
+	if len(req.Count) > 0 {
+		for den, n := range req.Count {
+			if n < 0 || den <= 0 {
+				return DayClose{}, fieldErr("counted", Errorf(EINVALID, "A count of notes or coins cannot be negative."))
+			}
+		}
+		counted = CountTotal(req.Count)
+	}
 	if counted < 0 {
 		return DayClose{}, fieldErr("counted", Errorf(EINVALID, "Counted cash cannot be negative."))
 	}
-	rs, till, err := s.tillOf(ctx, all)
+	keep := req.Keep
+	if keep < 0 {
+		keep = counted
+	}
+	if keep > counted {
+		return DayClose{}, fieldErr("keep", Errorf(EINVALID, "The drawer cannot keep more than was counted in it."))
+	}
+	rs, till, err := s.tillOf(ctx, req.All)
 	if err != nil {
 		return DayClose{}, err
 	}
 	var d DayClose
 	err = s.Till.UpdateTill(ctx, func(tx TillTx) error {
-		sales, err := tx.UnclosedSales(till)
+		in, err := readDay(tx, rs.Till, till)
 		if err != nil {
 			return err
 		}
-		refunds, err := tx.UnclosedRefunds(till)
-		if err != nil {
-			return err
-		}
-		d = s.report(ctx, rs, sales, refunds, counted)
-		ids := make([]int64, len(sales))
-		for i, sl := range sales {
+		d = s.report(ctx, rs, in, counted)
+		d.Count = req.Count
+		d.LeftInDrawer, d.Deposit = keep, counted-keep
+		ids := make([]int64, len(in.sales))
+		for i, sl := range in.sales {
 			ids[i] = sl.ID
 		}
 		if err := tx.InsertDayClose(&d, ids); err != nil {
 			return err
 		}
-		rids := make([]int64, len(refunds))
-		for i, r := range refunds {
+		rids := make([]int64, len(in.refunds))
+		for i, r := range in.refunds {
 			rids[i] = r.ID
 		}
-		return tx.CloseRefunds(d.ID, rids)
+		if err := tx.CloseRefunds(d.ID, rids); err != nil {
+			return err
+		}
+		mids := make([]int64, len(in.moves))
+		for i, m := range in.moves {
+			mids[i] = m.ID
+		}
+		if d.Deposit > 0 {
+			dep := CashMovement{Till: d.Till, Kind: CashDeposit, Amount: Money{Amount: d.Deposit, Currency: d.Currency},
+				Reason: "day close", Role: RoleOwner, Created: d.ClosedAt.UTC().Truncate(time.Second)}
+			if err := tx.InsertCashMovement(&dep); err != nil {
+				return err
+			}
+			mids = append(mids, dep.ID)
+		}
+		return tx.CloseCashMovements(d.ID, mids)
 	})
 	if err == nil && s.Access != nil {
 		_ = s.Access.Record(ctx, g, AuditEntry{Action: "day_close", Amount: Money{Amount: d.Total, Currency: d.Currency},
@@ -93,39 +142,60 @@ func (s *RegisterService) CloseDayOf(ctx context.Context, g Grant, counted int64
 	return d, err
 }
 
+// dayIn is what a close counts: the sales, refunds and cash movements no
+// close counted yet, and what the last close left in the drawer.
+type dayIn struct {
+	sales   []Sale
+	refunds []RefundRecord
+	moves   []CashMovement
+	left    int64
+}
+
+func readDay(tx TillTx, label, till string) (in dayIn, err error) {
+	if in.sales, err = tx.UnclosedSales(till); err != nil {
+		return in, err
+	}
+	if in.refunds, err = tx.UnclosedRefunds(till); err != nil {
+		return in, err
+	}
+	if in.moves, err = tx.UnclosedCashMovements(till); err != nil {
+		return in, err
+	}
+	in.left, err = carried(tx, label)
+	return in, err
+}
+
 func (s *RegisterService) dayClose(ctx context.Context, counted int64, all bool) (DayClose, []Sale, error) {
 	rs, till, err := s.tillOf(ctx, all)
 	if err != nil {
 		return DayClose{}, nil, err
 	}
-	var sales []Sale
-	var refunds []RefundRecord
+	var in dayIn
 	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		if sales, err = tx.UnclosedSales(till); err != nil {
-			return err
-		}
-		refunds, err = tx.UnclosedRefunds(till)
+		in, err = readDay(tx, rs.Till, till)
 		return err
 	})
-	return s.report(ctx, rs, sales, refunds, counted), sales, err
+	return s.report(ctx, rs, in, counted), in.sales, err
 }
 
-// report is the Z report of sales, for a preview and a close alike.
-func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, sales []Sale, refunds []RefundRecord, counted int64) DayClose {
-	d := summarise(rs.Till, sales, counted)
-	for _, r := range refunds {
+// report is the Z report of a day, for a preview and a close alike.
+func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, in dayIn, counted int64) DayClose {
+	d := summarise(rs.Till, in.sales, counted)
+	for _, r := range in.refunds {
 		// Refunds count on the day they were made, whatever day the sale was.
 		d.Refunds += r.Amount.Amount
 		d.RefundCount++
 		if r.Kind == MethodCash {
+			d.CashRefunds += r.Amount.Amount
 			d.CashExpected -= r.Amount.Amount
 		}
 	}
+	addCash(&d, in.left, in.moves)
 	d.ClosedAt = s.Clock.Now()
 	if d.Currency.IsZero() {
 		d.Currency = rs.Currency
 	}
-	s.addFees(ctx, &d, sales)
+	s.addFees(ctx, &d, in.sales)
 	return d
 }
 
@@ -169,6 +239,7 @@ func (s *RegisterService) addFees(ctx context.Context, d *DayClose, sales []Sale
 func summarise(till string, sales []Sale, counted int64) DayClose {
 	d := DayClose{Till: till, CashCounted: counted}
 	by := map[string]*MethodTotal{}
+	rates := map[TaxRate]*RateTotal{}
 	for _, sl := range sales {
 		if d.Currency.IsZero() {
 			d.Currency = sl.Cart.Currency
@@ -180,6 +251,16 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 		d.Sales++
 		d.Total += sl.Totals.Total
 		d.Tax += sl.Totals.Tax
+		for _, l := range sl.Cart.Lines {
+			rt := rates[l.TaxRate]
+			if rt == nil {
+				rt = &RateTotal{Rate: l.TaxRate}
+				rates[l.TaxRate] = rt
+			}
+			rt.Net += l.Net
+			rt.Tax += l.Tax
+			rt.Gross += l.Total
+		}
 		for _, a := range sl.Attempts {
 			if !a.Status.Settled() {
 				continue
@@ -197,6 +278,7 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 			}
 			if a.Kind == MethodCash {
 				d.CashExpected += a.Amount.Amount
+				d.CashSales += a.Amount.Amount
 			}
 		}
 	}
@@ -204,63 +286,121 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 		d.ByMethod = append(d.ByMethod, *mt)
 	}
 	sort.Slice(d.ByMethod, func(i, j int) bool { return d.ByMethod[i].Method < d.ByMethod[j].Method })
+	for _, rt := range rates {
+		d.TaxByRate = append(d.TaxByRate, *rt)
+	}
+	sort.Slice(d.TaxByRate, func(i, j int) bool { return d.TaxByRate[i].Rate > d.TaxByRate[j].Rate })
 	return d
 }
 
-// TextLines writes the Z report in two fixed-width columns, for the screen
-// and the PDF.
-func (d DayClose) TextLines() []string {
+// TextLines writes the Z report in two fixed-width columns, in English.
+func (d DayClose) TextLines() []string { return d.TextLinesIn(Paper{Lang: "en", Loc: time.Local}) }
+
+// TextLinesIn writes the report in two fixed-width columns on paper p,
+// for the screen and the PDF.
+func (d DayClose) TextLinesIn(p Paper) []string {
 	var out []string
-	for _, r := range d.Lines() {
-		pad := max(26-len([]rune(r[0])), 1)
+	for _, r := range d.LinesIn(p) {
+		pad := max(30-len([]rune(r[0])), 1)
 		out = append(out, r[0]+strings.Repeat(" ", pad)+r[1])
 	}
 	return out
 }
 
-// Lines writes the Z report as label/value rows, for the screen and files.
-func (d DayClose) Lines() [][2]string {
-	f := func(v int64) string { return New(v, d.Currency).String() }
-	rows := [][2]string{
-		{"Till", d.Till},
-		{"Closed", d.ClosedAt.Local().Format("2006-01-02 15:04")},
-		{"Sales", fmt.Sprint(d.Sales)},
-		{"Cancelled sales", fmt.Sprint(d.Canceled)},
-		{"Total taken", f(d.Total)},
-		{"of which tax", f(d.Tax)},
+// Lines writes the report as label/value rows in English.
+func (d DayClose) Lines() [][2]string { return d.LinesIn(Paper{Lang: "en", Loc: time.Local}) }
+
+// LinesIn writes the Z (or X) report as label/value rows on paper p: in
+// the shop's language, money format and time zone.
+func (d DayClose) LinesIn(p Paper) [][2]string {
+	f := func(v int64) string { return p.Money(v, d.Currency) }
+	when := [2]string{p.T("Closed"), p.Time(d.ClosedAt)}
+	if d.X {
+		when[0] = p.T("Printed")
 	}
+	rows := [][2]string{
+		{p.T("Till"), d.Till},
+		when,
+		{p.T("Sales"), fmt.Sprint(d.Sales)},
+		{p.T("Cancelled sales"), fmt.Sprint(d.Canceled)},
+		{p.T("Total taken"), f(d.Total)},
+	}
+	for _, rt := range d.TaxByRate {
+		rows = append(rows, [2]string{"  " + p.T("Net at %s", p.Rate(rt.Rate)), f(rt.Net)},
+			[2]string{"  " + p.T("Tax at %s", p.Rate(rt.Rate)), f(rt.Tax)})
+	}
+	rows = append(rows, [2]string{p.T("of which tax"), f(d.Tax)})
 	for _, m := range d.ByMethod {
 		label := m.Method
-		if !strings.EqualFold(m.Method, m.Kind.Title()) {
-			label += " (" + strings.ToLower(m.Kind.Title()) + ")"
+		if !strings.EqualFold(m.Method, m.Kind.Title()) && !strings.EqualFold(m.Method, p.Kind(m.Kind)) {
+			label += " (" + strings.ToLower(p.Kind(m.Kind)) + ")"
 		}
-		n := fmt.Sprintf("%d payments", m.Count)
+		n := p.T("%s in %d payments", f(m.Amount), m.Count)
 		if m.Count == 1 {
-			n = "1 payment"
+			n = p.T("%s in 1 payment", f(m.Amount))
 		}
-		rows = append(rows, [2]string{label, f(m.Amount) + " in " + n})
+		rows = append(rows, [2]string{label, n})
 	}
 	rows = append(rows,
-		[2]string{"Tips (owed to staff)", f(d.Tips)},
+		[2]string{p.T("Tips (owed to staff)"), f(d.Tips)},
 	)
 	if d.Uncaptured > 0 {
-		rows = append(rows, [2]string{"Not captured yet", fmt.Sprintf("%d authorised payments: capture them within two days, or the money is not taken", d.Uncaptured)})
+		rows = append(rows, [2]string{p.T("Not captured yet"), p.T("%d authorised payments: capture them within two days, or the money is not taken", d.Uncaptured)})
+	}
+	rows = append(rows, [2]string{p.T("Refunds"), f(d.Refunds)})
+	if d.Carried != 0 {
+		rows = append(rows, [2]string{p.T("From the last close"), f(d.Carried)})
 	}
 	rows = append(rows,
-		[2]string{"Refunds", f(d.Refunds)},
-		[2]string{"Cash expected", f(d.CashExpected)},
-		[2]string{"Cash counted", f(d.CashCounted)},
-		[2]string{"Difference", f(d.CashDifference())},
+		[2]string{p.T("Opening float"), f(d.Float)},
+		[2]string{p.T("Cash sales"), f(d.CashSales)},
+		[2]string{p.T("Cash refunds"), f(-d.CashRefunds)},
+		[2]string{p.T("Cash in"), f(d.CashIn)},
+		[2]string{p.T("Cash out"), f(-d.CashOut)},
+		[2]string{p.T("Cash expected"), f(d.CashExpected)},
 	)
+	if d.NotCounted {
+		rows = append(rows, [2]string{p.T("Cash counted"), p.T("not counted")})
+	} else {
+		rows = append(rows, [2]string{p.T("Cash counted"), f(d.CashCounted)})
+		diff := d.CashDifference()
+		label := p.T("Difference")
+		switch {
+		case diff > 0:
+			label += " (" + p.T("Cash over") + ")"
+		case diff < 0:
+			label += " (" + p.T("Cash short") + ")"
+		}
+		rows = append(rows, [2]string{label, f(diff)})
+		if len(d.Count) > 0 {
+			rows = append(rows, [2]string{p.T("Cash counted by denomination"), ""})
+			dens := make([]int64, 0, len(d.Count))
+			for den := range d.Count {
+				dens = append(dens, den)
+			}
+			sort.Slice(dens, func(i, j int) bool { return dens[i] > dens[j] })
+			for _, den := range dens {
+				if n := d.Count[den]; n > 0 {
+					rows = append(rows, [2]string{fmt.Sprintf("  %d × %s", n, f(den)), f(n * den)})
+				}
+			}
+		}
+		if !d.X && d.ID != 0 {
+			rows = append(rows, [2]string{p.T("Left in the drawer"), f(d.LeftInDrawer)})
+			if d.Deposit > 0 {
+				rows = append(rows, [2]string{p.T("Takings to the bank"), f(d.Deposit)})
+			}
+		}
+	}
 	switch {
 	case d.FeesOf == 0:
-		rows = append(rows, [2]string{"Stripe fees", "none: no card or QR payments"})
+		rows = append(rows, [2]string{p.T("Stripe fees"), p.T("none: no card or QR payments")})
 	case d.FeesKnown:
-		rows = append(rows, [2]string{"Stripe fees", f(d.Fees)})
+		rows = append(rows, [2]string{p.T("Stripe fees"), f(d.Fees)})
 	case d.FeesFound > 0:
-		rows = append(rows, [2]string{"Stripe fees", fmt.Sprintf("%s on %d of %d card and QR payments; the rest once Stripe's statement is imported or fetched", f(d.Fees), d.FeesFound, d.FeesOf)})
+		rows = append(rows, [2]string{p.T("Stripe fees"), p.T("%s on %d of %d card and QR payments; the rest once Stripe's statement is imported or fetched", f(d.Fees), d.FeesFound, d.FeesOf)})
 	default:
-		rows = append(rows, [2]string{"Stripe fees", "known once Stripe's statement is imported or fetched"})
+		rows = append(rows, [2]string{p.T("Stripe fees"), p.T("known once Stripe's statement is imported or fetched")})
 	}
 	return rows
 }

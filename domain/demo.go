@@ -5,13 +5,38 @@ import (
 	"time"
 )
 
+// DemoShop is demo mode's simulated Stripe taking on the shop's
+// identity: its account's name, country and currency, and its reader's
+// location in the shop's country.
+type DemoShop interface {
+	AdoptShop(sh Shop) error
+}
+
 // SeedDemo gives the demo books what trying the register needs: a card
 // reader method on the simulated reader, a QR code method, and a few
-// products with quick keys. It adds only what is missing, and only in demo
-// mode: test and live books are set up by the owner.
+// products with quick keys, priced in the shop's currency with its
+// country's tax rates. It adds only what is missing, and only in demo
+// mode: test and live books are set up by the owner. A shop that has
+// not said its country gets an Irish café's; the program seeds only once
+// the first-run set-up is done or skipped, so that the products carry the
+// shop's own taxes.
 func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService, methods *PaymentMethodService) error {
 	if reg.Connection.Mode() != ModeDisabled {
 		return nil
+	}
+	shop := reg.ShopOf(ctx)
+	country, known := CountryOf(shop.Country)
+	if ds, ok := reg.Demo.(DemoShop); ok && known {
+		if err := ds.AdoptShop(shop); err != nil {
+			return err
+		}
+	}
+	german := shop.Language() == "de"
+	name := func(en, de string) string {
+		if german {
+			return de
+		}
+		return en
 	}
 	v, err := methods.List(ctx)
 	if err != nil {
@@ -29,15 +54,15 @@ func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService,
 			return err
 		}
 		if len(rv.Readers) > 0 {
-			if _, err := methods.Save(ctx, PaymentMethod{Name: "Card reader", Kind: MethodCardReader, ReaderID: rv.Readers[0].ID,
+			if _, err := methods.Save(ctx, PaymentMethod{Name: name("Card reader", "Kartenleser"), Kind: MethodCardReader, ReaderID: rv.Readers[0].ID,
 				CaptureMethod: CaptureAutomatic, OutstandingAccount: AcctOutstandingReceipts}); err != nil {
 				return err
 			}
 		}
 	}
 	if !has[MethodQRLink] {
-		if _, err := methods.Save(ctx, PaymentMethod{Name: "QR code", Kind: MethodQRLink, PageLifetime: time.Hour,
-			SuccessMessage: "Thank you! Show this screen at the till.", OutstandingAccount: AcctOutstandingReceipts}); err != nil {
+		if _, err := methods.Save(ctx, PaymentMethod{Name: name("QR code", "QR-Code"), Kind: MethodQRLink, PageLifetime: time.Hour,
+			SuccessMessage: name("Thank you! Show this screen at the till.", "Vielen Dank! Zeigen Sie diesen Bildschirm an der Kasse."), OutstandingAccount: AcctOutstandingReceipts}); err != nil {
 			return err
 		}
 	}
@@ -45,31 +70,61 @@ func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService,
 	if err != nil || len(ps) > 0 {
 		return err
 	}
+	if !known {
+		country, _ = CountryOf("IE") // no country given: a café somewhere in the euro area
+	}
 	rs, err := reg.RegisterSettings(ctx)
 	if err != nil {
 		return err
 	}
-	if rs.DefaultTaxRate == 0 {
-		rs.DefaultTaxRate = 230000
-		if err := reg.SaveRegisterSettings(ctx, rs); err != nil {
-			return err
-		}
+	std, red := country.Standard, country.Reduced
+	rs.DefaultTaxRate, rs.TaxInclusive = std, !country.TaxAdded
+	if err := reg.SaveRegisterSettings(ctx, rs); err != nil {
+		return err
 	}
+	// Prices in the shop's currency: the euro prices scaled to a price a
+	// café there might ask, rounded to the currency's usual step.
+	scale, step := demoPriceScale(rs.Currency)
 	for _, p := range []struct {
-		name    string
+		en, de  string
 		price   int64
 		tax     TaxRate
 		barcode string
 	}{
-		{"Espresso", 250, 135000, "2000000000015"}, {"Cappuccino", 380, 135000, "2000000000022"}, {"Flat white", 420, 135000, ""},
-		{"Croissant", 295, 135000, "2000000000039"}, {"Sandwich", 750, 135000, ""}, {"Orange juice", 450, 230000, ""},
-		{"Sparkling water", 220, 230000, "5000112637922"}, {"Coffee beans 250 g", 1290, 0, "2000000000046"},
+		{"Espresso", "Espresso", 250, red, "2000000000015"}, {"Cappuccino", "Cappuccino", 380, red, "2000000000022"}, {"Flat white", "Flat White", 420, red, ""},
+		{"Croissant", "Croissant", 295, red, "2000000000039"}, {"Sandwich", "Sandwich", 750, red, ""}, {"Orange juice", "Orangensaft", 450, std, ""},
+		{"Sparkling water", "Mineralwasser", 220, std, "5000112637922"}, {"Coffee beans 250 g", "Kaffeebohnen 250 g", 1290, red, "2000000000046"},
 	} {
-		if _, err := reg.SaveProduct(ctx, Product{Name: p.name, Price: Money{Amount: p.price, Currency: rs.Currency}, TaxRate: p.tax, Barcode: p.barcode, QuickKey: true}); err != nil {
+		price := p.price
+		if scale != 100 {
+			price = (p.price*scale/100 + step/2) / step * step
+		}
+		if _, err := reg.SaveProduct(ctx, Product{Name: name(p.en, p.de), Price: Money{Amount: price, Currency: rs.Currency}, TaxRate: p.tax, Barcode: p.barcode, QuickKey: true}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// demoPriceScale is how many of a currency's minor units a demo euro cent
+// becomes (in hundredths), and the step its prices are rounded to.
+func demoPriceScale(c Currency) (scale, step int64) {
+	switch c.Code() {
+	case "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "NZD", "SGD", "BGN", "RON", "PLN", "AED", "MXN":
+		m := map[string]int64{"BGN": 200, "RON": 500, "PLN": 450, "AED": 400, "MXN": 2000, "AUD": 160, "NZD": 175, "CAD": 150, "SGD": 145}[c.Code()]
+		if m == 0 {
+			m = 100
+		}
+		return m, 10
+	case "JPY":
+		return 160, 10 // 2.50 EUR is 400 JPY
+	case "HUF":
+		return 40000, 1000 // 2.50 EUR is about 1,000 HUF
+	case "CZK", "SEK", "NOK", "DKK", "HKD":
+		m := map[string]int64{"CZK": 2500, "SEK": 1100, "NOK": 1100, "DKK": 750, "HKD": 850}[c.Code()]
+		return m, 100
+	}
+	return 100, c.Step()
 }
 
 // DemoPast is demo mode's simulator run in the past for a moment.

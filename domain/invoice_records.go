@@ -45,9 +45,14 @@ func (c CustomerRecord) Validate() error {
 			return fieldErr("email", Errorf(EINVALID, "%q is not an e-mail address.", c.Email))
 		}
 	}
-	if v := strings.ToUpper(strings.ReplaceAll(c.VATNumber, " ", "")); v != "" {
-		if len(v) < 4 || len(v) > 15 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z' {
-			return fieldErr("vat", Errorf(EINVALID, "A VAT number starts with its country's two letters, such as DE123456789."))
+	if c.Address.Country != "" {
+		if _, ok := CountryOf(c.Address.Country); !ok && len(strings.TrimSpace(c.Address.Country)) != 2 {
+			return fieldErr("country", Errorf(EINVALID, "Choose the customer's country from the list (%q is not a two-letter country code).", c.Address.Country))
+		}
+	}
+	if v := NormalizeVATNumber(c.VATNumber); v != "" {
+		if err := CheckVATNumber(v, ""); err != nil {
+			return fieldErr("vat", err)
 		}
 	}
 	return nil

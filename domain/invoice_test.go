@@ -502,11 +502,11 @@ func TestSaleNamesCustomer(t *testing.T) {
 // says whom it was for.
 func TestReceiptNamesCustomer(t *testing.T) {
 	sale := domain.Sale{Till: "Till 1", Number: 7, Cart: domain.Cart{Currency: eur, CustomerName: "Bistro Nord"}}
-	if got := strings.Join(domain.ReceiptLines("Shop", sale), "\n"); !strings.Contains(got, "Customer: Bistro Nord") {
+	if got := strings.Join(domain.ReceiptLines(domain.Shop{Name: "Shop"}, sale), "\n"); !strings.Contains(got, "Customer: Bistro Nord") {
 		t.Fatalf("receipt:\n%s", got)
 	}
 	sale.Cart.CustomerName = ""
-	if got := strings.Join(domain.ReceiptLines("Shop", sale), "\n"); strings.Contains(got, "Customer") {
+	if got := strings.Join(domain.ReceiptLines(domain.Shop{Name: "Shop"}, sale), "\n"); strings.Contains(got, "Customer") {
 		t.Fatalf("an anonymous receipt names a customer:\n%s", got)
 	}
 }

@@ -508,6 +508,18 @@ type DayCloseTx interface {
 	InsertDayClose(d *DayClose, saleIDs []int64) error
 	// DayCloses returns the closes of till, newest first.
 	DayCloses(till string, limit int) ([]DayClose, error)
+	// AllDayCloses returns every till's closes, oldest first: the books
+	// take each one's cash over or short.
+	AllDayCloses() ([]DayClose, error)
+	// InsertCashMovement stores m (a float, cash in or out) and sets its ID.
+	InsertCashMovement(m *CashMovement) error
+	// UnclosedCashMovements returns till's movements no day close counted
+	// yet, oldest first; till "" for every till.
+	UnclosedCashMovements(till string) ([]CashMovement, error)
+	// CloseCashMovements marks movements as counted by the close.
+	CloseCashMovements(closeID int64, ids []int64) error
+	// CashMovements returns every movement, oldest first, for the books.
+	CashMovements() ([]CashMovement, error)
 }
 
 // DemoCustomer is the customer of demo mode: the simulator paying a payment

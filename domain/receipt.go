@@ -20,65 +20,193 @@ type Documents interface {
 	QRSheet(w io.Writer, title string, lines []string, url string) error
 }
 
-// ReceiptLines lays a sale's receipt out in 44 columns: shop, lines, tax
-// per rate, total, and each payment with card brand and last four digits.
-func ReceiptLines(shop string, sale Sale) []string {
+// ReceiptWidth is a receipt's width in characters on an 80 mm roll (and
+// in a PDF); a 58 mm roll takes ReceiptWidthNarrow.
+const (
+	ReceiptWidth       = 48
+	ReceiptWidthNarrow = 32
+)
+
+// ReceiptDoc lays a sale's receipt out as the law of most countries asks
+// of one (Germany's § 14 UStG and § 6 KassenSichV among them): the
+// seller's name, address and VAT number; the date and time; each line with
+// its quantity, unit price and amount, and its discount apart; the net,
+// the tax and the gross of each tax rate; the total; and each payment,
+// with the card's brand and last four digits. It is written in the shop's
+// language and time zone.
+func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
+	p := PaperFor(sh)
+	if width <= 0 {
+		width = ReceiptWidth
+	}
 	cur := sale.Cart.Currency
-	money := func(v int64) string { return New(v, cur).String() }
-	var out []string
-	line := func(left, right string) {
-		pad := 44 - len([]rune(left)) - len([]rune(right))
-		if pad < 1 {
-			pad = 1
-		}
-		out = append(out, left+strings.Repeat(" ", pad)+right)
+	money := func(v int64) string { return p.Amount(v, cur) }
+	d := Doc{Title: p.T("Receipt of sale #%d", sale.Number), Width: width}
+	b := docBuilder{&d}
+	name := sh.Name
+	if name == "" {
+		name = "Tally"
 	}
-	out = append(out, shop, fmt.Sprintf("%s · sale #%d · %s", sale.Till, sale.Number, sale.Created.Local().Format("2006-01-02 15:04")))
+	d.Lines = append(d.Lines, DocLine{Text: name, Align: AlignCenter, Bold: true, Large: len([]rune(name))*2 <= width})
+	for _, a := range sh.AddressLines() {
+		b.center(a)
+	}
+	if sh.VATID != "" {
+		b.center(p.T("VAT no. %s", sh.VATID))
+	}
+	b.blank()
+	b.pair(p.T("%s · sale #%d", sale.Till, sale.Number), p.Time(sale.Created), false)
 	if sale.Cart.CustomerName != "" {
-		out = append(out, "Customer: "+sale.Cart.CustomerName)
+		b.text(p.T("Customer: %s", sale.Cart.CustomerName))
 	}
-	out = append(out, "")
+	if sale.Status == SaleCanceled {
+		d.Lines = append(d.Lines, DocLine{Text: p.T("Cancelled"), Align: AlignCenter, Bold: true})
+	}
+	b.rule()
+	// Each rate gets a letter, the highest A, that the lines and the
+	// tax table share.
+	rates := map[TaxRate]*rateSum{}
+	var order []TaxRate
 	for _, l := range sale.Cart.Lines {
-		line(fmt.Sprintf("%d × %s", l.Quantity, l.Description), money(l.Total))
+		if rates[l.TaxRate] == nil {
+			rates[l.TaxRate] = &rateSum{}
+			order = append(order, l.TaxRate)
+		}
+		r := rates[l.TaxRate]
+		r.net += l.Net
+		r.tax += l.Tax
+		r.gross += l.Total
+	}
+	sortRatesDesc(order)
+	letter := map[TaxRate]string{}
+	for i, r := range order {
+		letter[r] = string(rune('A' + i))
+	}
+	for _, l := range sale.Cart.Lines {
+		gross := l.UnitPrice * l.Quantity
+		if l.Quantity == 1 {
+			b.pair(l.Description, money(gross)+" "+letter[l.TaxRate], false)
+		} else {
+			b.text(l.Description)
+			b.pair(fmt.Sprintf("  %d × %s", l.Quantity, money(l.UnitPrice)), money(gross)+" "+letter[l.TaxRate], false)
+		}
 		if l.DiscountAmount > 0 {
-			line("   discount", "−"+money(l.DiscountAmount))
+			label := "  " + p.T("discount")
+			if l.Discount > 0 && sale.Cart.Discount == 0 {
+				label = "  " + p.T("discount %s", p.Rate(l.Discount))
+			}
+			b.pair(label, "-"+money(l.DiscountAmount)+"  ", false)
 		}
 	}
-	out = append(out, "")
-	line("Total", money(sale.Totals.Total))
-	rates := map[TaxRate]int64{}
-	for _, l := range sale.Cart.Lines {
-		rates[l.TaxRate] += l.Tax
-	}
-	keys := make([]TaxRate, 0, len(rates))
-	for r := range rates {
-		keys = append(keys, r)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	for _, r := range keys {
-		if r > 0 {
-			line("   of which tax "+r.String(), money(rates[r]))
+	b.rule()
+	t := sale.Totals
+	if !sale.Cart.TaxInclusive {
+		b.pair(p.T("Subtotal"), money(t.Net)+"  ", false)
+		for _, r := range order {
+			if r > 0 {
+				b.pair(p.T("Tax %s", p.Rate(r)), money(rates[r].tax)+"  ", false)
+			}
 		}
 	}
-	out = append(out, "")
+	d.Lines = append(d.Lines, DocLine{Text: p.T("Total") + " " + cur.Code(), Right: money(t.Total), Bold: true, Large: true})
+	b.blank()
+	// The tax table: net, tax and gross of each rate.
+	col := (width - 8) / 3
+	head := fmt.Sprintf("%-8s%*s%*s%*s", p.T("Rate"), col, p.T("Net"), col, p.T("Tax"), col, p.T("Gross"))
+	b.text(head)
+	for _, r := range order {
+		rs := rates[r]
+		label := letter[r] + " " + p.Rate(r)
+		if r == 0 {
+			label = letter[r] + " 0 %"
+		}
+		b.text(fmt.Sprintf("%-8s%*s%*s%*s", label, col, money(rs.net), col, money(rs.tax), col, money(rs.gross)))
+	}
+	b.rule()
 	for _, a := range sale.Attempts {
 		if !a.Status.Settled() {
 			continue
 		}
 		what := a.MethodName
+		if what == "" {
+			what = p.Kind(a.Kind)
+		}
 		if a.Card.Last4 != "" {
-			what += " " + a.Card.Brand + " •••• " + a.Card.Last4
+			what += " " + BrandName(a.Card.Brand) + " •••• " + a.Card.Last4
 		}
-		line(what, money(a.Amount.Amount+a.Tip))
+		b.pair(what, money(a.Amount.Amount+a.Tip)+"  ", false)
 		if a.Tip > 0 {
-			line("   of which tip", money(a.Tip))
+			b.pair("  "+p.T("of which tip"), money(a.Tip)+"  ", false)
 		}
-		if a.Kind == MethodCash {
-			line("   handed over", money(a.Tendered))
-			line("   change", money(a.Change))
+		if a.Kind == MethodCash && a.Tendered > 0 {
+			b.pair("  "+p.T("Handed over"), money(a.Tendered)+"  ", false)
+			b.pair("  "+p.T("Change"), money(a.Change)+"  ", false)
 		}
 	}
-	return append(out, "", "Thank you!")
+	b.blank()
+	b.center(p.T("Thank you!"))
+	return d
+}
+
+type rateSum struct{ net, tax, gross int64 }
+
+func sortRatesDesc(v []TaxRate) { sort.Slice(v, func(i, j int) bool { return v[i] > v[j] }) }
+
+// BrandName writes a card brand as its owner does: visa is Visa,
+// mastercard Mastercard, amex American Express.
+func BrandName(brand string) string {
+	switch strings.ToLower(brand) {
+	case "visa":
+		return "Visa"
+	case "mastercard":
+		return "Mastercard"
+	case "amex":
+		return "American Express"
+	case "discover":
+		return "Discover"
+	case "diners":
+		return "Diners Club"
+	case "jcb":
+		return "JCB"
+	case "unionpay":
+		return "UnionPay"
+	case "interac":
+		return "Interac"
+	case "eftpos_au":
+		return "eftpos"
+	case "girocard":
+		return "girocard"
+	case "":
+		return ""
+	}
+	return strings.ToUpper(brand[:1]) + brand[1:]
+}
+
+// ReceiptLines is the receipt as plain text lines, ReceiptWidth wide.
+func ReceiptLines(sh Shop, sale Sale) []string {
+	return ReceiptDoc(sh, sale, ReceiptWidth).PlainLines()
+}
+
+// ShopOf returns the shop's description (the zero Shop when none).
+func (s *RegisterService) ShopOf(ctx context.Context) Shop {
+	var sh Shop
+	if s.Shop != nil {
+		_ = s.Shop.View(ctx, func(tx Tx) (err error) {
+			sh, err = tx.Shop()
+			return err
+		})
+	}
+	if sh.Name == "" {
+		if rs, err := s.RegisterSettings(ctx); err == nil {
+			sh.Name = rs.ShopName
+		}
+	}
+	if sh.Currency.IsZero() {
+		if rs, err := s.RegisterSettings(ctx); err == nil {
+			sh.Currency = rs.Currency
+		}
+	}
+	return sh
 }
 
 // ReceiptPDF writes sale's receipt as a PDF.
@@ -86,27 +214,30 @@ func (s *RegisterService) ReceiptPDF(ctx context.Context, saleID int64, w io.Wri
 	if s.Documents == nil {
 		return Errorf(EUNAVAILABLE, "This build of Tally cannot write PDF files.")
 	}
-	rs, err := s.RegisterSettings(ctx)
-	if err != nil {
-		return err
-	}
 	sale, err := s.Sale(ctx, saleID)
 	if err != nil {
 		return err
 	}
-	return s.Documents.PDF(w, fmt.Sprintf("Receipt of sale #%d", sale.Number), ReceiptLines(rs.ShopName, sale))
+	d := ReceiptDoc(s.ShopOf(ctx), sale, ReceiptWidth)
+	return s.Documents.PDF(w, d.Title, d.PlainLines())
 }
 
-// DayCloseFile writes a Z report as "pdf" or "xlsx".
-func (s *RegisterService) DayCloseFile(d DayClose, format string, w io.Writer) error {
+// DayCloseFile writes a Z (or X) report as "pdf" or "xlsx", in the
+// shop's language.
+func (s *RegisterService) DayCloseFile(ctx context.Context, d DayClose, format string, w io.Writer) error {
 	if s.Documents == nil {
 		return Errorf(EUNAVAILABLE, "This build of Tally cannot write files.")
 	}
+	p := PaperFor(s.ShopOf(ctx))
+	title := p.T("Day close (Z report)")
+	if d.X {
+		title = p.T("Day so far (X report)")
+	}
 	switch format {
 	case "pdf":
-		return s.Documents.PDF(w, "Day close (Z report) — "+d.Till, d.TextLines())
+		return s.Documents.PDF(w, title+" — "+d.Till, d.TextLinesIn(p))
 	case "xlsx":
-		return s.Documents.XLSX(w, "Z report", d.Lines())
+		return s.Documents.XLSX(w, title, d.LinesIn(p))
 	}
 	return Errorf(EINVALID, "A Z report is written as pdf or xlsx, not %q.", format)
 }

@@ -134,6 +134,9 @@ type ReconcileResult struct {
 	// InvoiceEntries counts the entries of invoices' stories booked:
 	// issued, paid, void, written off.
 	InvoiceEntries int
+	// CashBooked counts the drawer's entries booked: floats, cash in and
+	// out, deposits, and each day close's cash over or short.
+	CashBooked     int
 	MatchedToSales int
 	Waiting        int // lines a suggest-only rule left for the bookkeeper
 	Counts         LineCounts
@@ -432,6 +435,8 @@ type registerBook struct {
 	refund   map[string]int64 // refund id (re_…) > sale number
 	invoices []InvoiceRecord
 	invoiced map[string]string // PaymentIntent or charge id > invoice number
+	moves    []CashMovement    // the drawer's floats, cash in and out, deposits
+	closes   []DayClose        // the day closes, for their cash over or short
 }
 
 // registerSales reads the register's paid sales and succeeded refunds, and
@@ -449,7 +454,13 @@ func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, err
 		if rb.refunds, err = tx.BookableRefunds(); err != nil {
 			return err
 		}
-		rb.invoices, err = tx.Invoices(0)
+		if rb.invoices, err = tx.Invoices(0); err != nil {
+			return err
+		}
+		if rb.moves, err = tx.CashMovements(); err != nil {
+			return err
+		}
+		rb.closes, err = tx.AllDayCloses()
 		return err
 	}); err != nil {
 		return rb, fmt.Errorf("read the register's sales: %w", err)
@@ -486,7 +497,7 @@ func (s *ReconcileService) registerSales(ctx context.Context) (registerBook, err
 // bookSales books each paid sale and each succeeded refund not booked
 // yet, and undoes a refund that failed after it was booked.
 func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
-	if len(rb.sales) == 0 && len(rb.refunds) == 0 && len(rb.invoices) == 0 {
+	if len(rb.sales) == 0 && len(rb.refunds) == 0 && len(rb.invoices) == 0 && len(rb.moves) == 0 && len(rb.closes) == 0 {
 		return nil
 	}
 	booked, err := tx.BookedSales()
@@ -532,6 +543,32 @@ func bookSales(tx Tx, rb registerBook, res *ReconcileResult) error {
 				return err
 			}
 		}
+	}
+	for _, m := range rb.moves {
+		if booked[CashRef(m.ID)] {
+			continue
+		}
+		e, err := CashEntry(m)
+		if err != nil {
+			return fmt.Errorf("book cash movement %d: %w", m.ID, err)
+		}
+		if err := tx.InsertEntry(&e); err != nil {
+			return err
+		}
+		res.CashBooked++
+	}
+	for _, d := range rb.closes {
+		e, ok, err := OverShortEntry(d)
+		if err != nil {
+			return fmt.Errorf("book the day close of %s: %w", d.Till, err)
+		}
+		if !ok || booked[CloseRef(d.ID)] {
+			continue
+		}
+		if err := tx.InsertEntry(&e); err != nil {
+			return err
+		}
+		res.CashBooked++
 	}
 	for _, inv := range rb.invoices {
 		es, err := InvoiceEntries(inv)

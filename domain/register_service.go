@@ -54,36 +54,38 @@ func (s *RegisterService) RegisterSettings(ctx context.Context) (RegisterSetting
 	if err != nil {
 		return rs, err
 	}
-	if rs.Currency.IsZero() || rs.ShopName == "" {
-		// The till's own settings first, then the shop's description
-		// (the first-run set-up's), then the Stripe account's.
-		var st Settings
-		var shop Shop
-		if s.Shop != nil {
-			_ = s.Shop.View(ctx, func(tx Tx) (err error) {
-				if shop, err = tx.Shop(); err != nil {
-					return err
-				}
-				if s.Connection.Mode() != ModeDisabled {
-					st, err = tx.Settings()
-				}
+	// The shop (the first-run set-up's, Settings > Shop) is the one shop:
+	// its name and currency win over what the till kept; then the Stripe
+	// account's.
+	var st Settings
+	var shop Shop
+	if s.Shop != nil {
+		_ = s.Shop.View(ctx, func(tx Tx) (err error) {
+			if shop, err = tx.Shop(); err != nil {
 				return err
-			})
-		}
-		for _, c := range []Currency{shop.Currency, st.Account.DefaultCurrency, MustCurrency("EUR")} {
-			if rs.Currency.IsZero() {
-				rs.Currency = c
 			}
+			if s.Connection.Mode() != ModeDisabled {
+				st, err = tx.Settings()
+			}
+			return err
+		})
+	}
+	if shop.Name != "" {
+		rs.ShopName = shop.Name
+	}
+	if !shop.Currency.IsZero() {
+		rs.Currency = shop.Currency
+	}
+	for _, c := range []Currency{st.Account.DefaultCurrency, MustCurrency("EUR")} {
+		if rs.Currency.IsZero() {
+			rs.Currency = c
 		}
-		if rs.ShopName == "" {
-			rs.ShopName = shop.Name
-		}
-		if rs.ShopName == "" {
-			rs.ShopName = st.Account.Name
-		}
-		if rs.ShopName == "" && s.Connection.Mode() == ModeDisabled {
-			rs.ShopName = "Tally Demo Shop"
-		}
+	}
+	if rs.ShopName == "" {
+		rs.ShopName = st.Account.Name
+	}
+	if rs.ShopName == "" && s.Connection.Mode() == ModeDisabled {
+		rs.ShopName = "Tally Demo Shop"
 	}
 	if s.TillName != "" {
 		rs.Till = s.TillName
@@ -105,6 +107,27 @@ func (s *RegisterService) SaveRegisterSettings(ctx context.Context, rs RegisterS
 	rs.Till = strings.TrimSpace(rs.Till)
 	if rs.Till == "" {
 		rs.Till = "Till 1"
+	}
+	if s.Shop != nil {
+		// The name and currency are the shop's: a set-up shop keeps them
+		// there, so Settings and the register never show two names.
+		err := s.Shop.Update(ctx, func(tx Tx) error {
+			sh, err := tx.Shop()
+			if err != nil || sh.Country == "" {
+				return err
+			}
+			if n := strings.TrimSpace(rs.ShopName); n != "" {
+				sh.Name = n
+			}
+			sh.Currency = rs.Currency
+			if err := sh.Validate(); err != nil {
+				return err
+			}
+			return tx.SaveShop(sh)
+		})
+		if err != nil {
+			return err
+		}
 	}
 	return s.Till.UpdateTill(ctx, func(tx TillTx) error {
 		if s.TillName != "" {

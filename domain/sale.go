@@ -313,6 +313,30 @@ type DayClose struct {
 	FeesKnown    bool  // every card and QR payment's fee is known
 	FeesFound    int   // payments whose fee is known (their charge imported or fetched)
 	FeesOf       int   // card and QR payments
+	// The drawer: what the last close left in it, the floats, cash in
+	// and out since, the cash sales and refunds; what was counted (by
+	// denomination, when so counted); what stays for tomorrow, and what
+	// went to the bank.
+	Carried      int64
+	Float        int64
+	CashIn       int64
+	CashOut      int64
+	CashSales    int64
+	CashRefunds  int64
+	Count        map[int64]int64 // pieces of each denomination, minor units
+	NotCounted   bool            // an X report, or a close whose drawer was not counted
+	LeftInDrawer int64
+	Deposit      int64
+	// TaxByRate is the net, tax and gross of each rate.
+	TaxByRate []RateTotal
+	// X marks a report of the day so far (nothing closed).
+	X bool
+}
+
+// RateTotal is what one tax rate took.
+type RateTotal struct {
+	Rate            TaxRate
+	Net, Tax, Gross int64
 }
 
 // MethodTotal is what one payment method took.

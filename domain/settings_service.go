@@ -17,6 +17,10 @@ type SettingsService struct {
 	// DefaultAPIBase, when set (TALLY_STRIPE_API_BASE), is used when the
 	// settings name no API base of their own.
 	DefaultAPIBase string
+	// OnShop, when set, is told of the shop's details once they are
+	// saved: the program applies the time zone at once and sets the demo
+	// up in the shop's country.
+	OnShop func(ctx context.Context, sh Shop)
 }
 
 // SettingsView is what the settings screen shows.

@@ -16,6 +16,11 @@ type Shop struct {
 	Country  string // ISO 3166-1 alpha-2, upper case
 	Currency Currency
 	TimeZone string // IANA name, for example Europe/Berlin
+	// The seller's details receipts and invoices carry by law.
+	Street     string
+	PostalCode string
+	City       string
+	VATID      string // the shop's VAT (or sales tax) number, as issued
 	// SetUpAt is when the first-run set-up was finished or skipped; zero
 	// while it has not been, and then it shows at start.
 	SetUpAt time.Time
@@ -28,53 +33,90 @@ type Country struct {
 	Name     string
 	Currency string
 	TimeZone string
+	// Standard and Reduced are the country's usual VAT (or sales tax)
+	// rates, in millionths; they start a demo shop's products.
+	Standard, Reduced TaxRate
+	// TaxAdded: prices are written without tax and tax is added at the
+	// till (the United States, Canada).
+	TaxAdded bool
 }
 
 // Countries are the countries Stripe accounts are opened in (Stripe's
 // global availability list), each with its usual currency and main time
 // zone, in the order of their English names.
 var Countries = []Country{
-	{"AU", "Australia", "AUD", "Australia/Sydney"},
-	{"AT", "Austria", "EUR", "Europe/Vienna"},
-	{"BE", "Belgium", "EUR", "Europe/Brussels"},
-	{"BG", "Bulgaria", "BGN", "Europe/Sofia"},
-	{"CA", "Canada", "CAD", "America/Toronto"},
-	{"HR", "Croatia", "EUR", "Europe/Zagreb"},
-	{"CY", "Cyprus", "EUR", "Asia/Nicosia"},
-	{"CZ", "Czech Republic", "CZK", "Europe/Prague"},
-	{"DK", "Denmark", "DKK", "Europe/Copenhagen"},
-	{"EE", "Estonia", "EUR", "Europe/Tallinn"},
-	{"FI", "Finland", "EUR", "Europe/Helsinki"},
-	{"FR", "France", "EUR", "Europe/Paris"},
-	{"DE", "Germany", "EUR", "Europe/Berlin"},
-	{"GI", "Gibraltar", "GBP", "Europe/Gibraltar"},
-	{"GR", "Greece", "EUR", "Europe/Athens"},
-	{"HK", "Hong Kong", "HKD", "Asia/Hong_Kong"},
-	{"HU", "Hungary", "HUF", "Europe/Budapest"},
-	{"IE", "Ireland", "EUR", "Europe/Dublin"},
-	{"IT", "Italy", "EUR", "Europe/Rome"},
-	{"JP", "Japan", "JPY", "Asia/Tokyo"},
-	{"LV", "Latvia", "EUR", "Europe/Riga"},
-	{"LI", "Liechtenstein", "CHF", "Europe/Vaduz"},
-	{"LT", "Lithuania", "EUR", "Europe/Vilnius"},
-	{"LU", "Luxembourg", "EUR", "Europe/Luxembourg"},
-	{"MT", "Malta", "EUR", "Europe/Malta"},
-	{"MX", "Mexico", "MXN", "America/Mexico_City"},
-	{"NL", "Netherlands", "EUR", "Europe/Amsterdam"},
-	{"NZ", "New Zealand", "NZD", "Pacific/Auckland"},
-	{"NO", "Norway", "NOK", "Europe/Oslo"},
-	{"PL", "Poland", "PLN", "Europe/Warsaw"},
-	{"PT", "Portugal", "EUR", "Europe/Lisbon"},
-	{"RO", "Romania", "RON", "Europe/Bucharest"},
-	{"SG", "Singapore", "SGD", "Asia/Singapore"},
-	{"SK", "Slovakia", "EUR", "Europe/Bratislava"},
-	{"SI", "Slovenia", "EUR", "Europe/Ljubljana"},
-	{"ES", "Spain", "EUR", "Europe/Madrid"},
-	{"SE", "Sweden", "SEK", "Europe/Stockholm"},
-	{"CH", "Switzerland", "CHF", "Europe/Zurich"},
-	{"AE", "United Arab Emirates", "AED", "Asia/Dubai"},
-	{"GB", "United Kingdom", "GBP", "Europe/London"},
-	{"US", "United States", "USD", "America/New_York"},
+	{"AU", "Australia", "AUD", "Australia/Sydney", 100000, 0, false},
+	{"AT", "Austria", "EUR", "Europe/Vienna", 200000, 100000, false},
+	{"BE", "Belgium", "EUR", "Europe/Brussels", 210000, 60000, false},
+	{"BG", "Bulgaria", "BGN", "Europe/Sofia", 200000, 90000, false},
+	{"CA", "Canada", "CAD", "America/Toronto", 130000, 0, true},
+	{"HR", "Croatia", "EUR", "Europe/Zagreb", 250000, 130000, false},
+	{"CY", "Cyprus", "EUR", "Asia/Nicosia", 190000, 50000, false},
+	{"CZ", "Czech Republic", "CZK", "Europe/Prague", 210000, 120000, false},
+	{"DK", "Denmark", "DKK", "Europe/Copenhagen", 250000, 250000, false},
+	{"EE", "Estonia", "EUR", "Europe/Tallinn", 240000, 90000, false},
+	{"FI", "Finland", "EUR", "Europe/Helsinki", 255000, 140000, false},
+	{"FR", "France", "EUR", "Europe/Paris", 200000, 55000, false},
+	{"DE", "Germany", "EUR", "Europe/Berlin", 190000, 70000, false},
+	{"GI", "Gibraltar", "GBP", "Europe/Gibraltar", 0, 0, false},
+	{"GR", "Greece", "EUR", "Europe/Athens", 240000, 130000, false},
+	{"HK", "Hong Kong", "HKD", "Asia/Hong_Kong", 0, 0, false},
+	{"HU", "Hungary", "HUF", "Europe/Budapest", 270000, 50000, false},
+	{"IE", "Ireland", "EUR", "Europe/Dublin", 230000, 135000, false},
+	{"IT", "Italy", "EUR", "Europe/Rome", 220000, 100000, false},
+	{"JP", "Japan", "JPY", "Asia/Tokyo", 100000, 80000, false},
+	{"LV", "Latvia", "EUR", "Europe/Riga", 210000, 120000, false},
+	{"LI", "Liechtenstein", "CHF", "Europe/Vaduz", 81000, 26000, false},
+	{"LT", "Lithuania", "EUR", "Europe/Vilnius", 210000, 90000, false},
+	{"LU", "Luxembourg", "EUR", "Europe/Luxembourg", 170000, 80000, false},
+	{"MT", "Malta", "EUR", "Europe/Malta", 180000, 70000, false},
+	{"MX", "Mexico", "MXN", "America/Mexico_City", 160000, 0, false},
+	{"NL", "Netherlands", "EUR", "Europe/Amsterdam", 210000, 90000, false},
+	{"NZ", "New Zealand", "NZD", "Pacific/Auckland", 150000, 150000, false},
+	{"NO", "Norway", "NOK", "Europe/Oslo", 250000, 150000, false},
+	{"PL", "Poland", "PLN", "Europe/Warsaw", 230000, 80000, false},
+	{"PT", "Portugal", "EUR", "Europe/Lisbon", 230000, 130000, false},
+	{"RO", "Romania", "RON", "Europe/Bucharest", 210000, 110000, false},
+	{"SG", "Singapore", "SGD", "Asia/Singapore", 90000, 90000, false},
+	{"SK", "Slovakia", "EUR", "Europe/Bratislava", 230000, 190000, false},
+	{"SI", "Slovenia", "EUR", "Europe/Ljubljana", 220000, 95000, false},
+	{"ES", "Spain", "EUR", "Europe/Madrid", 210000, 100000, false},
+	{"SE", "Sweden", "SEK", "Europe/Stockholm", 250000, 120000, false},
+	{"CH", "Switzerland", "CHF", "Europe/Zurich", 81000, 26000, false},
+	{"AE", "United Arab Emirates", "AED", "Asia/Dubai", 50000, 50000, false},
+	{"GB", "United Kingdom", "GBP", "Europe/London", 200000, 50000, false},
+	{"US", "United States", "USD", "America/New_York", 88750, 0, true},
+}
+
+// Language is the language the shop's documents (receipts, reports,
+// the customer display) are written in: German in the German-speaking
+// countries, English elsewhere.
+func (s Shop) Language() string {
+	switch s.Country {
+	case "DE", "AT", "CH", "LI":
+		return "de"
+	}
+	return "en"
+}
+
+// Location is the shop's time zone, or the computer's where none is set.
+func (s Shop) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.TimeZone); err == nil && s.TimeZone != "" {
+		return loc
+	}
+	return time.Local
+}
+
+// AddressLines are the shop's street and town, as a receipt prints them.
+func (s Shop) AddressLines() []string {
+	var out []string
+	if t := strings.TrimSpace(s.Street); t != "" {
+		out = append(out, t)
+	}
+	if t := strings.TrimSpace(strings.TrimSpace(s.PostalCode) + " " + strings.TrimSpace(s.City)); t != "" {
+		out = append(out, t)
+	}
+	return out
 }
 
 // CountryOf returns the country with the code, and whether there is one.
@@ -106,6 +148,14 @@ func (s Shop) Validate() error {
 	}
 	if _, err := LoadTimeZone(s.TimeZone); err != nil {
 		return fieldErr("time_zone", err)
+	}
+	if len([]rune(s.Street)) > 120 || len([]rune(s.City)) > 80 || len([]rune(s.PostalCode)) > 20 {
+		return fieldErr("address", Errorf(EINVALID, "The address is too long for a receipt: at most 120 characters for the street, 80 for the town and 20 for the postal code."))
+	}
+	if s.VATID != "" {
+		if err := CheckVATNumber(s.VATID, s.Country); err != nil {
+			return fieldErr("vat_id", err)
+		}
 	}
 	return nil
 }
@@ -155,6 +205,8 @@ func (s *SettingsService) SaveShop(ctx context.Context, sh Shop) (Shop, error) {
 	sh.Name = strings.TrimSpace(sh.Name)
 	sh.Country = strings.ToUpper(strings.TrimSpace(sh.Country))
 	sh.TimeZone = strings.TrimSpace(sh.TimeZone)
+	sh.Street, sh.PostalCode, sh.City = strings.TrimSpace(sh.Street), strings.TrimSpace(sh.PostalCode), strings.TrimSpace(sh.City)
+	sh.VATID = NormalizeVATNumber(sh.VATID)
 	if err := sh.Validate(); err != nil {
 		return sh, err
 	}
@@ -168,6 +220,9 @@ func (s *SettingsService) SaveShop(ctx context.Context, sh Shop) (Shop, error) {
 	})
 	if err != nil {
 		return sh, fmt.Errorf("save the shop's details: %w", err)
+	}
+	if s.OnShop != nil {
+		s.OnShop(ctx, sh)
 	}
 	return sh, nil
 }
@@ -185,6 +240,11 @@ func (s *SettingsService) FinishSetup(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("remember the set-up is done: %w", err)
+	}
+	if s.OnShop != nil {
+		if sh, err := s.Shop(ctx); err == nil {
+			s.OnShop(ctx, sh)
+		}
 	}
 	return nil
 }

@@ -80,8 +80,8 @@ func (t *Tx) SaveWebhook(enabled bool, listen string) error {
 func (t *Tx) Shop() (domain.Shop, error) {
 	var s domain.Shop
 	var cur, setUp string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT name, country, currency, time_zone, set_up_at FROM shop WHERE id = 1`).Scan(
-		&s.Name, &s.Country, &cur, &s.TimeZone, &setUp)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT name, country, currency, time_zone, set_up_at, street, postal_code, city, vat_id FROM shop WHERE id = 1`).Scan(
+		&s.Name, &s.Country, &cur, &s.TimeZone, &setUp, &s.Street, &s.PostalCode, &s.City, &s.VATID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.Shop{}, nil
 	} else if err != nil {
@@ -106,10 +106,11 @@ func (t *Tx) SaveShop(s domain.Shop) error {
 	if !s.SetUpAt.IsZero() {
 		setUp = s.SetUpAt.UTC().Format(time.RFC3339)
 	}
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO shop (id, name, country, currency, time_zone, set_up_at) VALUES (1, ?, ?, ?, ?, ?)
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO shop (id, name, country, currency, time_zone, set_up_at, street, postal_code, city, vat_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, country = excluded.country, currency = excluded.currency,
-		time_zone = excluded.time_zone, set_up_at = excluded.set_up_at`,
-		s.Name, s.Country, s.Currency.Code(), s.TimeZone, setUp)
+		time_zone = excluded.time_zone, set_up_at = excluded.set_up_at, street = excluded.street,
+		postal_code = excluded.postal_code, city = excluded.city, vat_id = excluded.vat_id`,
+		s.Name, s.Country, s.Currency.Code(), s.TimeZone, setUp, s.Street, s.PostalCode, s.City, s.VATID)
 	if err != nil {
 		return fmt.Errorf("save the shop: %w", err)
 	}

@@ -531,3 +531,53 @@ func (s *Simulator) CheckoutSessionsWhere(key, value string) []domain.CheckoutSe
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
+
+// AdoptShop makes the demo's simulated account the shop's: its name,
+// country and currency, and the demo location's address in the shop's
+// country (its street and town where the shop gave them, else the town
+// of its time zone), so that a German demo shop's reader stands in
+// Germany.
+func (s *Simulator) AdoptShop(sh domain.Shop) error {
+	if sh.Country == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sh.Name != "" {
+		s.account.Name = sh.Name
+	}
+	s.account.Country = sh.Country
+	if !sh.Currency.IsZero() && sh.Currency != s.account.DefaultCurrency {
+		s.account.DefaultCurrency = sh.Currency
+		if s.available[sh.Currency] == 0 {
+			s.available[sh.Currency] = 125_000
+		}
+	}
+	city := sh.City
+	if city == "" {
+		_, town, _ := strings.Cut(sh.TimeZone, "/")
+		city = strings.ReplaceAll(town, "_", " ")
+	}
+	street := sh.Street
+	if street == "" {
+		street = "Main Street 1"
+	}
+	postal := sh.PostalCode
+	if postal == "" && domain.AddressFormatFor(sh.Country).PostalRequired {
+		postal = "1000"
+	}
+	for i := range s.locations {
+		l := &s.locations[i]
+		if strings.HasPrefix(l.DisplayName, "Demo shop") {
+			l.Address = domain.Address{Line1: street, City: city, PostalCode: postal, Country: sh.Country, State: l.Address.State}
+			if domain.AddressFormatFor(sh.Country).StateRequired && l.Address.State == "" {
+				l.Address.State = demoStates[sh.Country]
+			}
+			l.DisplayName = "Demo shop, " + street
+		}
+	}
+	return s.save()
+}
+
+// demoStates are a state for the countries whose addresses need one.
+var demoStates = map[string]string{"US": "NY", "CA": "ON", "AU": "NSW", "MX": "CDMX", "AE": "DU", "IE": ""}

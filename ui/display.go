@@ -73,22 +73,25 @@ func newCustomerDisplay(app fyne.App) *customerDisplay {
 func displayInk() color.Color { return color.NRGBA{R: 0x11, G: 0x18, B: 0x27, A: 0xFF} }
 
 // show draws the register's state; on the Fyne goroutine.
-func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale, pending *domain.PaymentResult, money func(int64) string) {
-	d.shop.Text = shop
+// It speaks the shop's language (the paper's), as the receipt does.
+func (d *customerDisplay) show(shop domain.Shop, cart domain.Cart, sale *domain.Sale, pending *domain.PaymentResult) {
+	p := domain.PaperFor(shop)
+	money := func(v int64) string { return p.Money(v, cart.Currency) }
+	d.shop.Text = shop.Name
 	d.lines.Objects = nil
 	d.total.Text, d.info.Text = "", ""
 	qrURL := ""
 	switch {
 	case sale != nil && sale.Status == domain.SalePaid:
-		d.total.Text = T("Paid — thank you")
+		d.total.Text = p.T("Paid — thank you")
 		d.info.Text = money(sale.Totals.Total)
-	case len(cart.Lines) == 0:
-		d.info.Text = T("Welcome")
+	case len(cart.Lines) == 0 || (sale != nil && sale.Status == domain.SaleCanceled):
+		d.info.Text = p.T("Welcome")
 	default:
 		for i, l := range cart.Lines {
 			text := fmt.Sprintf("%d × %s   %s", l.Quantity, l.Description, money(l.Total))
 			if i == 8 {
-				text = fmt.Sprintf(T("… and %d more"), len(cart.Lines)-8)
+				text = p.T("… and %d more", len(cart.Lines)-8)
 			}
 			t := canvas.NewText(text, displayInk())
 			t.TextSize, t.Alignment = 24, fyne.TextAlignCenter
@@ -98,9 +101,9 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 			}
 		}
 		t := cart.Totals()
-		d.total.Text = T("Total ") + money(t.Total)
+		d.total.Text = p.T("Total") + " " + money(t.Total)
 		if sale != nil && sale.Paid() > 0 {
-			d.info.Text = T("Still to pay: ") + money(sale.Due())
+			d.info.Text = p.T("Still to pay: %s", money(sale.Due()))
 		}
 		if pending != nil && !pending.Done() {
 			a := pending.Attempt
@@ -108,10 +111,10 @@ func (d *customerDisplay) show(shop string, cart domain.Cart, sale *domain.Sale,
 			case domain.MethodQRLink:
 				if a.SessionURL != "" {
 					qrURL = a.SessionURL
-					d.info.Text = T("Scan to pay ") + money(a.Amount.Amount) + T(" with your phone")
+					d.info.Text = p.T("Scan to pay %s with your phone", money(a.Amount.Amount))
 				}
 			case domain.MethodCardReader:
-				d.info.Text = T("Please pay ") + money(a.Amount.Amount) + T(" on the card reader")
+				d.info.Text = p.T("Please pay %s on the card reader", money(a.Amount.Amount))
 			}
 		}
 	}
@@ -164,5 +167,9 @@ func (s *registerScreen) updateDisplay() {
 	if s.sale != nil {
 		cart = s.sale.Cart
 	}
-	s.display.show(s.settings.ShopName, cart, s.sale, s.attempt, s.money)
+	shop := s.shop
+	if shop.Name == "" {
+		shop.Name = s.settings.ShopName
+	}
+	s.display.show(shop, cart, s.sale, s.attempt)
 }

@@ -66,6 +66,7 @@ func moneyText(m domain.Money) string {
 
 // dateText is a day: 2026-12-31 in English, 31.12.2026 in German.
 func dateText(t time.Time) string {
+	t = t.Local() // stored in UTC: shown in the shop's time zone
 	if german() {
 		return t.Format("02.01.2006")
 	}
@@ -79,6 +80,7 @@ func dateTimeText(t time.Time, seconds bool) string {
 	if seconds {
 		clock = "15:04:05"
 	}
+	t = t.Local()
 	if german() {
 		return t.Format("02.01.2006 " + clock)
 	}

@@ -28,6 +28,7 @@ type registerScreen struct {
 	run runner
 
 	settings domain.RegisterSettings
+	shop     domain.Shop // the shop's own details, for its documents
 	products []domain.Product
 	methods  []domain.PaymentMethod
 	cart     domain.Cart
@@ -166,12 +167,13 @@ func (s *registerScreen) load() {
 		if err == nil && s.svc.Invoices != nil {
 			cs, err = s.svc.Invoices.Customers(s.ctx)
 		}
+		shop := s.svc.Register.ShopOf(s.ctx)
 		fyne.Do(func() {
 			if err != nil {
 				s.status.fail("load the register", err, nil)
 				return
 			}
-			s.settings, s.products, s.methods = rs, ps, ms
+			s.settings, s.products, s.methods, s.shop = rs, ps, ms, shop
 			s.setCustomers(cs)
 			if s.sale == nil && (s.cart.Currency != rs.Currency || s.cart.TaxInclusive != rs.TaxInclusive) && len(s.cart.Lines) == 0 {
 				s.newCart()

@@ -69,10 +69,10 @@ func (s *registerScreen) dayClose() {
 					closeBtn.Hide()
 					cancel.SetText(T("Done"))
 					pdfBtn := widget.NewButton(T("Save PDF…"), func() {
-						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "pdf", w) })
+						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".pdf", func(w io.Writer) error { return s.svc.Register.DayCloseFile(s.ctx, z, "pdf", w) })
 					})
 					xlsxBtn := widget.NewButton(T("Save XLSX…"), func() {
-						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(z, "xlsx", w) })
+						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(s.ctx, z, "xlsx", w) })
 					})
 					d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
 					s.status.ok(T("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))

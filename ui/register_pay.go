@@ -355,7 +355,11 @@ func (p *payPanel) receipt() {
 		return
 	}
 	id := s.sale.ID
-	text := strings.Join(domain.ReceiptLines(s.settings.ShopName, *s.sale), "\n")
+	shop := s.shop
+	if shop.Name == "" {
+		shop.Name = s.settings.ShopName
+	}
+	text := strings.Join(domain.ReceiptLines(shop, *s.sale), "\n")
 	p.receiptText = text
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	save := widget.NewButton(T("Save PDF…"), func() {

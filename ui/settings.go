@@ -348,11 +348,7 @@ func (s *settingsScreen) saveShop() {
 				return
 			}
 			s.shop.set(saved)
-			msg := T("✓ Saved.")
-			if saved.TimeZone != time.Local.String() {
-				msg += " " + T("Tally counts dates in %s from its next start.", saved.TimeZone)
-			}
-			s.shopStatus.ok(msg)
+			s.shopStatus.ok(T("✓ Saved. Dates are counted in %s from now on.", saved.TimeZone))
 		})
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
@@ -16,6 +17,10 @@ type shopDetails struct {
 	country  *widget.Select
 	currency *widget.Select
 	zone     *widget.SelectEntry
+	street   *widget.Entry
+	postal   *widget.Entry
+	city     *widget.Entry
+	vat      *widget.Entry
 	errs     map[string]*widget.Label
 	form     *widget.Form
 }
@@ -24,7 +29,7 @@ func countryLabel(c domain.Country) string { return c.Name + " (" + c.Code + ")"
 
 func newShopDetails() *shopDetails {
 	f := &shopDetails{errs: map[string]*widget.Label{}}
-	for _, k := range []string{"shop_name", "country", "currency", "time_zone"} {
+	for _, k := range []string{"shop_name", "country", "currency", "time_zone", "address", "vat_id"} {
 		f.errs[k] = errLabel()
 	}
 	f.name = widget.NewEntry()
@@ -61,12 +66,20 @@ func newShopDetails() *shopDetails {
 		}
 	})
 	f.country.PlaceHolder = T("Choose the country")
+	f.street, f.postal, f.city, f.vat = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.street.SetPlaceHolder(T("Street and number"))
+	f.postal.SetPlaceHolder(T("Postal code"))
+	f.city.SetPlaceHolder(T("Town"))
+	f.vat.SetPlaceHolder(T("VAT number, such as DE123456789 (printed on receipts)"))
+	town := container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(130, f.postal.MinSize().Height), f.postal), nil, f.city)
 	field := func(w fyne.CanvasObject, k string) fyne.CanvasObject { return labelled(w, f.errs, k) }
 	f.form = widget.NewForm(
 		widget.NewFormItem(T("Shop name"), field(f.name, "shop_name")),
 		widget.NewFormItem(T("Country"), field(f.country, "country")),
 		widget.NewFormItem(T("Currency"), field(f.currency, "currency")),
 		widget.NewFormItem(T("Time zone"), field(f.zone, "time_zone")),
+		widget.NewFormItem(T("Address"), field(container.NewVBox(f.street, town), "address")),
+		widget.NewFormItem(T("VAT number"), field(f.vat, "vat_id")),
 	)
 	return f
 }
@@ -95,6 +108,10 @@ func (f *shopDetails) selectedCountry() (domain.Country, bool) {
 // set shows a stored shop; an empty one gets the computer's time zone.
 func (f *shopDetails) set(sh domain.Shop) {
 	f.name.SetText(sh.Name)
+	f.street.SetText(sh.Street)
+	f.postal.SetText(sh.PostalCode)
+	f.city.SetText(sh.City)
+	f.vat.SetText(sh.VATID)
 	if c, ok := domain.CountryOf(sh.Country); ok {
 		f.country.Selected = countryLabel(c) // without OnChanged: keep the stored currency and zone
 		f.country.Refresh()
@@ -111,7 +128,7 @@ func (f *shopDetails) set(sh domain.Shop) {
 
 // shop returns what the form says; the service checks it.
 func (f *shopDetails) shop() domain.Shop {
-	sh := domain.Shop{Name: f.name.Text, TimeZone: f.zone.Text}
+	sh := domain.Shop{Name: f.name.Text, TimeZone: f.zone.Text, Street: f.street.Text, PostalCode: f.postal.Text, City: f.city.Text, VATID: f.vat.Text}
 	if c, ok := f.selectedCountry(); ok {
 		sh.Country = c.Code
 	}

@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"fmt"
+
+	"tally/domain"
+)
+
+// The drawer's cash movements (domain.DayCloseTx).
+
+const cashCols = `id, till, kind, amount, currency, reason, by_role, close_id, created`
+
+func (t *tillTx) InsertCashMovement(m *domain.CashMovement) error {
+	id, err := t.tx.insert(`INSERT INTO cash_movements (till, kind, amount, currency, reason, by_role, close_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Till, string(m.Kind), m.Amount.Amount, m.Amount.Currency.Code(), m.Reason, string(m.Role), m.CloseID, unix(m.Created))
+	if err != nil {
+		return fmt.Errorf("insert cash movement: %w", err)
+	}
+	m.ID = id
+	return nil
+}
+
+func (t *tillTx) UnclosedCashMovements(till string) ([]domain.CashMovement, error) {
+	return t.cashMovements(`WHERE close_id = 0 AND (? = '' OR till = ?) ORDER BY id`, till, till)
+}
+
+func (t *tillTx) CashMovements() ([]domain.CashMovement, error) {
+	return t.cashMovements(`ORDER BY id`)
+}
+
+func (t *tillTx) CloseCashMovements(closeID int64, ids []int64) error {
+	for _, id := range ids {
+		if _, err := t.tx.Exec(`UPDATE cash_movements SET close_id = ? WHERE id = ?`, closeID, id); err != nil {
+			return fmt.Errorf("mark cash movement closed: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *tillTx) cashMovements(where string, args ...any) ([]domain.CashMovement, error) {
+	rows, err := t.tx.Query(`SELECT `+cashCols+` FROM cash_movements `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read cash movements: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.CashMovement
+	for rows.Next() {
+		var m domain.CashMovement
+		var kind, cur, role string
+		var created int64
+		if err := rows.Scan(&m.ID, &m.Till, &kind, &m.Amount.Amount, &cur, &m.Reason, &role, &m.CloseID, &created); err != nil {
+			return nil, fmt.Errorf("read cash movements: %w", err)
+		}
+		m.Kind, m.Role, m.Created = domain.CashKind(kind), domain.Role(role), fromUnix(created)
+		m.Amount.Currency = currencyOrZero(cur)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tillTx) AllDayCloses() ([]domain.DayClose, error) {
+	rows, err := t.tx.Query(`SELECT id, report FROM day_closes ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read day closes: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.DayClose
+	for rows.Next() {
+		var id int64
+		var rep string
+		if err := rows.Scan(&id, &rep); err != nil {
+			return nil, fmt.Errorf("read day closes: %w", err)
+		}
+		d, err := decodeClose(rep)
+		if err != nil {
+			return nil, fmt.Errorf("read day close %d: %w", id, err)
+		}
+		d.ID = id
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
