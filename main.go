@@ -25,6 +25,7 @@ import (
 
 	"tally/assets"
 	"tally/domain"
+	"tally/printer"
 	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
@@ -429,7 +430,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
 	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, TillName: strings.TrimSpace(os.Getenv("TALLY_TILL")),
-		Documents: reports.Documents{}, Access: access}
+		Documents: reports.Documents{}, Access: access, Printers: printer.ESCPOS{}}
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	invoices := &domain.InvoiceService{Till: db, Connection: conn, Clock: clock, Access: access, Log: log, Shop: db.Settings(),

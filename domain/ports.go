@@ -391,6 +391,15 @@ type TillTx interface {
 	RefundTx
 	PaymentTx
 	InvoiceTx
+	PrinterTx
+}
+
+// PrinterTx holds each till's receipt printer settings.
+type PrinterTx interface {
+	// PrinterSettings returns till's printer (Kind none when it has none).
+	PrinterSettings(till string) (PrinterSettings, error)
+	// SavePrinterSettings replaces till's printer settings.
+	SavePrinterSettings(till string, p PrinterSettings) error
 }
 
 // EventTx holds Stripe's events as applied, and what they describe that

@@ -182,7 +182,7 @@ func TestPaymentMethods(t *testing.T) {
 		t.Fatalf("restore onto a taken reader: %v", err)
 	}
 	list, err := f.methods.List(ctx)
-	if err != nil || len(list.Methods) != 4 || len(list.Accounts) != 13 { // the default Cash method, Card, QR code, Card B; Tips payable, Receivables and Bad debts among the accounts
+	if err != nil || len(list.Methods) != 4 || len(list.Accounts) != 15 { // the default Cash method, Card, QR code, Card B; Tips payable, Receivables, Bad debts, Cash over/short and Petty cash expenses among the accounts
 		t.Fatalf("list: %d methods %d accounts %v", len(list.Methods), len(list.Accounts), err)
 	}
 	for _, m := range list.Methods {

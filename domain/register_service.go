@@ -34,6 +34,9 @@ type RegisterService struct {
 	Demo DemoCustomer
 	// Documents writes receipts and Z reports to files (nil: refused).
 	Documents Documents
+	// Printers sends receipts to the till's receipt printer and kicks its
+	// cash drawer (nil: this build cannot print).
+	Printers Printers
 	// Access, when set, guards the day close with the owner's PIN and
 	// audits it.
 	Access *AccessService

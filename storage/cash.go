@@ -1,6 +1,8 @@
 package storage
 
 import (
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"tally/domain"
@@ -79,4 +81,31 @@ func (t *tillTx) AllDayCloses() ([]domain.DayClose, error) {
 		out = append(out, d)
 	}
 	return out, rows.Err()
+}
+
+func (t *tillTx) PrinterSettings(till string) (domain.PrinterSettings, error) {
+	var p domain.PrinterSettings
+	var kind string
+	var auto, drawer int
+	err := t.tx.QueryRow(`SELECT kind, address, paper, auto_print, drawer, logo FROM printers WHERE till = ?`, till).
+		Scan(&kind, &p.Address, &p.Paper, &auto, &drawer, &p.Logo)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.PrinterSettings{Paper: 80}, nil
+	}
+	if err != nil {
+		return p, fmt.Errorf("read the printer settings: %w", err)
+	}
+	p.Kind, p.AutoPrint, p.Drawer = domain.PrinterKind(kind), auto == 1, drawer == 1
+	return p, nil
+}
+
+func (t *tillTx) SavePrinterSettings(till string, p domain.PrinterSettings) error {
+	_, err := t.tx.Exec(`INSERT INTO printers (till, kind, address, paper, auto_print, drawer, logo) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (till) DO UPDATE SET kind = excluded.kind, address = excluded.address, paper = excluded.paper,
+		auto_print = excluded.auto_print, drawer = excluded.drawer, logo = excluded.logo`,
+		till, string(p.Kind), p.Address, p.Paper, boolInt(p.AutoPrint), boolInt(p.Drawer), p.Logo)
+	if err != nil {
+		return fmt.Errorf("save the printer settings: %w", err)
+	}
+	return nil
 }
