@@ -52,9 +52,13 @@ func (p PrinterSettings) Validate() error {
 		return fieldErr("kind", Errorf(EINVALID, "Choose how the printer is connected."))
 	}
 	if strings.TrimSpace(p.Address) == "" {
-		what := map[PrinterKind]string{PrinterNetwork: "the printer's network address, such as 192.168.1.50",
-			PrinterUSB: "the printer's device, such as /dev/usb/lp0", PrinterWindows: "the printer's name as Windows lists it"}[p.Kind]
-		return fieldErr("address", Errorf(EINVALID, "Give %s.", what))
+		switch p.Kind {
+		case PrinterNetwork:
+			return fieldErr("address", Errorf(EINVALID, "Give the printer's network address, such as 192.168.1.50."))
+		case PrinterUSB:
+			return fieldErr("address", Errorf(EINVALID, "Give the printer's device, such as /dev/usb/lp0."))
+		}
+		return fieldErr("address", Errorf(EINVALID, "Give the printer's name as Windows lists it."))
 	}
 	if p.Paper != 58 && p.Paper != 80 {
 		return fieldErr("paper", Errorf(EINVALID, "The paper is 58 or 80 mm wide."))
@@ -152,19 +156,21 @@ func (s *RegisterService) PrintReceipt(ctx context.Context, saleID int64, kick b
 	return s.send(ctx, PrintJob{Doc: &d, Cut: true, Kick: kick && p.Drawer, Settings: p})
 }
 
-// AfterPayment is what the till's printer does when a sale is paid:
-// the receipt when the shop prints it after each sale, and the drawer
-// kicked open when cash was taken. It reports whether it printed;
+// AfterPayment is what the till's printer does when a payment of a sale
+// is taken: the receipt once the sale is paid, when the shop prints it
+// after each sale, and the drawer kicked open when the payment was cash. It reports whether it printed;
 // nothing to do is no error.
 func (s *RegisterService) AfterPayment(ctx context.Context, sale Sale) (printed bool, err error) {
 	p, err := s.PrinterSettingsOf(ctx)
 	if err != nil || p.Kind == PrinterNone {
 		return false, err
 	}
+	// The drawer opens for the payment just taken when it was cash (a
+	// split sale's earlier cash part opened it then).
 	cash := false
 	for _, a := range sale.Attempts {
-		if a.Kind == MethodCash && a.Status.Settled() {
-			cash = true
+		if a.Status.Settled() {
+			cash = a.Kind == MethodCash
 		}
 	}
 	switch {
@@ -224,4 +230,37 @@ func (s Shop) currencyOr() Currency {
 		return MustCurrency("EUR")
 	}
 	return s.Currency
+}
+
+// ReportDoc lays a Z or X report out for a receipt roll of width
+// characters, in the shop's language.
+func ReportDoc(sh Shop, d DayClose, width int) Doc {
+	p := PaperFor(sh)
+	title := p.T("Day close (Z report)")
+	if d.X {
+		title = p.T("Day so far (X report)")
+	}
+	doc := Doc{Title: title, Width: width}
+	b := docBuilder{&doc}
+	doc.Lines = append(doc.Lines, DocLine{Text: sh.Name, Align: AlignCenter, Bold: true})
+	for _, a := range sh.AddressLines() {
+		b.center(a)
+	}
+	doc.Lines = append(doc.Lines, DocLine{Text: title, Align: AlignCenter, Bold: true})
+	b.rule()
+	for _, r := range d.LinesIn(p) {
+		b.pair(r[0], r[1], false)
+	}
+	b.rule()
+	return doc
+}
+
+// PrintReport prints a Z or X report on the till's printer.
+func (s *RegisterService) PrintReport(ctx context.Context, d DayClose) error {
+	p, err := s.PrinterSettingsOf(ctx)
+	if err != nil {
+		return err
+	}
+	doc := ReportDoc(s.ShopOf(ctx), d, p.Width())
+	return s.send(ctx, PrintJob{Doc: &doc, Cut: true, Settings: p})
 }

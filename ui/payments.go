@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
@@ -46,6 +47,7 @@ type paymentsScreen struct {
 	timeline              *widget.Label
 	refundBtn, captureBtn *widget.Button
 	voidBtn, checkBtn     *widget.Button
+	printBtn, receiptBtn  *widget.Button
 
 	mu      sync.Mutex // guards the page cache, filled from the run goroutine
 	gen     int        // bumped at each new filter: older pages are dropped
@@ -106,10 +108,13 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 	s.captureBtn = widget.NewButton(T("Capture"), s.capture)
 	s.voidBtn = widget.NewButton(T("Void"), s.void)
 	s.checkBtn = widget.NewButton(T("Ask Stripe"), s.followUp)
+	s.printBtn = widget.NewButton(T("Print receipt"), s.printReceipt)
+	s.receiptBtn = widget.NewButton(T("Receipt PDF…"), s.saveReceipt)
 	s.job = newJobs(s.ctx, s.run, s.status, s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn)
 	s.enableActions(nil)
 	s.detail = container.NewVBox(s.detailTitle, s.info,
 		container.NewHBox(s.refundBtn, s.captureBtn, s.voidBtn, s.checkBtn),
+		container.NewHBox(s.printBtn, s.receiptBtn),
 		widget.NewLabelWithStyle(T("Timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.timeline)
 
 	header := container.New(paymentColumns, heading(T("Date")), heading(T("Sale")), heading(T("Method")), rightAligned(heading(T("Amount"))),
@@ -437,7 +442,58 @@ func (s *paymentsScreen) enableActions(d *domain.PaymentDetail) {
 	set(s.refundBtn, d != nil && d.SaleRefundable > 0)
 	set(s.captureBtn, d != nil && d.Payment.Status == domain.AttemptAuthorized)
 	set(s.voidBtn, d != nil && d.Payment.Status == domain.AttemptAuthorized)
-	set(s.checkBtn, d != nil)
+	// Cash never went through Stripe: there is nothing to ask it.
+	set(s.checkBtn, d != nil && d.Payment.Kind != domain.MethodCash)
+	set(s.printBtn, d != nil && d.Sale.ID != 0)
+	set(s.receiptBtn, d != nil && d.Sale.ID != 0)
+}
+
+// printReceipt prints the chosen payment's sale's receipt again, on this
+// till's printer.
+func (s *paymentsScreen) printReceipt() {
+	if s.selected == nil {
+		return
+	}
+	id, n := s.selected.Sale.ID, s.selected.Sale.Number
+	s.run(func() {
+		err := s.svc.Register.PrintReceipt(s.ctx, id, false)
+		fyne.Do(func() {
+			if err != nil {
+				s.status.fail("print the receipt", err, nil)
+				return
+			}
+			s.status.ok(T("The receipt of sale #%d is printing.", n))
+		})
+	})
+}
+
+// saveReceipt saves the chosen payment's sale's receipt as a PDF.
+func (s *paymentsScreen) saveReceipt() {
+	if s.selected == nil {
+		return
+	}
+	id, n := s.selected.Sale.ID, s.selected.Sale.Number
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		path := wc.URI().Path()
+		s.run(func() {
+			err := s.svc.Register.ReceiptPDF(s.ctx, id, wc)
+			if cerr := wc.Close(); err == nil {
+				err = cerr
+			}
+			fyne.Do(func() {
+				if err != nil {
+					s.status.fail("save "+path, err, nil)
+					return
+				}
+				s.status.ok(T("Saved ") + path + ".")
+			})
+		})
+	}, s.win)
+	d.SetFileName(fmt.Sprintf("receipt-%d.pdf", n))
+	d.Show()
 }
 
 // afterAction shows a result and reads the payment and the list again.
@@ -605,7 +661,14 @@ func (s *paymentsScreen) openRefund() {
 		authorize(s.win, s.svc, s.run, domain.RoleOwner, what, func(g domain.Grant) {
 			s.job.start(T("the refund"), T("Refunding…"), func(ctx context.Context) func() {
 				out, err := s.svc.Payments.Refund(ctx, g, req)
-				return s.afterAction(p.ID, out.Message, err)
+				msg := out.Message
+				if err == nil && cashRefunded(out) {
+					// The cash is handed from the drawer: open it.
+					if kerr := s.svc.Register.KickDrawer(ctx, g, ""); kerr == nil {
+						msg += " " + T("The drawer is open.")
+					}
+				}
+				return s.afterAction(p.ID, msg, err)
 			})
 		})
 		return nil
@@ -617,6 +680,16 @@ func (s *paymentsScreen) openRefund() {
 		f.scope.SetSelected(scopeSale)
 	}
 	f.d.Show()
+}
+
+// cashRefunded reports whether a refund handed cash from the drawer.
+func cashRefunded(out domain.RefundOutcome) bool {
+	for _, r := range out.Refunds {
+		if r.Kind == domain.MethodCash && r.Status == domain.RefundSucceeded {
+			return true
+		}
+	}
+	return false
 }
 
 // columns lays its objects out in a row, each as wide as its weight's

@@ -28,7 +28,9 @@ type registerScreen struct {
 	run runner
 
 	settings domain.RegisterSettings
-	shop     domain.Shop // the shop's own details, for its documents
+	shop     domain.Shop    // the shop's own details, for its documents
+	printed  map[int64]bool // payments whose receipt or drawer was seen to
+	drawer   *drawerDialog  // the cash drawer's dialog, for tests
 	products []domain.Product
 	methods  []domain.PaymentMethod
 	cart     domain.Cart
@@ -40,19 +42,19 @@ type registerScreen struct {
 	scan     *keyEntry
 	help     func() // the keyboard help (F1), set by the shell
 	keys     *fyne.Container
-	cartList *widget.List
+	cartList *keyList
 	totals   *widget.Label
 	total    *widget.RichText
 	due      *widget.Label
-	email    *widget.Entry
-	discount *widget.Entry
-	lineDisc *widget.Entry
+	email    *keyEntry
+	discount *keyEntry
+	lineDisc *keyEntry
 	amount   *keyEntry // what the next payment takes (split); empty: all due
-	cashBtn  *widget.Button
-	cardBtn  *widget.Button
-	qrBtn    *widget.Button
-	newBtn   *widget.Button
-	voidBtn  *widget.Button
+	cashBtn  *keyButton
+	cardBtn  *keyButton
+	qrBtn    *keyButton
+	newBtn   *keyButton
+	voidBtn  *keyButton
 	status   *status
 	pay      *payPanel
 	display  *customerDisplay
@@ -62,15 +64,16 @@ type registerScreen struct {
 	pollRun  runner // runs the loop that follows a pending payment
 	shopForm *shopForm
 
-	invoiceBtn *widget.Button
+	invoiceBtn *keyButton
 	customers  []domain.CustomerRecord
-	custSel    *widget.Select // the sale's customer, "No customer" first
+	custSel    *keySelect // the sale's customer, "No customer" first
 	// invoice opens the invoice form on a cart (set by the shell); done
 	// gets the issued invoice.
 	invoice   func(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord))
 	invoiceQR *dialog.CustomDialog // the payment page shown after issuing
 	dayAll    *widget.Check        // the day close's "every till", for tests
 	dayReport *widget.Label        // the day close's Z report, for tests
+	dayCount  fyne.CanvasObject    // the day close's count by notes and coins
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
@@ -86,15 +89,15 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 		return s.root
 	}
 	s.status = newStatus(s.svc.Log)
-	s.scan = newKeyEntry(s.key)
+	s.scan = s.entry()
 	s.scan.SetPlaceHolder(T("Scan a barcode, or type a product's name"))
 	s.scan.OnSubmitted = func(string) { s.submitScan() }
 	s.scan.OnChanged = func(string) { s.showKeys() }
 	s.keys = container.NewGridWrap(fyne.NewSize(150, 64))
-	amountBtn := widget.NewButtonWithIcon(T("Amount… (F4)"), theme.ContentAddIcon(), s.askAmount)
+	amountBtn := s.button(T("Amount… (F4)"), theme.ContentAddIcon(), s.askAmount)
 	left := container.NewBorder(container.NewVBox(s.scan, amountBtn), nil, nil, nil, container.NewVScroll(s.keys))
 
-	s.cartList = widget.NewList(func() int { return len(s.cart.Lines) }, s.newCartRow, s.updateCartRow)
+	s.cartList = newKeyList(s.key, func() int { return len(s.cart.Lines) }, s.newCartRow, s.updateCartRow)
 	s.cartList.OnSelected = func(id widget.ListItemID) {
 		s.selected = id
 		s.lineDisc.SetText(discountText(s.cart.Lines[id].Discount))
@@ -105,39 +108,40 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.total = widget.NewRichTextFromMarkdown("")
 	s.due = widget.NewLabel("")
 	s.due.Alignment = fyne.TextAlignTrailing
-	s.email = widget.NewEntry()
+	s.email = s.entry()
 	s.email.SetPlaceHolder(T("Customer's e-mail for Stripe's receipt (optional)"))
-	s.custSel = widget.NewSelect(nil, s.chooseCustomer)
+	s.custSel = newKeySelect(s.key, s.chooseCustomer)
 	s.custSel.PlaceHolder = T("No customer")
-	s.discount = widget.NewEntry()
+	s.discount = s.entry()
 	s.discount.SetPlaceHolder(T("Cart discount %"))
 	s.discount.OnChanged = func(string) { s.applyDiscounts() }
-	s.lineDisc = widget.NewEntry()
+	s.lineDisc = s.entry()
 	s.lineDisc.SetPlaceHolder(T("Line discount %"))
 	s.lineDisc.OnChanged = func(string) { s.applyDiscounts() }
-	s.amount = newKeyEntry(s.key)
+	s.amount = s.entry()
 	s.amount.SetPlaceHolder(T("Take all that is due (F3 for part of it)"))
-	s.cashBtn = widget.NewButton(T("Cash (F9)"), func() { s.startPayment(domain.MethodCash) })
-	s.cardBtn = widget.NewButton(T("Card (F10)"), func() { s.startPayment(domain.MethodCardReader) })
-	s.qrBtn = widget.NewButton(T("QR code (F11)"), func() { s.startPayment(domain.MethodQRLink) })
-	for _, b := range []*widget.Button{s.cashBtn, s.cardBtn, s.qrBtn} {
+	s.cashBtn = s.button(T("Cash (F9)"), nil, func() { s.startPayment(domain.MethodCash) })
+	s.cardBtn = s.button(T("Card (F10)"), nil, func() { s.startPayment(domain.MethodCardReader) })
+	s.qrBtn = s.button(T("QR code (F11)"), nil, func() { s.startPayment(domain.MethodQRLink) })
+	for _, b := range []*keyButton{s.cashBtn, s.cardBtn, s.qrBtn} {
 		b.Importance = widget.HighImportance
 	}
-	s.newBtn = widget.NewButtonWithIcon(T("New sale (F12)"), theme.DocumentCreateIcon(), s.newSale)
-	s.voidBtn = widget.NewButtonWithIcon(T("Cancel sale"), theme.CancelIcon(), s.cancelSale)
+	s.newBtn = s.button(T("New sale (F12)"), theme.DocumentCreateIcon(), s.newSale)
+	s.voidBtn = s.button(T("Cancel sale"), theme.CancelIcon(), s.cancelSale)
 	s.pay = newPayPanel(s)
 	s.job = newJobs(s.svc.Context, s.run, s.status, s.cashBtn, s.cardBtn, s.qrBtn, s.newBtn, s.voidBtn)
-	displayBtn := widget.NewButtonWithIcon(T("Display (F6)"), theme.ComputerIcon(), s.openDisplay)
-	closeBtn := widget.NewButtonWithIcon(T("Day close (F8)"), theme.DocumentIcon(), s.dayClose)
-	productsBtn := widget.NewButtonWithIcon(T("Products"), theme.ListIcon(), s.editProducts)
-	shopBtn := widget.NewButtonWithIcon(T("Shop"), theme.SettingsIcon(), s.editShop)
-	s.invoiceBtn = widget.NewButtonWithIcon(T("Invoice…"), theme.MailComposeIcon(), s.invoiceCart)
+	displayBtn := s.button(T("Display (F6)"), theme.ComputerIcon(), s.openDisplay)
+	closeBtn := s.button(T("Day close (F8)"), theme.DocumentIcon(), s.dayClose)
+	drawerBtn := s.button(T("Drawer (F2)"), theme.StorageIcon(), s.cashDrawer)
+	productsBtn := s.button(T("Products"), theme.ListIcon(), s.editProducts)
+	shopBtn := s.button(T("Shop"), theme.SettingsIcon(), s.editShop)
+	s.invoiceBtn = s.button(T("Invoice…"), theme.MailComposeIcon(), s.invoiceCart)
 
 	discounts := container.NewGridWithColumns(2, s.lineDisc, s.discount)
 	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
 	summary := container.NewVBox(discounts, s.totals, s.total, s.due, container.NewBorder(nil, nil, nil, s.invoiceBtn, container.NewGridWithColumns(2, s.custSel, s.email)), payRow, s.pay.obj, s.status.obj)
-	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
+	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, drawerBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -239,10 +243,25 @@ func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 		s.pay.pretend()
 	case fyne.KeyF8:
 		s.dayClose()
+	case fyne.KeyF2:
+		s.cashDrawer()
 	default:
 		return false
 	}
 	return true
+}
+
+// entry is a field of the register: the register's keys work in it.
+func (s *registerScreen) entry() *keyEntry {
+	e := newKeyEntry(s.key)
+	e.win = s.win
+	return e
+}
+
+// button is a button of the register: the register's keys work while it
+// has the focus.
+func (s *registerScreen) button(label string, icon fyne.Resource, tapped func()) *keyButton {
+	return newKeyButton(s.key, label, icon, tapped)
 }
 
 func (s *registerScreen) money(v int64) string {
@@ -279,7 +298,7 @@ func (s *registerScreen) refresh() {
 	open := s.sale == nil || s.sale.Status == domain.SaleOpen
 	pending := s.attempt != nil && !s.attempt.Done()
 	for _, b := range []struct {
-		btn  *widget.Button
+		btn  *keyButton
 		kind domain.MethodKind
 	}{{s.cashBtn, domain.MethodCash}, {s.cardBtn, domain.MethodCardReader}, {s.qrBtn, domain.MethodQRLink}} {
 		m := s.methodOf(b.kind)
@@ -481,6 +500,9 @@ func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
 		s.status.warn(sayText(res.Message))
 	case res.Sale.Status == domain.SalePaid:
 		s.status.ok(sayText(res.Message) + " " + T("Sale #%d is paid.", res.Sale.Number))
+		s.afterPayment(res)
+	case res.Attempt.Kind == domain.MethodCash && res.Attempt.Status.Settled():
+		s.afterPayment(res)
 	case res.Done():
 		s.status.warn(sayText(res.Message))
 	case res.Attempt.Stage == domain.StageOnReader || res.Attempt.Stage == domain.StagePage || res.Attempt.Stage == domain.StageStored:
@@ -493,6 +515,33 @@ func (s *registerScreen) showResult(res domain.PaymentResult, err error) {
 	if res.Attempt.ID != 0 && !res.Done() {
 		s.poll(res.Attempt.ID)
 	}
+}
+
+// afterPayment prints the receipt (when the shop prints after each sale)
+// and kicks the drawer for cash, once for each payment, off the Fyne
+// goroutine. A printer that fails leaves the sale as it is: the cashier
+// reads why, and prints again with Receipt or from Payments.
+func (s *registerScreen) afterPayment(res domain.PaymentResult) {
+	if s.printed == nil {
+		s.printed = map[int64]bool{}
+	}
+	if s.printed[res.Attempt.ID] {
+		return
+	}
+	s.printed[res.Attempt.ID] = true
+	sale := res.Sale
+	s.run(func() {
+		printed, err := s.svc.Register.AfterPayment(s.ctx, sale)
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				s.svc.Log.Warn("print after payment", "sale", sale.Number, "err", err)
+				s.status.warn(T("Sale #%d is paid, but the receipt was not printed: %s Print it again with Receipt, or from Payments.", sale.Number, errText(err)))
+			case printed:
+				s.status.ok(T("Sale #%d is paid. The receipt is printing.", sale.Number))
+			}
+		})
+	})
 }
 
 // poll asks Stripe about a pending attempt every second until it is done,

@@ -19,6 +19,9 @@ import (
 func (s *registerScreen) dayClose() {
 	counted := widget.NewEntry()
 	counted.SetPlaceHolder(T("Cash counted in the drawer, such as 120.00"))
+	keep := widget.NewEntry()
+	keep.SetPlaceHolder(T("All of it"))
+	var count map[int64]int64
 	report := widget.NewLabelWithStyle(T("Counting…"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	errL := errLabel()
 	var d *dialog.CustomDialog
@@ -27,6 +30,7 @@ func (s *registerScreen) dayClose() {
 	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
 	exp := s.cart.Currency.Exponent()
 	var allTills *widget.Check
+	paper := domain.PaperFor(s.shop)
 	preview := func() {
 		v, _ := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
 		all := allTills.Checked
@@ -37,10 +41,25 @@ func (s *registerScreen) dayClose() {
 					report.SetText(errText(err))
 					return
 				}
-				report.SetText(zText(z))
+				report.SetText(strings.Join(z.TextLinesIn(paper), "\n"))
 			})
 		})
 	}
+	// Counting by notes and coins fills the counted cash.
+	grid, _ := countGrid(s.cart.Currency, s.money, func(m map[int64]int64, total int64) {
+		count = m
+		counted.SetText(domain.FormatAmount(total, exp))
+	})
+	grid.Hide()
+	countBtn := widget.NewButton(T("Count notes and coins…"), nil)
+	countBtn.OnTapped = func() {
+		if grid.Visible() {
+			grid.Hide()
+		} else {
+			grid.Show()
+		}
+	}
+	s.dayCount = grid
 	// Where several tills share a server, the owner may close them all at
 	// once: the cash counted is then every drawer's.
 	allTills = widget.NewCheck(T("Every till at once (the cash of every drawer)"), func(bool) { preview() })
@@ -53,11 +72,22 @@ func (s *registerScreen) dayClose() {
 			errL.Show()
 			return
 		}
+		kept := int64(-1)
+		if t := strings.TrimSpace(keep.Text); t != "" {
+			if kept, err = domain.ParseAmount(t, exp); err != nil || kept < 0 {
+				errL.SetText(T("Type what stays in the drawer for tomorrow, such as 100.00, or leave it empty to keep all of it."))
+				errL.Show()
+				return
+			}
+		}
+		if count != nil && domain.CountTotal(count) != v {
+			count = nil // the total was typed over: the count no longer says it
+		}
 		authorize(s.win, s.svc, s.run, domain.RoleOwner, T("Closing the day needs the owner's PIN."), func(g domain.Grant) {
 			closeBtn.Disable()
 			all := allTills.Checked
 			s.run(func() {
-				z, err := s.svc.Register.CloseDayOf(s.ctx, g, v, all)
+				z, err := s.svc.Register.CloseDayWith(s.ctx, g, domain.DayCloseRequest{Counted: v, Count: count, Keep: kept, All: all})
 				fyne.Do(func() {
 					closeBtn.Enable()
 					if err != nil {
@@ -65,7 +95,7 @@ func (s *registerScreen) dayClose() {
 						errL.Show()
 						return
 					}
-					report.SetText(zText(z))
+					report.SetText(strings.Join(z.TextLinesIn(paper), "\n"))
 					closeBtn.Hide()
 					cancel.SetText(T("Done"))
 					pdfBtn := widget.NewButton(T("Save PDF…"), func() {
@@ -74,23 +104,23 @@ func (s *registerScreen) dayClose() {
 					xlsxBtn := widget.NewButton(T("Save XLSX…"), func() {
 						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(s.ctx, z, "xlsx", w) })
 					})
-					d.SetButtons([]fyne.CanvasObject{pdfBtn, xlsxBtn, cancel})
+					printBtn := widget.NewButton(T("Print"), func() { s.printReport(z) })
+					d.SetButtons([]fyne.CanvasObject{printBtn, pdfBtn, xlsxBtn, cancel})
 					s.status.ok(T("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 				})
 			})
 		})
 	}
-	body := container.NewBorder(container.NewVBox(widget.NewLabel(T("Cash counted")), counted, allTills, errL), nil, nil, nil, container.NewVScroll(report))
+	top := widget.NewForm(widget.NewFormItem(T("Cash counted"), container.NewBorder(nil, nil, nil, countBtn, counted)),
+		widget.NewFormItem(T("Stays in the drawer"), keep))
+	body := container.NewBorder(container.NewVBox(top, grid, allTills, errL), nil, nil, nil, container.NewVScroll(report))
 	d = dialog.NewCustomWithoutButtons(T("Day close (Z report) — ")+s.settings.Till, body, s.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
-	d.Resize(fyne.NewSize(620, 600))
+	d.Resize(fyne.NewSize(760, 720))
 	d.Show()
 	s.win.Canvas().Focus(counted)
 	preview()
 }
-
-// zText lays a Z report out in a fixed-width font.
-func zText(z domain.DayClose) string { return strings.Join(z.TextLines(), "\n") }
 
 // editProducts lists the products and edits one at a time.
 func (s *registerScreen) editProducts() {

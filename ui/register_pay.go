@@ -19,6 +19,7 @@ import (
 type keyEntry struct {
 	widget.Entry
 	onKey func(*fyne.KeyEvent) bool
+	win   fyne.Window // where Ctrl+key shortcuts go; nil: the entry keeps them
 }
 
 func newKeyEntry(onKey func(*fyne.KeyEvent) bool) *keyEntry {
@@ -367,7 +368,19 @@ func (p *payPanel) receipt() {
 			return s.svc.Register.ReceiptPDF(s.ctx, id, w)
 		})
 	})
-	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(save), nil, nil, container.NewVScroll(l)), s.win)
+	print := widget.NewButton(T("Print"), func() {
+		s.run(func() {
+			err := s.svc.Register.PrintReceipt(s.ctx, id, false)
+			fyne.Do(func() {
+				if err != nil {
+					s.status.fail("print the receipt", err, nil)
+					return
+				}
+				s.status.ok(T("The receipt is printing."))
+			})
+		})
+	})
+	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(print, save), nil, nil, container.NewVScroll(l)), s.win)
 	d.Resize(fyne.NewSize(560, 600))
 	d.Show()
 }

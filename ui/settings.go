@@ -44,6 +44,7 @@ type settingsScreen struct {
 	svc Services
 	run runner
 
+	printer     *printerForm
 	mode        *widget.RadioGroup
 	publishable *widget.Entry
 	secret      *widget.Entry
@@ -142,6 +143,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		container.NewHBox(s.verifyBtn, s.saveBtn),
 		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
 		widget.NewSeparator(), s.shopUI(),
+		widget.NewSeparator(), s.printerUI(),
 		widget.NewSeparator(), s.webhookUI(),
 		widget.NewSeparator(), s.peopleUI(),
 		widget.NewSeparator(), s.lookUI(),
