@@ -12,24 +12,17 @@ import (
 // would do nothing whenever a field has the focus, which at a till is
 // nearly always. The register's widgets are these: each offers a key to
 // the screen first, and passes a Ctrl+key shortcut it does not know to
-// the window.
+// the shell.
 
-// forwardShortcut gives a Ctrl+key shortcut to the window's shortcuts.
-func forwardShortcut(win fyne.Window, sc fyne.Shortcut) bool {
+// isPageShortcut reports whether sc is Ctrl (Cmd) and a digit: a page.
+func isPageShortcut(sc fyne.Shortcut) bool {
 	cs, ok := sc.(*desktop.CustomShortcut)
-	if !ok || win == nil || cs.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) == 0 {
-		return false
-	}
-	if c, ok := win.Canvas().(fyne.Shortcutable); ok {
-		c.TypedShortcut(cs)
-		return true
-	}
-	return false
+	return ok && cs.Modifier == fyne.KeyModifierShortcutDefault && len(cs.KeyName) == 1 && cs.KeyName[0] >= '1' && cs.KeyName[0] <= '9'
 }
 
-// TypedShortcut implements fyne.Shortcutable: Ctrl+1…9 reach the window.
+// TypedShortcut implements fyne.Shortcutable: Ctrl+1…9 reach the shell.
 func (e *keyEntry) TypedShortcut(sc fyne.Shortcut) {
-	if forwardShortcut(e.win, sc) {
+	if e.shortcut != nil && e.shortcut(sc) {
 		return
 	}
 	e.Entry.TypedShortcut(sc)

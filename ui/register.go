@@ -40,7 +40,8 @@ type registerScreen struct {
 
 	root     fyne.CanvasObject
 	scan     *keyEntry
-	help     func() // the keyboard help (F1), set by the shell
+	help     func()              // the keyboard help (F1), set by the shell
+	pages    func(fyne.Shortcut) // the shell's Ctrl+1…9, set by the shell
 	keys     *fyne.Container
 	cartList *keyList
 	totals   *widget.Label
@@ -254,7 +255,13 @@ func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
 // entry is a field of the register: the register's keys work in it.
 func (s *registerScreen) entry() *keyEntry {
 	e := newKeyEntry(s.key)
-	e.win = s.win
+	e.shortcut = func(sc fyne.Shortcut) bool {
+		if s.pages == nil || !isPageShortcut(sc) {
+			return false
+		}
+		s.pages(sc)
+		return true
+	}
 	return e
 }
 

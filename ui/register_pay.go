@@ -19,7 +19,9 @@ import (
 type keyEntry struct {
 	widget.Entry
 	onKey func(*fyne.KeyEvent) bool
-	win   fyne.Window // where Ctrl+key shortcuts go; nil: the entry keeps them
+	// shortcut, when set, is offered a Ctrl+key shortcut first (the
+	// pages' Ctrl+1…9); it reports whether it took it.
+	shortcut func(fyne.Shortcut) bool
 }
 
 func newKeyEntry(onKey func(*fyne.KeyEvent) bool) *keyEntry {

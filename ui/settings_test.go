@@ -16,6 +16,7 @@ import (
 
 	"tally/domain"
 	"tally/internal/testenv"
+	"tally/printer"
 	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
@@ -56,7 +57,8 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 	}
 	t.Cleanup(func() { db.Close() })
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{Time: 1, MemoryKiB: 64}, Clock: domain.SystemClock{}, Mode: conn.Mode}
-	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo, Documents: reports.Documents{}}
+	register := &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: domain.SystemClock{}, Demo: demo, Documents: reports.Documents{},
+		Printers: printer.ESCPOS{Timeout: time.Second}}
 	events := &domain.EventService{Till: db, Connection: conn, Clock: domain.SystemClock{}}
 	svc := Services{
 		Register:   register,

@@ -123,6 +123,7 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	)
 	s.nav.OnSelected = func(id widget.ListItemID) { s.show(id) }
 	s.register.help = s.showKeys
+	s.register.pages = s.onShortcut
 	s.register.invoice = func(cart *domain.Cart, saleID int64, done func(domain.InvoiceRecord)) {
 		if s.invoices.root == nil {
 			s.invoices.buildUI() // its jobs and list, without leaving the register

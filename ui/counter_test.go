@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+
+	"tally/domain"
+	"tally/printer"
+)
+
+// TestRegisterKeysWhereverTheFocus: F9, F10, F11 work after Tab from a
+// discount, in the e-mail field, on the customer list and on the cart;
+// Ctrl+digit opens a page while the scan field has the focus.
+func TestRegisterKeysWhereverTheFocus(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.tapKey(t, "Espresso")
+	for _, w := range []fyne.Focusable{s.discount, s.lineDisc, s.email, s.custSel, s.cartList, s.cashBtn, s.newBtn} {
+		s.win.Canvas().Focus(w)
+		s.pay.cashDialog = nil
+		w.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+		if s.pay.cashDialog == nil {
+			t.Fatalf("F9 did nothing with the focus on %T", w)
+		}
+		s.pay.cashDialog.d.Hide()
+	}
+	// F2 opens the drawer from a field too.
+	s.email.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF2})
+	if s.drawer == nil {
+		t.Fatal("F2 did nothing in the e-mail field")
+	}
+	s.drawer.d.Hide()
+	// Ctrl+2 while the scan field has the focus: the second page.
+	s.win.Canvas().Focus(s.scan)
+	s.scan.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault})
+	if f.shell.title.Text != "Payments" {
+		t.Fatalf("Ctrl+2 in the scan field opened %q", f.shell.title.Text)
+	}
+}
+
+// TestCashDrawerDialog: a float, a cash out without a reason refused, one
+// with a reason recorded, the X report showing both.
+func TestCashDrawerDialog(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.key(&fyne.KeyEvent{Name: fyne.KeyF2})
+	dd := s.drawer
+	test.Type(dd.amount, "100.00")
+	dd.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !strings.Contains(dd.errL.Text, "100.00 EUR") {
+		t.Fatalf("float: %q", dd.errL.Text)
+	}
+	dd.kind.SetSelected(T(cashKinds[2].label))
+	test.Type(dd.amount, "3.50")
+	dd.amount.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !strings.Contains(dd.errL.Text, "Say why") {
+		t.Fatalf("cash out without a reason: %q", dd.errL.Text)
+	}
+	test.Type(dd.reason, "milk")
+	dd.reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !strings.Contains(dd.errL.Text, "3.50 EUR") {
+		t.Fatalf("cash out: %q", dd.errL.Text)
+	}
+	for _, want := range []string{"Opening float", "100.00 EUR", "Cash out", "-3.50 EUR", "Cash expected", "96.50 EUR", "not counted"} {
+		if !strings.Contains(dd.report.Text, want) {
+			t.Errorf("X report lacks %q:\n%s", want, dd.report.Text)
+		}
+	}
+}
+
+// TestPrinterAtTheCounter: Settings > Printer's test print reaches the
+// printer; a cash sale prints its receipt and opens the drawer; with the
+// printer off the sale is paid all the same and the cashier is told.
+func TestPrinterAtTheCounter(t *testing.T) {
+	f := newFixture(t)
+	fake, err := printer.NewFake()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	pf := f.settings.printer
+	pf.kind.SetSelected(T(printerKinds[1].label))
+	pf.address.SetText(fake.Addr())
+	pf.paper.SetSelected("58 mm")
+	pf.auto.SetChecked(true)
+	pf.drawer.SetChecked(true)
+	test.Tap(pf.testBtn)
+	wantStatus(t, pf.status, "test page went to the printer")
+	if !fake.Wait(5 * time.Second) {
+		t.Fatal("no test page")
+	}
+	test.Tap(pf.saveBtn)
+	wantStatus(t, pf.status, "Printer saved")
+	s := f.registerScreen(t)
+	s.tapKey(t, "Croissant")
+	s.key(&fyne.KeyEvent{Name: fyne.KeyF9})
+	test.Type(s.pay.cashEntry, "5")
+	s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if !fake.Wait(5 * time.Second) {
+		t.Fatal("no receipt printed")
+	}
+	p, _, err := fake.Last()
+	if err != nil || p.Kicks != 1 || p.Cuts != 1 || !strings.Contains(p.Text(), "Croissant") {
+		t.Fatalf("receipt: %v %+v\n%s", err, p, p.Text())
+	}
+	wantStatus(t, s.status, "receipt is printing")
+	fake.Close()
+	test.Tap(s.newBtn)
+	s.tapKey(t, "Espresso")
+	s.key(&fyne.KeyEvent{Name: fyne.KeyF9})
+	test.Type(s.pay.cashEntry, "5")
+	s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.sale == nil || s.sale.Status != domain.SalePaid {
+		t.Fatalf("sale with the printer off: %+v", s.sale)
+	}
+	wantStatus(t, s.status, "is paid, but the receipt was not printed")
+	wantStatus(t, s.status, "does not answer")
+}
