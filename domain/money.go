@@ -144,6 +144,10 @@ func (m Money) String() string {
 	return m.Decimal() + " " + m.Currency.Code()
 }
 
+// MaxChargeAmount is the most Stripe charges in one payment: eight
+// digits of the currency's minor units (999,999.99 EUR, 99,999,999 JPY).
+func MaxChargeAmount(c Currency) int64 { return 99_999_999 }
+
 // ValidateCharge checks that m can be charged through Stripe: positive, in a
 // known currency, and a multiple of the currency's step.
 func (m Money) ValidateCharge() error {

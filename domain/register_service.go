@@ -269,12 +269,21 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 		return Attempt{}, sale, err
 	}
 	if p, ok := sale.Pending(); ok {
-		if p.Kind != MethodQRLink {
+		// A payment page, or a card the reader declined, is given up first
+		// (the page expired, the PaymentIntent cancelled), so that it can
+		// never be paid as well; a card still on the reader is waited for.
+		if p.Kind != MethodQRLink && p.Stage != StageDeclined {
 			return Attempt{}, sale, Errorf(ECONFLICT, "A card payment is still under way on the reader: wait for it, or cancel it first.")
 		}
 		res, err := s.Cancel(ctx, p.ID)
 		if err != nil {
+			if p.Kind != MethodQRLink {
+				return Attempt{}, sale, fmt.Errorf("give up the declined card first: %w", err)
+			}
 			return Attempt{}, sale, fmt.Errorf("close the payment page first: %w", err)
+		}
+		if res.Attempt.Status == AttemptPending {
+			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The declined card payment could not be given up yet: %s", res.Message)
 		}
 		if res.Attempt.Status.Settled() {
 			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The customer paid on the QR page meanwhile: %s", res.Message)
@@ -295,6 +304,9 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 	}
 	if amount <= 0 || amount > due {
 		return Attempt{}, sale, fieldErr("amount", Errorf(EINVALID, "Take between 0 and the %s still due.", New(due, sale.Cart.Currency)))
+	}
+	if most := MaxChargeAmount(sale.Cart.Currency); m.Kind != MethodCash && amount > most {
+		return Attempt{}, sale, fieldErr("amount", Errorf(EINVALID, "Stripe takes at most %s in one payment: take the rest in a second payment (F3).", New(most, sale.Cart.Currency)))
 	}
 	now := s.Clock.Now()
 	a := Attempt{SaleID: sale.ID, MethodID: m.ID, MethodName: m.Name, Kind: m.Kind, Amount: Money{Amount: amount, Currency: sale.Cart.Currency},

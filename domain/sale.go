@@ -32,6 +32,19 @@ func ParseTaxRate(text string) (TaxRate, error) {
 	return TaxRate(v), nil
 }
 
+// ParseDiscount reads a discount as a percentage: "10", "12.5 %".
+func ParseDiscount(text string) (TaxRate, error) {
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
+	if t == "" {
+		return 0, nil
+	}
+	v, err := ParseAmount(t, 4)
+	if err != nil || v < 0 || v > RateScale {
+		return 0, Errorf(EINVALID, "%q is not a discount: write a percentage from 0 to 100, such as 10 or 12.5", text)
+	}
+	return TaxRate(v), nil
+}
+
 // Product is something the register sells at a set price.
 type Product struct {
 	ID       int64 // 0 until saved

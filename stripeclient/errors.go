@@ -59,6 +59,8 @@ func fromStripeError(se *stripe.Error) error {
 		return domain.WrapError(domain.ECONFLICT, "The card reader is busy with another action. Wait for it to finish, or cancel that action on the reader, then try again.", se)
 	case code == "terminal_reader_timeout":
 		return domain.WrapError(domain.EUNAVAILABLE, "The card reader did not answer in time. Check its network connection and try again.", se)
+	case code == string(stripe.ErrorCodeAmountTooLarge):
+		return domain.WrapError(domain.EINVALID, "The amount is more than Stripe takes in one payment ("+strings.TrimPrefix(se.Msg, "Amount must be no more than ")+"): take it in two or more payments.", se)
 	case code == "terminal_location_country_unsupported":
 		return domain.WrapError(domain.EINVALID, "Stripe Terminal is not available in the location's country. Choose a location in a supported country.", se)
 	case strings.Contains(se.Msg, "registration code"):

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stripe/stripe-go/v79"
+
 	"tally/domain"
 )
 
@@ -26,6 +28,9 @@ func (s *Simulator) CreatePaymentIntent(ctx context.Context, key domain.Idempote
 }
 
 func (s *Simulator) createPaymentIntent(p domain.PaymentIntentParams) (domain.PaymentIntent, error) {
+	if p.Amount.Amount > domain.MaxChargeAmount(p.Amount.Currency) {
+		return domain.PaymentIntent{}, mapError(tooLarge("amount", p.Amount))
+	}
 	if err := p.Amount.ValidateCharge(); err != nil {
 		return domain.PaymentIntent{}, mapError(invalid("amount", domain.ErrorMessage(err)))
 	}
@@ -120,6 +125,9 @@ func (s *Simulator) CreateCheckoutSession(ctx context.Context, key domain.Idempo
 }
 
 func (s *Simulator) createSession(p domain.CheckoutParams) (domain.CheckoutSession, error) {
+	if p.Amount.Amount > domain.MaxChargeAmount(p.Amount.Currency) {
+		return domain.CheckoutSession{}, mapError(tooLarge("line_items[0][price_data][unit_amount]", p.Amount))
+	}
 	if err := p.Amount.ValidateCharge(); err != nil {
 		return domain.CheckoutSession{}, mapError(invalid("line_items[0][price_data][unit_amount]", domain.ErrorMessage(err)))
 	}
@@ -217,4 +225,10 @@ func (s *Simulator) refund(p domain.RefundParams) (domain.Refund, error) {
 	ch := s.chargeOf(si)
 	s.emit("charge.refunded", si.pi.LatestChargeID, &domain.Event{Charge: &ch})
 	return *r, nil
+}
+
+// tooLarge is Stripe's answer to an amount over its eight digits.
+func tooLarge(param string, m domain.Money) *stripe.Error {
+	return &stripe.Error{Type: stripe.ErrorTypeInvalidRequest, HTTPStatusCode: 400, Code: stripe.ErrorCodeAmountTooLarge, Param: param,
+		Msg: fmt.Sprintf("Amount must be no more than %s", domain.New(domain.MaxChargeAmount(m.Currency), m.Currency))}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
 	"tally/printer"
@@ -120,4 +122,100 @@ func TestPrinterAtTheCounter(t *testing.T) {
 	}
 	wantStatus(t, s.status, "is paid, but the receipt was not printed")
 	wantStatus(t, s.status, "does not answer")
+}
+
+// TestRoughEdgesAtTheCounter: each rough edge a new cashier hit.
+func TestRoughEdgesAtTheCounter(t *testing.T) {
+	t.Run("TakeNowTooMuchLeavesTheCart", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Espresso") // 2.50
+		s.amount.SetText("9.00")
+		s.key(&fyne.KeyEvent{Name: fyne.KeyF10})
+		wantStatus(t, s.status, "Take now: type an amount from 0.01 EUR to the 2.50 EUR due")
+		if s.sale != nil || s.attempt != nil {
+			t.Fatalf("a refused amount saved the sale: %+v", s.sale)
+		}
+		s.tapKey(t, "Espresso") // the cart can still be changed
+		if len(s.cart.Lines) != 1 || s.cart.Lines[0].Quantity != 2 {
+			t.Fatalf("cart %+v", s.cart.Lines)
+		}
+	})
+	t.Run("CashBelowDueAsksOnce", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Sandwich") // 7.50
+		s.key(&fyne.KeyEvent{Name: fyne.KeyF9})
+		s.pay.cashEntry.SetText("5.00")
+		s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if s.sale != nil || !strings.Contains(s.pay.cashDialog.err.Text, "5.00 EUR of 7.50 EUR: take it as part of the payment?") {
+			t.Fatalf("no question: sale %+v, %q", s.sale, s.pay.cashDialog.err.Text)
+		}
+		s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if s.sale == nil || s.sale.Paid() != 500 || s.sale.Due() != 250 {
+			t.Fatalf("part payment not taken: %+v", s.sale)
+		}
+	})
+	t.Run("QuantityMessages", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		for in, want := range map[string]string{"0*2000000000015": "at least 1", "-2*2000000000015": "at least 1",
+			"99999999*2000000000015": "too many", "x*2000000000015": "is not a quantity", "99999999999999999999*2000000000015": "too many"} {
+			s.scan.SetText(in)
+			s.submitScan()
+			wantStatus(t, s.status, want)
+			if len(s.cart.Lines) != 0 {
+				t.Fatalf("%q added %+v", in, s.cart.Lines)
+			}
+		}
+	})
+	t.Run("DeclineThenAnotherMethod", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Cappuccino")
+		test.Tap(s.cardBtn)
+		test.Tap(s.pay.cardBtns[1]) // declined
+		if s.cashBtn.Disabled() || s.qrBtn.Disabled() {
+			t.Fatal("after a decline the other methods are disabled")
+		}
+		pi := s.attempt.Attempt.PaymentIntent
+		test.Tap(s.cashBtn)
+		s.pay.cashEntry.SetText("5")
+		s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+		if s.sale == nil || s.sale.Status != domain.SalePaid {
+			t.Fatalf("cash after a decline: %+v", s.sale)
+		}
+		// The declined PaymentIntent was given up at Stripe first.
+		got, err := f.sim.PaymentIntent(context.Background(), pi)
+		if err != nil || got.Status != "canceled" {
+			t.Fatalf("declined PaymentIntent %s: %+v %v", pi, got.Status, err)
+		}
+	})
+	t.Run("DisplayClearsOnCancel", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.tapKey(t, "Sandwich")
+		s.openDisplay()
+		test.Tap(s.cardBtn)
+		s.key(&fyne.KeyEvent{Name: fyne.KeyEscape})
+		test.Tap(s.voidBtn)
+		if s.sale == nil || s.sale.Status != domain.SaleCanceled {
+			t.Fatalf("sale %+v", s.sale)
+		}
+		if s.display.total.Text != "" || len(s.display.lines.Objects) != 0 || s.display.info.Text != "Welcome" {
+			t.Fatalf("display kept the cancelled sale: %q %d %q", s.display.total.Text, len(s.display.lines.Objects), s.display.info.Text)
+		}
+	})
+	t.Run("AmountTooLarge", func(t *testing.T) {
+		f := newFixture(t)
+		s := f.registerScreen(t)
+		s.askAmount()
+		// The F4 dialog is the last form dialog shown.
+		d := lastFormDialog
+		d.items[0].Widget.(*widget.Entry).SetText("1000000")
+		d.ok.OnTapped()
+		if !strings.Contains(d.err.Text, "too large") || len(s.cart.Lines) != 0 {
+			t.Fatalf("%q, cart %+v", d.err.Text, s.cart.Lines)
+		}
+	})
 }

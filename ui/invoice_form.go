@@ -64,6 +64,7 @@ func (s *invoicesScreen) openForm(cart *domain.Cart, saleID int64, done func(dom
 	f.inclusive = widget.NewCheck(T("Prices include tax"), func(bool) { f.refreshTotals() })
 	f.due = widget.NewEntry()
 	f.due.SetText(time.Now().AddDate(0, 0, 14).Format("2006-01-02"))
+	f.due.OnChanged = func(string) { f.refreshTotals() }
 	f.note = widget.NewMultiLineEntry()
 	f.note.SetPlaceHolder(T("A note printed on the invoice (optional)"))
 	f.note.SetMinRowsVisible(2)
@@ -199,6 +200,7 @@ func (f *invoiceForm) refreshTotals() {
 		f.totals.SetText("")
 		return
 	}
+	f.err.Hide() // the form reads right again: the old error goes
 	c := domain.Cart{Currency: f.currency, TaxInclusive: d.TaxInclusive, Lines: d.Lines, Discount: d.Discount}
 	t := c.Totals()
 	text := T("Total %s, of which tax %s", moneyText(domain.Money{Amount: t.Total, Currency: f.currency}), moneyText(domain.Money{Amount: t.Tax, Currency: f.currency}))

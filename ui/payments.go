@@ -639,7 +639,13 @@ func (s *paymentsScreen) openRefund() {
 		f.amount.SetText(localAmount(left, cur))
 		preview()
 	}
-	f.amount.OnChanged = func(string) { preview() }
+	f.amount.OnChanged = func(string) {
+		// The words about the old amount go once it is corrected.
+		if f.d != nil {
+			f.d.err.Hide()
+		}
+		preview()
+	}
 	items := []*widget.FormItem{
 		widget.NewFormItem(T("Refund"), f.scope),
 		widget.NewFormItem(T("Amount (")+cur.Code()+")", f.amount),

@@ -30,13 +30,21 @@ type registerScreen struct {
 	settings domain.RegisterSettings
 	shop     domain.Shop    // the shop's own details, for its documents
 	printed  map[int64]bool // payments whose receipt or drawer was seen to
-	drawer   *drawerDialog  // the cash drawer's dialog, for tests
-	products []domain.Product
-	methods  []domain.PaymentMethod
-	cart     domain.Cart
-	sale     *domain.Sale          // saved for payment; nil while ringing up
-	attempt  *domain.PaymentResult // the payment under way or last finished
-	selected int                   // cart line selected, -1 for none
+	// confirmNew asks before F12 drops an open sale; askedNew says it
+	// was answered; afterCancel runs once a cancel went through.
+	confirmNew *dialog.ConfirmDialog
+	askedNew   bool
+	// discountWarned: the status shows a discount's error, to clear
+	// once the field is corrected.
+	discountWarned bool
+	afterCancel    func()
+	drawer         *drawerDialog // the cash drawer's dialog, for tests
+	products       []domain.Product
+	methods        []domain.PaymentMethod
+	cart           domain.Cart
+	sale           *domain.Sale          // saved for payment; nil while ringing up
+	attempt        *domain.PaymentResult // the payment under way or last finished
+	selected       int                   // cart line selected, -1 for none
 
 	root     fyne.CanvasObject
 	scan     *keyEntry
@@ -310,7 +318,10 @@ func (s *registerScreen) refresh() {
 	}{{s.cashBtn, domain.MethodCash}, {s.cardBtn, domain.MethodCardReader}, {s.qrBtn, domain.MethodQRLink}} {
 		m := s.methodOf(b.kind)
 		named := s.cart.CustomerID != 0 || s.sale != nil && s.sale.Cart.CustomerID != 0
-		if open && !s.job.busy() && m != nil && (!m.IdentifyCustomer || named) && len(s.cart.Lines) > 0 && !(pending && s.attempt.Attempt.Kind == domain.MethodCardReader) {
+		// A declined card leaves the other ways open: the declined
+		// PaymentIntent is given up before another is taken.
+		onReader := pending && s.attempt.Attempt.Kind == domain.MethodCardReader && s.attempt.Attempt.Stage != domain.StageDeclined
+		if open && !s.job.busy() && m != nil && (!m.IdentifyCustomer || named) && len(s.cart.Lines) > 0 && !onReader {
 			b.btn.Enable()
 		} else {
 			b.btn.Disable()
@@ -377,6 +388,31 @@ func (s *registerScreen) newSale() {
 		s.status.warn(T("Sale #%d is partly paid: take the rest first.", s.sale.Number))
 		return
 	}
+	if !s.askedNew && (s.sale == nil && len(s.cart.Lines) > 0 || s.sale != nil && s.sale.Status == domain.SaleOpen) {
+		// A sale is never dropped silently: an open one is cancelled (and
+		// counted by the day close as such) once the cashier says so.
+		q := T("Start a new sale? The %d lines rung up are dropped.", len(s.cart.Lines))
+		if s.sale != nil {
+			q = T("Sale #%d is open and nothing was taken: cancel it and start a new sale?", s.sale.Number)
+		}
+		s.confirmNew = dialog.NewConfirm(T("New sale"), q, func(ok bool) {
+			if !ok {
+				return
+			}
+			if s.sale != nil {
+				s.cancelSale()
+				s.afterCancel = func() { s.askedNew = true; s.newSale(); s.askedNew = false }
+				return
+			}
+			s.askedNew = true
+			s.newSale()
+			s.askedNew = false
+		}, s.win)
+		s.confirmNew.SetConfirmText(T("New sale"))
+		s.confirmNew.SetDismissText(T("Keep this sale"))
+		s.confirmNew.Show()
+		return
+	}
 	if s.stopPoll != nil {
 		s.stopPoll()
 	}
@@ -397,6 +433,15 @@ func (s *registerScreen) takeAmount() (int64, error) {
 	if err != nil {
 		return 0, userErr(domain.EINVALID, T("Take now: %s", errText(err)))
 	}
+	// Checked here, before the cart becomes a sale: a refused amount
+	// leaves the sale as it was.
+	due := s.cart.Totals().Total
+	if s.sale != nil {
+		due = s.sale.Due()
+	}
+	if v <= 0 || v > due {
+		return 0, userErr(domain.EINVALID, T("Take now: type an amount from %s to the %s due, or leave it empty to take all of it.", s.money(s.cart.Currency.Step()), s.money(due)))
+	}
 	return v, nil
 }
 
@@ -409,7 +454,7 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 		s.status.warn(T("The cart is empty: scan or tap a product, or press F4 for an amount."))
 		return
 	}
-	if s.attempt != nil && !s.attempt.Done() && s.attempt.Attempt.Kind == domain.MethodCardReader {
+	if s.attempt != nil && !s.attempt.Done() && s.attempt.Attempt.Kind == domain.MethodCardReader && s.attempt.Attempt.Stage != domain.StageDeclined {
 		s.status.warn(T("A card payment is on the reader: wait for it, or cancel it (Esc) first."))
 		return
 	}
@@ -601,6 +646,8 @@ func (s *registerScreen) cancelSale() {
 			if sale.ID != 0 {
 				s.sale = &sale
 			}
+			next := s.afterCancel
+			s.afterCancel = nil
 			if err != nil {
 				s.status.fail("cancel sale", err, nil)
 			} else {
@@ -608,6 +655,11 @@ func (s *registerScreen) cancelSale() {
 				s.attempt = nil
 			}
 			s.refresh()
+			s.updateDisplay()
+			if err == nil && next != nil {
+				next()
+				s.status.ok(T("Sale #%d cancelled; nothing was charged.", sale.Number))
+			}
 		}
 	})
 	s.refresh()

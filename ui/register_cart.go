@@ -21,7 +21,7 @@ func (s *registerScreen) showKeys() {
 		return
 	}
 	q := strings.ToLower(strings.TrimSpace(s.scan.Text))
-	_, q = splitQuantity(q)
+	_, q, _ = splitQuantity(q)
 	var objs []fyne.CanvasObject
 	for _, p := range s.products {
 		if q == "" && !p.QuickKey {
@@ -48,19 +48,37 @@ func (s *registerScreen) showKeys() {
 }
 
 // splitQuantity reads "3*code" as three of code.
-func splitQuantity(text string) (int64, string) {
-	if i := strings.IndexByte(text, '*'); i > 0 {
-		if n, err := strconv.ParseInt(strings.TrimSpace(text[:i]), 10, 64); err == nil && n > 0 && n < 10000 {
-			return n, strings.TrimSpace(text[i+1:])
-		}
+func splitQuantity(text string) (int64, string, error) {
+	i := strings.IndexByte(text, '*')
+	if i <= 0 {
+		return 1, text, nil
 	}
-	return 1, text
+	q := strings.TrimSpace(text[:i])
+	n, err := strconv.ParseInt(q, 10, 64)
+	switch {
+	case err != nil && strings.Trim(q, "-0123456789") == "":
+		return 0, "", userErr(domain.EINVALID, T("%s is too many: a line holds at most %d.", q, maxQuantity))
+	case err != nil:
+		return 0, "", userErr(domain.EINVALID, T("%q is not a quantity: type a whole number and *, such as 3*, before the code.", q))
+	case n <= 0:
+		return 0, "", userErr(domain.EINVALID, T("A quantity is at least 1 (%s* was typed): to take a line off, tap its remove button.", q))
+	case n > maxQuantity:
+		return 0, "", userErr(domain.EINVALID, T("%d is too many: a line holds at most %d.", n, maxQuantity))
+	}
+	return n, strings.TrimSpace(text[i+1:]), nil
 }
+
+// maxQuantity is the most one line holds: more is a typing slip.
+const maxQuantity = 9999
 
 // submitScan adds what the scanner typed (a barcode and Enter), or the one
 // product whose name matches.
 func (s *registerScreen) submitScan() {
-	qty, text := splitQuantity(strings.TrimSpace(s.scan.Text))
+	qty, text, err := splitQuantity(strings.TrimSpace(s.scan.Text))
+	if err != nil {
+		s.status.warn(errText(err))
+		return
+	}
 	if text == "" {
 		return
 	}
@@ -196,19 +214,26 @@ func (s *registerScreen) applyDiscounts() {
 	if s.sale != nil {
 		return
 	}
-	cart, err := domain.ParseTaxRate(s.discount.Text)
+	cart, err := domain.ParseDiscount(s.discount.Text)
 	if err != nil {
 		s.status.warn(T("Cart discount: ") + errText(err))
+		s.discountWarned = true
 		return
 	}
 	s.cart.Discount = cart
 	if s.selected >= 0 && s.selected < len(s.cart.Lines) {
-		line, err := domain.ParseTaxRate(s.lineDisc.Text)
+		line, err := domain.ParseDiscount(s.lineDisc.Text)
 		if err != nil {
 			s.status.warn(T("Line discount: ") + errText(err))
+			s.discountWarned = true
 			return
 		}
 		s.cart.Lines[s.selected].Discount = line
+	}
+	if s.discountWarned {
+		// Corrected: the old warning goes.
+		s.discountWarned = false
+		s.status.info("")
 	}
 	s.cart.Totals()
 	s.cartList.Refresh()
@@ -230,6 +255,9 @@ func (s *registerScreen) askAmount() {
 		v, err := domain.ParseAmount(amount.Text, s.cart.Currency.Exponent())
 		if err != nil || v <= 0 {
 			return userErr(domain.EINVALID, T("Type an amount over zero, such as 4.50."))
+		}
+		if most := domain.MaxChargeAmount(s.cart.Currency); v+s.cart.Totals().Total > most {
+			return userErr(domain.EINVALID, T("%s is too large: one sale is at most %s, the most Stripe takes in one payment.", s.money(v), s.money(most)))
 		}
 		rate, err := domain.ParseTaxRate(tax.Text)
 		if err != nil {

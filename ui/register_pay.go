@@ -41,13 +41,18 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 // formDialog is a form whose submit can fail: the error shows in the dialog,
 // which stays open.
 type formDialog struct {
-	d   *dialog.CustomDialog
-	err *widget.Label
-	ok  *widget.Button
+	d     *dialog.CustomDialog
+	err   *widget.Label
+	ok    *widget.Button
+	items []*widget.FormItem
 }
 
+// lastFormDialog is the form dialog shown last, for tests.
+var lastFormDialog *formDialog
+
 func newFormDialog(title, confirm string, items []*widget.FormItem, submit func() error, win fyne.Window) *formDialog {
-	f := &formDialog{err: errLabel()}
+	f := &formDialog{err: errLabel(), items: items}
+	lastFormDialog = f
 	form := widget.NewForm(items...)
 	ok := widget.NewButton(confirm, func() {
 		if err := submit(); err != nil {
@@ -328,10 +333,21 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	cart := s.cartToSell()
 	have := s.sale
 	items := []*widget.FormItem{widget.NewFormItem(T("Handed over"), tendered)}
-	d := newFormDialog(T("Cash: %s due", s.money(due)), T("Take cash"), items, func() error {
+	var asked int64 = -1 // the short amount the cashier was asked about
+	var d *formDialog
+	d = newFormDialog(T("Cash: %s due", s.money(due)), T("Take cash"), items, func() error {
 		v, err := domain.ParseAmount(tendered.Text, s.cart.Currency.Exponent())
 		if err != nil || v <= 0 {
 			return userErr(domain.EINVALID, T("Type what the customer hands over, such as 20.00."))
+		}
+		if v > domain.MaxCashAmount(s.cart.Currency) {
+			return userErr(domain.EINVALID, T("%s is more than any customer hands over: check the amount.", s.money(v)))
+		}
+		if v < amount && v != asked {
+			// Less than due is a part payment only when the cashier says so.
+			asked = v
+			d.ok.SetText(T("Take %s as part", s.money(v)))
+			return userErr(domain.EINVALID, T("%s of %s: take it as part of the payment? Press Enter again to take it, or type the full amount.", s.money(v), s.money(amount)))
 		}
 		s.job.start(T("the cash payment"), T("Taking cash…"), func(ctx context.Context) func() {
 			sale, err := s.saleFor(ctx, have, cart)
@@ -347,6 +363,12 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	}, s.win)
 	p.cashEntry, p.cashDialog = tendered, d
 	tendered.OnSubmitted = func(string) { d.ok.OnTapped() }
+	tendered.OnChanged = func(string) {
+		// A corrected amount is asked about afresh, and the old words go.
+		asked = -1
+		d.err.Hide()
+		d.ok.SetText(T("Take cash"))
+	}
 	d.Show()
 	s.win.Canvas().Focus(tendered)
 }

@@ -247,8 +247,20 @@ func TestRegisterDiscountsAndKeys(t *testing.T) {
 	}
 	test.Type(s.discount, "x")
 	wantStatus(t, s.status, "Cart discount")
-	// F12 before any payment clears the cart; F9 on an empty cart says so.
+	wantStatus(t, s.status, "is not a discount")
+	s.discount.SetText("150")
+	wantStatus(t, s.status, "is not a discount")
+	s.discount.SetText("5")
+	if s.status.msg.Text != "" {
+		t.Fatalf("the old warning stayed: %q", s.status.msg.Text)
+	}
+	// F12 before any payment asks, then clears the cart; F9 on an empty
+	// cart says so.
 	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF12})
+	if len(s.cart.Lines) != 2 || s.confirmNew == nil {
+		t.Fatal("F12 dropped the cart without asking")
+	}
+	s.confirmNew.Confirm()
 	if len(s.cart.Lines) != 0 {
 		t.Fatal("F12 kept the cart")
 	}
