@@ -165,6 +165,8 @@ func (p PaymentView) StatusText() string {
 		return "partly refunded"
 	case p.Status == AttemptAuthorized:
 		return "to capture"
+	case p.Status == AttemptSucceeded && p.Kind == MethodCash:
+		return "paid in cash"
 	}
 	return string(p.Status)
 }

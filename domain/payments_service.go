@@ -123,7 +123,14 @@ func timeline(p PaymentView, refunds []RefundRecord, disputes []DisputeRecord, e
 	cur := p.Amount.Currency
 	items := []TimelineItem{{At: p.Created, From: "Tally", What: fmt.Sprintf("%s payment of %s started for sale #%d", p.MethodName, p.Amount, p.SaleNumber)}}
 	if p.Status != AttemptPending {
-		items = append(items, TimelineItem{At: p.Updated, From: "Tally", What: "Payment " + string(p.Status) + ": " + p.Message})
+		what := "Payment " + string(p.Status)
+		if p.Kind == MethodCash && p.Status == AttemptSucceeded {
+			what = "Paid in cash"
+		}
+		if p.Message != "" {
+			what += ": " + p.Message
+		}
+		items = append(items, TimelineItem{At: p.Updated, From: "Tally", What: what})
 	}
 	for _, e := range evs {
 		what := e.Type
@@ -147,7 +154,11 @@ func timeline(p PaymentView, refunds []RefundRecord, disputes []DisputeRecord, e
 			what += ": " + r.Note
 		}
 		items = append(items, TimelineItem{At: r.Created, From: who, What: what})
-		if !r.Succeeded.IsZero() {
+		switch {
+		case r.Kind == MethodCash && !r.Succeeded.IsZero():
+			// Cash never goes through Stripe: the drawer hands it back.
+			items = append(items, TimelineItem{At: r.Succeeded, From: "Tally", What: fmt.Sprintf("Cash refund of %s handed over from the drawer", New(r.Amount.Amount, cur))})
+		case !r.Succeeded.IsZero():
 			items = append(items, TimelineItem{At: r.Succeeded, From: "Stripe", What: fmt.Sprintf("Refund %s of %s succeeded", r.StripeID, New(r.Amount.Amount, cur))})
 		}
 		if !r.Failed.IsZero() {

@@ -72,6 +72,12 @@ func newReader(name string, src rowSource, opt domain.ImportOptions) (*Reader, e
 	if err != nil {
 		return nil, err
 	}
+	if l.format.ID == "summary.by_category" && strings.Contains(strings.ToLower(baseName(name)), "payout") {
+		// The payouts summary has the very same columns: only Stripe's
+		// file name tells the two apart.
+		l.format.ID, l.format.Name = "payouts.summary", "Payouts (summary)"
+		l.format.Why = "It sums the period's payouts by reporting category; the payouts themselves are in the itemized payouts report, which Tally books: download Reports > Payouts > Itemized, and import that."
+	}
 	r := &Reader{src: src, h: h, l: l, opt: opt, order: opt.DateOrder, seen: map[string]int{}}
 	for i, n := range h.names {
 		if !known[normalise(n)] && normalise(n) != "" {
@@ -203,8 +209,20 @@ func (r *Reader) balanceColumns() *balanceColumns {
 		available: r.column("available_on_utc", "available on (utc)", "available_on", "payout_expected_arrival_date"),
 		gross:     r.column("gross", "amount"), fee: r.column("fee"), net: r.column("net"),
 	}
-	if r.l.format.ID == "dashboard.balance_history" {
+	switch r.l.format.ID {
+	case "dashboard.balance_history":
 		c.txn = r.column("id")
+	case "dashboard.payout_transactions":
+		// One payout's export: the id is the charge's, refund's or
+		// transfer's; fees and net are in the converted (settlement)
+		// currency, as the converted amount is.
+		c.source, c.fee = r.column("id"), r.column("fees")
+		if r.h.has("converted amount") {
+			c.gross = r.column("converted amount", "amount")
+		}
+		if r.h.has("converted currency") {
+			c.currency = r.column("converted currency", "currency")
+		}
 	}
 	r.bc = c
 	return c
@@ -220,7 +238,7 @@ func init() {
 		"created (utc)", "available on (utc)", "transfer", "created date (utc)", "created date", "amount refunded", "amount_refunded",
 		"captured", "status", "customer email", "customer id", "customer_id", "card brand", "card_brand", "card last4", "card_last4",
 		"paymentintent id", "payment_intent_id", "converted amount", "converted_amount", "converted currency", "converted_currency",
-		"category", "net_amount"} {
+		"category", "net_amount", "fees"} {
 		known[n] = true
 	}
 }
@@ -350,7 +368,12 @@ func (r *Reader) convert(cells []string, line int) (domain.StatementRecord, erro
 	switch r.l.format.Kind {
 	case domain.KindSummary:
 		rec.Summary, err = r.summary(cells, line)
-	case domain.KindPayments, domain.KindNotBooked:
+	case domain.KindNotBooked:
+		// Recognised, counted and not read further: nothing of it is kept.
+		if r.l.format.ID == "dashboard.collected_fees" {
+			rec.Payment, err = r.payment(cells, line)
+		}
+	case domain.KindPayments:
 		rec.Payment, err = r.payment(cells, line)
 	case domain.KindPayouts:
 		rec.Payout, err = r.payout(cells, line)
@@ -412,6 +435,14 @@ func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error
 	l.ChargeID = c.charge.value(cells)
 	l.PaymentIntentID = c.paymentIntent.value(cells)
 	l.CustomerEmail = c.email.value(cells)
+	if r.l.format.ID == "dashboard.payout_transactions" {
+		// "Transfer Refund" is the reporting category transfer_refund.
+		l.Category = strings.ReplaceAll(l.Category, " ", "_")
+		if strings.HasPrefix(l.SourceID, "ch_") || strings.HasPrefix(l.SourceID, "py_") {
+			l.ChargeID = l.SourceID // matches the register's sales by their charge
+		}
+	}
+
 	if l.Created, err = r.whenIn(cells, line, c.created); err != nil {
 		return nil, err
 	}

@@ -74,6 +74,19 @@ func TestSamplesRead(t *testing.T) {
 		"stripe-dashboard__Itemised_balance_change_from_activity_HKD_2023-07-01_to_2023-07-31_Asia-Hong_Kong.csv":        {"balance_change_from_activity.itemized", 17},
 		"stripe-dashboard__Itemised_balance_change_from_activity_refund_HKD_2025-05-01_to_2025-05-31_Asia-Hong_Kong.csv": {"balance_change_from_activity.itemized", 0},
 		"stripe-dashboard__Balance_Summary_HKD_2022-06-25_to_2022-06-30_Asia-Hong_Kong.csv":                              {"balance.summary", 8},
+		"Antbot99992player__payouts.csv":        {"dashboard.payouts", 2},
+		"escenariosMS__payouts.csv":             {"dashboard.payouts", 11},
+		"interface__payouts.csv":                {"dashboard.payouts", 2},
+		"node-fetch__payouts (1).csv":           {"dashboard.payouts", 2},
+		"interface__transfers.csv":              {"dashboard.payout_transactions", 1},
+		"node-fetch__transfers.csv":             {"dashboard.payout_transactions", 1},
+		"solid-dependency__balance_history.csv": {"dashboard.balance_history", 3},
+		"interface__Balance_summary_USD_2022-05-01_to_2022-05-21_America-Chicago.csv":                   {"balance.summary", 8},
+		"interface__Balance_change_from_activity_summary_USD_2022-05-01_to_2022-05-21.csv":              {"summary.by_category", 0},
+		"interface__Payouts_summary_USD_2022-05-01_to_2022-05-21.csv":                                   {"payouts.summary", 0},
+		"interface__Itemized_balance_change_from_activity_2022-05-16_to_2022-05-22_America-Chicago.csv": {"payout_reconciliation.itemized", 0}, // its payout columns: read as the same lines
+		"interface__Itemized_payouts_2022-05-30_to_2022-06-05_America-Chicago.csv":                      {"payouts.itemized", 0},
+		"solid-dependency__Itemized_tax_transactions_USTX_2025-10-03_to_2026-01-01_America-Denver.csv":  {"tax.transactions.itemized", 0},
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if len(files) != len(want) {
@@ -155,6 +168,31 @@ func TestSampleDetails(t *testing.T) {
 		p := res.records[0].Payment
 		if p.ID != "" || p.Key == "" || p.Amount.Amount != 64400 || p.PaymentIntentID == "" {
 			t.Errorf("failed attempt = %+v", p)
+		}
+	})
+	t.Run("PayoutTransactions", func(t *testing.T) {
+		// Rows shorter than the header (Stripe drops empty trailing
+		// columns), Title-Case types, no (UTC) suffix.
+		l := readFile(t, filepath.Join(dir, "interface__transfers.csv"), opt).records[0].Balance
+		if l.Category != "charge" || l.ChargeID != "ch_3L7kOUGfAoPsfBu41kDz7EHX" || l.Gross != 5000 || l.Fee != 225 || l.Net != 4775 ||
+			!l.Created.Equal(time.Date(2022, 6, 6, 18, 11, 0, 0, time.UTC)) {
+			t.Errorf("charge = %+v", l)
+		}
+		l = readFile(t, filepath.Join(dir, "node-fetch__transfers.csv"), opt).records[0].Balance
+		if l.Category != "transfer_refund" || l.SourceID != "trr_1M4gx3GfAoPsfBu41rhS4cjP" || l.Net != -4000 {
+			t.Errorf("transfer refund = %+v", l)
+		}
+	})
+	t.Run("SummariesNamed", func(t *testing.T) {
+		for name, want := range map[string]string{
+			"interface__Payouts_summary_USD_2022-05-01_to_2022-05-21.csv":                                  "Payouts (summary)",
+			"interface__Balance_change_from_activity_summary_USD_2022-05-01_to_2022-05-21.csv":             "Balance change from activity (summary)",
+			"solid-dependency__Itemized_tax_transactions_USTX_2025-10-03_to_2026-01-01_America-Denver.csv": "Stripe Tax",
+		} {
+			res := readFile(t, filepath.Join(dir, name), opt)
+			if res.openErr != nil || !strings.Contains(res.format.Name, want) || res.format.Kind != domain.KindNotBooked || res.format.Why == "" {
+				t.Errorf("%s: %+v %v", name, res.format, res.openErr)
+			}
 		}
 	})
 	t.Run("MetadataKept", func(t *testing.T) {

@@ -345,7 +345,7 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		id2 = p.SessionID
 	}
 	texts := []string{p.Created.Local().Format("01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), p.MethodName,
-		moneyText(domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency)), p.StatusText(), card, p.Till, id2}
+		moneyText(domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency)), paymentStatusText(p), card, p.Till, id2}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
 		l.SetText(t)
@@ -393,7 +393,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 	cur := p.Amount.Currency
 	s.detailTitle.SetText(T("%s payment of %s, sale #%d", p.MethodName, domain.New(p.Amount.Amount+p.Tip, cur), p.SaleNumber))
 	lines := []string{
-		T("Status: ") + p.StatusText() + " — " + sayText(p.Message),
+		withWords(T("Status: ")+paymentStatusText(p), sayText(p.Message)),
 		T("Taken: ") + p.Created.Local().Format("2006-01-02 15:04:05") + T(" at ") + p.Till,
 	}
 	if p.Card.Last4 != "" {
@@ -416,11 +416,11 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 		lines = append(lines, T("Capture before ")+dl.Local().Format("2006-01-02 15:04")+T(" or the authorisation lapses."))
 	}
 	for _, r := range d.Refunds {
-		state := string(r.Status)
-		if r.Status == domain.RefundFailed {
-			state = "FAILED"
+		if r.Kind == domain.MethodCash {
+			lines = append(lines, withWords(T("Cash refund: %s %s", moneyText(r.Amount), refundStatusText(r.Status)), sayText(r.Message)))
+			continue
 		}
-		lines = append(lines, fmt.Sprintf(T("Refund %s: %s %s"), orDash(r.StripeID), domain.New(r.Amount.Amount, cur), state)+" — "+sayText(r.Message))
+		lines = append(lines, withWords(T("Refund %s: %s %s", orDash(r.StripeID), moneyText(r.Amount), refundStatusText(r.Status)), sayText(r.Message)))
 	}
 	s.info.SetText(strings.Join(lines, "\n"))
 	var tl []string
@@ -686,6 +686,61 @@ func (s *paymentsScreen) openRefund() {
 		f.scope.SetSelected(scopeSale)
 	}
 	f.d.Show()
+}
+
+// paymentStatusText words a payment's status in the user's language.
+func paymentStatusText(p domain.PaymentView) string {
+	switch st := p.StatusText(); st {
+	case "refund failed":
+		return T("refund failed")
+	case "refunded":
+		return T("refunded")
+	case "refund pending":
+		return T("refund pending")
+	case "partly refunded":
+		return T("partly refunded")
+	case "to capture":
+		return T("to capture")
+	case "paid in cash":
+		return T("paid in cash")
+	case "succeeded":
+		return T("paid")
+	case "pending":
+		return T("under way")
+	case "failed":
+		return T("failed")
+	case "canceled":
+		return T("cancelled")
+	default:
+		if strings.HasPrefix(st, "disputed") {
+			return T("disputed (%s)", strings.TrimSuffix(strings.TrimPrefix(st, "disputed ("), ")"))
+		}
+		return st
+	}
+}
+
+// refundStatusText words a refund's status.
+func refundStatusText(st domain.RefundStatus) string {
+	switch st {
+	case domain.RefundSucceeded:
+		return T("refunded")
+	case domain.RefundFailed:
+		return T("FAILED")
+	case domain.RefundPending, domain.RefundRequested:
+		return T("under way")
+	case domain.RefundCanceled:
+		return T("cancelled")
+	}
+	return string(st)
+}
+
+// withWords is a line and what was said about it, after a dash; the
+// line alone when nothing was.
+func withWords(line, words string) string {
+	if strings.TrimSpace(words) == "" {
+		return line
+	}
+	return line + " — " + words
 }
 
 // cashRefunded reports whether a refund handed cash from the drawer.
