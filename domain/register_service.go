@@ -293,7 +293,7 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 		}
 	}
 	if sale.Status != SaleOpen {
-		return Attempt{}, sale, Errorf(ECONFLICT, "Sale #%d is %s: nothing more to pay.", sale.Number, sale.Status)
+		return Attempt{}, sale, Errorf(ECONFLICT, "Sale #%d is %s: nothing more to pay.", sale.Number, sale.Status.Words())
 	}
 	if m.IdentifyCustomer && sale.Cart.CustomerID == 0 {
 		return Attempt{}, sale, fieldErr("customer", Errorf(EINVALID, "%s is offered only for a sale that names its customer: choose the customer before the first payment, or take another way to pay.", m.Name))
@@ -491,7 +491,7 @@ func (s *RegisterService) CancelSale(ctx context.Context, saleID int64) (Sale, e
 		return sale, err
 	}
 	if sale.Status != SaleOpen {
-		return sale, Errorf(ECONFLICT, "Sale #%d is %s already.", sale.Number, sale.Status)
+		return sale, Errorf(ECONFLICT, "Sale #%d is %s already.", sale.Number, sale.Status.Words())
 	}
 	if p, ok := sale.Pending(); ok {
 		res, err := s.Cancel(ctx, p.ID)

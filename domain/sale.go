@@ -187,6 +187,14 @@ const (
 	SaleCanceled SaleStatus = "canceled" // given up, nothing taken
 )
 
+// Words is the status as a sentence says it: paid, cancelled, open.
+func (s SaleStatus) Words() string {
+	if s == SaleCanceled {
+		return "cancelled"
+	}
+	return string(s)
+}
+
 // Sale is a cart saved for payment, with what was paid against it.
 type Sale struct {
 	ID       int64

@@ -48,7 +48,7 @@ func (s *auditScreen) buildUI() fyne.CanvasObject {
 			if !e.Amount.Currency.IsZero() && e.Amount.Amount != 0 {
 				amount = moneyText(e.Amount)
 			}
-			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), e.Action, amount, e.Detail}
+			texts := []string{e.At.Local().Format("2006-01-02 15:04:05"), e.Role.Title() + " · " + e.Books.Badge(), auditActionText(e.Action), amount, e.Detail}
 			for i, t := range texts {
 				o.(*fyne.Container).Objects[i].(*widget.Label).SetText(t)
 			}

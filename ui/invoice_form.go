@@ -248,17 +248,24 @@ func (f *invoiceForm) submit() {
 
 // addCustomer asks for a new customer's details.
 func (f *invoiceForm) addCustomer() {
-	name, email, line1, postal, city, country, vat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(),
-		widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	name, email, line1, postal, city, vat := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(),
+		widget.NewEntry(), widget.NewEntry()
 	email.SetPlaceHolder(T("for Stripe's e-mail with the invoice"))
-	country.SetPlaceHolder(T("two letters, such as DE"))
+	// The country from the list (or its two letters typed): Stripe takes
+	// an ISO code, never a name.
+	var labels []string
+	for _, c := range domain.Countries {
+		labels = append(labels, countryLabel(c))
+	}
+	country := widget.NewSelectEntry(labels)
+	country.SetPlaceHolder(T("Choose, or type two letters such as DE"))
 	vat.SetPlaceHolder(T("EU VAT number, such as DE123456789 (optional)"))
 	items := []*widget.FormItem{widget.NewFormItem(T("Name"), name), widget.NewFormItem(T("E-mail"), email),
 		widget.NewFormItem(T("Street"), line1), widget.NewFormItem(T("Postal code"), postal), widget.NewFormItem(T("City"), city),
 		widget.NewFormItem(T("Country"), country), widget.NewFormItem(T("VAT number"), vat)}
 	d := newFormDialog(T("New customer"), T("Save"), items, func() error {
 		c, err := f.s.svc.Invoices.SaveCustomer(f.s.ctx, domain.CustomerRecord{Name: name.Text, Email: email.Text, VATNumber: vat.Text,
-			Address: domain.Address{Line1: line1.Text, PostalCode: postal.Text, City: city.Text, Country: country.Text}})
+			Address: domain.Address{Line1: line1.Text, PostalCode: postal.Text, City: city.Text, Country: countryCode(country.Text)}})
 		if err != nil {
 			return err
 		}
@@ -266,7 +273,26 @@ func (f *invoiceForm) addCustomer() {
 		return nil
 	}, f.s.win)
 	d.d.Resize(fyne.NewSize(520, 0))
-	f.lastCustomer, f.custFields = d, []*widget.Entry{name, email, line1, postal, city, country, vat}
+	f.lastCustomer, f.custFields = d, []*widget.Entry{name, email, line1, postal, city, &country.Entry, vat}
 	d.Show()
 	f.s.win.Canvas().Focus(name)
+}
+
+// countryCode reads a country chosen from the list ("Germany (DE)") or
+// typed as its code ("de"); anything else is passed on for the domain
+// to refuse.
+func countryCode(text string) string {
+	t := strings.TrimSpace(text)
+	if i := strings.LastIndex(t, "("); i >= 0 && strings.HasSuffix(t, ")") {
+		return strings.ToUpper(t[i+1 : len(t)-1])
+	}
+	if len(t) == 2 {
+		return strings.ToUpper(t)
+	}
+	for _, c := range domain.Countries {
+		if strings.EqualFold(c.Name, t) {
+			return c.Code
+		}
+	}
+	return t
 }

@@ -120,6 +120,13 @@ func (s *invoicesScreen) buildUI() fyne.CanvasObject {
 	s.demoRow = container.NewHBox(s.demoPayBtn, s.demoDeclineBtn)
 	s.job = newJobs(s.ctx, s.run, s.status, newBtn, s.pdfBtn, s.sheetBtn, s.sendBtn, s.askBtn, s.retryBtn, s.discardBtn,
 		s.paidBtn, s.voidBtn, s.writeOffBtn, s.demoPayBtn, s.demoDeclineBtn)
+	// A job gives every button back when it ends: the selected invoice's
+	// state then says which may be pressed (Discard never on an issued one).
+	s.job.onChange = func(busy bool) {
+		if !busy {
+			s.enableActions()
+		}
+	}
 	owner := widget.NewLabelWithStyle(T("Owner's PIN:"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
 	s.actions = container.NewVBox(container.NewGridWithColumns(2, s.pdfBtn, s.sheetBtn, s.bigBtn, s.sendBtn, s.askBtn, s.retryBtn),
 		s.discardBtn, owner, container.NewGridWithColumns(3, s.paidBtn, s.voidBtn, s.writeOffBtn), s.demoRow)
@@ -151,11 +158,12 @@ func (s *invoicesScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	texts := []string{invoiceTitle(inv), issued, inv.Customer.Name, moneyText(inv.Amount()), dateText(inv.DueDate), T(inv.StatusText(now))}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
-		l.SetText(t)
+		// The colour first: SetText redraws the reused row with it.
 		l.Importance = widget.MediumImportance
 		if i == 5 {
 			l.Importance = invoiceImportance(inv, now)
 		}
+		l.SetText(t)
 	}
 }
 
@@ -235,6 +243,7 @@ func (s *invoicesScreen) reload() {
 func (s *invoicesScreen) show(inv domain.InvoiceRecord) {
 	s.selected = &inv
 	now := s.now()
+	s.detailTitle.Importance = invoiceImportance(inv, now) // the list's colour
 	s.detailTitle.SetText(T("Invoice ") + invoiceTitle(inv) + " · " + T(inv.StatusText(now)))
 	var b strings.Builder
 	c := inv.Customer
@@ -499,10 +508,14 @@ func (s *invoicesScreen) opened(path string, err error) func() {
 	}
 }
 
-// writeDocument writes a document for the viewer into Tally's folder of
-// documents in the temporary directory, through a temporary file.
+// writeDocument writes a document for the viewer into the user's own
+// documents folder (Documents/Tally), through a temporary file there: not
+// a temporary folder other users of the computer can read.
 func writeDocument(name string, write func(io.Writer) error) (string, error) {
-	dir := filepath.Join(os.TempDir(), "tally-documents")
+	dir, err := documentsDir()
+	if err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
@@ -521,6 +534,20 @@ func writeDocument(name string, write func(io.Writer) error) (string, error) {
 		return "", err
 	}
 	return path, os.Rename(f.Name(), path)
+}
+
+// documentsDir is Tally's folder in the user's documents: TALLY_DOCUMENTS
+// when set, else Documents/Tally in the home folder (the same name on
+// Windows, macOS and most Linux desktops).
+func documentsDir() (string, error) {
+	if d := os.Getenv("TALLY_DOCUMENTS"); d != "" {
+		return d, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find the home folder for the documents: %w", err)
+	}
+	return filepath.Join(home, "Documents", "Tally"), nil
 }
 
 func safeName(s string) string {

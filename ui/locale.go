@@ -21,41 +21,34 @@ var german = sync.OnceValue(func() bool {
 // currencies keep their code (1.234,56 CHF).
 var currencySymbols = map[string]string{"EUR": "€", "GBP": "£", "USD": "$"}
 
-// amountText is an amount in minor units as the user's language writes
-// it: 1234.56 in English, 1.234,56 in German.
+// localAmount is an amount in minor units as the user's language writes
+// it, with thousands grouped: 1,234.56 in English, 1.234,56 in German.
 func localAmount(v int64, c domain.Currency) string {
-	s := domain.FormatAmount(v, c.Exponent())
-	if !german() {
-		return s
+	lang := "en"
+	if german() {
+		lang = "de"
 	}
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteByte(',')
-		b.WriteString(frac)
-	}
-	return b.String()
+	return domain.Paper{Lang: lang}.Amount(v, c)
 }
 
-// moneyText is an amount and its currency: 12.34 EUR in English, 12,34 €
-// in German.
+// entryAmount is an amount to put in a field for the user to change:
+// ungrouped (1234.56, 1234,56), so that it reads back as typed.
+func entryAmount(v int64, c domain.Currency) string {
+	s := domain.FormatAmount(v, c.Exponent())
+	if german() {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// moneyText is an amount and its currency: 1,234.56 EUR in English,
+// 1.234,56 € in German.
 func moneyText(m domain.Money) string {
 	if m.Currency.IsZero() {
 		return m.String()
 	}
 	if !german() {
-		return m.String()
+		return localAmount(m.Amount, m.Currency) + " " + m.Currency.Code()
 	}
 	sym, ok := currencySymbols[m.Currency.Code()]
 	if !ok {

@@ -89,7 +89,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 	s.name = widget.NewEntry()
 	s.kind = widget.NewSelect(nil, func(string) { s.layoutForm() })
 	for _, k := range domain.MethodKinds {
-		s.kind.Options = append(s.kind.Options, k.Title())
+		s.kind.Options = append(s.kind.Options, kindText(k))
 	}
 	s.outstanding = widget.NewSelect(nil, nil)
 	s.cash = widget.NewSelect(nil, nil)
@@ -128,7 +128,7 @@ func (s *methodsScreen) buildUI() fyne.CanvasObject {
 }
 
 func (s *methodsScreen) summary(m domain.PaymentMethod) string {
-	parts := []string{m.Kind.Title()}
+	parts := []string{kindText(m.Kind)}
 	switch m.Kind {
 	case domain.MethodCardReader:
 		parts = append(parts, s.readerName(m.ReaderID))
@@ -219,7 +219,7 @@ func (s *methodsScreen) edit(m domain.PaymentMethod) {
 	s.editing = m
 	clearErrors(s.errs)
 	s.name.SetText(m.Name)
-	s.kind.SetSelected(m.Kind.Title())
+	s.kind.SetSelected(kindText(m.Kind))
 	s.outstanding.SetSelected(s.accountLabel(m.OutstandingAccount))
 	s.cash.SetSelected(s.accountLabel(m.CashAccount))
 	s.reader.ClearSelected()
@@ -252,7 +252,7 @@ func (s *methodsScreen) edit(m domain.PaymentMethod) {
 
 func (s *methodsScreen) selectedKind() domain.MethodKind {
 	for _, k := range domain.MethodKinds {
-		if k.Title() == s.kind.Selected {
+		if kindText(k) == s.kind.Selected {
 			return k
 		}
 	}

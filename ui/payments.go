@@ -338,7 +338,7 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	card := ""
 	if p.Card.Last4 != "" {
-		card = p.Card.Brand + " •" + p.Card.Last4
+		card = domain.BrandName(p.Card.Brand) + " •" + p.Card.Last4
 	}
 	id2 := p.PaymentIntent
 	if id2 == "" {
@@ -397,7 +397,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 		T("Taken: ") + p.Created.Local().Format("2006-01-02 15:04:05") + T(" at ") + p.Till,
 	}
 	if p.Card.Last4 != "" {
-		lines = append(lines, fmt.Sprintf(T("Card: %s •••• %s"), p.Card.Brand, p.Card.Last4))
+		lines = append(lines, fmt.Sprintf(T("Card: %s •••• %s"), domain.BrandName(p.Card.Brand), p.Card.Last4))
 	}
 	if p.Tip != 0 {
 		lines = append(lines, T("Tip: ")+moneyText(domain.New(p.Tip, cur)))
@@ -636,7 +636,7 @@ func (s *paymentsScreen) openRefund() {
 		if v == scopeSale {
 			left = d.SaleRefundable
 		}
-		f.amount.SetText(localAmount(left, cur))
+		f.amount.SetText(entryAmount(left, cur))
 		preview()
 	}
 	f.amount.OnChanged = func(string) {
@@ -790,9 +790,9 @@ func (c columns) weight(i int) float32 {
 var paymentColumns = columns{1.25, 0.55, 1.2, 1.1, 1.35, 1.1, 0.7, 1.5}
 
 func cardWords(c domain.Card) string {
-	b := c.Brand
+	b := domain.BrandName(c.Brand)
 	if b != "" {
-		b = strings.ToUpper(b[:1]) + b[1:] + " "
+		b += " "
 	}
 	return b + "•••• " + c.Last4
 }

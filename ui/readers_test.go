@@ -180,7 +180,7 @@ func TestMethodsScreen(t *testing.T) {
 		t.Fatalf("reader error = %q", e.Text)
 	}
 	// A duplicate name too.
-	s.kind.SetSelected("QR link")
+	s.kind.SetSelected("QR code")
 	s.name.SetText("cash")
 	test.Tap(s.saveBtn)
 	if e := s.errs["name"]; !e.Visible() || !strings.Contains(e.Text, "already called") {

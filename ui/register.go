@@ -460,7 +460,7 @@ func (s *registerScreen) startPayment(kind domain.MethodKind) {
 	}
 	m := s.methodOf(kind)
 	if m == nil {
-		s.status.warn(T("There is no ") + strings.ToLower(kind.Title()) + T(" payment method: add one on the Payment methods screen."))
+		s.status.warn(T("There is no %s payment method: add one on the Payment methods screen.", kindText(kind)))
 		return
 	}
 	if s.sale != nil && s.sale.Status != domain.SaleOpen {

@@ -242,7 +242,7 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 			part += T(" + tip ") + money(a.Tip)
 		}
 		if a.Card.Last4 != "" {
-			part += " (" + a.Card.Brand + " •••• " + a.Card.Last4 + ")"
+			part += " (" + domain.BrandName(a.Card.Brand) + " •••• " + a.Card.Last4 + ")"
 		}
 		if a.Change > 0 {
 			part += T(", change ") + money(a.Change)
@@ -329,7 +329,7 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 		amount = due
 	}
 	tendered := newKeyEntry(nil)
-	tendered.SetText(localAmount(amount, s.cart.Currency))
+	tendered.SetText(entryAmount(amount, s.cart.Currency))
 	cart := s.cartToSell()
 	have := s.sale
 	items := []*widget.FormItem{widget.NewFormItem(T("Handed over"), tendered)}

@@ -149,3 +149,60 @@ func moneyValue(v string) (string, bool) {
 	}
 	return moneyText(domain.New(amt, cur)), true
 }
+
+// kindText names a payment method's kind in the user's language: cash,
+// card reader, QR code (never the internal "qr_link").
+func kindText(k domain.MethodKind) string {
+	switch k {
+	case domain.MethodCash:
+		return T("Cash")
+	case domain.MethodCardReader:
+		return T("Card reader")
+	case domain.MethodQRLink:
+		return T("QR code")
+	}
+	return string(k)
+}
+
+// auditActionText words an audit log's action.
+func auditActionText(action string) string {
+	switch action {
+	case "refund":
+		return T("Refund")
+	case "refund_refused":
+		return T("Refund refused")
+	case "void":
+		return T("Void")
+	case "capture":
+		return T("Capture")
+	case "day_close":
+		return T("Day close")
+	case "settings":
+		return T("Settings")
+	case "method", "methods":
+		return T("Payment method")
+	case "unlock":
+		return T("Unlocked")
+	case "reader":
+		return T("Reader")
+	case "pin":
+		return T("PIN set")
+	case "pin_locked":
+		return T("PIN locked")
+	case "cash_float":
+		return T("Opening float")
+	case "cash_in":
+		return T("Cash in")
+	case "cash_out":
+		return T("Cash out")
+	case "drawer_open":
+		return T("Drawer opened")
+	case "invoice_void":
+		return T("Invoice voided")
+	case "invoice_paid":
+		return T("Invoice paid in cash")
+	case "invoice_write_off":
+		return T("Invoice written off")
+	}
+	return strings.ReplaceAll(action, "_", " ")
+}

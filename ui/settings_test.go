@@ -47,6 +47,7 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	dir := t.TempDir()
+	t.Setenv("TALLY_DOCUMENTS", filepath.Join(dir, "Documents"))
 	kc := &storage.FileKeychain{Path: filepath.Join(dir, "secrets.json")}
 	demo := stripeclient.NewDemoSimulator(nil)
 	connector := stripeclient.Connector{Demo: demo}
