@@ -105,6 +105,22 @@ type Grant struct {
 	issued time.Time
 }
 
+// PINHold is how long a PIN, once entered, holds while the person goes
+// on working: each use within it renews it, and PINHold of no use ends
+// it (the screens then ask again).
+const PINHold = 5 * time.Minute
+
+// Hold renews a grant last renewed (or issued) within PINHold, so that
+// the owner is not asked the PIN at every page of a few minutes' work;
+// false when it lapsed.
+func (s *AccessService) Hold(g Grant) (Grant, bool) {
+	now := s.Clock.Now()
+	if g.role == "" || now.Sub(g.issued) > PINHold || now.Before(g.issued) {
+		return Grant{}, false
+	}
+	return Grant{role: g.role, issued: now}, true
+}
+
 // Role is who the grant is for ("" for the zero grant).
 func (g Grant) Role() Role { return g.role }
 

@@ -155,3 +155,30 @@ func balances(t *testing.T, recon *domain.ReconcileService) map[string]int64 {
 	}
 	return bal
 }
+
+// TestPINHolds: a PIN entered once holds while it is used, and lapses
+// after PINHold of no use; a renewed grant passes Require.
+func TestPINHolds(t *testing.T) {
+	r := newTill(t)
+	g := r.owner()
+	r.clock.Advance(4 * time.Minute)
+	g2, ok := r.access.Hold(g)
+	if !ok {
+		t.Fatal("the PIN lapsed within the hold")
+	}
+	if err := r.access.Require(g2, domain.RoleOwner); err != nil {
+		t.Fatalf("a renewed grant: %v", err)
+	}
+	r.clock.Advance(4 * time.Minute) // 8 min after the PIN, 4 after its last use
+	g3, ok := r.access.Hold(g2)
+	if !ok {
+		t.Fatal("the PIN lapsed while in use")
+	}
+	r.clock.Advance(domain.PINHold + time.Second)
+	if _, ok := r.access.Hold(g3); ok {
+		t.Fatal("the PIN held after a pause longer than the hold")
+	}
+	if _, ok := r.access.Hold(domain.Grant{}); ok {
+		t.Fatal("the zero grant held")
+	}
+}

@@ -173,7 +173,9 @@ func TestRefundFromThePaymentsScreen(t *testing.T) {
 		t.Fatalf("after refund: %+v / %q", d.Payment, s.info.Text)
 	}
 
-	// Wrong PINs: the prompt says how many tries are left, then locks.
+	// Wrong PINs, once the PIN no longer holds: the prompt says how many
+	// tries are left, then locks.
+	forgetGrants(f.svc.Access)
 	test.Tap(s.refundBtn)
 	test.Tap(s.refund.d.ok)
 	p = lastPrompt
@@ -230,10 +232,18 @@ func TestOwnerPagesAreLocked(t *testing.T) {
 	if f.shell.content.Objects[0] != f.settings.root {
 		t.Fatal("Settings still locked after the PIN")
 	}
+	// Back within a few minutes: the PIN holds, the page opens.
+	f.shell.Show("Register")
+	f.shell.Show("Settings")
+	if f.shell.content.Objects[0] != f.settings.root {
+		t.Fatal("the owner's PIN did not hold for a page a moment later")
+	}
+	// Once the hold lapsed (or the till was locked), it asks again.
+	forgetGrants(f.svc.Access)
 	f.shell.Show("Register")
 	f.shell.Show("Settings")
 	if f.shell.content.Objects[0] == f.settings.root {
-		t.Fatal("Settings stayed open after leaving it")
+		t.Fatal("Settings stayed open after the PIN lapsed")
 	}
 	f.shell.showHeard(domain.EventState{LastHeard: time.Now().Add(-20 * time.Minute)}, domain.WebhookStatus{})
 	if got := f.shell.HeardText(); !strings.Contains(got, "20 min ago") || !strings.Contains(got, "not known here yet") {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +36,11 @@ var lastPrompt *pinPrompt
 func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what string, then func(domain.Grant)) {
 	if svc.Access == nil {
 		then(domain.Grant{})
+		return
+	}
+	// A PIN entered a few minutes ago holds while the person works on.
+	if g, ok := heldGrant(svc.Access, role); ok {
+		then(g)
 		return
 	}
 	ctx := svc.Context
@@ -84,6 +90,7 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 					return
 				}
 				p.d.Hide()
+				holdGrant(svc.Access, g)
 				then(g)
 			})
 		})
@@ -115,6 +122,47 @@ func authorize(win fyne.Window, svc Services, run runner, role domain.Role, what
 func (p *pinPrompt) showErr(msg string) {
 	p.err.SetText(msg)
 	p.err.Show()
+}
+
+// held is the last grant of each role and access service: it holds for
+// domain.PINHold of activity.
+var held = struct {
+	sync.Mutex
+	m map[*domain.AccessService]map[domain.Role]domain.Grant
+}{m: map[*domain.AccessService]map[domain.Role]domain.Grant{}}
+
+// heldGrant renews the grant of role (or the owner's, which covers a
+// cashier's action) when one was given or used within the hold.
+func heldGrant(a *domain.AccessService, role domain.Role) (domain.Grant, bool) {
+	held.Lock()
+	defer held.Unlock()
+	for _, r := range []domain.Role{role, domain.RoleOwner} {
+		if g, ok := held.m[a][r]; ok {
+			if ng, ok := a.Hold(g); ok {
+				held.m[a][r] = ng
+				return ng, true
+			}
+			delete(held.m[a], r)
+		}
+	}
+	return domain.Grant{}, false
+}
+
+// holdGrant keeps a grant just given.
+func holdGrant(a *domain.AccessService, g domain.Grant) {
+	held.Lock()
+	defer held.Unlock()
+	if held.m[a] == nil {
+		held.m[a] = map[domain.Role]domain.Grant{}
+	}
+	held.m[a][g.Role()] = g
+}
+
+// forgetGrants ends every held PIN (the till is locked).
+func forgetGrants(a *domain.AccessService) {
+	held.Lock()
+	defer held.Unlock()
+	delete(held.m, a)
 }
 
 // audit records a change made on an owner's page (opened with the owner's

@@ -69,6 +69,7 @@ type setupWizard struct {
 	card        *widget.Check
 	cardBox     *fyne.Container
 	qr          *widget.Check
+	qrDone      *widget.Label // "QR code payments are set up already."
 	methodErrs  map[string]*widget.Label
 }
 
@@ -330,7 +331,8 @@ func (w *setupWizard) saveStripe() {
 // --- step 3: a card reader and QR payments ---
 
 func (w *setupWizard) methodsPage() fyne.CanvasObject {
-	cash := widget.NewLabel(T("Cash is set up already."))
+	cash := widget.NewLabel("✓ " + T("Cash is set up already."))
+	cash.Importance = widget.SuccessImportance
 	w.methodsNote = widget.NewLabel("")
 	w.methodsNote.Wrapping = fyne.TextWrapWord
 	w.methodErrs = map[string]*widget.Label{}
@@ -358,7 +360,10 @@ func (w *setupWizard) methodsPage() fyne.CanvasObject {
 		widget.NewFormItem(T("Name on the register"), labelled(w.cardName, w.methodErrs, "name")),
 	)
 	w.cardBox = container.NewVBox(w.card, cardForm)
-	return container.NewVBox(cash, w.cardBox, w.methodsNote, widget.NewSeparator(), w.qr)
+	w.qrDone = widget.NewLabel("")
+	w.qrDone.Importance = widget.SuccessImportance
+	w.qrDone.Hide()
+	return container.NewVBox(cash, w.cardBox, w.methodsNote, widget.NewSeparator(), w.qr, w.qrDone)
 }
 
 // loadReaders asks Stripe (or the demo) for the account's readers.
@@ -399,9 +404,11 @@ func (w *setupWizard) showReaders(v domain.ReadersView, used, names map[string]b
 		return
 	}
 	if used[qrTaken] {
+		// Done, not an unticked box: nothing to add.
 		w.qr.SetChecked(false)
-		w.qr.SetText(T("QR code payments are set up already."))
-		w.qr.Disable()
+		w.qr.Hide()
+		w.qrDone.SetText("✓ " + T("QR code payments are set up already."))
+		w.qrDone.Show()
 	}
 	var labels []string
 	w.readerIDs = map[string]string{}

@@ -142,6 +142,7 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	s.banner = container.NewStack()
 	s.lockBtn = widget.NewButtonWithIcon(T("Lock till"), theme.LogoutIcon(), func() {
 		s.signedIn = false
+		forgetGrants(s.svc.Access) // a locked till holds no PIN
 		s.lockBtn.Hide()
 		s.show(s.current)
 	})
@@ -210,6 +211,16 @@ func (s *Shell) show(i int) {
 	for t := range s.unlocked {
 		if t != title {
 			delete(s.unlocked, t) // leaving an owner's page locks it again
+		}
+	}
+	if ownerPages[title] && s.svc.Access != nil && !s.unlocked[title] {
+		// The owner's PIN, entered a few minutes ago and used since,
+		// still holds: the page opens without asking again.
+		if g, ok := heldGrant(s.svc.Access, domain.RoleOwner); ok {
+			s.run(func() {
+				_ = s.svc.Access.Record(s.svc.Context, g, domain.AuditEntry{Action: "unlock", Detail: title + " opened for changes (PIN held)"})
+			})
+			s.unlocked[title] = true
 		}
 	}
 	switch {
