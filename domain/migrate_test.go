@@ -61,10 +61,17 @@ func TestMigrateToPostgres(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	before := r.balances()
+	if _, err := r.reg.MoveCash(ctx, domain.Grant{}, domain.MoveCashRequest{Kind: domain.CashFloat, Amount: "20"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.reg.SavePrinterSettings(ctx, domain.PrinterSettings{Kind: domain.PrinterNetwork, Address: "192.0.2.10", Paper: 80, Drawer: true, Logo: []byte{1, 2, 3}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := r.reg.CloseDay(ctx, g, 50); err != nil {
 		t.Fatal(err)
 	}
+	// After the close: its cash short is booked in the file as on the server.
+	before := r.balances()
 	r.books.Close()
 
 	server := testenv.NewPostgres(t, "shop")
@@ -81,7 +88,7 @@ func TestMigrateToPostgres(t *testing.T) {
 	for _, want := range []string{"tally_live.settings", "tally_live.shop", "tally_demo.payment_methods", "tally_demo.known_readers", "tally_demo.imports", "tally_demo.statement_lines",
 		"tally_demo.journal_entries", "tally_demo.postings", "tally_demo.rules", "tally_demo_till.sales", "tally_demo_till.sale_lines",
 		"tally_demo_till.attempts", "tally_demo_till.refunds", "tally_demo_till.events", "tally_demo_till.event_state", "tally_demo_till.day_closes",
-		"tally_demo_till.products", "tally_demo_till.customers", "tally_demo_till.invoices", "tally_demo_till.invoice_lines", "tally_demo_till.tax_rates",
+		"tally_demo_till.products", "tally_demo_till.customers", "tally_demo_till.cash_movements", "tally_demo_till.printers", "tally_demo_till.invoices", "tally_demo_till.invoice_lines", "tally_demo_till.tax_rates",
 		"tally_live_till.roles", "tally_live_till.audit"} {
 		if rows[want] == 0 {
 			t.Errorf("%s: nothing copied (the test's data should hold some)", want)
