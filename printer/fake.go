@@ -22,8 +22,11 @@ type Fake struct {
 }
 
 // NewFake starts a fake printer on 127.0.0.1 at a free port.
-func NewFake() (*Fake, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func NewFake() (*Fake, error) { return ListenFake("127.0.0.1:0") }
+
+// ListenFake starts a fake printer listening on addr.
+func ListenFake(addr string) (*Fake, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

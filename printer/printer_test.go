@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/image/font/gofont/gomono"
+
 	"tally/domain"
 	"tally/printer"
 )
@@ -189,4 +191,36 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%d lines from %d bytes", len(p.Lines), len(b))
 		}
 	})
+}
+
+// TestRenderDrawsThePaper: the picture of a printed receipt is as wide as
+// the paper, has ink on it, the QR code reads back.
+func TestRenderDrawsThePaper(t *testing.T) {
+	s := domain.PrinterSettings{Kind: domain.PrinterUSB, Paper: 80}
+	p, err := printer.Decode(printer.Encode(receiptJob(t, s)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := printer.Render(p, s.Width(), 576, gomono.TTF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b.Dx() != 576+48 || b.Dy() < 600 {
+		t.Fatalf("picture %v", b)
+	}
+	dark := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x4000 {
+				dark++
+			}
+		}
+	}
+	if dark < 2000 {
+		t.Fatalf("hardly any ink: %d dark dots", dark)
+	}
+	if _, err := printer.Render(p, 48, 576, []byte("not a font")); err == nil {
+		t.Fatal("a broken font was taken")
+	}
 }

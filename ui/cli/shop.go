@@ -11,11 +11,13 @@ import (
 )
 
 // ShopUsage documents `tally shop`.
-const ShopUsage = `tally shop [--db PATH] [--name NAME --country CC [--currency CUR] [--time-zone ZONE]] [--skip-setup]
+const ShopUsage = `tally shop [--db PATH] [--name NAME --country CC [--currency CUR] [--time-zone ZONE]]
+           [--street STREET --postal-code CODE --city TOWN] [--vat VATNUMBER] [--skip-setup]
   Without options, prints the shop's details. With --name and --country, sets
   them (the currency and time zone default to the country's) and marks the
   first-run set-up done, as finishing it in the app does: for installing many
-  tills by script. --skip-setup only marks the set-up done.`
+  tills by script. The address and VAT number are printed on every receipt;
+  options not given keep what is set. --skip-setup only marks the set-up done.`
 
 // Shop runs `tally shop`.
 func Shop(ctx context.Context, svc Services, args []string, stdout io.Writer) error {
@@ -25,6 +27,10 @@ func Shop(ctx context.Context, svc Services, args []string, stdout io.Writer) er
 	country := fs.String("country", "", "")
 	currency := fs.String("currency", "", "")
 	zone := fs.String("time-zone", "", "")
+	street := fs.String("street", "", "")
+	postal := fs.String("postal-code", "", "")
+	city := fs.String("city", "", "")
+	vat := fs.String("vat", "", "")
 	skip := fs.Bool("skip-setup", false, "")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -36,9 +42,24 @@ func Shop(ctx context.Context, svc Services, args []string, stdout io.Writer) er
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unknown argument %s\n\n%s", fs.Arg(0), ShopUsage)
 	}
-	set := *name != "" || *country != "" || *currency != "" || *zone != ""
+	set := *name != "" || *country != "" || *currency != "" || *zone != "" || *street != "" || *postal != "" || *city != "" || *vat != ""
 	if set {
-		sh := domain.Shop{Name: *name, Country: strings.ToUpper(*country), TimeZone: *zone}
+		// What is not given stays as it is.
+		sh, err := svc.Settings.Shop(ctx)
+		if err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			to  *string
+			val string
+		}{{&sh.Name, *name}, {&sh.TimeZone, *zone}, {&sh.Street, *street}, {&sh.PostalCode, *postal}, {&sh.City, *city}, {&sh.VATID, *vat}} {
+			if f.val != "" {
+				*f.to = f.val
+			}
+		}
+		if *country != "" {
+			sh.Country = strings.ToUpper(*country)
+		}
 		c, ok := domain.CountryOf(*country)
 		if ok && *zone == "" {
 			sh.TimeZone = c.TimeZone
@@ -71,8 +92,8 @@ func Shop(ctx context.Context, svc Services, args []string, stdout io.Writer) er
 	if !sh.SetUpAt.IsZero() {
 		done = "done " + sh.SetUpAt.Local().Format("2006-01-02 15:04")
 	}
-	fmt.Fprintf(stdout, "shop:      %s\ncountry:   %s\ncurrency:  %s\ntime zone: %s\nset-up:    %s\n",
-		orNone(sh.Name), orNone(sh.Country), orNone(sh.Currency.Code()), orNone(sh.TimeZone), done)
+	fmt.Fprintf(stdout, "shop:      %s\naddress:   %s\nVAT no.:   %s\ncountry:   %s\ncurrency:  %s\ntime zone: %s\nset-up:    %s\n",
+		orNone(sh.Name), orNone(strings.Join(sh.AddressLines(), ", ")), orNone(sh.VATID), orNone(sh.Country), orNone(sh.Currency.Code()), orNone(sh.TimeZone), done)
 	return nil
 }
 
