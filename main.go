@@ -87,6 +87,9 @@ const usage = `Usage:
                                     copy a shop's SQLite data (every mode's books and
                                     register) to an empty PostgreSQL database, and check
                                     the copy: the same rows in every table, the same balances
+  tally receipt [--db PATH] NUMBER --out FILE.pdf [--print]
+                                    write a sale's receipt as a PDF (and print it again
+                                    on this till's receipt printer with --print)
   tally printer-sim [--listen ADDR] [--out DIR] [--paper 80|58]
                                     a receipt printer on this computer, to try printing
                                     without one: saves each job and a picture of its paper
@@ -137,6 +140,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return migrate(ctx, args, stdout)
 	case "printer-sim":
 		return printerSim(ctx, args, stdout)
+	case "receipt":
+		return receiptCmd(ctx, dbPath, books, args, stdout)
 	case "backup":
 		if len(args) != 1 || strings.HasPrefix(args[0], "-") {
 			return fmt.Errorf("backup needs one output file\n\n%s", usage)

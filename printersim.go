@@ -103,3 +103,60 @@ func printerSim(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
+
+// receiptCmd writes the receipt of the sale numbered N (of this till's
+// register, in the books given) as a PDF, and prints it again with
+// --print.
+func receiptCmd(ctx context.Context, dbPath, books string, args []string, stdout io.Writer) error {
+	var number int64
+	out, print := "", false
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--out" && i+1 < len(args):
+			out, i = args[i+1], i+1
+		case a == "--print":
+			print = true
+		case a == "--help" || a == "-h":
+			fmt.Fprintln(stdout, "Usage: tally receipt [--db PATH] NUMBER --out FILE.pdf [--print]")
+			return nil
+		default:
+			if _, err := fmt.Sscan(a, &number); err != nil || number <= 0 {
+				return fmt.Errorf("receipt: %q is not a sale number (see tally receipt --help)", a)
+			}
+		}
+	}
+	if number == 0 || out == "" && !print {
+		return fmt.Errorf("receipt needs a sale number and --out FILE.pdf or --print (see tally receipt --help)")
+	}
+	w, err := cliWire(ctx, dbPath, books)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	reg := w.services.Register
+	sale, err := reg.SaleByNumber(ctx, number)
+	if err != nil {
+		return err
+	}
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		err = reg.ReceiptPDF(ctx, sale.ID, f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "The receipt of sale #%d is in %s.\n", number, out)
+	}
+	if print {
+		if err := reg.PrintReceipt(ctx, sale.ID, false); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "The receipt of sale #%d went to the printer.\n", number)
+	}
+	return nil
+}

@@ -79,6 +79,9 @@ func SeedDemo(ctx context.Context, reg *RegisterService, readers *ReaderService,
 	}
 	std, red := country.Standard, country.Reduced
 	rs.DefaultTaxRate, rs.TaxInclusive = std, !country.TaxAdded
+	if german && rs.Till == "Till 1" {
+		rs.Till = "Kasse 1"
+	}
 	if err := reg.SaveRegisterSettings(ctx, rs); err != nil {
 		return err
 	}

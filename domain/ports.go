@@ -493,6 +493,9 @@ type SaleTx interface {
 	InsertSale(s *Sale) error
 	// Sale returns a sale with its lines and attempts; ENOTFOUND if none.
 	Sale(id int64) (Sale, error)
+	// SaleByNumber returns the sale with the receipt number; ENOTFOUND if
+	// none.
+	SaleByNumber(number int64) (Sale, error)
 	// SetSaleStatus records a sale's new state.
 	SetSaleStatus(id int64, st SaleStatus, at time.Time) error
 	// InsertAttempt stores a new attempt (its Key set by the caller) and

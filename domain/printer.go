@@ -221,7 +221,7 @@ func (s *RegisterService) PrintTest(ctx context.Context, p PrinterSettings) erro
 	b.text(pp.T("Characters: € ä ö ü ß Ä Ö Ü é"))
 	b.pair(fmt.Sprintf("%d mm", p.Paper), pp.Time(s.Clock.Now()), false)
 	b.pair(pp.T("Total"), pp.Money(123456, sh.currencyOr()), true)
-	d.Lines = append(d.Lines, DocLine{QR: "https://stripe.com", Text: "https://stripe.com", Align: AlignCenter})
+	d.Lines = append(d.Lines, DocLine{QR: "Tally · " + sh.Name, Text: pp.T("QR code"), Align: AlignCenter})
 	return s.send(ctx, PrintJob{Doc: &d, Cut: true, Kick: p.Drawer, Settings: p})
 }
 

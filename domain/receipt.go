@@ -128,8 +128,8 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 			continue
 		}
 		what := a.MethodName
-		if what == "" {
-			what = p.Kind(a.Kind)
+		if what == "" || strings.EqualFold(what, a.Kind.Title()) || strings.EqualFold(what, "QR code") {
+			what = p.Kind(a.Kind) // Tally's own default name, in the shop's language
 		}
 		if a.Card.Last4 != "" {
 			what += " " + BrandName(a.Card.Brand) + " •••• " + a.Card.Last4

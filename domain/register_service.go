@@ -249,6 +249,16 @@ func (s *RegisterService) Sale(ctx context.Context, id int64) (Sale, error) {
 	return sale, err
 }
 
+// SaleByNumber returns the sale with the receipt number.
+func (s *RegisterService) SaleByNumber(ctx context.Context, number int64) (Sale, error) {
+	var sale Sale
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		sale, err = tx.SaleByNumber(number)
+		return err
+	})
+	return sale, err
+}
+
 // PaymentResult is what a payment step leaves: the attempt as it stands,
 // its sale, and what to tell the cashier.
 type PaymentResult struct {

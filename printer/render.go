@@ -44,7 +44,7 @@ func Render(p Printed, width, dotsWide int, fontTTF []byte) (image.Image, error)
 		case l.Logo != nil:
 			h += l.Logo.H + lineH/2
 		case l.QR != "":
-			h += 6*41 + lineH/2
+			h += qrSide(l.QR) + lineH/2
 		case l.Large:
 			h += 2 * lineH
 		default:
@@ -88,7 +88,7 @@ func Render(p Printed, width, dotsWide int, fontTTF []byte) (image.Image, error)
 			qi := q.Image(side)
 			x0 := place(side, l.Align)
 			draw.Draw(img, image.Rect(x0, y, x0+side, y+side), qi, image.Point{}, draw.Src)
-			y += 6*41 + lineH/2
+			y += side + lineH/2
 		default:
 			face, lh := small, lineH
 			if l.Large {
@@ -119,4 +119,15 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// qrSide is the printed side of a QR code of data: 6 dots a module, as
+// Encode asks.
+func qrSide(data string) int {
+	q, err := qrcode.New(data, qrcode.Medium)
+	if err != nil {
+		return 0
+	}
+	q.DisableBorder = true
+	return 6 * len(q.Bitmap())
 }

@@ -312,6 +312,17 @@ func (t *tillTx) Sale(id int64) (domain.Sale, error) {
 	return out[0], nil
 }
 
+func (t *tillTx) SaleByNumber(number int64) (domain.Sale, error) {
+	out, err := t.scanSales(`SELECT `+saleCols+` FROM sales WHERE number = ? ORDER BY id DESC LIMIT 1`, number)
+	if err != nil {
+		return domain.Sale{}, err
+	}
+	if len(out) == 0 {
+		return domain.Sale{}, domain.Errorf(domain.ENOTFOUND, "There is no sale #%d in these books.", number)
+	}
+	return out[0], nil
+}
+
 func (t *tillTx) SetSaleStatus(id int64, st domain.SaleStatus, at time.Time) error {
 	res, err := t.tx.Exec(`UPDATE sales SET status = ?, settled_at = ? WHERE id = ?`, string(st), unix(at), id)
 	if err != nil {

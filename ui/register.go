@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,7 +18,7 @@ import (
 )
 
 // registerShortcuts are the register's keys, shown on the screen.
-var registerShortcuts = T("Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale · F6: customer display · F8: day close · F7 (test and demo): the customer pays")
+var registerShortcuts = T("Enter: add the scanned code or the only match · 3*code: three of it · F3: pay part · F4: amount · F9: cash · F10: card · F11: QR code · F5: try again / check · Esc: cancel the payment · F12: new sale · F2: cash drawer · F6: customer display · F8: day close · F7 (test and demo): the customer pays")
 
 // registerScreen is the cashier's screen: products and quick keys on the
 // left, the cart, its totals and the payment on the right.
@@ -150,7 +151,10 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	payRow := container.NewBorder(nil, nil, widget.NewLabel(T("Take now:")), nil,
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.cashBtn, s.cardBtn, s.qrBtn), s.amount))
 	summary := container.NewVBox(discounts, s.totals, s.total, s.due, container.NewBorder(nil, nil, nil, s.invoiceBtn, container.NewGridWithColumns(2, s.custSel, s.email)), payRow, s.pay.obj, s.status.obj)
-	right := container.NewBorder(container.NewHBox(s.newBtn, s.voidBtn, widget.NewSeparator(), displayBtn, drawerBtn, closeBtn, productsBtn, shopBtn), summary, nil, nil, s.cartList)
+	// The buttons wrap onto a second row where a language's words are
+	// longer than the window is wide (German at 1280×800).
+	top := container.New(layout.NewRowWrapLayout(), s.newBtn, s.voidBtn, displayBtn, drawerBtn, closeBtn, productsBtn, shopBtn)
+	right := container.NewBorder(top, summary, nil, nil, s.cartList)
 	hint := widget.NewLabel(registerShortcuts)
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance

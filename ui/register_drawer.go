@@ -92,12 +92,12 @@ func (s *registerScreen) cashDrawer() {
 				if kicked {
 					msg += " " + T("The drawer is open.")
 				}
+				dd.amount.SetText("") // first: a changed amount hides the message
+				dd.reason.SetText("")
 				dd.errL.Importance = widget.SuccessImportance
 				dd.errL.SetText(msg)
 				dd.errL.Show()
 				s.status.ok(msg)
-				dd.amount.SetText("")
-				dd.reason.SetText("")
 				showX()
 			})
 		})

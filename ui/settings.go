@@ -45,6 +45,7 @@ type settingsScreen struct {
 	run runner
 
 	printer     *printerForm
+	tabs        *container.AppTabs
 	mode        *widget.RadioGroup
 	publishable *widget.Entry
 	secret      *widget.Entry
@@ -138,16 +139,21 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		data.SetText(T("Database: PostgreSQL server %s, shared by every till and the bookkeeper (each mode's books and register in schemas of their own). This computer keeps only its Stripe secret key, in its keychain, and its log.", s.svc.DataPath))
 		data.Wrapping = fyne.TextWrapWord
 	}
-	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
-		help, form,
-		container.NewHBox(s.verifyBtn, s.saveBtn),
-		s.status.obj, widget.NewSeparator(), s.account, s.where, data,
-		widget.NewSeparator(), s.shopUI(),
-		widget.NewSeparator(), s.printerUI(),
-		widget.NewSeparator(), s.webhookUI(),
-		widget.NewSeparator(), s.peopleUI(),
-		widget.NewSeparator(), s.lookUI(),
-	)))
+	// One tab a subject: each fits the window, none is found by scrolling
+	// past the others.
+	page := func(objs ...fyne.CanvasObject) fyne.CanvasObject {
+		return container.NewVScroll(container.NewPadded(container.NewVBox(objs...)))
+	}
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem(T("Stripe"), page(help, form, container.NewHBox(s.verifyBtn, s.saveBtn),
+			s.status.obj, widget.NewSeparator(), s.account, s.where, data)),
+		container.NewTabItem(T("Shop"), page(s.shopUI())),
+		container.NewTabItem(T("Printer"), page(s.printerUI())),
+		container.NewTabItem(T("Webhook"), page(s.webhookUI())),
+		container.NewTabItem(T("People"), page(s.peopleUI())),
+		container.NewTabItem(T("Look"), page(s.lookUI())),
+	)
+	s.root = s.tabs
 	s.load()
 	return s.root
 }
@@ -370,6 +376,13 @@ func (s *settingsScreen) apply(v domain.SettingsView) {
 	if v.HasWebhookSecret && v.WebhookSecretHint != "" {
 		s.webhook.SetPlaceHolder(T("Stored: ") + v.WebhookSecretHint + T(" — leave empty to keep it"))
 	}
+	// The keychain says where in English ("in PATH, readable only by
+	// your user account"): its fixed words are said in the user's language.
+	kw := strings.Replace(v.KeychainWhere, ", readable only by your user account", T(", readable only by your user account"), 1)
+	if strings.HasPrefix(kw, "in ") {
+		kw = T("in %s", strings.TrimPrefix(kw, "in "))
+	}
+	v.KeychainWhere = kw
 	where := T("The secret key is kept ") + v.KeychainWhere + "."
 	if !v.OSKeychain {
 		where = T("No system keychain is available, so the secret key is kept ") + v.KeychainWhere + "."

@@ -59,11 +59,6 @@ func (s *settingsScreen) printerUI() fyne.CanvasObject {
 		for _, k := range printerKinds {
 			if T(k.label) == label {
 				f.address.SetPlaceHolder(T(k.hint))
-				if k.kind == domain.PrinterNone {
-					f.address.Disable()
-				} else {
-					f.address.Enable()
-				}
 			}
 		}
 	})

@@ -324,6 +324,7 @@ func (s *Shell) keysHelp() string {
 		T("  F6  the customer display\n") +
 		T("  F7  (test and demo) the customer pays\n") +
 		T("  F8  the day close\n") +
+		T("  F2  the cash drawer: float, cash in and out, X report\n") +
 		T("  F12  a new sale\n"))
 	return b.String()
 }

@@ -25,7 +25,27 @@ type shopDetails struct {
 	form     *widget.Form
 }
 
-func countryLabel(c domain.Country) string { return c.Name + " (" + c.Code + ")" }
+// countryLabel is a country as the lists show it: its name in the
+// user's language and its code, "Deutschland (DE)".
+func countryLabel(c domain.Country) string {
+	name := c.Name
+	if german() {
+		if de, ok := countryNamesDE[c.Code]; ok {
+			name = de
+		}
+	}
+	return name + " (" + c.Code + ")"
+}
+
+// countryNamesDE are the countries' German names.
+var countryNamesDE = map[string]string{
+	"AU": "Australien", "AT": "Österreich", "BE": "Belgien", "BG": "Bulgarien", "CA": "Kanada", "HR": "Kroatien", "CY": "Zypern",
+	"CZ": "Tschechien", "DK": "Dänemark", "EE": "Estland", "FI": "Finnland", "FR": "Frankreich", "DE": "Deutschland", "GI": "Gibraltar",
+	"GR": "Griechenland", "HK": "Hongkong", "HU": "Ungarn", "IE": "Irland", "IT": "Italien", "JP": "Japan", "LV": "Lettland",
+	"LI": "Liechtenstein", "LT": "Litauen", "LU": "Luxemburg", "MT": "Malta", "MX": "Mexiko", "NL": "Niederlande", "NZ": "Neuseeland",
+	"NO": "Norwegen", "PL": "Polen", "PT": "Portugal", "RO": "Rumänien", "SG": "Singapur", "SK": "Slowakei", "SI": "Slowenien",
+	"ES": "Spanien", "SE": "Schweden", "CH": "Schweiz", "AE": "Vereinigte Arabische Emirate", "GB": "Vereinigtes Königreich", "US": "Vereinigte Staaten",
+}
 
 func newShopDetails() *shopDetails {
 	f := &shopDetails{errs: map[string]*widget.Label{}}
