@@ -315,8 +315,8 @@ func (d DayClose) Lines() [][2]string { return d.LinesIn(Paper{Lang: "en", Loc: 
 func (d DayClose) LinesIn(p Paper) [][2]string {
 	f := func(v int64) string { return p.Money(v, d.Currency) }
 	when := [2]string{p.T("Closed"), p.Time(d.ClosedAt)}
-	if d.X {
-		when[0] = p.T("Printed")
+	if d.X || d.ID == 0 {
+		when[0] = p.T("As of") // a preview or an X report closes nothing
 	}
 	rows := [][2]string{
 		{p.T("Till"), d.Till},
@@ -332,7 +332,10 @@ func (d DayClose) LinesIn(p Paper) [][2]string {
 	rows = append(rows, [2]string{p.T("of which tax"), f(d.Tax)})
 	for _, m := range d.ByMethod {
 		label := m.Method
-		if !strings.EqualFold(m.Method, m.Kind.Title()) && !strings.EqualFold(m.Method, p.Kind(m.Kind)) {
+		switch {
+		case strings.EqualFold(m.Method, m.Kind.Title()) || strings.EqualFold(m.Method, "QR code"):
+			label = p.Kind(m.Kind) // Tally's own default name, in the shop's language
+		case !strings.EqualFold(m.Method, p.Kind(m.Kind)):
 			label += " (" + strings.ToLower(p.Kind(m.Kind)) + ")"
 		}
 		n := p.T("%s in %d payments", f(m.Amount), m.Count)

@@ -159,6 +159,7 @@ var paperGerman = map[string]string{
 	"Till":                  "Kasse",
 	"Closed":                "Abgeschlossen",
 	"Printed":               "Erstellt",
+	"As of":                 "Stand",
 	"Since":                 "Seit",
 	"Sales":                 "Verkäufe",
 	"Cancelled sales":       "Stornierte Verkäufe",

@@ -78,6 +78,10 @@ unlock() {
 slug() { echo "$1" | tr 'A-Z ' 'a-z-'; }
 
 # The first-run set-up and the German screens.
+if [ "${1:-}" = counter ]; then
+	. scripts/counter-shots.sh
+	exit 0
+fi
 if [ "${1:-}" = invoices ]; then
 	. scripts/invoice-shots.sh
 	exit 0
@@ -85,6 +89,7 @@ fi
 . scripts/ship-shots.sh
 [ "${1:-}" = ship ] && exit 0
 . scripts/invoice-shots.sh
+. scripts/counter-shots.sh
 for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log" Diagnostics; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"

@@ -48,7 +48,7 @@ func (s *registerScreen) dayClose() {
 	// Counting by notes and coins fills the counted cash.
 	grid, _ := countGrid(s.cart.Currency, s.money, func(m map[int64]int64, total int64) {
 		count = m
-		counted.SetText(domain.FormatAmount(total, exp))
+		counted.SetText(entryAmount(total, s.cart.Currency))
 	})
 	grid.Hide()
 	countBtn := widget.NewButton(T("Count notes and coins…"), nil)

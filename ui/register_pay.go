@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
@@ -131,7 +132,8 @@ func newPayPanel(s *registerScreen) *payPanel {
 		})
 	})
 	p.receiptBtn = widget.NewButton(T("Receipt"), p.receipt)
-	p.tests = container.NewHBox()
+	// The test cards wrap onto more rows rather than widen the register.
+	p.tests = container.New(layout.NewRowWrapLayout())
 	p.obj = container.NewVBox()
 	return p
 }
@@ -237,7 +239,7 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 		if !a.Status.Settled() {
 			continue
 		}
-		part := a.MethodName + " " + money(a.Amount.Amount)
+		part := methodName(a.MethodName, a.Kind) + " " + money(a.Amount.Amount)
 		if a.Tip > 0 {
 			part += T(" + tip ") + money(a.Tip)
 		}
@@ -253,6 +255,16 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 		parts = append(parts, part)
 	}
 	return strings.Join(parts, " · ")
+}
+
+// methodName is a payment method's name as the user reads it: Tally's
+// own default names (Cash, Card reader, QR code) in the user's language,
+// the shop's own names as they wrote them.
+func methodName(name string, kind domain.MethodKind) string {
+	if strings.EqualFold(name, kind.Title()) || strings.EqualFold(name, "QR code") || name == "" {
+		return kindText(kind)
+	}
+	return name
 }
 
 // step runs one action on the pending attempt as the screen's job.
