@@ -119,7 +119,8 @@ func (s *paymentsScreen) buildUI() fyne.CanvasObject {
 
 	header := container.New(paymentColumns, heading(T("Date")), heading(T("Sale")), heading(T("Method")), rightAligned(heading(T("Amount"))),
 		heading(T("Status")), heading(T("Card")), heading(T("Till")), heading(T("Stripe id")))
-	filters := container.NewGridWithColumns(5, s.from, s.to, s.statusSel, s.methodSel, s.search)
+	// The search on a row of its own: its hint is read whole.
+	filters := container.NewVBox(container.NewGridWithColumns(4, s.from, s.to, s.statusSel, s.methodSel), s.search)
 	left := container.NewBorder(container.NewVBox(filters, s.warning, s.count, header), s.status.obj, nil, nil, s.list)
 	split := container.NewHSplit(left, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.7
@@ -344,7 +345,7 @@ func (s *paymentsScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id2 == "" {
 		id2 = p.SessionID
 	}
-	texts := []string{p.Created.Local().Format("01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), p.MethodName,
+	texts := []string{p.Created.Local().Format("01-02 15:04"), fmt.Sprintf("#%d", p.SaleNumber), methodName(p.MethodName, p.Kind),
 		moneyText(domain.New(p.Amount.Amount+p.Tip, p.Amount.Currency)), paymentStatusText(p), card, p.Till, id2}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
@@ -391,7 +392,7 @@ func (s *paymentsScreen) showDetail(d domain.PaymentDetail) {
 	s.selected = &d
 	p := d.Payment
 	cur := p.Amount.Currency
-	s.detailTitle.SetText(T("%s payment of %s, sale #%d", p.MethodName, domain.New(p.Amount.Amount+p.Tip, cur), p.SaleNumber))
+	s.detailTitle.SetText(T("%s payment of %s, sale #%d", methodName(p.MethodName, p.Kind), moneyText(domain.New(p.Amount.Amount+p.Tip, cur)), p.SaleNumber))
 	lines := []string{
 		withWords(T("Status: ")+paymentStatusText(p), sayText(p.Message)),
 		T("Taken: ") + p.Created.Local().Format("2006-01-02 15:04:05") + T(" at ") + p.Till,
