@@ -8,6 +8,9 @@ type Customer struct {
 	Name    string
 	Email   string
 	Address Address
+	// PreferredLocales are the languages Stripe writes the customer's
+	// invoices, PDFs and e-mails in ("de", "en"), first first.
+	PreferredLocales []string
 }
 
 // CustomerParams are what a Customer is created from. VATNumber, when set,
@@ -18,6 +21,9 @@ type CustomerParams struct {
 	Address   Address
 	VATNumber string
 	Metadata  map[string]string
+	// PreferredLocales, when set, are the languages of the customer's
+	// invoices and e-mails at Stripe: the shop's.
+	PreferredLocales []string
 }
 
 // InvoiceStatus is a Stripe invoice's status.

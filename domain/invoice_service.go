@@ -236,8 +236,10 @@ func (s *InvoiceService) Issue(ctx context.Context, id int64) (InvoiceRecord, er
 	// 1. The customer.
 	if inv.Customer.StripeID == "" {
 		cu := inv.Customer
+		// The customer's invoices speak the shop's language: Stripe
+		// writes its PDF and e-mails in the customer's preferred locale.
 		got, err := gw.CreateCustomer(ctx, cu.Key, CustomerParams{Name: cu.Name, Email: cu.Email, Address: cu.Address, VATNumber: cu.VATNumber,
-			Metadata: map[string]string{"tally_customer": strconv.FormatInt(cu.ID, 10)}})
+			Metadata: map[string]string{"tally_customer": strconv.FormatInt(cu.ID, 10)}, PreferredLocales: s.locales(ctx)})
 		if err != nil {
 			return fail(err)
 		}
@@ -732,4 +734,20 @@ func applyInvoice(tx TillTx, typ string, got Invoice, now time.Time, eff *effect
 		eff.did("Invoice %s is %s", inv.Title(), strings.ToLower(inv.StatusText(now)))
 	}
 	return nil
+}
+
+// locales is the language the shop's invoices are written in, as Stripe
+// names it; none when the shop has not said its country.
+func (s *InvoiceService) locales(ctx context.Context) []string {
+	if s.Shop == nil {
+		return nil
+	}
+	var sh Shop
+	if err := s.Shop.View(ctx, func(tx Tx) (err error) {
+		sh, err = tx.Shop()
+		return err
+	}); err != nil || sh.Country == "" {
+		return nil
+	}
+	return []string{sh.Language()}
 }

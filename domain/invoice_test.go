@@ -592,3 +592,41 @@ func TestInvoiceReplacesSale(t *testing.T) {
 		t.Fatalf("invoices refused were stored: %d", len(list))
 	}
 }
+
+// TestInvoicePDFInTheShopsLanguage: a German shop's customer is created at
+// Stripe with German as the preferred locale, so Stripe's PDF (the
+// simulator's here) is German; its net, tax and total add up, the tax
+// said as included.
+func TestInvoicePDFInTheShopsLanguage(t *testing.T) {
+	r := newTill(t)
+	if err := r.books.Settings().Update(ctx, func(tx domain.Tx) error {
+		return tx.SaveShop(domain.Shop{Name: "Bäckerei", Country: "DE", Currency: eur, TimeZone: "Europe/Berlin"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	svc := r.invoiceService()
+	c := r.customer(svc)
+	inv, err := svc.Create(ctx, catering(c, r.clock.Now().AddDate(0, 0, 14)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := svc.PDF(ctx, inv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	// 20 sandwiches at 4.50 incl. 19 %: 90.00 with 14.37 tax; delivery
+	// 18.00 without: 108.00 in all, 93.63 without tax.
+	for _, want := range []string{"Rechnungsnummer", "Zwischensumme", "108,00", "Gesamtbetrag ohne USt.", "93,63", "inkl.", "14,37", "Gesamt"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	for _, si := range r.stripeInvoices(inv) {
+		cu, err := r.sim.Customer(ctx, si.CustomerID)
+		if err != nil || len(cu.PreferredLocales) != 1 || cu.PreferredLocales[0] != "de" {
+			t.Fatalf("the customer at Stripe: %+v %v", cu, err)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func testInvoices(t *testing.T, gw domain.Gateway, key func() domain.Idempotency
 	}
 	cu, err := gw.CreateCustomer(ctx, key(), domain.CustomerParams{Name: "Acme GmbH", Email: "books@acme.example",
 		Address: domain.Address{Line1: "Hauptstr. 1", City: "Berlin", PostalCode: "10115", Country: "DE"}, VATNumber: "DE123456789",
-		Metadata: map[string]string{"tally_customer": "1"}})
+		Metadata: map[string]string{"tally_customer": "1"}, PreferredLocales: []string{"de"}})
 	must(err, "CreateCustomer")
 	if !strings.HasPrefix(cu.ID, "cus_") {
 		t.Errorf("customer id %q", cu.ID)

@@ -39,11 +39,14 @@ func (c *Client) CreateCustomer(ctx context.Context, key domain.IdempotencyKey, 
 	for k, v := range p.Metadata {
 		sp.AddMetadata(k, v)
 	}
+	if len(p.PreferredLocales) > 0 {
+		sp.PreferredLocales = stripe.StringSlice(p.PreferredLocales)
+	}
 	cu, err := c.api.Customers.New(sp)
 	if err != nil {
 		return domain.Customer{}, c.fail("create customer", err)
 	}
-	out := domain.Customer{ID: cu.ID, Name: cu.Name, Email: cu.Email}
+	out := domain.Customer{ID: cu.ID, Name: cu.Name, Email: cu.Email, PreferredLocales: cu.PreferredLocales}
 	if cu.Address != nil {
 		out.Address = domain.Address{Line1: cu.Address.Line1, Line2: cu.Address.Line2, City: cu.Address.City,
 			PostalCode: cu.Address.PostalCode, State: cu.Address.State, Country: cu.Address.Country}

@@ -49,7 +49,7 @@ func (s *Simulator) SetPDFWriter(w PDFWriter) {
 
 // CreateCustomer implements domain.Gateway.
 func (s *Simulator) CreateCustomer(ctx context.Context, key domain.IdempotencyKey, p domain.CustomerParams) (domain.Customer, error) {
-	fp := fmt.Sprintf("create customer|%q %q %v %q %v", p.Name, p.Email, p.Address, p.VATNumber, p.Metadata)
+	fp := fmt.Sprintf("create customer|%q %q %v %q %v %v", p.Name, p.Email, p.Address, p.VATNumber, p.Metadata, p.PreferredLocales)
 	return idempotent(s, key, fp, func() (domain.Customer, error) {
 		if strings.TrimSpace(p.Name) == "" && strings.TrimSpace(p.Email) == "" {
 			return domain.Customer{}, mapError(invalid("name", "A customer needs a name or an e-mail address."))
@@ -57,7 +57,7 @@ func (s *Simulator) CreateCustomer(ctx context.Context, key domain.IdempotencyKe
 		if v := strings.TrimSpace(p.VATNumber); v != "" && !euVAT(v) {
 			return domain.Customer{}, mapError(invalid("tax_id_data[0][value]", "Invalid value for eu_vat."))
 		}
-		c := domain.Customer{ID: s.newID("cus"), Name: p.Name, Email: p.Email, Address: p.Address}
+		c := domain.Customer{ID: s.newID("cus"), Name: p.Name, Email: p.Email, Address: p.Address, PreferredLocales: p.PreferredLocales}
 		s.customers[c.ID] = &c
 		return c, nil
 	})
@@ -370,13 +370,32 @@ func (s *Simulator) InvoicePDF(ctx context.Context, want domain.Invoice) (io.Rea
 		return nil, domain.Errorf(domain.EUNAVAILABLE, "The demo's simulated Stripe cannot draw PDFs here.")
 	}
 	i := inv.Inv
-	exp := i.Currency.Exponent()
-	amt := func(v int64) string { return domain.FormatAmount(v, exp) + " " + i.Currency.Code() }
 	cu := s.customers[i.CustomerID]
-	lines := []string{s.account.Name, "", "Invoice number  " + i.Number, "Date of issue   " + i.FinalizedAt.Format("January 2, 2006"),
-		"Date due        " + i.DueDate.Format("January 2, 2006"), ""}
+	// Stripe writes the PDF in the customer's preferred locale.
+	lang := "en"
+	if cu != nil && len(cu.PreferredLocales) > 0 && strings.HasPrefix(cu.PreferredLocales[0], "de") {
+		lang = "de"
+	}
+	paper := domain.Paper{Lang: lang, Loc: time.UTC}
+	w := func(en string) string {
+		if lang == "de" {
+			if de, ok := invoicePDFGerman[en]; ok {
+				return de
+			}
+		}
+		return en
+	}
+	amt := func(v int64) string { return paper.Money(v, i.Currency) }
+	day := func(t time.Time) string {
+		if lang == "de" {
+			return t.Format("02.01.2006")
+		}
+		return t.Format("January 2, 2006")
+	}
+	lines := []string{s.account.Name, "", fmt.Sprintf("%-16s%s", w("Invoice number"), i.Number), fmt.Sprintf("%-16s%s", w("Date of issue"), day(i.FinalizedAt)),
+		fmt.Sprintf("%-16s%s", w("Date due"), day(i.DueDate)), ""}
 	if cu != nil {
-		lines = append(lines, "Bill to", "  "+cu.Name)
+		lines = append(lines, w("Bill to"), "  "+cu.Name)
 		for _, l := range []string{cu.Address.Line1, cu.Address.Line2, strings.TrimSpace(cu.Address.PostalCode + " " + cu.Address.City), cu.Address.Country, cu.Email} {
 			if strings.TrimSpace(l) != "" {
 				lines = append(lines, "  "+l)
@@ -384,19 +403,57 @@ func (s *Simulator) InvoicePDF(ctx context.Context, want domain.Invoice) (io.Rea
 		}
 		lines = append(lines, "")
 	}
-	lines = append(lines, fmt.Sprintf("%-40s %5s %14s", "Description", "Qty", "Amount"))
+	lines = append(lines, fmt.Sprintf("%-34s %5s %10s %10s", w("Description"), w("Qty"), w("Unit price"), w("Amount")))
+	// The tax of each rate, and whether it is included in the amounts.
+	type rateSum struct {
+		name      string
+		inclusive bool
+		tax       int64
+	}
+	var rates []*rateSum
+	byRate := map[string]*rateSum{}
 	for _, it := range inv.Items {
 		q := it.Quantity
 		if q == 0 {
 			q = 1
 		}
-		lines = append(lines, fmt.Sprintf("%-40s %5d %14s", it.Description, q, amt(it.Amount)))
+		unit := it.UnitAmount
+		if unit == 0 {
+			unit = it.Amount / q
+		}
+		lines = append(lines, fmt.Sprintf("%-34s %5d %10s %10s", it.Description, q, paper.Amount(unit, i.Currency), paper.Amount(it.Amount, i.Currency)))
+		tr := s.taxRates[it.TaxRateID]
+		if tr == nil {
+			continue
+		}
+		r := byRate[it.TaxRateID]
+		if r == nil {
+			r = &rateSum{name: tr.Params.DisplayName + " " + paper.Rate(domain.TaxRate(tr.Params.Percentage)), inclusive: tr.Params.Inclusive}
+			byRate[it.TaxRateID] = r
+			rates = append(rates, r)
+		}
+		p := int64(tr.Params.Percentage)
+		if tr.Params.Inclusive {
+			r.tax += divHalfUp(it.Amount*p, domain.RateScale+p)
+		} else {
+			r.tax += divHalfUp(it.Amount*p, domain.RateScale)
+		}
 	}
-	lines = append(lines, "", fmt.Sprintf("%-46s %14s", "Subtotal", amt(i.Subtotal)), fmt.Sprintf("%-46s %14s", "Tax", amt(i.Tax)),
-		fmt.Sprintf("%-46s %14s", "Total", amt(i.Total)), fmt.Sprintf("%-46s %14s", "Amount due", amt(i.AmountRemaining)),
-		"", "Pay online: "+i.HostedURL)
+	row := func(label string, v int64) string { return fmt.Sprintf("%-48s %14s", label, amt(v)) }
+	lines = append(lines, "", row(w("Subtotal"), i.Subtotal))
+	// Net, then each rate's tax: included ones said so, so that the
+	// subtotal, tax and total read as they add up.
+	lines = append(lines, row(w("Total excluding tax"), i.Total-i.Tax))
+	for _, r := range rates {
+		label := r.name
+		if r.inclusive {
+			label += " " + w("(included)")
+		}
+		lines = append(lines, row(label, r.tax))
+	}
+	lines = append(lines, row(w("Total"), i.Total), row(w("Amount due"), i.AmountRemaining), "", w("Pay online: ")+i.HostedURL)
 	var b bytes.Buffer
-	if err := s.pdf(&b, "Invoice "+i.Number, lines); err != nil {
+	if err := s.pdf(&b, w("Invoice")+" "+i.Number, lines); err != nil {
 		return nil, fmt.Errorf("draw invoice PDF: %w", err)
 	}
 	return io.NopCloser(&b), nil
@@ -417,4 +474,24 @@ func copyInvoice(inv *simInvoice) domain.Invoice {
 		copyMap(c.Metadata, inv.Inv.Metadata)
 	}
 	return c
+}
+
+// invoicePDFGerman are the words of the simulated invoice PDF in German,
+// as Stripe writes them for a customer whose preferred locale is de.
+var invoicePDFGerman = map[string]string{
+	"Invoice": "Rechnung", "Invoice number": "Rechnungsnummer", "Date of issue": "Rechnungsdatum", "Date due": "Fällig am",
+	"Bill to": "Rechnung an", "Description": "Beschreibung", "Qty": "Menge", "Unit price": "Stückpreis", "Amount": "Betrag",
+	"Subtotal": "Zwischensumme", "Total excluding tax": "Gesamtbetrag ohne USt.", "(included)": "(inkl.)", "Total": "Gesamt",
+	"Amount due": "Fälliger Betrag", "Pay online: ": "Online bezahlen: ",
+}
+
+// Customer returns a customer as the simulator keeps it, for tests.
+func (s *Simulator) Customer(ctx context.Context, id string) (domain.Customer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.customers[id]
+	if !ok {
+		return domain.Customer{}, mapError(missing("customer", id))
+	}
+	return *c, ctx.Err()
 }
