@@ -182,3 +182,27 @@ func TestPINHolds(t *testing.T) {
 		t.Fatal("the zero grant held")
 	}
 }
+
+// TestDayCloseNamesOpenSales: every sale number shows in a close, as
+// paid, cancelled, or open and left for the next close.
+func TestDayCloseNamesOpenSales(t *testing.T) {
+	r := newTill(t)
+	open := r.sale(100)
+	paid := r.sale(250)
+	must(t)(r.reg.PayCash(ctx, paid.ID, r.cash, 250))
+	z, err := r.reg.CloseDay(ctx, domain.Grant{}, 250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(z.TextLines(), "\n")
+	if len(z.OpenSales) != 1 || z.OpenSales[0] != open.Number || !strings.Contains(text, "Open sales (next close)") || z.Sales != 1 {
+		t.Fatalf("%+v\n%s", z, text)
+	}
+	if _, err := r.reg.CancelSale(ctx, open.ID); err != nil {
+		t.Fatal(err)
+	}
+	z2, err := r.reg.CloseDay(ctx, domain.Grant{}, 250)
+	if err != nil || z2.Canceled != 1 || len(z2.OpenSales) != 0 {
+		t.Fatalf("next close: %+v %v", z2, err)
+	}
+}

@@ -149,6 +149,7 @@ type dayIn struct {
 	refunds []RefundRecord
 	moves   []CashMovement
 	left    int64
+	open    []int64 // sales still open: left for the next close, named on this one
 }
 
 func readDay(tx TillTx, label, till string) (in dayIn, err error) {
@@ -159,6 +160,9 @@ func readDay(tx TillTx, label, till string) (in dayIn, err error) {
 		return in, err
 	}
 	if in.moves, err = tx.UnclosedCashMovements(till); err != nil {
+		return in, err
+	}
+	if in.open, err = tx.OpenSales(till); err != nil {
 		return in, err
 	}
 	in.left, err = carried(tx, label)
@@ -191,6 +195,7 @@ func (s *RegisterService) report(ctx context.Context, rs RegisterSettings, in da
 		}
 	}
 	addCash(&d, in.left, in.moves)
+	d.OpenSales = in.open
 	d.ClosedAt = s.Clock.Now()
 	if d.Currency.IsZero() {
 		d.Currency = rs.Currency
@@ -323,8 +328,19 @@ func (d DayClose) LinesIn(p Paper) [][2]string {
 		when,
 		{p.T("Sales"), fmt.Sprint(d.Sales)},
 		{p.T("Cancelled sales"), fmt.Sprint(d.Canceled)},
-		{p.T("Total taken"), f(d.Total)},
 	}
+	if len(d.OpenSales) > 0 {
+		// Every sale number is accounted for: paid, cancelled, or open and
+		// left for the next close.
+		nums := make([]string, len(d.OpenSales))
+		for i, n := range d.OpenSales {
+			nums[i] = "#" + fmt.Sprint(n)
+		}
+		rows = append(rows, [2]string{p.T("Open sales (next close)"), strings.Join(nums, ", ")})
+	}
+	rows = append(rows, [][2]string{
+		{p.T("Total taken"), f(d.Total)},
+	}...)
 	for _, rt := range d.TaxByRate {
 		rows = append(rows, [2]string{"  " + p.T("Net at %s", p.Rate(rt.Rate)), f(rt.Net)},
 			[2]string{"  " + p.T("Tax at %s", p.Rate(rt.Rate)), f(rt.Tax)})

@@ -520,6 +520,9 @@ type DayCloseTx interface {
 	InsertDayClose(d *DayClose, saleIDs []int64) error
 	// DayCloses returns the closes of till, newest first.
 	DayCloses(till string, limit int) ([]DayClose, error)
+	// OpenSales returns the numbers of till's sales still open (nothing
+	// settled, not cancelled); till "" for every till.
+	OpenSales(till string) ([]int64, error)
 	// AllDayCloses returns every till's closes, oldest first: the books
 	// take each one's cash over or short.
 	AllDayCloses() ([]DayClose, error)

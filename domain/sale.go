@@ -352,6 +352,9 @@ type DayClose struct {
 	TaxByRate []RateTotal
 	// X marks a report of the day so far (nothing closed).
 	X bool
+	// OpenSales are the numbers of sales still open at the close: not
+	// counted by it, left for the next.
+	OpenSales []int64
 }
 
 // RateTotal is what one tax rate took.

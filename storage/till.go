@@ -435,6 +435,23 @@ func (t *tillTx) UnclosedSales(till string) ([]domain.Sale, error) {
 	return t.scanSales(`SELECT `+saleCols+` FROM sales WHERE (?1 = '' OR till = ?1) AND close_id = 0 AND status <> 'open' ORDER BY id`, till)
 }
 
+func (t *tillTx) OpenSales(till string) ([]int64, error) {
+	rows, err := t.tx.Query(`SELECT number FROM sales WHERE (? = '' OR till = ?) AND status = 'open' ORDER BY number`, till, till)
+	if err != nil {
+		return nil, fmt.Errorf("read open sales: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("read open sales: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
 func (t *tillTx) InsertDayClose(d *domain.DayClose, saleIDs []int64) error {
 	id, err := t.tx.insert(`INSERT INTO day_closes (till, closed_at, currency, sales, total, cash_expected, cash_counted, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.Till, unix(d.ClosedAt), d.Currency.Code(), d.Sales, d.Total, d.CashExpected, d.CashCounted, encodeClose(*d))
