@@ -502,6 +502,11 @@ func runUI(ctx context.Context, dbFlag string) error {
 			w.log.Error("set up the demo invoices", "err", err)
 		}
 	}
+	// The payments a crash left unfinished, noted before anything follows
+	// them: the start-up check tells the cashier of each, whoever settles it.
+	if err := w.services.Register.NoteStart(ctx); err != nil {
+		w.log.Error("note the unfinished payments", "err", err)
+	}
 	a := app.NewWithID(appID)
 	if a.Metadata().Version != metadata.Version {
 		// A plain `go build`: give Fyne what `fyne package` would have.

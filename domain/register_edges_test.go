@@ -60,3 +60,37 @@ func TestAmountTooLargeForStripe(t *testing.T) {
 		t.Fatalf("card part %d", a.Amount.Amount)
 	}
 }
+
+// TestRestartSaysWhatThePollSettled: a payment interrupted by a crash and
+// settled by Stripe's events before the start-up check ran is still
+// reported to the cashier, once.
+func TestRestartSaysWhatThePollSettled(t *testing.T) {
+	r := newTill(t)
+	s := r.sale(1250)
+	a := must(t)(r.reg.StartCard(ctx, s.ID, r.card, 0)).Attempt
+	r.gw.crashAt, r.gw.after = "PresentPaymentMethod", true
+	if at := crashed(func() { r.reg.PresentTestCard(ctx, a.ID, domain.CardSucceeds) }); at != "PresentPaymentMethod" {
+		t.Fatalf("crashed at %q", at)
+	}
+	r = r.restart()
+	if err := r.reg.NoteStart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The events poll gets there first.
+	if _, err := r.events.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.saleNow(s.ID); got.Status != domain.SalePaid {
+		t.Fatalf("the poll did not settle it: %s", got.Status)
+	}
+	found, err := r.reg.Recover(ctx)
+	if err != nil || len(found) != 1 || found[0].Attempt.ID != a.ID || found[0].Attempt.Status != domain.AttemptSucceeded {
+		t.Fatalf("the cashier was not told: %+v %v", found, err)
+	}
+	if !strings.Contains(found[0].Describe(), "paid") {
+		t.Fatalf("%q", found[0].Describe())
+	}
+	if again, _ := r.reg.Recover(ctx); len(again) != 0 {
+		t.Fatalf("told twice: %+v", again)
+	}
+}

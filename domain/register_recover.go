@@ -19,6 +19,11 @@ type Recovered struct {
 // page could be used, left waiting when a reader is still collecting or a
 // payment page is still open. Nothing is charged twice: every request it
 // sends repeats the attempt's own idempotency keys.
+//
+// Payments NoteStart found unfinished and that something else settled
+// before it ran (Stripe's events, read by the poll or the webhook) are
+// reported too, once: the cashier hears of every interrupted payment,
+// whatever settled it.
 func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
 	var pending []Attempt
 	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
@@ -28,6 +33,32 @@ func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
 		return nil, err
 	}
 	var out []Recovered
+	s.startMu.Lock()
+	noted := s.startPending
+	s.startPending = nil
+	s.startMu.Unlock()
+	stillPending := map[int64]bool{}
+	for _, a := range pending {
+		stillPending[a.ID] = true
+	}
+	for _, id := range noted {
+		if stillPending[id] {
+			continue
+		}
+		// Settled since the start, before this check: said all the same.
+		var a Attempt
+		var sale Sale
+		if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+			if a, err = tx.Attempt(id); err != nil {
+				return err
+			}
+			sale, err = tx.Sale(a.SaleID)
+			return err
+		}); err != nil {
+			continue
+		}
+		out = append(out, Recovered{Sale: sale, Attempt: a, Message: a.Message})
+	}
 	for _, a := range pending {
 		var res PaymentResult
 		var err error
@@ -61,6 +92,26 @@ func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
 		out = append(out, Recovered{Sale: sale, Attempt: res.Attempt, Message: msg, Err: err})
 	}
 	return out, nil
+}
+
+// NoteStart remembers the payments unfinished as Tally starts, before
+// anything (the events poll, the webhook) follows them, so that Recover
+// reports each of them whoever settles it.
+func (s *RegisterService) NoteStart(ctx context.Context) error {
+	var pending []Attempt
+	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		pending, err = tx.PendingAttempts()
+		return err
+	}); err != nil {
+		return err
+	}
+	s.startMu.Lock()
+	defer s.startMu.Unlock()
+	s.startPending = s.startPending[:0]
+	for _, a := range pending {
+		s.startPending = append(s.startPending, a.ID)
+	}
+	return nil
 }
 
 // Describe says in one line what the start-up check found.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -40,6 +41,10 @@ type RegisterService struct {
 	// Access, when set, guards the day close with the owner's PIN and
 	// audits it.
 	Access *AccessService
+	// startPending are the attempts unfinished at start (NoteStart), for
+	// Recover to report whoever settles them.
+	startMu      sync.Mutex
+	startPending []int64
 	// TillName, when set, is this computer's till (TALLY_TILL), where
 	// several share one server: its sales and day close carry it, and it
 	// is offered the methods of its till. Empty: the register settings'.
