@@ -16,6 +16,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	// The time zones are built in: Windows has no IANA database of its own.
 	_ "time/tzdata"
@@ -43,14 +44,32 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// An interrupt, and a shutdown of the computer or a service manager's
+	// stop (SIGTERM; on Windows the console's close, log-off and shutdown
+	// events, which Go delivers as SIGTERM), all stop Tally the same way:
+	// the job under way finishes or rolls back, the files are closed.
+	ctx, stop := stopContext()
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
+	var we windowError
+	if errors.As(err, &we) && os.Getenv("TALLY_WINDOW_RETRY") == "" {
+		// Once more, a moment later: a display that was not ready yet
+		// (seen about one start in fifty under Xvfb) usually is then.
+		if rerr := startAgain(); rerr != nil {
+			fmt.Fprintln(os.Stderr, "tally: start again:", rerr)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tally:", userMessage(err))
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// stopContext ends when Tally is asked to stop: an interrupt (Ctrl+C) or
+// SIGTERM.
+func stopContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // userMessage prefers the plain-language message of a domain error.
@@ -483,12 +502,21 @@ func (w *wiring) Close() {
 	w.closeLog.Close()
 }
 
-func runUI(ctx context.Context, dbFlag string) error {
+func runUI(ctx context.Context, dbFlag string) (err error) {
 	w, err := wire(ctx, dbFlag)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	// The window system failing to start (no display, no OpenGL, a driver)
+	// panics inside Fyne: it is said plainly, the details go to the log,
+	// and the files are closed as after any stop.
+	defer func() {
+		if v := recover(); v != nil {
+			w.log.Error("the window could not open", "cause", fmt.Sprint(v), "stack", string(debug.Stack()))
+			err = windowError{cause: fmt.Sprint(v)}
+		}
+	}()
 	// The demo's products carry the shop's taxes: until the first-run
 	// set-up has said where the shop is, the set-up seeds them (through
 	// Settings' OnShop).
@@ -538,6 +566,10 @@ func runUI(ctx context.Context, dbFlag string) error {
 		watchdog.Start()
 		win.Close()
 	})
+	shell.OnQuit = func() { // Ctrl+Q: as the window's close
+		watchdog.Start()
+		a.Quit()
+	}
 	go func() {
 		<-ctx.Done()
 		watchdog.Start()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +23,9 @@ import (
 // main thread, as GLFW requires.
 func TestMain(m *testing.M) {
 	if os.Getenv("TALLY_TEST_APP") == "1" {
-		if err := run(context.Background(), nil, os.Stdout); err != nil {
+		ctx, stop := stopContext() // as main: an interrupt or SIGTERM stops it
+		defer stop()
+		if err := run(ctx, nil, os.Stdout); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
 		}
@@ -32,6 +35,16 @@ func TestMain(m *testing.M) {
 }
 
 func TestAppOpensWindow(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { openAndStop(t, sig) })
+	}
+}
+
+// openAndStop opens the real window in a child process, then stops it
+// with sig, as Ctrl+C or a shutdown of the computer would: it must exit
+// cleanly, its databases closed and checkpointed (no write-ahead log
+// left), and start again on the same files.
+func openAndStop(t *testing.T, sig syscall.Signal) {
 	if os.Getenv("DISPLAY") == "" {
 		if os.Getenv("CI") != "" {
 			t.Fatal("no DISPLAY: run the tests through scripts/test.sh, which starts Xvfb")
@@ -39,45 +52,79 @@ func TestAppOpensWindow(t *testing.T) {
 		t.Skip("no DISPLAY: run scripts/test.sh to open the window under Xvfb")
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_DB="+filepath.Join(dir, "tally.db"), "TALLY_KEYCHAIN=file", "LANG=en_US.UTF-8")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	logPath := filepath.Join(dir, "tally.log")
-	deadline := time.After(90 * time.Second)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for shown := false; !shown; {
+	for round := 1; round <= 2; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_DB="+filepath.Join(dir, "tally.db"), "TALLY_KEYCHAIN=file", "LANG=en_US.UTF-8")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		logPath := filepath.Join(dir, "tally.log")
+		deadline := time.After(90 * time.Second)
+		tick := time.NewTicker(100 * time.Millisecond)
+		for shown := false; !shown; {
+			select {
+			case err := <-done:
+				t.Fatalf("the app exited before showing its window: %v\n%s", err, out.String())
+			case <-deadline:
+				cmd.Process.Kill()
+				t.Fatalf("no window after 90 s\n%s", out.String())
+			case <-tick.C:
+				b, _ := os.ReadFile(logPath)
+				shown = bytes.Count(b, []byte("window shown")) >= round
+				if shown && !bytes.Contains(b, []byte("mode=disabled")) {
+					t.Errorf("a fresh start is not in demo mode:\n%s", b)
+				}
+			}
+		}
+		tick.Stop()
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
 		select {
 		case err := <-done:
-			t.Fatalf("the app exited before showing its window: %v\n%s", err, out.String())
-		case <-deadline:
+			if err != nil {
+				t.Fatalf("the app did not exit cleanly on %v: %v\n%s", sig, err, out.String())
+			}
+		case <-time.After(30 * time.Second):
 			cmd.Process.Kill()
-			t.Fatalf("no window after 90 s\n%s", out.String())
-		case <-tick.C:
-			b, _ := os.ReadFile(logPath)
-			shown = bytes.Contains(b, []byte("window shown"))
-			if shown && !bytes.Contains(b, []byte("mode=disabled")) {
-				t.Errorf("a fresh start is not in demo mode:\n%s", b)
+			t.Fatalf("the app did not quit on %v", sig)
+		}
+		// Closed and checkpointed: no write-ahead log holds a change.
+		for _, f := range []string{"tally.db-wal", "tally.demo.db-wal", "tally.demo.till.db-wal"} {
+			if st, err := os.Stat(filepath.Join(dir, f)); err == nil && st.Size() > 0 {
+				t.Errorf("%s left with %d bytes after %v", f, st.Size(), sig)
 			}
 		}
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
-		t.Fatal(err)
+}
+
+// TestWindowFailureIsSaid: with no display to open a window on, Tally
+// says what is missing and what to do (no Go panic), and the data opens
+// as before.
+func TestWindowFailureIsSaid(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_DB="+filepath.Join(dir, "tally.db"), "TALLY_KEYCHAIN=file",
+		"DISPLAY=:4242", "WAYLAND_DISPLAY=", "LANG=en_US.UTF-8")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v\n%s", err, out)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("the app did not exit cleanly: %v\n%s", err, out.String())
-		}
-	case <-time.After(30 * time.Second):
-		cmd.Process.Kill()
-		t.Fatal("the app did not quit on interrupt")
+	if !bytes.Contains(out, []byte("could not open its window")) || !bytes.Contains(out, []byte("DISPLAY")) || bytes.Contains(out, []byte("goroutine 1 [")) {
+		t.Fatalf("output:\n%s", out)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "tally.log"))
+	if !bytes.Contains(log, []byte("the window could not open")) {
+		t.Errorf("the log lacks the cause:\n%s", log)
+	}
+	var buf bytes.Buffer
+	if err := run(context.Background(), []string{"shop", "--db", filepath.Join(dir, "tally.db")}, &buf); err != nil {
+		t.Fatalf("the data after the failed start: %v", err)
 	}
 }
 

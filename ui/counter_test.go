@@ -43,6 +43,15 @@ func TestRegisterKeysWhereverTheFocus(t *testing.T) {
 	if f.shell.title.Text != "Payments" {
 		t.Fatalf("Ctrl+2 in the scan field opened %q", f.shell.title.Text)
 	}
+	// Ctrl+Q quits, from the scan field too.
+	quit := 0
+	f.shell.OnQuit = func() { quit++ }
+	f.shell.Show("Register")
+	s.scan.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	f.shell.onShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	if quit != 2 {
+		t.Fatalf("Ctrl+Q quit %d times of 2", quit)
+	}
 }
 
 // TestCashDrawerDialog: a float, a cash out without a reason refused, one

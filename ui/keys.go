@@ -14,10 +14,12 @@ import (
 // the screen first, and passes a Ctrl+key shortcut it does not know to
 // the shell.
 
-// isPageShortcut reports whether sc is Ctrl (Cmd) and a digit: a page.
+// isPageShortcut reports whether sc is the shell's: Ctrl (Cmd) and a
+// digit (a page), or Ctrl+Q (quit).
 func isPageShortcut(sc fyne.Shortcut) bool {
 	cs, ok := sc.(*desktop.CustomShortcut)
-	return ok && cs.Modifier == fyne.KeyModifierShortcutDefault && len(cs.KeyName) == 1 && cs.KeyName[0] >= '1' && cs.KeyName[0] <= '9'
+	return ok && cs.Modifier == fyne.KeyModifierShortcutDefault && len(cs.KeyName) == 1 &&
+		(cs.KeyName[0] >= '1' && cs.KeyName[0] <= '9' || cs.KeyName == fyne.KeyQ)
 }
 
 // TypedShortcut implements fyne.Shortcutable: Ctrl+1…9 reach the shell.

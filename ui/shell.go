@@ -58,6 +58,8 @@ type Shell struct {
 
 	heard    *widget.Label // the events status line, on every screen
 	unlocked map[string]bool
+	// OnQuit quits the program (Ctrl+Q), set by main; nil: the app quits.
+	OnQuit func()
 	signedIn bool           // a cashier entered the cashier's PIN (when one is set)
 	lockBtn  *widget.Button // locks the till again
 	signIn   *signInPanel   // shown last, for tests
@@ -137,6 +139,8 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 		}
 		s.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(rune('1' + i)), Modifier: fyne.KeyModifierShortcutDefault}, s.onShortcut)
 	}
+	// Ctrl+Q (Cmd+Q on macOS) quits, as the window's close does.
+	s.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, s.onShortcut)
 	s.badge = newBadge()
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.banner = container.NewStack()
@@ -299,6 +303,10 @@ func (s *Shell) onShortcut(sc fyne.Shortcut) {
 	if !ok || len(cs.KeyName) != 1 {
 		return
 	}
+	if cs.KeyName == fyne.KeyQ {
+		s.quit()
+		return
+	}
 	if i := int(cs.KeyName[0] - '1'); i >= 0 && i < len(s.pages) && i < 9 {
 		s.nav.Select(i)
 	}
@@ -357,6 +365,15 @@ func (s *Shell) locked(i int) fyne.CanvasObject {
 	})
 	unlock.Importance = widget.HighImportance
 	return container.NewPadded(container.NewVBox(msg, container.NewHBox(unlock)))
+}
+
+// quit ends the program as the window's close does.
+func (s *Shell) quit() {
+	if s.OnQuit != nil {
+		s.OnQuit()
+		return
+	}
+	s.app.Quit()
 }
 
 // Unlock opens an owner's page without asking, for tests.
