@@ -59,7 +59,7 @@ type Shell struct {
 	heard    *widget.Label // the events status line, on every screen
 	unlocked map[string]bool
 	// OnQuit quits the program (Ctrl+Q), set by main; nil: the app quits.
-	OnQuit func()
+	OnQuit   func()
 	signedIn bool           // a cashier entered the cashier's PIN (when one is set)
 	lockBtn  *widget.Button // locks the till again
 	signIn   *signInPanel   // shown last, for tests
