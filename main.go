@@ -26,6 +26,7 @@ import (
 
 	"tally/assets"
 	"tally/domain"
+	"tally/internal/instance"
 	"tally/printer"
 	"tally/reports"
 	"tally/storage"
@@ -503,11 +504,37 @@ func (w *wiring) Close() {
 }
 
 func runUI(ctx context.Context, dbFlag string) (err error) {
+	// One Tally per database on this computer: a second start (a double
+	// click) brings the first one's window forward and stops.
+	path, err := resolveDB(dbFlag)
+	if err != nil {
+		return err
+	}
+	var (
+		winMu sync.Mutex
+		shown fyne.Window
+	)
+	lock, lerr := instance.Acquire(instanceKey(path), func() {
+		winMu.Lock()
+		win := shown
+		winMu.Unlock()
+		if win != nil {
+			fyne.Do(func() { win.Show(); win.RequestFocus() })
+		}
+	})
+	if errors.Is(lerr, instance.ErrRunning) {
+		fmt.Fprintln(os.Stderr, "tally:", lerr)
+		return nil
+	}
+	defer lock.Release()
 	w, err := wire(ctx, dbFlag)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
+	if lerr != nil {
+		w.log.Warn("one Tally per database is not guarded", "err", lerr)
+	}
 	// The window system failing to start (no display, no OpenGL, a driver)
 	// panics inside Fyne: it is said plainly, the details go to the log,
 	// and the files are closed as after any stop.
@@ -543,6 +570,9 @@ func runUI(ctx context.Context, dbFlag string) (err error) {
 	}
 	a.SetIcon(assets.Icon)
 	win := a.NewWindow("Tally")
+	winMu.Lock()
+	shown = win
+	winMu.Unlock()
 	win.Resize(fyne.NewSize(1280, 800))
 	win.SetMaster()
 	shell := ui.New(a, win, w.services)
@@ -577,6 +607,19 @@ func runUI(ctx context.Context, dbFlag string) (err error) {
 	}()
 	win.ShowAndRun()
 	return nil
+}
+
+// instanceKey names a database for the one-Tally-per-database guard: its
+// absolute path, or the server's address (with this computer's till, as
+// several tills may share one server from one computer with TALLY_HOME).
+func instanceKey(path string) string {
+	if storage.IsPostgres(path) {
+		return storage.Redacted(path) + "|" + os.Getenv("TALLY_HOME") + "|" + os.Getenv("TALLY_TILL")
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // quitWatchdog calls onTimeout once, after a delay, unless stopped first.

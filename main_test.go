@@ -428,3 +428,55 @@ func TestShopCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondInstance: a second Tally started on the same data (a double
+// click) says Tally is already running and stops; the first goes on.
+func TestSecondInstance(t *testing.T) {
+	if os.Getenv("DISPLAY") == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no DISPLAY: run the tests through scripts/test.sh, which starts Xvfb")
+		}
+		t.Skip("no DISPLAY: run scripts/test.sh to open the window under Xvfb")
+	}
+	dir := t.TempDir()
+	env := append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_DB="+filepath.Join(dir, "tally.db"), "TALLY_KEYCHAIN=file", "LANG=en_US.UTF-8")
+	first := exec.Command(os.Args[0], "-test.run=^$")
+	first.Env = env
+	var out bytes.Buffer
+	first.Stdout, first.Stderr = &out, &out
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- first.Wait() }()
+	defer func() {
+		first.Process.Signal(syscall.SIGINT)
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			first.Process.Kill()
+		}
+	}()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(dir, "tally.log"))
+		if bytes.Contains(b, []byte("window shown")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window\n%s", out.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	second := exec.Command(os.Args[0], "-test.run=^$")
+	second.Env = env
+	got, err := second.CombinedOutput()
+	if err != nil || !bytes.Contains(got, []byte("already running")) {
+		t.Fatalf("second start: %v\n%s", err, got)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the first Tally stopped: %v\n%s", err, out.String())
+	default:
+	}
+}
