@@ -116,7 +116,8 @@ const usage = `Usage:
   tally version                     print the version
 
 --books live|test|demo chooses the books a bookkeeper's command works on; by
-default they are those of the mode set in Settings (demo without Stripe keys).
+default they are those of the mode set in Settings; without Stripe keys, the live
+books (a real export never lands in the demo's books unasked: --books demo for those).
 Demo, test and live books are separate files beside PATH (tally.demo.db,
 tally.test.db) and never mix.
 
@@ -149,6 +150,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if wantsHelp(args) || cmd == "" && len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprint(stdout, commandUsage(cmd))
+		return nil
+	}
 	switch cmd {
 	case "version":
 		fmt.Fprintln(stdout, "tally", versionText())
@@ -168,11 +173,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return backup(ctx, dbPath, args[0], stdout)
 	case "import":
-		if len(args) == 1 && (args[0] == "--help" || args[0] == "-h") {
-			fmt.Fprintln(stdout, cli.ImportUsage)
-			return nil
-		}
-		w, err := cliWire(ctx, dbPath, books)
+		w, err := cliWireFor(ctx, cmd, dbPath, books)
 		if err != nil {
 			return err
 		}
@@ -182,7 +183,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		debug.SetGCPercent(400)
 		return cli.Import(ctx, w.cli, args, stdout, os.Stderr)
 	case "fetch":
-		w, err := cliWire(ctx, dbPath, books)
+		w, err := cliWireFor(ctx, cmd, dbPath, books)
 		if err != nil {
 			return err
 		}
@@ -214,7 +215,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		defer w.Close()
 		return cli.Webhook(ctx, w.cli, args, stdout)
 	case "reconcile", "export", "imports", "unimport":
-		w, err := cliWire(ctx, dbPath, books)
+		w, err := cliWireFor(ctx, cmd, dbPath, books)
 		if err != nil {
 			return err
 		}
@@ -236,6 +237,35 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
+
+// wantsHelp reports whether a command's arguments ask for its usage.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--help" || a == "-h" || a == "-help" {
+			return true
+		}
+	}
+	return false
+}
+
+// commandUsage is a command's usage (the whole usage where it has none of
+// its own).
+func commandUsage(cmd string) string {
+	switch cmd {
+	case "import":
+		return cli.ImportUsage + "\n"
+	case "webhook":
+		return cli.WebhookUsage + "\n"
+	case "shop":
+		return cli.ShopUsage + "\n"
+	}
+	return usage
+}
+
+// bookkeeping are the commands that work on the books: without Stripe
+// keys (demo mode) they work on the live books, since what a bookkeeper
+// imports is real, unless --books says otherwise.
+var bookkeeping = map[string]bool{"import": true, "fetch": true, "reconcile": true, "export": true, "imports": true, "unimport": true}
 
 // takeBooks removes --books live|test|demo from args.
 func takeBooks(args []string) (string, []string, error) {
@@ -262,6 +292,16 @@ func takeBooks(args []string) (string, []string, error) {
 // cliWire wires a bookkeeper's command and says on stderr which books it
 // works on, so a demo import is never mistaken for the live books.
 func cliWire(ctx context.Context, dbPath, books string) (*wiring, error) {
+	return cliWireFor(ctx, "", dbPath, books)
+}
+
+// cliWireFor is cliWire for the command cmd: a bookkeeping command with
+// no --books works on the live books when Stripe is off, and makes no
+// demo files.
+func cliWireFor(ctx context.Context, cmd, dbPath, books string) (*wiring, error) {
+	if books == "" && bookkeeping[cmd] {
+		books = "auto-live"
+	}
 	w, err := wireBooks(ctx, dbPath, books)
 	if err != nil {
 		return nil, err
@@ -385,8 +425,13 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		local = filepath.Join(dir, "tally.db")
 	}
 	clock := domain.SystemClock{}
-	demo, err := stripeclient.OpenSimulator(storage.SimulatorPath(local), clock)
-	if err != nil {
+	// A bookkeeping command that did not ask for the demo's books keeps
+	// the simulator in memory: it makes no demo files.
+	autoLive := books == "auto-live"
+	var demo *stripeclient.Simulator
+	if autoLive {
+		demo = stripeclient.NewDemoSimulator(clock)
+	} else if demo, err = stripeclient.OpenSimulator(storage.SimulatorPath(local), clock); err != nil {
 		return nil, err
 	}
 	// The simulated Stripe draws its invoices' PDFs as reports draw receipts.
@@ -400,6 +445,15 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	modeOf := conn.Mode
 	switch books {
 	case "":
+	case "auto-live":
+		// The mode set in Settings, but the live books for demo mode: a
+		// real export never lands in the demo's books unasked.
+		modeOf = func() domain.Mode {
+			if m := conn.Mode(); m != domain.ModeDisabled {
+				return m
+			}
+			return domain.ModeLive
+		}
 	case "live", "test", "demo":
 		fixed := map[string]domain.Mode{"live": domain.ModeLive, "test": domain.ModeTest, "demo": domain.ModeDisabled}[books]
 		modeOf = func() domain.Mode { return fixed }
@@ -478,7 +532,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	}
 	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
-		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(),
+		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(), Log: log,
 		Doctor: doctor}, services: ui.Services{
 		Settings:   settings,
 		Readers:    readers,

@@ -480,3 +480,42 @@ func TestSecondInstance(t *testing.T) {
 	default:
 	}
 }
+
+// TestCLIForTheBookkeeper: help exits 0, a folder is named as one, an
+// import that never existed is said so, and a fresh database without
+// keys imports into the live books, making no demo files.
+func TestCLIForTheBookkeeper(t *testing.T) {
+	ctx := context.Background()
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"reconcile", "--help"}, {"export", "-h"}, {"import", "--help"}, {"shop", "--help"}} {
+		var out bytes.Buffer
+		if err := run(ctx, args, &out); err != nil || !strings.Contains(out.String(), "tally") {
+			t.Errorf("%v: %v\n%s", args, err, out.String())
+		}
+	}
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tally.db")
+	sample := filepath.Join(dir, "export.csv")
+	if err := os.WriteFile(sample, []byte("balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category\ntxn_1,2026-11-02 10:00:00,eur,10.00,0.30,9.70,charge\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"import", "--db", db, sample}, &out); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for _, f := range []string{"tally.demo.db", "tally.demo.sim.json", "tally.demo.till.db"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			t.Errorf("a bookkeeping command made the demo's %s", f)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"imports", "--db", db, "--books", "live"}, &out); err != nil || !strings.Contains(out.String(), "export.csv") {
+		t.Fatalf("the import is not in the live books: %v\n%s", err, out.String())
+	}
+	if err := run(ctx, []string{"import", "--db", db, dir}, &out); err == nil {
+		t.Fatal("a folder was imported")
+	}
+	err := run(ctx, []string{"unimport", "--db", db, "99"}, &out)
+	if err == nil || !strings.Contains(userMessage(err), "There is no import 99") {
+		t.Fatalf("unimport 99: %v", err)
+	}
+}

@@ -199,7 +199,11 @@ func (e *ParseErrors) Error() string { return e.File + ": " + e.List(10) }
 // List says how many rows are bad and lists the first max of them, one a line.
 func (e *ParseErrors) List(max int) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d bad rows; nothing was imported. Fix the file or export it again:", len(e.Errors))
+	if len(e.Errors) == 1 {
+		fmt.Fprintf(&b, "%d bad row; nothing was imported. Fix the file or export it again:", 1)
+	} else {
+		fmt.Fprintf(&b, "%d bad rows; nothing was imported. Fix the file or export it again:", len(e.Errors))
+	}
 	for i, pe := range e.Errors {
 		if i == max {
 			fmt.Fprintf(&b, "\n  … and %d more", len(e.Errors)-max)

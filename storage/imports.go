@@ -39,6 +39,10 @@ func (t *Tx) ImportContents(id int64) (domain.RemovedImport, error) {
 		(SELECT COUNT(*) FROM dashboard_payouts WHERE import_id = ?1)
 		FROM imports WHERE id = ?1`, id).Scan(&r.File, &r.Lines, &r.Payments, &r.Entries, &r.Payouts)
 	if errors.Is(err, sql.ErrNoRows) {
+		var last int64
+		if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(MAX(id), 0) FROM imports`).Scan(&last); err == nil && id > last {
+			return r, domain.Errorf(domain.ENOTFOUND, "There is no import %d: the imports are listed by tally imports (and on the Reconciliation screen).", id)
+		}
 		return r, domain.Errorf(domain.ENOTFOUND, "This import is no longer there: it was removed already.")
 	}
 	if err != nil {

@@ -120,7 +120,7 @@ func TestReconcileScreenBadFile(t *testing.T) {
 	s := f.reconcileScreen(t)
 	bad := reconActivity + "txn_e,2025-11-02 09:00:00,,eur,abc,0.00,1.00,charge,ch_e,x,\n"
 	s.importFrom(textFile("bad.csv", bad), domain.ImportOptions{})
-	wantStatus(t, s.status, "1 bad rows; nothing was imported")
+	wantStatus(t, s.status, "1 bad row; nothing was imported")
 	wantStatus(t, s.status, "line 6, column gross")
 	if s.rows() != 0 {
 		t.Fatalf("a failed import wrote %d lines", s.rows())

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -26,6 +28,8 @@ type Services struct {
 	Doctor    *domain.DoctorService
 	// Books is the mode whose books the command works on.
 	Books domain.Mode
+	// Log, when set, gets the cause of an error inside Tally.
+	Log *slog.Logger
 }
 
 // ImportUsage documents `tally import`.
@@ -77,6 +81,9 @@ func Import(ctx context.Context, svc Services, args []string, stdout, stderr io.
 		res, err := importFile(ctx, svc, name, opt)
 		if err != nil {
 			failed++
+			if domain.ErrorCode(err) == domain.EINTERNAL && svc.Log != nil {
+				svc.Log.Error("import", "file", name, "err", err) // the cause the message points to
+			}
 			fmt.Fprintf(stderr, "%s: %s\n", name, describe(err))
 			continue
 		}
@@ -89,6 +96,9 @@ func Import(ctx context.Context, svc Services, args []string, stdout, stderr io.
 }
 
 func importFile(ctx context.Context, svc Services, name string, opt domain.ImportOptions) (domain.ImportResult, error) {
+	if st, err := os.Stat(name); err == nil && st.IsDir() {
+		return domain.ImportResult{}, domain.Errorf(domain.EINVALID, "%s is a folder: give the export files in it, for example %s", name, filepath.Join(name, "*.csv"))
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return domain.ImportResult{}, domain.WrapError(domain.EINVALID, "cannot open the file: "+errors.Unwrap(err).Error(), err)
