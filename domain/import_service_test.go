@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -277,5 +278,31 @@ txn_nc1,2025-11-01 10:00:00,10.00,0.50,9.50,charge
 	res, err = s.Import(context.Background(), domain.ImportRequest{Name: "p2.csv", Reader: strings.NewReader(payments), Options: domain.ImportOptions{Currency: domain.MustCurrency("EUR")}})
 	if err != nil || !res.Assumed.IsZero() || strings.Contains(res.String(), "shop's currency") {
 		t.Fatalf("a currency given wins: %q %v", res, err)
+	}
+}
+
+// TestFailedPayoutShowsFailed: the balance history's payout_failure line
+// (a payout the bank refused, its money back in the Stripe balance) makes
+// the payout's check say failed, never ok.
+func TestFailedPayoutShowsFailed(t *testing.T) {
+	s, db := newImporter(t)
+	if _, err := importPath(s, filepath.Join(testenv.Samples(t), "solid-dependency__balance_history.csv")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := (&domain.ReconcileService{Store: db}).Reconcile(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range out.Payouts {
+		if c.PayoutID == "po_1SKq4QCV3aMWmAX0jXEQ8y6C" {
+			found = true
+			if c.OK() || !strings.HasPrefix(c.Status(), "failed") || c.Failed != 1 || c.Lines != 1 {
+				t.Fatalf("%+v: %q", c, c.Status())
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no check of the payout: %+v", out.Payouts)
 	}
 }

@@ -24,6 +24,9 @@ type PayoutCheck struct {
 	PayoutLines int   // how many lines are the payout itself (0: not imported)
 	LinesNet    int64 // the net of the lines it pays out
 	Lines       int
+	// Failed counts the lines of the payout coming back (payout_failure,
+	// payout_reversal): the bank refused it.
+	Failed int
 	// Dashboard is the payout as the Dashboard's Payouts export lists it,
 	// when one was imported.
 	Dashboard *PayoutRow
@@ -31,6 +34,9 @@ type PayoutCheck struct {
 
 // Status says whether the payout adds up.
 func (c PayoutCheck) Status() string {
+	if c.Failed > 0 {
+		return "failed: the bank refused the payout and the money came back to the Stripe balance (a payout_failure line); check the bank account at Stripe"
+	}
 	if d := c.Dashboard; d != nil {
 		switch {
 		case d.Status == "failed" || d.Status == "canceled":
@@ -62,6 +68,9 @@ func (c PayoutCheck) Status() string {
 
 // OK reports whether the payout was checked and adds up.
 func (c PayoutCheck) OK() bool {
+	if c.Failed > 0 {
+		return false
+	}
 	if d := c.Dashboard; d != nil && (d.Amount.Amount != c.Paid || d.Status == "failed" || d.Status == "canceled") {
 		return false
 	}

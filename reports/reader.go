@@ -432,6 +432,9 @@ func (r *Reader) balance(cells []string, line int) (*domain.StatementLine, error
 			l.PayoutID = t
 		}
 	}
+	if (l.Category == "payout_failure" || l.Category == "payout_reversal") && l.PayoutID == "" && strings.HasPrefix(l.SourceID, "po_") {
+		l.PayoutID = l.SourceID // a failed payout coming back: the payout it undoes
+	}
 	l.ChargeID = c.charge.value(cells)
 	l.PaymentIntentID = c.paymentIntent.value(cells)
 	l.CustomerEmail = c.email.value(cells)

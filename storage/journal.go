@@ -257,8 +257,9 @@ func (t *Tx) PayoutChecks() ([]domain.PayoutCheck, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT payout_id, currency,
 		SUM(CASE WHEN category = 'payout' THEN -net ELSE 0 END),
 		SUM(CASE WHEN category = 'payout' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN category <> 'payout' THEN net ELSE 0 END),
-		SUM(CASE WHEN category <> 'payout' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN category NOT IN ('payout', 'payout_failure', 'payout_reversal') THEN net ELSE 0 END),
+		SUM(CASE WHEN category NOT IN ('payout', 'payout_failure', 'payout_reversal') THEN 1 ELSE 0 END),
+		SUM(CASE WHEN category IN ('payout_failure', 'payout_reversal') THEN 1 ELSE 0 END),
 		COALESCE(MAX(CASE WHEN category = 'payout' THEN created END), MIN(created)) AS day
 		FROM statement_lines WHERE payout_id <> '' GROUP BY payout_id, currency ORDER BY day, payout_id`)
 	if err != nil {
@@ -270,7 +271,7 @@ func (t *Tx) PayoutChecks() ([]domain.PayoutCheck, error) {
 		var c domain.PayoutCheck
 		var cur string
 		var first int64
-		if err := rows.Scan(&c.PayoutID, &cur, &c.Paid, &c.PayoutLines, &c.LinesNet, &c.Lines, &first); err != nil {
+		if err := rows.Scan(&c.PayoutID, &cur, &c.Paid, &c.PayoutLines, &c.LinesNet, &c.Lines, &c.Failed, &first); err != nil {
 			return nil, err
 		}
 		if c.Currency, err = domain.CurrencyOf(cur); err != nil {
