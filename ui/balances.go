@@ -80,6 +80,15 @@ func newBalancesView(win fyne.Window, svc Services, run runner, st *status) *bal
 	v.by.OnChanged = func(string) { v.load() }
 	v.month = widget.NewSelect(nil, nil)
 	v.month.PlaceHolder = T("Month")
+	// The chart follows the currency of the month chosen.
+	v.month.OnChanged = func(sel string) {
+		for _, p := range v.months {
+			if monthOption(p) == sel {
+				v.chart.set(v.periods, v.by.Selected != T("By day"), p.Currency)
+				return
+			}
+		}
+	}
 	report := widget.NewButtonWithIcon(T("Month report…"), theme.DocumentSaveIcon(), v.saveReport)
 	top := container.NewHBox(v.by, widget.NewSeparator(), container.NewGridWrap(fyne.NewSize(160, v.month.MinSize().Height), v.month), report)
 	tableBox := container.NewGridWrap(fyne.NewSize(600, 260), v.table)
@@ -125,19 +134,42 @@ func (v *balancesView) load() {
 		if err == nil && !monthly {
 			ms, err = v.svc.Reconcile.Activity(ctx, true)
 		}
+		var shopCur domain.Currency
+		if v.svc.Settings != nil {
+			if sh, err := v.svc.Settings.Shop(ctx); err == nil {
+				shopCur = sh.Currency
+			}
+		}
 		fyne.Do(func() {
 			if err != nil {
 				v.status.fail("read the activity", err, nil)
 				return
 			}
 			v.periods, v.months = ps, ms
-			v.chart.set(ps, monthly)
+			// The shop's currency first: its newest month is chosen, and
+			// the chart shows it, whatever other currencies were imported.
 			opts := make([]string, 0, len(ms))
 			for i := len(ms) - 1; i >= 0; i-- {
-				opts = append(opts, monthOption(ms[i]))
+				if ms[i].Currency == shopCur {
+					opts = append(opts, monthOption(ms[i]))
+				}
+			}
+			for i := len(ms) - 1; i >= 0; i-- {
+				if ms[i].Currency != shopCur {
+					opts = append(opts, monthOption(ms[i]))
+				}
 			}
 			opts = dedupe(opts)
 			v.month.Options = opts
+			cur := shopCur
+			if v.month.Selected != "" {
+				for _, p := range ms {
+					if monthOption(p) == v.month.Selected {
+						cur = p.Currency
+					}
+				}
+			}
+			v.chart.set(ps, monthly, cur)
 			if v.month.Selected == "" && len(opts) > 0 {
 				v.month.SetSelected(opts[0])
 			}
@@ -235,7 +267,9 @@ func newActivityChart() *activityChart {
 	return c
 }
 
-func (c *activityChart) set(ps []domain.ActivityPeriod, monthly bool) {
+// set shows the periods of currency want (the shop's, or the month's
+// chosen); where none is in that currency, the one with the most sales.
+func (c *activityChart) set(ps []domain.ActivityPeriod, monthly bool, want domain.Currency) {
 	by := map[domain.Currency]int64{}
 	for _, p := range ps {
 		by[p.Currency] += p.Sales
@@ -245,6 +279,9 @@ func (c *activityChart) set(ps []domain.ActivityPeriod, monthly bool) {
 		if best.IsZero() || v > by[best] || (v == by[best] && cur.Code() < best.Code()) {
 			best = cur
 		}
+	}
+	if _, ok := by[want]; ok {
+		best = want
 	}
 	var mine []domain.ActivityPeriod
 	for _, p := range ps {

@@ -636,3 +636,30 @@ func TestBalancesTab(t *testing.T) {
 		t.Fatalf("month report rows %v", rowsX)
 	}
 }
+
+// TestChartFollowsTheCurrency: a EUR shop that imported more HKD than EUR
+// sees its EUR first; choosing an HKD month shows HKD, and back.
+func TestChartFollowsTheCurrency(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.Settings.SaveShop(bg, domain.Shop{Name: "Shop", Country: "IE", Currency: domain.MustCurrency("EUR"), TimeZone: "Europe/Dublin"}); err != nil {
+		t.Fatal(err)
+	}
+	s := f.reconcileScreen(t)
+	b := s.balances
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
+	hkd := "balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category\n" +
+		"txn_h1,2025-10-02 10:00:00,hkd,90000.00,30.00,89970.00,charge\n"
+	s.importFrom(textFile("hkd.csv", hkd), domain.ImportOptions{})
+	test.Tap(s.bookBtn)
+	if b.chart.currency.Code() != "EUR" || !strings.HasSuffix(b.month.Selected, "EUR") {
+		t.Fatalf("chart in %s, month %q (%v)", b.chart.currency, b.month.Selected, b.month.Options)
+	}
+	b.month.SetSelected("2025-10 HKD")
+	if b.chart.currency.Code() != "HKD" || len(b.chart.periods) != 1 {
+		t.Fatalf("after choosing HKD: %s %+v", b.chart.currency, b.chart.periods)
+	}
+	b.month.SetSelected("2025-11 EUR")
+	if b.chart.currency.Code() != "EUR" {
+		t.Fatalf("back to EUR: %s", b.chart.currency)
+	}
+}
