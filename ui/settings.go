@@ -165,8 +165,8 @@ func (s *settingsScreen) webhookUI() fyne.CanvasObject {
 	s.hookListen.SetPlaceHolder(domain.DefaultWebhookListen)
 	s.hookStatus = newStatus(s.svc.Log)
 	s.hookBtn = widget.NewButton(T("Apply"), s.applyWebhook)
-	help := widget.NewLabel(T("Optional. Tally asks Stripe for news every few seconds, which works behind any router. Where events can reach this computer (a public address, or the Stripe CLI: stripe listen --forward-to http://") +
-		domain.DefaultWebhookListen + T("/webhook), switch this on as well: events arrive at once. Every event must be signed with the signing secret above; the listener does not start without one."))
+	help := widget.NewLabel(T("Tally asks Stripe for news every few seconds, which works behind any router. Where events can reach this computer (a public address, or the Stripe CLI: stripe listen --forward-to http://") +
+		domain.DefaultWebhookListen + T("/webhook), switch this on as well: events arrive at once. Every event must be signed with the webhook signing secret (on the Stripe tab); the listener does not start without one."))
 	help.Wrapping = fyne.TextWrapWord
 	return container.NewVBox(heading(T("Webhook (optional)")), help, s.hookOn,
 		widget.NewForm(widget.NewFormItem(T("Listen on"), s.hookListen)), container.NewHBox(s.hookBtn), s.hookStatus.obj)
