@@ -21,28 +21,34 @@ func (r TaxRate) String() string {
 
 // ParseTaxRate reads "20", "7.7", "8.875 %" as a rate (up to four decimals).
 func ParseTaxRate(text string) (TaxRate, error) {
+	r, ok := parsePercent(text)
+	if !ok {
+		return 0, Errorf(EINVALID, "%q is not a tax rate: write a percentage from 0 to 100, such as 20 or 7.7", text)
+	}
+	return r, nil
+}
+
+// parsePercent reads a percentage from 0 to 100 with up to four
+// decimals; "" is 0.
+func parsePercent(text string) (TaxRate, bool) {
 	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
 	if t == "" {
-		return 0, nil
+		return 0, true
 	}
 	v, err := ParseAmount(t, 4)
 	if err != nil || v < 0 || v > RateScale {
-		return 0, Errorf(EINVALID, "%q is not a tax rate: write a percentage from 0 to 100, such as 20 or 7.7", text)
+		return 0, false
 	}
-	return TaxRate(v), nil
+	return TaxRate(v), true
 }
 
 // ParseDiscount reads a discount as a percentage: "10", "12.5 %".
 func ParseDiscount(text string) (TaxRate, error) {
-	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), "%"))
-	if t == "" {
-		return 0, nil
-	}
-	v, err := ParseAmount(t, 4)
-	if err != nil || v < 0 || v > RateScale {
+	r, ok := parsePercent(text)
+	if !ok {
 		return 0, Errorf(EINVALID, "%q is not a discount: write a percentage from 0 to 100, such as 10 or 12.5", text)
 	}
-	return TaxRate(v), nil
+	return r, nil
 }
 
 // Product is something the register sells at a set price.

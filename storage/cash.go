@@ -61,26 +61,7 @@ func (t *tillTx) cashMovements(where string, args ...any) ([]domain.CashMovement
 }
 
 func (t *tillTx) AllDayCloses() ([]domain.DayClose, error) {
-	rows, err := t.tx.Query(`SELECT id, report FROM day_closes ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("read day closes: %w", err)
-	}
-	defer rows.Close()
-	var out []domain.DayClose
-	for rows.Next() {
-		var id int64
-		var rep string
-		if err := rows.Scan(&id, &rep); err != nil {
-			return nil, fmt.Errorf("read day closes: %w", err)
-		}
-		d, err := decodeClose(rep)
-		if err != nil {
-			return nil, fmt.Errorf("read day close %d: %w", id, err)
-		}
-		d.ID = id
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return t.dayCloses(`SELECT id, report FROM day_closes ORDER BY id`)
 }
 
 func (t *tillTx) PrinterSettings(till string) (domain.PrinterSettings, error) {

@@ -468,7 +468,12 @@ func (t *tillTx) InsertDayClose(d *domain.DayClose, saleIDs []int64) error {
 }
 
 func (t *tillTx) DayCloses(till string, limit int) ([]domain.DayClose, error) {
-	rows, err := t.tx.Query(`SELECT id, report FROM day_closes WHERE till = ? ORDER BY id DESC LIMIT ?`, till, limit)
+	return t.dayCloses(`SELECT id, report FROM day_closes WHERE till = ? ORDER BY id DESC LIMIT ?`, till, limit)
+}
+
+// dayCloses reads the closes a query selects (id and report).
+func (t *tillTx) dayCloses(query string, args ...any) ([]domain.DayClose, error) {
+	rows, err := t.tx.Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read day closes: %w", err)
 	}

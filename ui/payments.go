@@ -3,13 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
@@ -474,27 +474,9 @@ func (s *paymentsScreen) saveReceipt() {
 		return
 	}
 	id, n := s.selected.Sale.ID, s.selected.Sale.Number
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			return
-		}
-		path := wc.URI().Path()
-		s.run(func() {
-			err := s.svc.Register.ReceiptPDF(s.ctx, id, wc)
-			if cerr := wc.Close(); err == nil {
-				err = cerr
-			}
-			fyne.Do(func() {
-				if err != nil {
-					s.status.fail("save "+path, err, nil)
-					return
-				}
-				s.status.ok(T("Saved ") + path + ".")
-			})
-		})
-	}, s.win)
-	d.SetFileName(fmt.Sprintf("receipt-%d.pdf", n))
-	d.Show()
+	saveAs(s.win, s.run, s.status, fmt.Sprintf("receipt-%d.pdf", n), func(w io.Writer) error {
+		return s.svc.Register.ReceiptPDF(s.ctx, id, w)
+	})
 }
 
 // afterAction shows a result and reads the payment and the list again.

@@ -424,29 +424,35 @@ func (p *payPanel) receipt() {
 // saveFile asks where to save, then writes the file off the Fyne goroutine
 // and says how it went.
 func saveFile(s *registerScreen, name string, write func(io.Writer) error) {
+	saveAs(s.win, s.run, s.status, name, write)
+}
+
+// saveAs asks where to save a file named name, writes it with write off
+// the Fyne goroutine, and says on st how it went.
+func saveAs(win fyne.Window, run runner, st *status, name string, write func(io.Writer) error) {
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			s.status.fail("choose a file", err, nil)
+			st.fail("choose a file", err, nil)
 			return
 		}
 		if wc == nil {
 			return // cancelled
 		}
 		path := wc.URI().Path()
-		s.run(func() {
+		run(func() {
 			err := write(wc)
 			if cerr := wc.Close(); err == nil {
 				err = cerr
 			}
 			fyne.Do(func() {
 				if err != nil {
-					s.status.fail("save "+path, err, nil)
+					st.fail("save "+path, err, nil)
 					return
 				}
-				s.status.ok(T("Saved ") + path + ".")
+				st.ok(T("Saved ") + path + ".")
 			})
 		})
-	}, s.win)
+	}, win)
 	d.SetFileName(name)
 	d.Show()
 }
