@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +26,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TALLY_TEST_APP") == "1" {
 		ctx, stop := stopContext() // as main: an interrupt or SIGTERM stops it
 		defer stop()
-		if err := run(ctx, nil, os.Stdout); err != nil {
+		var args []string
+		if a := os.Getenv("TALLY_TEST_ARGS"); a != "" {
+			args = strings.Split(a, "\x1f") // a command, as tally COMMAND … runs it
+		}
+		if err := run(ctx, args, os.Stdout); err != nil {
 			os.Stderr.WriteString(err.Error() + "\n")
 			os.Exit(1)
 		}
@@ -517,5 +522,78 @@ func TestCLIForTheBookkeeper(t *testing.T) {
 	err := run(ctx, []string{"unimport", "--db", db, "99"}, &out)
 	if err == nil || !strings.Contains(userMessage(err), "There is no import 99") {
 		t.Fatalf("unimport 99: %v", err)
+	}
+}
+
+// TestSIGTERMDuringImport: a shutdown in the middle of a long import
+// stops it with nothing of it written (an import is all or nothing), the
+// data opens again, and the same file imports whole afterwards.
+func TestSIGTERMDuringImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tally.db")
+	big := filepath.Join(dir, "big.csv")
+	var b bytes.Buffer
+	b.WriteString("balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category\n")
+	for i := 0; i < 300000; i++ {
+		fmt.Fprintf(&b, "txn_%d,2026-11-02 10:00:00,eur,10.00,0.30,9.70,charge\n", i)
+	}
+	if err := os.WriteFile(big, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "TALLY_TEST_APP=1", "TALLY_KEYCHAIN=file",
+		"TALLY_TEST_ARGS="+strings.Join([]string{"import", "--db", db, big}, "\x1f"))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Under way: the books file is open and being written.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if st, err := os.Stat(filepath.Join(dir, "tally.db-wal")); err == nil && st.Size() > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the import never started\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		// Stopped as asked: an exit with its message, never killed by the
+		// signal itself.
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && !ee.Exited() {
+			t.Fatalf("killed by the signal, not stopped: %v\n%s", err, out.String())
+		}
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("the import did not stop on SIGTERM\n%s", out.String())
+	}
+	var list bytes.Buffer
+	if err := run(context.Background(), []string{"imports", "--db", db}, &list); err != nil {
+		t.Fatalf("the data after SIGTERM: %v", err)
+	}
+	stopped := !strings.Contains(list.String(), "big.csv")
+	t.Logf("stopped in the middle: %v; the command said: %s", stopped, out.String())
+	if !stopped && !strings.Contains(list.String(), "300000") {
+		t.Fatalf("a part of the import was written:\n%s\n%s", list.String(), out.String())
+	}
+	var again bytes.Buffer
+	if err := run(context.Background(), []string{"import", "--db", db, big}, &again); err != nil {
+		t.Fatalf("the import after SIGTERM: %v", err)
+	}
+	if stopped && !strings.Contains(out.String(), "stopped: Tally was asked to stop") {
+		t.Errorf("the stopped import was not said:\n%s", out.String())
+	}
+	if stopped && !strings.Contains(again.String(), "300000 lines, 300000 new") {
+		t.Fatalf("after the stopped import: %s", again.String())
 	}
 }

@@ -109,6 +109,9 @@ func importFile(ctx context.Context, svc Services, name string, opt domain.Impor
 
 // describe words an error for the terminal: every bad row of a file.
 func describe(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return "stopped: Tally was asked to stop (Ctrl+C, or the computer shutting down) and wrote nothing of this file. Import it again."
+	}
 	var pe *domain.ParseErrors
 	if errors.As(err, &pe) {
 		return pe.List(len(pe.Errors)) // the terminal lists every bad row
