@@ -88,7 +88,7 @@ func (s *registerScreen) cashDrawer() {
 					dd.errL.Show()
 					return
 				}
-				msg := T("Recorded: %s %s.", strings.ToLower(T(cashKindLabel(m.Kind))), moneyText(m.Amount))
+				msg := T("Recorded: %s %s.", cashKindWord(m.Kind), moneyText(m.Amount))
 				if kicked {
 					msg += " " + T("The drawer is open.")
 				}
@@ -123,12 +123,15 @@ func (s *registerScreen) cashDrawer() {
 	showX()
 }
 
-// cashKindLabel is the words of a movement's kind.
-func cashKindLabel(k domain.CashKind) string {
-	for _, c := range cashKinds {
-		if c.kind == k {
-			return c.label
-		}
+// cashKindWord names a movement's kind in a sentence.
+func cashKindWord(k domain.CashKind) string {
+	switch k {
+	case domain.CashFloat:
+		return T("Opening float")
+	case domain.CashIn:
+		return T("Cash in")
+	case domain.CashOut:
+		return T("Cash out")
 	}
 	return string(k)
 }
