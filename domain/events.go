@@ -75,7 +75,16 @@ type EventService struct {
 	mu    sync.Mutex
 	state EventState
 	known bool
+	// saved is the state last written and when: a poll that only hears
+	// Stripe again writes at most once a minute, so that an idle till
+	// does not write (and grow its log) every few seconds.
+	saved   EventState
+	savedAt time.Time
 }
+
+// eventStateEvery is how often a poll that changed nothing but the time
+// Stripe was last heard writes it down.
+const eventStateEvery = time.Minute
 
 // Status is what the status line shows: when Stripe was last heard from,
 // and the last failure.
@@ -103,7 +112,7 @@ func (s *EventService) remember(st EventState) {
 // Forget drops the remembered state: the mode (and so the books) changed.
 func (s *EventService) Forget() {
 	s.mu.Lock()
-	s.known = false
+	s.known, s.savedAt = false, time.Time{}
 	s.mu.Unlock()
 }
 
@@ -263,6 +272,16 @@ func (s *EventService) syncStream(ctx context.Context, gw Gateway, mode Mode, st
 }
 
 func (s *EventService) saveState(ctx context.Context, st EventState) {
+	now := s.Clock.Now()
+	s.mu.Lock()
+	same := !s.savedAt.IsZero() && st.LastError == s.saved.LastError && st.Failures == s.saved.Failures &&
+		now.Sub(s.savedAt) < eventStateEvery && now.After(s.savedAt)
+	s.mu.Unlock()
+	if same {
+		// Only heard again: kept in memory for the status line.
+		s.remember(st)
+		return
+	}
 	err := s.Till.UpdateTill(ctx, func(tx TillTx) error {
 		cur, err := tx.EventState()
 		if err != nil {
@@ -276,6 +295,9 @@ func (s *EventService) saveState(ctx context.Context, st EventState) {
 		s.log().Error("save event state", "err", err)
 		return
 	}
+	s.mu.Lock()
+	s.saved, s.savedAt = st, now
+	s.mu.Unlock()
 	s.remember(st)
 }
 

@@ -426,3 +426,38 @@ func TestPollEventTypes(t *testing.T) {
 		}
 	}
 }
+
+// countingTill counts the write transactions of a till store.
+type countingTill struct {
+	domain.TillStore
+	writes int
+}
+
+func (c *countingTill) UpdateTill(ctx context.Context, fn func(tx domain.TillTx) error) error {
+	c.writes++
+	return c.TillStore.UpdateTill(ctx, fn)
+}
+
+// TestIdlePollWritesLittle: a poll that only hears Stripe again writes
+// its state at most once a minute, so an idle till neither writes every
+// few seconds nor grows its log; a failure is written at once.
+func TestIdlePollWritesLittle(t *testing.T) {
+	r := newTill(t)
+	if _, err := r.events.Sync(ctx); err != nil { // the demo's history
+		t.Fatal(err)
+	}
+	c := &countingTill{TillStore: r.books}
+	ev := &domain.EventService{Till: c, Connection: r.reg.Connection, Clock: r.clock}
+	for i := 0; i < 12; i++ { // a minute of polls every 5 s
+		if _, err := ev.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r.clock.Advance(5 * time.Second)
+	}
+	if c.writes > 2 {
+		t.Fatalf("%d writes in a minute of idle polls", c.writes)
+	}
+	if st := ev.Status(ctx); st.LastHeard.Before(r.clock.Now().Add(-10 * time.Second)) {
+		t.Fatalf("the status line's time is stale: %v", st.LastHeard)
+	}
+}

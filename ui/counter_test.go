@@ -228,3 +228,41 @@ func TestRoughEdgesAtTheCounter(t *testing.T) {
 		}
 	})
 }
+
+// TestIdleScanLetsGo: an idle, empty scan field lets the focus go (its
+// blinking cursor would redraw the window all day); a scanner's next code
+// still reaches it, and F-keys still work.
+func TestIdleScanLetsGo(t *testing.T) {
+	f := newFixture(t)
+	s := f.registerScreen(t)
+	s.focusScan()
+	s.releaseScan()
+	if s.scanFocused() {
+		t.Fatal("the idle scan field kept the focus")
+	}
+	// A scanner types on: the field takes the focus and the code.
+	for _, r := range "2000000000015" {
+		s.win.Canvas().OnTypedRune()(r)
+	}
+	if !s.scanFocused() || s.scan.Text != "2000000000015" {
+		t.Fatalf("after the scan: focused %v, %q", s.scanFocused(), s.scan.Text)
+	}
+	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(s.cart.Lines) != 1 {
+		t.Fatalf("cart %+v", s.cart.Lines)
+	}
+	// With text in it, the field keeps the focus.
+	s.scan.SetText("esp")
+	s.releaseScan()
+	if !s.scanFocused() {
+		t.Fatal("a field being typed in lost the focus")
+	}
+	// Unfocused, F9 still opens the cash question.
+	s.scan.SetText("")
+	s.releaseScan()
+	s.pay.cashDialog = nil
+	s.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF9})
+	if s.pay.cashDialog == nil {
+		t.Fatal("F9 did nothing with no field focused")
+	}
+}

@@ -31,6 +31,7 @@ type registerScreen struct {
 	settings domain.RegisterSettings
 	shop     domain.Shop    // the shop's own details, for its documents
 	printed  map[int64]bool // payments whose receipt or drawer was seen to
+	idle     *time.Timer    // lets an idle, empty scan field's focus go
 	// confirmNew asks before F12 drops an open sale; askedNew says it
 	// was answered; afterCancel runs once a cancel went through.
 	confirmNew *dialog.ConfirmDialog
@@ -102,7 +103,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.scan = s.entry()
 	s.scan.SetPlaceHolder(T("Scan a barcode, or type a product's name"))
 	s.scan.OnSubmitted = func(string) { s.submitScan() }
-	s.scan.OnChanged = func(string) { s.showKeys() }
+	s.scan.OnChanged = func(string) { s.showKeys(); s.stillIdle() }
 	s.keys = container.NewGridWrap(fyne.NewSize(150, 64))
 	amountBtn := s.button(T("Amount… (F4)"), theme.ContentAddIcon(), s.askAmount)
 	left := container.NewBorder(container.NewVBox(s.scan, amountBtn), nil, nil, nil, container.NewVScroll(s.keys))
@@ -221,14 +222,44 @@ func (s *registerScreen) typedRune(r rune) {
 	s.scan.TypedRune(r)
 }
 
+// scanFocused reports whether the scan field has the focus (for tests).
+func (s *registerScreen) scanFocused() bool {
+	return s.win.Canvas().Focused() == fyne.Focusable(s.scan)
+}
+
 func (s *registerScreen) focusScan() {
 	if s.scan != nil && s.win.Canvas() != nil {
 		s.win.Canvas().Focus(s.scan)
+		s.stillIdle()
+	}
+}
+
+// scanIdle is how long an empty scan field keeps the focus with nothing
+// typed: its blinking cursor redraws the window many times a second,
+// which an idle till should not do all day. Once it lets go, what is
+// typed or scanned still reaches it (typedRune), and the keys still work.
+const scanIdle = 30 * time.Second
+
+// stillIdle (re)starts the wait after which an idle, empty scan field
+// lets the focus go.
+func (s *registerScreen) stillIdle() {
+	if s.idle == nil {
+		s.idle = time.AfterFunc(scanIdle, func() { fyne.Do(s.releaseScan) })
+		return
+	}
+	s.idle.Reset(scanIdle)
+}
+
+// releaseScan lets an empty scan field's focus go; on the Fyne goroutine.
+func (s *registerScreen) releaseScan() {
+	if c := s.win.Canvas(); c != nil && c.Focused() == fyne.Focusable(s.scan) && s.scan.Text == "" {
+		c.Unfocus()
 	}
 }
 
 // key handles the register's shortcuts; it reports whether it used ev.
 func (s *registerScreen) key(ev *fyne.KeyEvent) bool {
+	s.stillIdle()
 	switch ev.Name {
 	case fyne.KeyF1:
 		if s.help != nil {

@@ -393,15 +393,16 @@ func (s *Shell) showHeard(st domain.EventState, hook domain.WebhookStatus) {
 	case hook.Err != "":
 		text += T(" · webhook off: ") + hook.Err
 	}
-	s.heard.SetText(text)
 	imp := widget.LowImportance
 	if stale {
 		imp = widget.WarningImportance
 	}
-	if s.heard.Importance != imp {
-		s.heard.Importance = imp
-		s.heard.Refresh()
+	// Only a change is drawn: an idle till repaints nothing.
+	if s.heard.Text == text && s.heard.Importance == imp {
+		return
 	}
+	s.heard.Importance = imp
+	s.heard.SetText(text)
 }
 
 // HeardText is the status line, for tests.

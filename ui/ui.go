@@ -103,7 +103,9 @@ func (s *Shell) startBackground() {
 		}()
 	}
 	go func() {
-		tick := time.NewTicker(time.Second)
+		// Every 5 s: the status line's words change by the minute, and an
+		// idle till should sleep (each change repaints the window).
+		tick := time.NewTicker(5 * time.Second)
 		defer tick.Stop()
 		n := 0
 		for {
@@ -118,7 +120,7 @@ func (s *Shell) startBackground() {
 				hook = svc.Webhook.Status()
 			}
 			fyne.Do(func() { s.showHeard(st, hook) })
-			if n++; n%15 == 2 && svc.Payments != nil {
+			if n++; n%3 == 1 && svc.Payments != nil {
 				_, _ = svc.Payments.Follow(svc.Context) // refunds under way, and lost answers sent again
 			}
 		}
