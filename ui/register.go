@@ -28,10 +28,11 @@ type registerScreen struct {
 	svc Services
 	run runner
 
-	settings domain.RegisterSettings
-	shop     domain.Shop    // the shop's own details, for its documents
-	printed  map[int64]bool // payments whose receipt or drawer was seen to
-	idle     *time.Timer    // lets an idle, empty scan field's focus go
+	settings  domain.RegisterSettings
+	shop      domain.Shop    // the shop's own details, for its documents
+	printed   map[int64]bool // payments whose receipt or drawer was seen to
+	idle      *time.Timer    // lets an idle, empty scan field's focus go
+	idleAfter time.Duration  // scanIdle; 0 (screen tests): never
 	// confirmNew asks before F12 drops an open sale; askedNew says it
 	// was answered; afterCancel runs once a cancel went through.
 	confirmNew *dialog.ConfirmDialog
@@ -88,7 +89,7 @@ type registerScreen struct {
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
-	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: svc.Context, pollRun: goRunner}
+	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: svc.Context, pollRun: goRunner, idleAfter: scanIdle}
 }
 
 func (s *registerScreen) buildUI() fyne.CanvasObject {
@@ -243,11 +244,14 @@ const scanIdle = 30 * time.Second
 // stillIdle (re)starts the wait after which an idle, empty scan field
 // lets the focus go.
 func (s *registerScreen) stillIdle() {
+	if s.idleAfter <= 0 {
+		return // screen tests: no timer runs beside the test
+	}
 	if s.idle == nil {
-		s.idle = time.AfterFunc(scanIdle, func() { fyne.Do(s.releaseScan) })
+		s.idle = time.AfterFunc(s.idleAfter, func() { fyne.Do(s.releaseScan) })
 		return
 	}
-	s.idle.Reset(scanIdle)
+	s.idle.Reset(s.idleAfter)
 }
 
 // releaseScan lets an empty scan field's focus go; on the Fyne goroutine.

@@ -84,6 +84,7 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	s := newShell(test.NewApp(), w, svc, func(f func()) { f() })
 	s.register.pollRun = func(func()) {} // tests ask with Check status
+	s.register.idleAfter = 0             // no timer beside the test (releaseScan is called by hand)
 	w.SetContent(s.buildUI())
 	if !s.Show("Settings") {
 		t.Fatal("no Settings page")
