@@ -89,7 +89,7 @@ type registerScreen struct {
 }
 
 func newRegisterScreen(app fyne.App, win fyne.Window, svc Services, run runner) *registerScreen {
-	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: svc.Context, pollRun: goRunner, idleAfter: scanIdle}
+	return &registerScreen{app: app, win: win, svc: svc, run: run, selected: -1, ctx: svc.Context, pollRun: goRunner, idleAfter: scanIdleAfter}
 }
 
 func (s *registerScreen) buildUI() fyne.CanvasObject {
@@ -240,6 +240,10 @@ func (s *registerScreen) focusScan() {
 // which an idle till should not do all day. Once it lets go, what is
 // typed or scanned still reaches it (typedRune), and the keys still work.
 const scanIdle = 30 * time.Second
+
+// scanIdleAfter is scanIdle for the program; the screen tests set it to 0
+// so that no timer runs beside them.
+var scanIdleAfter = scanIdle
 
 // stillIdle (re)starts the wait after which an idle, empty scan field
 // lets the focus go.
