@@ -121,7 +121,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.due = widget.NewLabel("")
 	s.due.Alignment = fyne.TextAlignTrailing
 	s.email = s.entry()
-	s.email.SetPlaceHolder(T("Customer's e-mail for Stripe's receipt (optional)"))
+	s.email.SetPlaceHolder(T("E-mail for Stripe's receipt (optional)"))
 	s.custSel = newKeySelect(s.key, s.chooseCustomer)
 	s.custSel.PlaceHolder = T("No customer")
 	s.discount = s.entry()
@@ -131,7 +131,7 @@ func (s *registerScreen) buildUI() fyne.CanvasObject {
 	s.lineDisc.SetPlaceHolder(T("Line discount %"))
 	s.lineDisc.OnChanged = func(string) { s.applyDiscounts() }
 	s.amount = s.entry()
-	s.amount.SetPlaceHolder(T("Take all that is due (F3 for part of it)"))
+	s.amount.SetPlaceHolder(T("All that is due (F3: part of it)"))
 	s.cashBtn = s.button(T("Cash (F9)"), nil, func() { s.startPayment(domain.MethodCash) })
 	s.cardBtn = s.button(T("Card (F10)"), nil, func() { s.startPayment(domain.MethodCardReader) })
 	s.qrBtn = s.button(T("QR code (F11)"), nil, func() { s.startPayment(domain.MethodQRLink) })
