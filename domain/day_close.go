@@ -262,9 +262,7 @@ func summarise(till string, sales []Sale, counted int64) DayClose {
 				rt = &RateTotal{Rate: l.TaxRate}
 				rates[l.TaxRate] = rt
 			}
-			rt.Net += l.Net
-			rt.Tax += l.Tax
-			rt.Gross += l.Total
+			rt.add(l)
 		}
 		for _, a := range sl.Attempts {
 			if !a.Status.Settled() {
@@ -349,7 +347,7 @@ func (d DayClose) LinesIn(p Paper) [][2]string {
 	for _, m := range d.ByMethod {
 		label := m.Method
 		switch {
-		case strings.EqualFold(m.Method, m.Kind.Title()) || strings.EqualFold(m.Method, "QR code"):
+		case m.Kind.IsDefaultName(m.Method):
 			label = p.Kind(m.Kind) // Tally's own default name, in the shop's language
 		case !strings.EqualFold(m.Method, p.Kind(m.Kind)):
 			label += " (" + strings.ToLower(p.Kind(m.Kind)) + ")"

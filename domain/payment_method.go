@@ -28,6 +28,13 @@ func (k MethodKind) Title() string {
 	return string(k)
 }
 
+// IsDefaultName reports whether name is one Tally gave a method of kind k
+// itself (Cash, Card reader, QR link or QR code, or none): documents and
+// screens then say the kind in their own language instead.
+func (k MethodKind) IsDefaultName(name string) bool {
+	return name == "" || strings.EqualFold(name, k.Title()) || k == MethodQRLink && strings.EqualFold(name, "QR code")
+}
+
 // MethodKinds lists the kinds in the order screens offer them.
 var MethodKinds = []MethodKind{MethodCash, MethodCardReader, MethodQRLink}
 

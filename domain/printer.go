@@ -89,9 +89,16 @@ type Printers interface {
 // PrinterSettingsOf returns this till's printer settings (Kind none when
 // there is no printer).
 func (s *RegisterService) PrinterSettingsOf(ctx context.Context) (PrinterSettings, error) {
+	p, _, err := s.printerOf(ctx)
+	return p, err
+}
+
+// printerOf reads the till's printer and the register's settings (the
+// shop's name and currency with them) in one go, for a print.
+func (s *RegisterService) printerOf(ctx context.Context) (PrinterSettings, RegisterSettings, error) {
 	rs, err := s.RegisterSettings(ctx)
 	if err != nil {
-		return PrinterSettings{}, err
+		return PrinterSettings{}, rs, err
 	}
 	var p PrinterSettings
 	err = s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
@@ -101,7 +108,15 @@ func (s *RegisterService) PrinterSettingsOf(ctx context.Context) (PrinterSetting
 	if p.Paper == 0 {
 		p.Paper = 80
 	}
-	return p, err
+	return p, rs, err
+}
+
+// ShopAsUsed is the shop as the register uses it: its description, with
+// the name and currency the register falls back to where it has none.
+func (rs RegisterSettings) ShopAsUsed() Shop {
+	sh := rs.Shop
+	sh.Name, sh.Currency = rs.ShopName, rs.Currency
+	return sh
 }
 
 // SavePrinterSettings stores this till's printer settings (Settings >
@@ -144,15 +159,19 @@ func (s *RegisterService) send(ctx context.Context, job PrintJob) error {
 // first when kick is set and the printer drives one. Printing never
 // changes the sale: a failure is only said.
 func (s *RegisterService) PrintReceipt(ctx context.Context, saleID int64, kick bool) error {
-	p, err := s.PrinterSettingsOf(ctx)
+	p, rs, err := s.printerOf(ctx)
 	if err != nil {
 		return err
 	}
+	return s.printReceipt(ctx, p, rs, saleID, kick)
+}
+
+func (s *RegisterService) printReceipt(ctx context.Context, p PrinterSettings, rs RegisterSettings, saleID int64, kick bool) error {
 	sale, err := s.Sale(ctx, saleID)
 	if err != nil {
 		return err
 	}
-	d := ReceiptDoc(s.ShopOf(ctx), sale, p.Width())
+	d := ReceiptDoc(rs.ShopAsUsed(), sale, p.Width())
 	return s.send(ctx, PrintJob{Doc: &d, Cut: true, Kick: kick && p.Drawer, Settings: p})
 }
 
@@ -161,7 +180,7 @@ func (s *RegisterService) PrintReceipt(ctx context.Context, saleID int64, kick b
 // after each sale, and the drawer kicked open when the payment was cash. It reports whether it printed;
 // nothing to do is no error.
 func (s *RegisterService) AfterPayment(ctx context.Context, sale Sale) (printed bool, err error) {
-	p, err := s.PrinterSettingsOf(ctx)
+	p, rs, err := s.printerOf(ctx)
 	if err != nil || p.Kind == PrinterNone {
 		return false, err
 	}
@@ -175,7 +194,7 @@ func (s *RegisterService) AfterPayment(ctx context.Context, sale Sale) (printed 
 	}
 	switch {
 	case p.AutoPrint && sale.Status == SalePaid:
-		return true, s.PrintReceipt(ctx, sale.ID, cash)
+		return true, s.printReceipt(ctx, p, rs, sale.ID, cash)
 	case cash && p.Drawer:
 		return false, s.send(ctx, PrintJob{Kick: true, Settings: p})
 	}
@@ -257,10 +276,10 @@ func ReportDoc(sh Shop, d DayClose, width int) Doc {
 
 // PrintReport prints a Z or X report on the till's printer.
 func (s *RegisterService) PrintReport(ctx context.Context, d DayClose) error {
-	p, err := s.PrinterSettingsOf(ctx)
+	p, rs, err := s.printerOf(ctx)
 	if err != nil {
 		return err
 	}
-	doc := ReportDoc(s.ShopOf(ctx), d, p.Width())
+	doc := ReportDoc(rs.ShopAsUsed(), d, p.Width())
 	return s.send(ctx, PrintJob{Doc: &doc, Cut: true, Settings: p})
 }

@@ -65,17 +65,14 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 	b.rule()
 	// Each rate gets a letter, the highest A, that the lines and the
 	// tax table share.
-	rates := map[TaxRate]*rateSum{}
+	rates := map[TaxRate]*RateTotal{}
 	var order []TaxRate
 	for _, l := range sale.Cart.Lines {
 		if rates[l.TaxRate] == nil {
-			rates[l.TaxRate] = &rateSum{}
+			rates[l.TaxRate] = &RateTotal{Rate: l.TaxRate}
 			order = append(order, l.TaxRate)
 		}
-		r := rates[l.TaxRate]
-		r.net += l.Net
-		r.tax += l.Tax
-		r.gross += l.Total
+		rates[l.TaxRate].add(l)
 	}
 	sortRatesDesc(order)
 	letter := map[TaxRate]string{}
@@ -104,7 +101,7 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 		b.pair(p.T("Subtotal"), money(t.Net)+"  ", false)
 		for _, r := range order {
 			if r > 0 {
-				b.pair(p.T("Tax %s", p.Rate(r)), money(rates[r].tax)+"  ", false)
+				b.pair(p.T("Tax %s", p.Rate(r)), money(rates[r].Tax)+"  ", false)
 			}
 		}
 	}
@@ -120,7 +117,7 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 		if r == 0 {
 			label = letter[r] + " 0 %"
 		}
-		b.text(fmt.Sprintf("%-8s%*s%*s%*s", label, col, money(rs.net), col, money(rs.tax), col, money(rs.gross)))
+		b.text(fmt.Sprintf("%-8s%*s%*s%*s", label, col, money(rs.Net), col, money(rs.Tax), col, money(rs.Gross)))
 	}
 	b.rule()
 	for _, a := range sale.Attempts {
@@ -128,7 +125,7 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 			continue
 		}
 		what := a.MethodName
-		if what == "" || strings.EqualFold(what, a.Kind.Title()) || strings.EqualFold(what, "QR code") {
+		if a.Kind.IsDefaultName(what) {
 			what = p.Kind(a.Kind) // Tally's own default name, in the shop's language
 		}
 		if a.Card.Last4 != "" {
@@ -147,8 +144,6 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 	b.center(p.T("Thank you!"))
 	return d
 }
-
-type rateSum struct{ net, tax, gross int64 }
 
 func sortRatesDesc(v []TaxRate) { sort.Slice(v, func(i, j int) bool { return v[i] > v[j] }) }
 
@@ -187,26 +182,15 @@ func ReceiptLines(sh Shop, sale Sale) []string {
 	return ReceiptDoc(sh, sale, ReceiptWidth).PlainLines()
 }
 
-// ShopOf returns the shop's description (the zero Shop when none).
+// ShopOf returns the shop's description, its name and currency as the
+// register uses them (the Stripe account's, or the demo's, where the shop
+// has none yet).
 func (s *RegisterService) ShopOf(ctx context.Context) Shop {
-	var sh Shop
-	if s.Shop != nil {
-		_ = s.Shop.View(ctx, func(tx Tx) (err error) {
-			sh, err = tx.Shop()
-			return err
-		})
+	rs, err := s.RegisterSettings(ctx)
+	if err != nil {
+		return Shop{}
 	}
-	if sh.Name == "" {
-		if rs, err := s.RegisterSettings(ctx); err == nil {
-			sh.Name = rs.ShopName
-		}
-	}
-	if sh.Currency.IsZero() {
-		if rs, err := s.RegisterSettings(ctx); err == nil {
-			sh.Currency = rs.Currency
-		}
-	}
-	return sh
+	return rs.ShopAsUsed()
 }
 
 // ReceiptPDF writes sale's receipt as a PDF.

@@ -78,6 +78,7 @@ func (s *RegisterService) RegisterSettings(ctx context.Context) (RegisterSetting
 			return err
 		})
 	}
+	rs.Shop = shop
 	if shop.Name != "" {
 		rs.ShopName = shop.Name
 	}

@@ -82,6 +82,10 @@ func (p Product) Validate() error {
 
 // RegisterSettings are the shop's register settings.
 type RegisterSettings struct {
+	// Shop is the shop's description as stored (zero until the set-up
+	// or Settings saved one); ShopName and Currency are what the register
+	// uses, the shop's where it has them.
+	Shop           Shop
 	ShopName       string
 	Currency       Currency
 	TaxInclusive   bool // prices include tax (usual in Europe) or tax is added (usual in the US)
@@ -367,6 +371,13 @@ type DayClose struct {
 type RateTotal struct {
 	Rate            TaxRate
 	Net, Tax, Gross int64
+}
+
+// add counts a cart line of the rate.
+func (r *RateTotal) add(l SaleLine) {
+	r.Net += l.Net
+	r.Tax += l.Tax
+	r.Gross += l.Total
 }
 
 // MethodTotal is what one payment method took.

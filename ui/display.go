@@ -167,9 +167,6 @@ func (s *registerScreen) updateDisplay() {
 	if s.sale != nil {
 		cart = s.sale.Cart
 	}
-	shop := s.shop
-	if shop.Name == "" {
-		shop.Name = s.settings.ShopName
-	}
+	shop := s.settings.ShopAsUsed()
 	s.display.show(shop, cart, s.sale, s.attempt)
 }

@@ -186,13 +186,12 @@ func (s *registerScreen) load() {
 		if err == nil && s.svc.Invoices != nil {
 			cs, err = s.svc.Invoices.Customers(s.ctx)
 		}
-		shop := s.svc.Register.ShopOf(s.ctx)
 		fyne.Do(func() {
 			if err != nil {
 				s.status.fail("load the register", err, nil)
 				return
 			}
-			s.settings, s.products, s.methods, s.shop = rs, ps, ms, shop
+			s.settings, s.products, s.methods = rs, ps, ms
 			s.setCustomers(cs)
 			if s.sale == nil && (s.cart.Currency != rs.Currency || s.cart.TaxInclusive != rs.TaxInclusive) && len(s.cart.Lines) == 0 {
 				s.newCart()

@@ -30,7 +30,7 @@ func (s *registerScreen) dayClose() {
 	cancel := widget.NewButton(T("Cancel"), func() { d.Hide() })
 	exp := s.cart.Currency.Exponent()
 	var allTills *widget.Check
-	paper := domain.PaperFor(s.shop)
+	paper := domain.PaperFor(s.settings.ShopAsUsed())
 	preview := func() {
 		v, _ := domain.ParseAmount(strings.TrimSpace(counted.Text), exp)
 		all := allTills.Checked

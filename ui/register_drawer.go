@@ -61,7 +61,7 @@ func (s *registerScreen) cashDrawer() {
 					return
 				}
 				x = z
-				dd.report.SetText(strings.Join(z.TextLinesIn(domain.PaperFor(s.shop)), "\n"))
+				dd.report.SetText(strings.Join(z.TextLinesIn(domain.PaperFor(s.settings.ShopAsUsed())), "\n"))
 			})
 		})
 	}

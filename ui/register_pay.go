@@ -261,7 +261,7 @@ func paidSummary(sale domain.Sale, money func(int64) string) string {
 // own default names (Cash, Card reader, QR code) in the user's language,
 // the shop's own names as they wrote them.
 func methodName(name string, kind domain.MethodKind) string {
-	if strings.EqualFold(name, kind.Title()) || strings.EqualFold(name, "QR code") || name == "" {
+	if kind.IsDefaultName(name) {
 		return kindText(kind)
 	}
 	return name
@@ -392,10 +392,7 @@ func (p *payPanel) receipt() {
 		return
 	}
 	id := s.sale.ID
-	shop := s.shop
-	if shop.Name == "" {
-		shop.Name = s.settings.ShopName
-	}
+	shop := s.settings.ShopAsUsed()
 	text := strings.Join(domain.ReceiptLines(shop, *s.sale), "\n")
 	p.receiptText = text
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
