@@ -35,6 +35,10 @@ const (
 	AcctPaymentFees         = "6100"
 	AcctDisputeLosses       = "6200"
 	AcctBadDebts            = "6300"
+	// AcctCashOverShort books what a day close found over or short in the
+	// drawer; AcctPettyCash what was paid out of it (milk, stamps).
+	AcctCashOverShort = "6400"
+	AcctPettyCash     = "6500"
 )
 
 // Validate checks the account's fields.

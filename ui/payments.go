@@ -455,17 +455,7 @@ func (s *paymentsScreen) printReceipt() {
 	if s.selected == nil {
 		return
 	}
-	id, n := s.selected.Sale.ID, s.selected.Sale.Number
-	s.run(func() {
-		err := s.svc.Register.PrintReceipt(s.ctx, id, false)
-		fyne.Do(func() {
-			if err != nil {
-				s.status.fail("print the receipt", err, nil)
-				return
-			}
-			s.status.ok(T("The receipt of sale #%d is printing.", n))
-		})
-	})
+	printReceipt(s.ctx, s.run, s.status, s.svc.Register, s.selected.Sale.ID, s.selected.Sale.Number)
 }
 
 // saveReceipt saves the chosen payment's sale's receipt as a PDF.

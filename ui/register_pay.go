@@ -401,18 +401,8 @@ func (p *payPanel) receipt() {
 			return s.svc.Register.ReceiptPDF(s.ctx, id, w)
 		})
 	})
-	print := widget.NewButton(T("Print"), func() {
-		s.run(func() {
-			err := s.svc.Register.PrintReceipt(s.ctx, id, false)
-			fyne.Do(func() {
-				if err != nil {
-					s.status.fail("print the receipt", err, nil)
-					return
-				}
-				s.status.ok(T("The receipt is printing."))
-			})
-		})
-	})
+	number := s.sale.Number
+	print := widget.NewButton(T("Print"), func() { printReceipt(s.ctx, s.run, s.status, s.svc.Register, id, number) })
 	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(print, save), nil, nil, container.NewVScroll(l)), s.win)
 	d.Resize(fyne.NewSize(560, 600))
 	d.Show()
@@ -422,6 +412,21 @@ func (p *payPanel) receipt() {
 // and says how it went.
 func saveFile(s *registerScreen, name string, write func(io.Writer) error) {
 	saveAs(s.win, s.run, s.status, name, write)
+}
+
+// printReceipt prints a sale's receipt again on this till's printer, off
+// the Fyne goroutine, and says on st how it went.
+func printReceipt(ctx context.Context, run runner, st *status, reg *domain.RegisterService, saleID, number int64) {
+	run(func() {
+		err := reg.PrintReceipt(ctx, saleID, false)
+		fyne.Do(func() {
+			if err != nil {
+				st.fail("print the receipt", err, nil)
+				return
+			}
+			st.ok(T("The receipt of sale #%d is printing.", number))
+		})
+	})
 }
 
 // saveAs asks where to save a file named name, writes it with write off
