@@ -262,6 +262,10 @@ func commandUsage(cmd string) string {
 	return usage
 }
 
+// booksLiveWhenOff is the books a bookkeeping command uses when none is
+// asked for: the mode's, but the live books while Stripe is off.
+const booksLiveWhenOff = "auto-live"
+
 // bookkeeping are the commands that work on the books: without Stripe
 // keys (demo mode) they work on the live books, since what a bookkeeper
 // imports is real, unless --books says otherwise.
@@ -300,7 +304,7 @@ func cliWire(ctx context.Context, dbPath, books string) (*wiring, error) {
 // demo files.
 func cliWireFor(ctx context.Context, cmd, dbPath, books string) (*wiring, error) {
 	if books == "" && bookkeeping[cmd] {
-		books = "auto-live"
+		books = booksLiveWhenOff
 	}
 	w, err := wireBooks(ctx, dbPath, books)
 	if err != nil {
@@ -427,7 +431,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	clock := domain.SystemClock{}
 	// A bookkeeping command that did not ask for the demo's books keeps
 	// the simulator in memory: it makes no demo files.
-	autoLive := books == "auto-live"
+	autoLive := books == booksLiveWhenOff
 	var demo *stripeclient.Simulator
 	if autoLive {
 		demo = stripeclient.NewDemoSimulator(clock)
@@ -445,7 +449,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	modeOf := conn.Mode
 	switch books {
 	case "":
-	case "auto-live":
+	case booksLiveWhenOff:
 		// The mode set in Settings, but the live books for demo mode: a
 		// real export never lands in the demo's books unasked.
 		modeOf = func() domain.Mode {

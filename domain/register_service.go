@@ -298,11 +298,15 @@ func (s *RegisterService) newAttempt(ctx context.Context, saleID int64, m Paymen
 			}
 			return Attempt{}, sale, fmt.Errorf("close the payment page first: %w", err)
 		}
-		if res.Attempt.Status == AttemptPending {
+		switch {
+		case res.Attempt.Status == AttemptPending && p.Kind == MethodQRLink:
+			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The payment page could not be closed yet: %s", res.Message)
+		case res.Attempt.Status == AttemptPending:
 			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The declined card payment could not be given up yet: %s", res.Message)
-		}
-		if res.Attempt.Status.Settled() {
+		case res.Attempt.Status.Settled() && p.Kind == MethodQRLink:
 			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The customer paid on the QR page meanwhile: %s", res.Message)
+		case res.Attempt.Status.Settled():
+			return Attempt{}, res.Sale, Errorf(ECONFLICT, "The card was paid on the reader meanwhile: %s", res.Message)
 		}
 		if sale, err = s.Sale(ctx, saleID); err != nil {
 			return Attempt{}, sale, err
