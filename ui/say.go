@@ -100,7 +100,7 @@ func say(msg string, depth int) string {
 	}
 	// A value inside a message is said again only if it is a sentence:
 	// a name ("Card reader") is the shop's own and stays as written.
-	if _, ok := germanKeys()[msg]; ok && (depth == 0 || strings.ContainsAny(msg[len(msg)-1:], ".!?…:")) {
+	if _, ok := germanKeys()[msg]; ok && (depth == 0 || strings.HasSuffix(msg, "…") || strings.ContainsAny(msg[len(msg)-1:], ".!?:")) {
 		return T(msg)
 	}
 	for _, f := range sayFormats() {
