@@ -93,7 +93,7 @@ const usage = `Usage:
   tally imports [--db PATH]         list the imports, newest first, with their ids
   tally unimport [--db PATH] ID     remove an import imported by mistake, with the
                                     entries booked from its lines
-  tally export [--db PATH] --format hledger|csv|xlsx --out FILE
+  tally export [--db PATH] --format xlsx|csv|hledger|datev|camt053|ofx --out FILE
                                     write the journal
   tally webhook [--db PATH] [--listen ADDR] [--poll]
                                     take Stripe's webhook events without the window
@@ -429,11 +429,11 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		local = filepath.Join(dir, "tally.db")
 	}
 	clock := domain.SystemClock{}
-	// A bookkeeping command that did not ask for the demo's books keeps
-	// the simulator in memory: it makes no demo files.
-	autoLive := books == booksLiveWhenOff
+	// A command that works on the live or test books, or on the books
+	// Stripe's mode says with live ones for demo mode, keeps the simulator
+	// in memory: it makes no demo files.
 	var demo *stripeclient.Simulator
-	if autoLive {
+	if books == booksLiveWhenOff || books == "live" || books == "test" {
 		demo = stripeclient.NewDemoSimulator(clock)
 	} else if demo, err = stripeclient.OpenSimulator(storage.SimulatorPath(local), clock); err != nil {
 		return nil, err
@@ -514,7 +514,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		}
 		return domain.Currency{}
 	}
-	recon := &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter, Documents: reports.Documents{}}
+	recon := &domain.ReconcileService{Store: db, Till: db, Exporters: reports.NewExportWriter, Documents: reports.Documents{}}
 	fetch := &domain.FetchService{Connection: conn, Import: imports}
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
 	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, TillName: strings.TrimSpace(os.Getenv("TALLY_TILL")),

@@ -225,6 +225,10 @@ type SettingsTx interface {
 
 	// LedgerAccounts returns the chart of accounts ordered by code.
 	LedgerAccounts() ([]LedgerAccount, error)
+	// DATEVSettings returns the stored DATEV settings, zero when none.
+	DATEVSettings() (DATEVSettings, error)
+	// SaveDATEVSettings replaces them.
+	SaveDATEVSettings(d DATEVSettings) error
 }
 
 // MethodTx holds payment methods and the readers last seen at Stripe.
@@ -308,6 +312,9 @@ type LedgerTx interface {
 	ChargeFees(chargeIDs []string) (fee int64, found int, err error)
 	// Entries calls fn for every entry by date, postings included.
 	Entries(fn func(Entry) error) error
+	// StatementLines calls fn for every statement line, oldest first (by
+	// Created, then Key).
+	StatementLines(fn func(StatementLine) error) error
 	// AccountBalances sums postings per account and currency.
 	AccountBalances() ([]AccountBalance, error)
 	// AccountBalancesUntil is AccountBalances of the entries dated before end.

@@ -119,8 +119,8 @@ type ReconcileService struct {
 	// Till, when set, is the register of the same books: its paid sales are
 	// booked, and their charges matched, by each run.
 	Till TillStore
-	// Writers write the export formats (nil: exporting is refused).
-	Writers JournalFormat
+	// Exporters write the export formats (nil: exporting is refused).
+	Exporters ExportWriters
 	// Documents writes the month report (nil: refused).
 	Documents Documents
 	// ChunkLines is how many lines a committed chunk of a booking reads
@@ -315,51 +315,11 @@ type JournalWriter interface {
 	Close() error
 }
 
-// JournalFormat builds the writer of an export format ("hledger", "csv",
-// "xlsx") on w.
-type JournalFormat func(format string, w io.Writer, accounts []LedgerAccount) (JournalWriter, error)
-
-// Export writes the whole journal to w in format, and, for a writer that
-// can list them (WritePayouts), the payouts with their checks. It returns
-// how many entries it wrote. On an error, what w holds is not an export.
+// Export writes the whole journal to w in a journal format and returns
+// how many entries it wrote (ExportWith says more).
 func (s *ReconcileService) Export(ctx context.Context, format string, w io.Writer) (int, error) {
-	if s.Writers == nil {
-		return 0, Errorf(EUNAVAILABLE, "This build of Tally cannot write journals.")
-	}
-	n := 0
-	// One read transaction: the entries and the payout checks are of the
-	// same moment, even with a booking going on elsewhere.
-	err := s.Store.View(ctx, func(tx Tx) error {
-		accounts, err := tx.LedgerAccounts()
-		if err != nil {
-			return err
-		}
-		jw, err := s.Writers(format, w, accounts)
-		if err != nil {
-			return err
-		}
-		if err := tx.Entries(func(e Entry) error { n++; return jw.Write(e) }); err != nil {
-			jw.Close()
-			return err
-		}
-		if pw, ok := jw.(interface {
-			WritePayouts([]PayoutCheck) error
-		}); ok {
-			payouts, err := tx.PayoutChecks()
-			if err == nil {
-				err = pw.WritePayouts(payouts)
-			}
-			if err != nil {
-				jw.Close()
-				return err
-			}
-		}
-		return jw.Close()
-	})
-	if err != nil {
-		return 0, err
-	}
-	return n, nil
+	res, err := s.ExportWith(ctx, ExportOptions{Format: format}, w)
+	return res.Entries, err
 }
 
 // Accounts returns the chart of accounts.

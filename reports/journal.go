@@ -133,5 +133,5 @@ func NewJournalWriter(format string, w io.Writer, accounts []domain.LedgerAccoun
 	case "xlsx":
 		return NewXLSXJournalWriter(w, accounts)
 	}
-	return nil, fmt.Errorf("unknown format %q: use hledger, csv or xlsx", format)
+	return nil, domain.Errorf(domain.EINVALID, "Unknown format %q: use xlsx, csv, hledger, datev, camt053, camt053.08 or ofx.", format)
 }

@@ -118,6 +118,25 @@ func (t *Tx) UnbookLine(key string) error {
 	return nil
 }
 
+// StatementLines calls fn for every statement line, oldest first.
+func (t *Tx) StatementLines(fn func(domain.StatementLine) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id ORDER BY l.created, l.key`)
+	if err != nil {
+		return fmt.Errorf("list lines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLine(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // QueueLines calls fn for every line waiting for a decision: bookable and
 // not booked, or parked in suspense, oldest first.
 func (t *Tx) QueueLines(fn func(domain.StatementLine) error) error {

@@ -116,3 +116,34 @@ func (t *Tx) SaveShop(s domain.Shop) error {
 	}
 	return nil
 }
+
+// DATEVSettings returns the stored DATEV settings, or the zero value.
+func (t *Tx) DATEVSettings() (domain.DATEVSettings, error) {
+	var d domain.DATEVSettings
+	var month int
+	var accounts string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT consultant, client, chart, year_start, account_length, accounts FROM datev_settings WHERE id = 1`).Scan(
+		&d.Consultant, &d.Client, &d.Chart, &month, &d.AccountLength, &accounts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.DATEVSettings{}, nil
+	} else if err != nil {
+		return d, fmt.Errorf("read the DATEV settings: %w", err)
+	}
+	d.YearStart = time.Month(month)
+	if d.Accounts, err = domain.ParseAccounts(accounts); err != nil {
+		return d, fmt.Errorf("read the DATEV accounts: %w", err)
+	}
+	return d, nil
+}
+
+// SaveDATEVSettings replaces the DATEV settings.
+func (t *Tx) SaveDATEVSettings(d domain.DATEVSettings) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO datev_settings (id, consultant, client, chart, year_start, account_length, accounts) VALUES (1, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET consultant = excluded.consultant, client = excluded.client, chart = excluded.chart,
+		year_start = excluded.year_start, account_length = excluded.account_length, accounts = excluded.accounts`,
+		d.Consultant, d.Client, d.Chart, int(d.YearStart), d.AccountLength, domain.FormatAccounts(d.Accounts))
+	if err != nil {
+		return fmt.Errorf("save the DATEV settings: %w", err)
+	}
+	return nil
+}

@@ -69,7 +69,7 @@ func buildFixture(t *testing.T, guarded bool) *fixture {
 		Readers:    &domain.ReaderService{Store: db, Connection: conn, Clock: domain.SystemClock{}, TestWait: time.Second, Poll: time.Millisecond},
 		Methods:    &domain.PaymentMethodService{Store: db, Connection: conn},
 		Import:     &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}},
-		Reconcile:  &domain.ReconcileService{Store: db, Till: db, Writers: reports.NewJournalWriter, Documents: reports.Documents{}},
+		Reconcile:  &domain.ReconcileService{Store: db, Till: db, Exporters: reports.NewExportWriter, Documents: reports.Documents{}},
 		Rules:      &domain.RuleService{Store: db},
 		Fetch:      &domain.FetchService{Connection: conn, Import: &domain.ImportService{Store: db, Parser: reports.Parser{}, Clock: domain.SystemClock{}}},
 		Connection: conn, DataPath: filepath.Join(dir, "tally.db"),

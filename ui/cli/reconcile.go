@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"tally/domain"
 )
@@ -72,38 +75,129 @@ func Reconcile(ctx context.Context, svc Services, args []string, stdout io.Write
 }
 
 // ExportUsage documents `tally export`.
-const ExportUsage = `tally export [--db PATH] --format hledger|csv|xlsx --out FILE
-  Writes the journal: an hledger journal (hledger -f FILE bal reads it), a CSV
-  with one row per posting, or a workbook with a sheet per month and a Payouts
-  sheet with each payout's check.`
+const ExportUsage = `tally export [--db PATH] --format FORMAT --out FILE [--from DAY --to DAY]
+  Writes the journal, or the Stripe balance as a bank account. FORMAT is:
+    xlsx        a workbook with a sheet per month and a Payouts sheet
+    csv         one row per posting
+    hledger     an hledger journal (hledger -f FILE bal reads it)
+    datev       a DATEV Buchungsstapel (EXTF, Windows-1252) for the tax adviser
+    camt053     ISO 20022 camt.053.001.02 bank statements, one per month and
+                currency, for Odoo, Xero, Lexoffice and other bookkeeping software
+    camt053.08  the same as camt.053.001.08
+    ofx         OFX 2.2, for software that reads only that
+  --from and --to (YYYY-MM-DD, both days included, in the shop's time zone)
+  bound what is written; a DATEV batch without them holds the financial year of
+  the latest entry (within one calendar year, as DATEV asks).
+  DATEV: --consultant N --client N (from the tax adviser), --chart skr03|skr04,
+  --year-start MONTH, --account-length N and --accounts "4000=8400,6100=4970"
+  override the saved DATEV settings for this export; --save keeps them. A batch
+  is in one currency: the shop's, or --currency USD.`
 
 // Export runs `tally export`.
 func Export(ctx context.Context, svc Services, args []string, stdout io.Writer) error {
-	format, out := "", ""
-	for i := 0; i < len(args); i++ {
-		switch args[i] {
-		case "--format", "-format":
-			if i+1 < len(args) {
-				format, i = args[i+1], i+1
-			}
-		case "--out", "-out", "-o":
-			if i+1 < len(args) {
-				out, i = args[i+1], i+1
-			}
-		default:
-			return fmt.Errorf("unknown argument %q\n\n%s", args[i], ExportUsage)
-		}
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "", "")
+	out := fs.String("out", "", "")
+	fs.StringVar(out, "o", "", "")
+	from := fs.String("from", "", "")
+	to := fs.String("to", "", "")
+	consultant := fs.Int("consultant", 0, "")
+	client := fs.Int("client", 0, "")
+	chart := fs.String("chart", "", "")
+	yearStart := fs.String("year-start", "", "")
+	length := fs.Int("account-length", 0, "")
+	accounts := fs.String("accounts", "", "")
+	save := fs.Bool("save", false, "")
+	currency := fs.String("currency", "", "")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%v\n\n%s", err, ExportUsage)
 	}
-	if format == "" || out == "" {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unknown argument %q\n\n%s", fs.Arg(0), ExportUsage)
+	}
+	if *format == "" || *out == "" {
 		return fmt.Errorf("export needs --format and --out\n\n%s", ExportUsage)
 	}
-	// Write beside the target and rename at the end: a failed export leaves no half file.
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".tally-export-*")
+	known := false
+	for _, f := range domain.ExportFormats {
+		known = known || f == *format
+	}
+	if !known {
+		return fmt.Errorf("unknown format %q: use %s", *format, strings.Join(domain.ExportFormats, ", "))
+	}
+	shop, err := svc.Settings.Shop(ctx)
 	if err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
+		return err
+	}
+	opt := domain.ExportOptions{Format: *format, Location: shop.Location()}
+	if *from != "" || *to != "" {
+		if opt.From, err = parseDay(*from, opt.Location); err == nil {
+			opt.To, err = parseDay(*to, opt.Location)
+		}
+		if err != nil {
+			return fmt.Errorf("--from and --to take days as YYYY-MM-DD: %w", err)
+		}
+		opt.To = opt.To.AddDate(0, 0, 1)
+		if !opt.To.After(opt.From) {
+			return fmt.Errorf("--to is before --from")
+		}
+	}
+	if *format == domain.FormatDATEV {
+		d, err := svc.Reconcile.DATEVSettings(ctx)
+		if err != nil {
+			return err
+		}
+		if *consultant != 0 {
+			d.Consultant = *consultant
+		}
+		if *client != 0 {
+			d.Client = *client
+		}
+		switch strings.ToLower(*chart) {
+		case "":
+		case "skr03", "03":
+			d.Chart = domain.ChartSKR03
+		case "skr04", "04":
+			d.Chart = domain.ChartSKR04
+		default:
+			return fmt.Errorf("--chart is skr03 or skr04, not %q", *chart)
+		}
+		if *yearStart != "" {
+			if d.YearStart, err = domain.ParseMonth(*yearStart); err != nil {
+				return err
+			}
+		}
+		if *length != 0 {
+			d.AccountLength = *length
+		}
+		if *accounts != "" {
+			m, err := domain.ParseAccounts(*accounts)
+			if err != nil {
+				return err
+			}
+			if d.Accounts == nil {
+				d.Accounts = map[string]string{}
+			}
+			for k, v := range m {
+				d.Accounts[k] = v
+			}
+		}
+		if *save {
+			if err := svc.Reconcile.SaveDATEVSettings(ctx, d); err != nil {
+				return err
+			}
+		}
+		opt.DATEV = d
+		opt.Currency = strings.ToUpper(*currency)
+	}
+	// Write beside the target and rename at the end: a failed export leaves no half file.
+	tmp, err := os.CreateTemp(filepath.Dir(*out), ".tally-export-*")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", *out, err)
 	}
 	defer os.Remove(tmp.Name())
-	n, err := svc.Reconcile.Export(ctx, format, tmp)
+	res, err := svc.Reconcile.ExportWith(ctx, opt, tmp)
 	if err != nil {
 		tmp.Close()
 		return err
@@ -111,9 +205,18 @@ func Export(ctx context.Context, svc Services, args []string, stdout io.Writer) 
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
+	if err := os.Rename(tmp.Name(), *out); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
 	}
-	fmt.Fprintf(stdout, "%d entries written to %s\n", n, out)
+	if left := res.Left(); left != "" {
+		fmt.Fprintf(stdout, "%s written to %s; %s.\n", res, *out, left)
+	} else {
+		fmt.Fprintf(stdout, "%s written to %s.\n", res, *out)
+	}
 	return nil
+}
+
+// parseDay reads a day, YYYY-MM-DD, in loc.
+func parseDay(s string, loc *time.Location) (time.Time, error) {
+	return time.ParseInLocation("2006-01-02", s, loc)
 }
