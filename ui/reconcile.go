@@ -51,6 +51,7 @@ type reconcileScreen struct {
 	imports                       *importsPanel
 	jobs                          *jobs // the long job running (import, booking, fetch, removal), if any
 	exportBtn                     *widget.Button
+	export                        *exportForm // the Export dialog last shown
 	fetchBtn                      *widget.Button
 	fetchFrom, fetchTo            *widget.Entry
 	progress                      *widget.ProgressBarInfinite // an import of unknown length
@@ -105,7 +106,7 @@ func (s *reconcileScreen) buildUI() fyne.CanvasObject {
 	})
 	s.cancelBtn.Hide()
 	s.bookBtn = widget.NewButton(T("Book lines"), s.book)
-	s.exportBtn = widget.NewButton(T("Export journal…"), s.chooseExport)
+	s.exportBtn = widget.NewButton(T("Export…"), s.chooseExport)
 	s.fetchFrom, s.fetchTo = widget.NewEntry(), widget.NewEntry()
 	now := time.Now()
 	s.fetchFrom.SetText(time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0).Format("2006-01-02"))
@@ -674,23 +675,6 @@ func (s *reconcileScreen) fetchFromStripe() {
 // exportFormats maps a file's extension to the journal format written in it.
 var exportFormats = map[string]string{".xlsx": "xlsx", ".csv": "csv", ".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger"}
 
-func (s *reconcileScreen) chooseExport() {
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil {
-			s.status.fail("export", err, nil)
-			return
-		}
-		if wc == nil {
-			return // cancelled
-		}
-		s.exportTo(wc.URI().Name(), wc, func() { storage.Delete(wc.URI()) })
-	}, s.win)
-	d.SetFileName("tally-journal-" + time.Now().Format("2006-01-02") + ".xlsx")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv", ".journal"}))
-	d.Show()
-	d.Resize(fyne.NewSize(900, 600)) // after Show, as for the open dialog
-}
-
 // exportTo writes the journal into wc (closed afterwards) in the format its
 // name says, off the Fyne goroutine. The journal goes to a temporary file
 // first and into wc in one copy at the end; when it fails, discard removes
@@ -704,43 +688,47 @@ func (s *reconcileScreen) exportTo(name string, wc io.WriteCloser, discard func(
 			T("Name the file .xlsx (a workbook with a sheet per month and the payouts), .csv (one row per posting) or .journal (for hledger): Tally writes the format the name says.")), nil)
 		return
 	}
+	s.exportWith(domain.ExportOptions{Format: format, Location: time.Local}, name, wc, discard)
+}
+
+// exportWith writes the export opt says into wc (closed afterwards), off
+// the Fyne goroutine. It goes to a temporary file first and into wc in one
+// copy at the end; when it fails, discard removes the file the save dialog
+// made, so that no half export is left.
+func (s *reconcileScreen) exportWith(opt domain.ExportOptions, name string, wc io.WriteCloser, discard func()) {
 	s.exportBtn.Disable()
-	s.status.busy(T("Writing the journal to ") + name + "…")
+	s.status.busy(T("Writing ") + name + "…")
 	s.run(func() {
-		n, err := s.exportVia(format, wc)
+		res, err := s.exportVia(opt, wc)
 		if err != nil {
 			discard()
 		}
 		fyne.Do(func() {
 			s.exportBtn.Enable()
 			if err != nil {
-				s.status.fail("export the journal to "+name, err, nil)
+				s.status.fail("export to "+name, err, nil)
 				return
 			}
-			entries := fmt.Sprintf(T("%d entries"), n)
-			if n == 1 {
-				entries = T("1 entry")
-			}
-			s.status.ok(entries + T(" written to ") + name + ".")
+			s.status.ok(exportSaid(res, name))
 		})
 	})
 }
 
-func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, error) {
+func (s *reconcileScreen) exportVia(opt domain.ExportOptions, wc io.WriteCloser) (domain.ExportResult, error) {
 	cannot := func(err error) error {
 		return domain.WrapError(domain.EUNAVAILABLE, T("Could not write the file: ")+err.Error()+T(". Check that the disk has room and the folder can be written to, then export again."), err)
 	}
 	tmp, err := os.CreateTemp("", "tally-export-*")
 	if err != nil {
 		wc.Close()
-		return 0, cannot(err)
+		return domain.ExportResult{}, cannot(err)
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	n, err := s.svc.Reconcile.Export(context.Background(), format, tmp)
+	res, err := s.svc.Reconcile.ExportWith(context.Background(), opt, tmp)
 	if err != nil {
 		wc.Close()
-		return 0, err
+		return res, err
 	}
 	if _, err = tmp.Seek(0, io.SeekStart); err == nil {
 		_, err = io.Copy(wc, tmp)
@@ -749,9 +737,9 @@ func (s *reconcileScreen) exportVia(format string, wc io.WriteCloser) (int, erro
 		err = cerr
 	}
 	if err != nil {
-		return 0, cannot(err)
+		return res, cannot(err)
 	}
-	return n, nil
+	return res, nil
 }
 
 func (s *reconcileScreen) book() {

@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"tally/domain"
+	"tally/reports"
 )
 
 const reconActivity = `balance_transaction_id,created_utc,available_on_utc,currency,gross,fee,net,reporting_category,source_id,description,automatic_payout_id
@@ -661,5 +662,89 @@ func TestChartFollowsTheCurrency(t *testing.T) {
 	b.month.SetSelected("2025-11 EUR")
 	if b.chart.currency.Code() != "EUR" {
 		t.Fatalf("back to EUR: %s", b.chart.currency)
+	}
+}
+
+// TestExportDialog: the Export dialog offers every format; DATEV asks for
+// the adviser's numbers (a wrong one is said in the dialog, which stays),
+// keeps them, and writes a batch that reads back; a camt.053 export of the
+// same books is a statement whose entries are the lines.
+func TestExportDialog(t *testing.T) {
+	f := newFixture(t)
+	s := f.reconcileScreen(t)
+	s.importFrom(textFile("payout_reconciliation.csv", reconActivity), domain.ImportOptions{})
+	test.Tap(s.bookBtn)
+	test.Tap(s.exportBtn)
+	x := s.export
+	if x == nil || len(x.format.Options) != 7 {
+		t.Fatalf("the export dialog offers %v", x)
+	}
+	if x.datev.Visible() {
+		t.Error("the DATEV fields show for the workbook")
+	}
+	x.format.SetSelectedIndex(3) // DATEV
+	if !x.datev.Visible() || !strings.Contains(x.accounts.Text, "4000=8200") {
+		t.Fatalf("DATEV fields: visible %v, accounts %q", x.datev.Visible(), x.accounts.Text)
+	}
+	x.chart.SetSelected("SKR04")
+	if !strings.Contains(x.accounts.Text, "4000=4200") || strings.Contains(x.accounts.Text, "4000=8200") {
+		t.Errorf("SKR04's accounts: %q", x.accounts.Text)
+	}
+	test.Type(x.consultant, "12")
+	test.Type(x.client, "7")
+	test.Tap(x.next)
+	if !strings.Contains(x.err.Text, "1001 to 9999999") {
+		t.Fatalf("a wrong consultant number: %q", x.err.Text)
+	}
+	x.consultant.SetText("29098")
+	x.accounts.SetText(strings.Replace(x.accounts.Text, "6100=6855", "6100=6856", 1))
+	test.Tap(x.next)
+	if x.err.Text != "" {
+		t.Fatalf("error: %q", x.err.Text)
+	}
+	d, err := f.svc.Reconcile.DATEVSettings(context.Background())
+	if err != nil || d.Consultant != 29098 || d.Client != 7 || d.Chart != domain.ChartSKR04 || len(d.Accounts) != 1 || d.Accounts["6100"] != "6856" {
+		t.Fatalf("saved %+v %v", d, err)
+	}
+	opt, _ := x.options()
+	path := filepath.Join(t.TempDir(), "EXTF.csv")
+	out, _ := os.Create(path)
+	s.exportWith(opt, "EXTF.csv", out, func() {})
+	wantStatus(t, s.status, "entries of 2025-01-01 to 2025-12-31 written to EXTF.csv")
+	b, _ := os.ReadFile(path)
+	batch, err := reports.ReadDATEV(bytes.NewReader(b))
+	if err != nil || len(batch.Bookings) == 0 {
+		t.Fatalf("the batch: %v", err)
+	}
+	if batch.Balances()["6856"] != 320+170 {
+		t.Errorf("fees on 6856: %d", batch.Balances()["6856"])
+	}
+
+	// The dialog again: the numbers are kept.
+	test.Tap(s.exportBtn)
+	x = s.export
+	if x.consultant.Text != "29098" || x.chart.Selected != "SKR04" || !strings.Contains(x.accounts.Text, "6100=6856") {
+		t.Errorf("the dialog forgot: %q %q %q", x.consultant.Text, x.chart.Selected, x.accounts.Text)
+	}
+	x.format.SetSelectedIndex(4) // camt.053
+	x.from.SetText("2025-11-01")
+	x.to.SetText("2025-11-3O")
+	test.Tap(x.next)
+	if !strings.Contains(x.err.Text, "last day as YYYY-MM-DD") {
+		t.Fatalf("a wrong day: %q", x.err.Text)
+	}
+	x.to.SetText("2025-11-30")
+	opt, err = x.options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "stripe.xml")
+	out, _ = os.Create(path)
+	s.exportWith(opt, "stripe.xml", out, func() {})
+	wantStatus(t, s.status, "balance movements in 1 statements written to stripe.xml")
+	b, _ = os.ReadFile(path)
+	_, stmts, err := reports.ReadCAMT053(bytes.NewReader(b))
+	if err != nil || len(stmts) != 1 || stmts[0].Closing != 9680+4830-2000+150 {
+		t.Fatalf("camt.053: %+v %v", stmts, err)
 	}
 }
