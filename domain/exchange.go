@@ -409,13 +409,13 @@ func (s *ReconcileService) ExportWith(ctx context.Context, opt ExportOptions, w 
 			return err
 		case JournalWriter:
 			err = tx.Entries(func(e Entry) error {
-				if !opt.In(e.Date) {
-					res.Skipped++
-					return nil
-				}
 				if opt.Format == FormatDATEV && e.Currency.Code() != opt.Currency {
 					res.Skipped++
 					skipped[e.Currency.Code()] = true
+					return nil
+				}
+				if !opt.In(e.Date) {
+					res.Skipped++
 					return nil
 				}
 				res.Entries++

@@ -73,8 +73,8 @@ func newExportForm(s *reconcileScreen, d domain.DATEVSettings) *exportForm {
 	f.help = widget.NewLabel("")
 	f.help.Wrapping = fyne.TextWrapWord
 	f.from, f.to = widget.NewEntry(), widget.NewEntry()
-	f.from.SetPlaceHolder("YYYY-MM-DD")
-	f.to.SetPlaceHolder("YYYY-MM-DD")
+	f.from.SetPlaceHolder(T("YYYY-MM-DD"))
+	f.to.SetPlaceHolder(T("YYYY-MM-DD"))
 	f.consultant, f.client, f.length = widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
 	if d.Consultant != 0 {
 		f.consultant.SetText(strconv.Itoa(d.Consultant))
@@ -231,7 +231,7 @@ func (f *exportForm) submit() {
 	f.err.SetText("")
 	opt, err := f.options()
 	if err != nil {
-		f.err.SetText(domain.ErrorMessage(err))
+		f.err.SetText(errText(err))
 		return
 	}
 	c := f.choice()
@@ -251,7 +251,7 @@ func (f *exportForm) submit() {
 		fyne.Do(func() {
 			f.next.Enable()
 			if err != nil {
-				f.err.SetText(domain.ErrorMessage(err))
+				f.err.SetText(errText(err))
 				return
 			}
 			f.d.Hide()
