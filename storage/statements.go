@@ -252,6 +252,9 @@ func (t *Tx) InsertPrepared(dp domain.PreparedLines) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("insert lines: %T was not prepared by this store", dp)
 	}
+	if t.tx.d.pg {
+		return t.copyLines(p)
+	}
 	added := 0
 	for i, buf := range p.stmts {
 		args := *buf
