@@ -3,7 +3,8 @@
 # docs/screenshots/, plus the settings screen verifying a key against
 # stripe-mock, a wrong key, and an unreachable server, the first-run set-up
 # and German. scripts/screenshots.sh ship takes only the set-up and German,
-# scripts/screenshots.sh invoices only the invoices.
+# scripts/screenshots.sh invoices only the invoices, counter the counter's,
+# exchange the bookkeeper's exports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -82,6 +83,10 @@ if [ "${1:-}" = counter ]; then
 	. scripts/counter-shots.sh
 	exit 0
 fi
+if [ "${1:-}" = exchange ]; then
+	. scripts/exchange-shots.sh
+	exit 0
+fi
 if [ "${1:-}" = invoices ]; then
 	. scripts/invoice-shots.sh
 	exit 0
@@ -90,6 +95,7 @@ fi
 [ "${1:-}" = ship ] && exit 0
 . scripts/invoice-shots.sh
 . scripts/counter-shots.sh
+. scripts/exchange-shots.sh
 for page in Register Payments Reconciliation Readers "Payment methods" Settings "Audit log" Diagnostics; do
 	rm -f "$work/tally.log"
 	open_app "$page" "$work/tally.db"
@@ -237,7 +243,11 @@ shot reconciliation-booking-cancelled
 close_app
 rm -f "$work/tally.log"
 HOME="$work/home" open_app Reconciliation "$work/tally.db"
-click 568 182
+click 541 182 # Export…
+sleep 1.5
+click 700 148 # the format
+click 600 260 # hledger journal
+click 707 686 # Choose the file…
 sleep 1.5
 click 570 678
 xdotool key ctrl+a
