@@ -365,7 +365,7 @@ func (r *chartRenderer) rebuild() {
 	axis := canvas.NewLine(fg)
 	axis.Position1, axis.Position2 = fyne.NewPos(left, header+plotH), fyne.NewPos(size.Width, header+plotH)
 	r.objs = append(r.objs, axis,
-		text(domain.FormatAmount(top, c.currency.Exponent()), 0, header-4, fg),
+		text(localAmount(top, c.currency), 0, header-4, fg),
 		text("0", left-16, header+plotH-12, fg))
 	group := plotW / float32(len(c.periods))
 	bar := min(max((group-6)/4, 1), 28)
