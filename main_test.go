@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"tally/domain"
+	"tally/reports"
 	"tally/storage"
 )
 
@@ -307,6 +308,51 @@ func TestBookkeeperCommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"export", "--db", db, "--format", "pdf", "--out", filepath.Join(dir, "x")}, &out); err == nil {
 		t.Error("an unknown format must fail")
+	}
+	// The bookkeeper's own software: DATEV needs the adviser's numbers,
+	// then writes a batch that reads back; camt.053 and OFX statements.
+	dest := filepath.Join(dir, "EXTF.csv")
+	if err := run(ctx, []string{"export", "--db", db, "--format", "datev", "--out", dest}, &out); err == nil ||
+		!strings.Contains(err.Error(), "consultant and client numbers") {
+		t.Errorf("DATEV without the adviser's numbers: %v", err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"export", "--db", db, "--format", "datev", "--consultant", "29098", "--client", "55003", "--chart", "skr04",
+		"--currency", "eur", "--save", "--out", dest}, &out); err != nil || !strings.Contains(out.String(), "entries of 2025-01-01 to 2025-12-31 written") {
+		t.Fatalf("DATEV: %v %q", err, out.String())
+	}
+	f, _ := os.Open(dest)
+	batch, err := reports.ReadDATEV(f)
+	f.Close()
+	if err != nil || len(batch.Bookings) == 0 || batch.Header[26] != "04" {
+		t.Fatalf("the DATEV batch: %v %v", err, batch.Header)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"export", "--db", db, "--format", "datev", "--out", dest}, &out); err != nil {
+		t.Errorf("DATEV with the saved numbers: %v", err)
+	}
+	for _, format := range []string{"camt053", "camt053.08", "ofx"} {
+		dest := filepath.Join(dir, "stripe."+format)
+		out.Reset()
+		if err := run(ctx, []string{"export", "--db", db, "--format", format, "--out", dest}, &out); err != nil || !strings.Contains(out.String(), "balance movements in") {
+			t.Fatalf("export %s: %v %q", format, err, out.String())
+		}
+		f, _ := os.Open(dest)
+		if format == "ofx" {
+			_, err = reports.ReadOFX(f)
+		} else {
+			_, _, err = reports.ReadCAMT053(f)
+		}
+		f.Close()
+		if err != nil {
+			t.Errorf("%s does not read back: %v", format, err)
+		}
+	}
+	if err := run(ctx, []string{"export", "--db", db, "--format", "camt053", "--from", "2025-11-31", "--to", "2025-12-01", "--out", dest}, &out); err == nil {
+		t.Error("a day that does not exist must fail")
+	}
+	if sims, _ := filepath.Glob(filepath.Join(dir, "*sim*")); len(sims) > 0 {
+		t.Errorf("the bookkeeping commands made demo files: %v", sims)
 	}
 	// The imports, and one removed with what was booked from it.
 	out.Reset()
