@@ -664,6 +664,7 @@ func runUI(ctx context.Context, dbFlag string) (err error) {
 		fyne.Do(a.Quit)
 	}()
 	win.ShowAndRun()
+	w.log.Info("window closed")
 	return nil
 }
 

@@ -1,6 +1,8 @@
 ; Tally's Windows setup program, built by `scripts/package.sh windows-installer`
 ; (makensis -DVERSION=… -DSRC=…\Tally.exe -DOUT=…\Tally-VERSION-setup.exe).
-Unicode true
+; A 64-bit setup program for the 64-bit Tally: it also runs where only
+; 64-bit Windows programs run (Wine without its 32-bit part, in CI).
+Target amd64-unicode
 !include "MUI2.nsh"
 
 Name "Tally ${VERSION}"

@@ -22,6 +22,26 @@ func isPageShortcut(sc fyne.Shortcut) bool {
 		(cs.KeyName[0] >= '1' && cs.KeyName[0] <= '9' || cs.KeyName == fyne.KeyQ)
 }
 
+// quitKey is the shell's Ctrl+Q (Cmd+Q), set when the shell is built:
+// the fields of forms outside the register pass it on.
+var quitKey func()
+
+// newFormEntry is an entry of a form (the set-up, the shop's details) that
+// passes Ctrl+Q on: a focused entry takes every shortcut, and without it
+// the program could not be quit by keyboard while a form is filled in.
+func newFormEntry() *keyEntry {
+	e := newKeyEntry(nil)
+	e.shortcut = func(sc fyne.Shortcut) bool {
+		cs, ok := sc.(*desktop.CustomShortcut)
+		if !ok || cs.KeyName != fyne.KeyQ || cs.Modifier != fyne.KeyModifierShortcutDefault || quitKey == nil {
+			return false
+		}
+		quitKey()
+		return true
+	}
+	return e
+}
+
 // TypedShortcut implements fyne.Shortcutable: Ctrl+1…9 reach the shell.
 func (e *keyEntry) TypedShortcut(sc fyne.Shortcut) {
 	if e.shortcut != nil && e.shortcut(sc) {

@@ -58,14 +58,14 @@ type setupWizard struct {
 	connectBox  *fyne.Container
 	mode        *widget.RadioGroup
 	secret      *widget.Entry
-	publishable *widget.Entry
+	publishable *keyEntry
 	stripeErrs  map[string]*widget.Label
 	account     *widget.Label
 
 	methodsNote *widget.Label
 	reader      *widget.Select
 	readerIDs   map[string]string
-	cardName    *widget.Entry
+	cardName    *keyEntry
 	card        *widget.Check
 	cardBox     *fyne.Container
 	qr          *widget.Check
@@ -249,7 +249,7 @@ func (w *setupWizard) stripePage() fyne.CanvasObject {
 	w.mode.SetSelected(labelOf(domain.ModeTest))
 	w.secret = widget.NewPasswordEntry()
 	w.secret.SetPlaceHolder(T("sk_test_… or a restricted key rk_test_…"))
-	w.publishable = widget.NewEntry()
+	w.publishable = newFormEntry()
 	w.publishable.SetPlaceHolder(T("pk_test_… (optional)"))
 	w.account = widget.NewLabel("")
 	w.account.Wrapping = fyne.TextWrapWord
@@ -342,7 +342,7 @@ func (w *setupWizard) methodsPage() fyne.CanvasObject {
 	w.readerIDs = map[string]string{}
 	w.reader = widget.NewSelect(nil, nil)
 	w.reader.PlaceHolder = T("Choose the reader")
-	w.cardName = widget.NewEntry()
+	w.cardName = newFormEntry()
 	w.cardName.SetText(T("Card reader"))
 	w.card = widget.NewCheck(T("Take cards on a Stripe reader"), func(on bool) {
 		if on {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -186,5 +187,26 @@ func TestSetupTabOrder(t *testing.T) {
 		if c.Focused() != next {
 			t.Fatalf("tab %d: focus on %T, want %T", i+1, c.Focused(), next)
 		}
+	}
+}
+
+// TestSetupQuitsByKeyboard: Ctrl+Q quits while a field of the set-up has
+// the focus (a focused entry takes every shortcut), and Ctrl+C still
+// reaches the field.
+func TestSetupQuitsByKeyboard(t *testing.T) {
+	f := newFixture(t)
+	quit := 0
+	f.shell.OnQuit = func() { quit++ }
+	w, _ := setupOn(t, f)
+	test.Type(w.shop.name, "Corner Deli")
+	for _, e := range []*keyEntry{w.shop.name, w.shop.street, w.shop.vat, w.publishable} {
+		e.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault})
+	}
+	if quit != 4 {
+		t.Fatalf("Ctrl+Q in the set-up's fields quit %d times of 4", quit)
+	}
+	w.shop.name.TypedShortcut(&fyne.ShortcutSelectAll{})
+	if w.shop.name.SelectedText() != "Corner Deli" {
+		t.Errorf("Ctrl+A no longer selects: %q", w.shop.name.SelectedText())
 	}
 }

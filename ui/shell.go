@@ -141,6 +141,7 @@ func (s *Shell) buildUI() fyne.CanvasObject {
 	}
 	// Ctrl+Q (Cmd+Q on macOS) quits, as the window's close does.
 	s.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, s.onShortcut)
+	quitKey = s.quit
 	s.badge = newBadge()
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.banner = container.NewStack()

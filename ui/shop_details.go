@@ -13,14 +13,14 @@ import (
 // shopDetails asks for the shop's name, country, currency and time zone: the
 // first step of the set-up, and a section of Settings.
 type shopDetails struct {
-	name     *widget.Entry
+	name     *keyEntry
 	country  *widget.Select
 	currency *widget.Select
 	zone     *widget.SelectEntry
-	street   *widget.Entry
-	postal   *widget.Entry
-	city     *widget.Entry
-	vat      *widget.Entry
+	street   *keyEntry
+	postal   *keyEntry
+	city     *keyEntry
+	vat      *keyEntry
 	errs     map[string]*widget.Label
 	form     *widget.Form
 }
@@ -52,7 +52,7 @@ func newShopDetails() *shopDetails {
 	for _, k := range []string{"shop_name", "country", "currency", "time_zone", "address", "vat_id"} {
 		f.errs[k] = errLabel()
 	}
-	f.name = widget.NewEntry()
+	f.name = newFormEntry()
 	f.name.SetPlaceHolder(T("Corner Deli"))
 	var countries, currencies, zones []string
 	for _, c := range domain.Countries {
@@ -86,7 +86,7 @@ func newShopDetails() *shopDetails {
 		}
 	})
 	f.country.PlaceHolder = T("Choose the country")
-	f.street, f.postal, f.city, f.vat = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	f.street, f.postal, f.city, f.vat = newFormEntry(), newFormEntry(), newFormEntry(), newFormEntry()
 	f.street.SetPlaceHolder(T("Street and number"))
 	f.postal.SetPlaceHolder(T("Postal code"))
 	f.city.SetPlaceHolder(T("Town"))
