@@ -3,8 +3,10 @@
 # PostgreSQL, starts stripe-mock on free loopback ports, a virtual display
 # and a throw-away PostgreSQL cluster, runs go test -race ./... on SQLite,
 # then the domain's and the store's tests again on PostgreSQL (and the
-# 100,000-payment list test without -race), and stops them all. Extra
-# arguments go to go test.
+# 100,000-payment list test without -race), then Tally on Windows under
+# Wine (scripts/windows-test.sh: the Windows tests, the Windows program
+# paying a sale, its setup program), and stops them all. Extra arguments go
+# to go test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -33,3 +35,5 @@ TALLY_TEST_STORE=postgres go test -race -count=1 -timeout 20m "$@" ./domain ./st
 # The payments list with 100,000 payments: under the race detector above it
 # runs on 10,000, since SQLite is thirty times slower there.
 go test -count=1 -run 'TestPaymentsListIsVirtual' "$@" ./ui
+# Tally on Windows, under Wine, on the same display.
+bash scripts/windows-test.sh
