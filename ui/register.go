@@ -54,6 +54,10 @@ type registerScreen struct {
 	help     func()              // the keyboard help (F1), set by the shell
 	pages    func(fyne.Shortcut) // the shell's Ctrl+1…9, set by the shell
 	keys     *fyne.Container
+	keyBtns  map[int64]*productKey // the products' buttons, by product id
+	// noKeys says why the grid is empty.
+	noKeys    *widget.Label
+	noKeysBox fyne.CanvasObject
 	cartList *keyList
 	totals   *widget.Label
 	total    *widget.RichText

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,14 @@ import (
 
 // The cart: scanning, quick keys, lines, quantities and discounts.
 
+// productKey is a product's button on the register, kept while its text
+// holds: the grid is filled again at every key the scanner types, and
+// new buttons each time cost their renderers (held by Fyne for a minute).
+type productKey struct {
+	text string
+	b    *widget.Button
+}
+
 // showKeys fills the grid: quick keys, or the products matching the text.
 func (s *registerScreen) showKeys() {
 	if s.keys == nil {
@@ -23,6 +32,7 @@ func (s *registerScreen) showKeys() {
 	q := strings.ToLower(strings.TrimSpace(s.scan.Text))
 	_, q, _ = splitQuantity(q)
 	var objs []fyne.CanvasObject
+	kept := make(map[int64]*productKey, len(s.products))
 	for _, p := range s.products {
 		if q == "" && !p.QuickKey {
 			continue
@@ -31,17 +41,39 @@ func (s *registerScreen) showKeys() {
 			continue
 		}
 		p := p
-		b := widget.NewButton(p.Name+T("\n")+s.money(p.Price.Amount), func() { s.addProduct(p, 1) })
-		objs = append(objs, b)
+		text := p.Name + T("\n") + s.money(p.Price.Amount)
+		k := s.keyBtns[p.ID]
+		if k == nil || k.text != text || p.ID == 0 {
+			k = &productKey{text: text}
+			k.b = widget.NewButton(text, nil)
+		}
+		k.b.OnTapped = func() { s.addProduct(p, 1) }
+		kept[p.ID] = k
+		objs = append(objs, k.b)
 	}
+	// The buttons not shown now stay for the next key, unless their product is gone.
+	for id, k := range s.keyBtns {
+		if _, ok := kept[id]; !ok && slices.ContainsFunc(s.products, func(p domain.Product) bool { return p.ID == id }) {
+			kept[id] = k
+		}
+	}
+	s.keyBtns = kept
 	if len(objs) == 0 {
 		msg := T("No quick keys yet: add products with Products… and tick Quick key.")
 		if q != "" {
 			msg = T("No product matches. Press F4 to ring it up as an amount.")
 		}
-		l := widget.NewLabel(msg)
-		l.Wrapping = fyne.TextWrapWord
-		objs = append(objs, container.NewGridWrap(fyne.NewSize(300, 80), l))
+		if s.noKeys == nil {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			s.noKeys = l
+			s.noKeysBox = container.NewGridWrap(fyne.NewSize(300, 80), l)
+		}
+		s.noKeys.SetText(msg)
+		objs = append(objs, s.noKeysBox)
+	}
+	if slices.Equal(objs, s.keys.Objects) {
+		return // the same buttons: nothing to lay out again
 	}
 	s.keys.Objects = objs
 	s.keys.Refresh()

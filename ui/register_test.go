@@ -16,7 +16,7 @@ import (
 
 // registerScreen opens the Register page on demo books seeded as the app
 // seeds them.
-func (f *fixture) registerScreen(t *testing.T) *registerScreen {
+func (f *fixture) registerScreen(t testing.TB) *registerScreen {
 	t.Helper()
 	svc := f.shell.svc
 	if err := domain.SeedDemo(context.Background(), svc.Register, svc.Readers, svc.Methods); err != nil {

@@ -43,7 +43,7 @@ func newFixture(t *testing.T) *fixture { return buildFixture(t, false) }
 // guards in the app.
 func newGuardedFixture(t *testing.T) *fixture { return buildFixture(t, true) }
 
-func buildFixture(t *testing.T, guarded bool) *fixture {
+func buildFixture(t testing.TB, guarded bool) *fixture {
 	t.Helper()
 	test.NewTempApp(t)
 	dir := t.TempDir()
