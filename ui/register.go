@@ -49,36 +49,36 @@ type registerScreen struct {
 	attempt        *domain.PaymentResult // the payment under way or last finished
 	selected       int                   // cart line selected, -1 for none
 
-	root     fyne.CanvasObject
-	scan     *keyEntry
-	help     func()              // the keyboard help (F1), set by the shell
-	pages    func(fyne.Shortcut) // the shell's Ctrl+1…9, set by the shell
-	keys     *fyne.Container
-	keyBtns  map[int64]*productKey // the products' buttons, by product id
+	root    fyne.CanvasObject
+	scan    *keyEntry
+	help    func()              // the keyboard help (F1), set by the shell
+	pages   func(fyne.Shortcut) // the shell's Ctrl+1…9, set by the shell
+	keys    *fyne.Container
+	keyBtns map[int64]*productKey // the products' buttons, by product id
 	// noKeys says why the grid is empty.
 	noKeys    *widget.Label
 	noKeysBox fyne.CanvasObject
-	cartList *keyList
-	totals   *widget.Label
-	total    *widget.RichText
-	due      *widget.Label
-	email    *keyEntry
-	discount *keyEntry
-	lineDisc *keyEntry
-	amount   *keyEntry // what the next payment takes (split); empty: all due
-	cashBtn  *keyButton
-	cardBtn  *keyButton
-	qrBtn    *keyButton
-	newBtn   *keyButton
-	voidBtn  *keyButton
-	status   *status
-	pay      *payPanel
-	display  *customerDisplay
-	job      *jobs
-	ctx      context.Context
-	stopPoll context.CancelFunc
-	pollRun  runner // runs the loop that follows a pending payment
-	shopForm *shopForm
+	cartList  *keyList
+	totals    *widget.Label
+	total     *widget.RichText
+	due       *widget.Label
+	email     *keyEntry
+	discount  *keyEntry
+	lineDisc  *keyEntry
+	amount    *keyEntry // what the next payment takes (split); empty: all due
+	cashBtn   *keyButton
+	cardBtn   *keyButton
+	qrBtn     *keyButton
+	newBtn    *keyButton
+	voidBtn   *keyButton
+	status    *status
+	pay       *payPanel
+	display   *customerDisplay
+	job       *jobs
+	ctx       context.Context
+	stopPoll  context.CancelFunc
+	pollRun   runner // runs the loop that follows a pending payment
+	shopForm  *shopForm
 
 	invoiceBtn *keyButton
 	customers  []domain.CustomerRecord
