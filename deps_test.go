@@ -12,11 +12,13 @@ import (
 func TestDependencyRule(t *testing.T) {
 	rules := map[string][]string{
 		"tally/domain":       {"tally/storage", "tally/stripeclient", "tally/reports", "tally/ui", "tally/assets"},
-		"tally/ui":           {"tally/storage", "tally/stripeclient", "tally/reports"},
+		"tally/ui":           {"tally/storage", "tally/stripeclient", "tally/reports", "tally/tse", "tally/printer"},
 		"tally/storage":      {"tally/stripeclient", "tally/reports", "tally/ui"},
 		"tally/stripeclient": {"tally/storage", "tally/reports", "tally/ui"},
 		"tally/reports":      {"tally/storage", "tally/stripeclient", "tally/ui"},
 		"tally/ui/cli":       {"tally/storage", "tally/stripeclient", "tally/reports"},
+		"tally/tse":          {"tally/storage", "tally/stripeclient", "tally/reports", "tally/ui", "tally/printer"},
+		"tally/printer":      {"tally/storage", "tally/stripeclient", "tally/reports", "tally/ui", "tally/tse"},
 	}
 	for pkg, banned := range rules {
 		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", pkg).Output()
