@@ -399,6 +399,18 @@ type TillTx interface {
 	PaymentTx
 	InvoiceTx
 	PrinterTx
+	TSETx
+}
+
+// TSETx holds the register's TSE transactions as Tally recorded them.
+type TSETx interface {
+	// TSERecord returns the TSE transaction of (kind, ref); ENOTFOUND when none.
+	TSERecord(kind string, ref int64) (TSERecord, error)
+	// SaveTSERecord inserts or replaces a record (by its ID).
+	SaveTSERecord(r TSERecord) error
+	// TSERecords returns the records not finished, or, with all, every one
+	// from since on, oldest first.
+	TSERecords(all bool, since time.Time) ([]TSERecord, error)
 }
 
 // PrinterTx holds each till's receipt printer settings.

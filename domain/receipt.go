@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Documents writes the register's papers: a receipt or a Z report as a
@@ -140,9 +141,62 @@ func ReceiptDoc(sh Shop, sale Sale, width int) Doc {
 			b.pair("  "+p.T("Change"), money(a.Change)+"  ", false)
 		}
 	}
+	tseBlock(&d, p, sale)
 	b.blank()
 	b.center(p.T("Thank you!"))
 	return d
+}
+
+// tseBlock adds what § 6 KassenSichV asks of a receipt signed by a TSE:
+// the TSE's serial, the client's, the transaction's number, start and end,
+// the signature counter and the signature, the algorithm and the time
+// format, and the receipt's QR code (DSFinV-K, Anhang I). A receipt the
+// TSE could not sign says "TSE ausgefallen", as the rules ask.
+func tseBlock(d *Doc, p Paper, sale Sale) {
+	r := sale.TSE
+	if r == nil {
+		return
+	}
+	b := docBuilder{d}
+	b.rule()
+	if !r.Signed() {
+		if sale.Status == SaleOpen {
+			return // not finished yet: nothing to show
+		}
+		d.Lines = append(d.Lines, DocLine{Text: p.T("TSE failed: this receipt is not signed"), Bold: true})
+		if r.Sig.Number > 0 {
+			b.pair(p.T("TSE transaction"), fmt.Sprint(r.Sig.Number), false)
+		}
+		return
+	}
+	s := r.Sig
+	if s.Algorithm == "" {
+		s.Algorithm = TSEAlgorithm
+	}
+	t := func(x time.Time) string { return p.Time(x) + ":" + x.In(p.location()).Format("05") }
+	b.pair(p.T("TSE transaction"), fmt.Sprint(s.Number), false)
+	b.pair(p.T("TSE start"), t(s.Start), false)
+	b.pair(p.T("TSE end"), t(s.End), false)
+	b.pair(p.T("Signature counter"), fmt.Sprint(s.Counter), false)
+	b.pair(p.T("Time format"), s.TimeFormat, false)
+	b.pair(p.T("Algorithm"), s.Algorithm, false)
+	b.text(p.T("TSE serial number:"))
+	wrapInto(&b, s.TSESerial, d.Width)
+	b.text(p.T("Till (client) serial: %s", s.ClientSerial))
+	b.text(p.T("Signature:"))
+	wrapInto(&b, s.Signature, d.Width)
+	d.Lines = append(d.Lines, DocLine{QR: s.QR(), Text: ""})
+}
+
+// wrapInto writes s cut into lines of width characters.
+func wrapInto(b *docBuilder, s string, width int) {
+	for len(s) > width {
+		b.text(s[:width])
+		s = s[width:]
+	}
+	if s != "" {
+		b.text(s)
+	}
 }
 
 func sortRatesDesc(v []TaxRate) { sort.Slice(v, func(i, j int) bool { return v[i] > v[j] }) }

@@ -91,6 +91,11 @@ func (s *RegisterService) Recover(ctx context.Context) ([]Recovered, error) {
 		}
 		out = append(out, Recovered{Sale: sale, Attempt: res.Attempt, Message: msg, Err: err})
 	}
+	// The TSE transactions a crash or an outage left unfinished: each sale
+	// paid or given up meanwhile is finished at the TSE, once.
+	if _, err := s.SignOpen(ctx); err != nil {
+		s.log().Error("finish the TSE transactions left open", "err", err)
+	}
 	return out, nil
 }
 

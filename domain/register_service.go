@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +50,20 @@ type RegisterService struct {
 	// several share one server: its sales and day close carry it, and it
 	// is offered the methods of its till. Empty: the register settings'.
 	TillName string
+	// TSE, when set, signs each sale (Germany's KassenSichV; nil: no TSE).
+	TSE TSE
+	// Log gets what the cashier is not told (nil: slog's default).
+	Log          *slog.Logger
+	tseMu        sync.Mutex
+	tseInfoCache TSEInfo
+	tseSign      sync.Mutex
+}
+
+func (s *RegisterService) log() *slog.Logger {
+	if s.Log != nil {
+		return s.Log
+	}
+	return slog.Default()
 }
 
 // RegisterSettings returns the register's settings, with the account's
@@ -242,6 +257,15 @@ func (s *RegisterService) Checkout(ctx context.Context, cart Cart) (Sale, error)
 		}
 		return tx.InsertSale(&sale)
 	})
+	if err == nil && s.TSE != nil {
+		// The sale's TSE transaction starts as the sale opens; the TSE
+		// failing is recorded on it and stops nothing.
+		if rec, terr := s.tseStart(ctx, sale); terr != nil {
+			s.log().Error("record the sale's TSE transaction", "sale", sale.ID, "err", terr)
+		} else {
+			sale.TSE = &rec
+		}
+	}
 	return sale, err
 }
 
@@ -249,10 +273,24 @@ func (s *RegisterService) Checkout(ctx context.Context, cart Cart) (Sale, error)
 func (s *RegisterService) Sale(ctx context.Context, id int64) (Sale, error) {
 	var sale Sale
 	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
-		sale, err = tx.Sale(id)
-		return err
+		if sale, err = tx.Sale(id); err != nil {
+			return err
+		}
+		return withTSE(tx, &sale)
 	})
 	return sale, err
+}
+
+// withTSE fills the sale's TSE record, when it has one.
+func withTSE(tx TillTx, sale *Sale) error {
+	rec, err := tx.TSERecord("sale", sale.ID)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	}
+	if err == nil {
+		sale.TSE = &rec
+	}
+	return err
 }
 
 // SaleByNumber returns the sale with the receipt number.
@@ -382,7 +420,23 @@ func (s *RegisterService) settle(ctx context.Context, a Attempt, msg string) (Pa
 		res, err = settleTx(tx, a, msg, s.Clock.Now())
 		return err
 	})
+	if err == nil {
+		res.Sale.TSE = s.signSettled(ctx, res.Sale)
+	}
 	return res, err
+}
+
+// signSettled signs a sale that is paid or given up now (a no-op without
+// a TSE, or for an open sale) and returns its record for the receipt.
+func (s *RegisterService) signSettled(ctx context.Context, sale Sale) *TSERecord {
+	if s.TSE == nil {
+		return nil
+	}
+	rec, err := s.SignSale(ctx, sale.ID)
+	if err != nil {
+		s.log().Error("sign the sale at the TSE", "sale", sale.ID, "err", err)
+	}
+	return rec
 }
 
 // settleTx is settle inside a transaction: the register's polls and
@@ -534,5 +588,7 @@ func (s *RegisterService) CancelSale(ctx context.Context, saleID int64) (Sale, e
 	if err != nil {
 		return sale, err
 	}
+	sale.Status = SaleCanceled
+	s.signSettled(ctx, sale)
 	return s.Sale(ctx, saleID)
 }

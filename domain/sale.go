@@ -216,6 +216,9 @@ type Sale struct {
 	Status   SaleStatus
 	Settled  time.Time
 	Attempts []Attempt
+	// TSE is the sale's TSE transaction, where the register has a TSE
+	// (filled by RegisterService.Sale; nil otherwise).
+	TSE *TSERecord
 }
 
 // Paid sums the settled attempts (succeeded or authorised).

@@ -11,37 +11,65 @@ import (
 
 // WritePDF writes lines of text as a plain PDF (A4, Courier, so columns
 // line up), as many pages as they need, with title in bold at the top of
-// the first. It uses only the PDF's standard fonts: nothing is embedded,
-// every reader shows it, and Tally needs no PDF library for a receipt.
+// the first. A line "[QR] text" (domain.Doc's QR line) is drawn as a QR
+// code of text. It uses only the PDF's standard fonts: nothing is
+// embedded, every reader shows it, and Tally needs no PDF library for a
+// receipt.
 func WritePDF(w io.Writer, title string, lines []string) error {
 	const (
 		margin  = 56
 		size    = 10
 		leading = 13
+		qrSide  = 160
 	)
-	perPage := (pdfPageH - 2*margin - 2*leading) / leading
-	var pages [][]string
-	for len(lines) > perPage {
-		pages = append(pages, lines[:perPage])
-		lines = lines[perPage:]
+	var contents [][]byte
+	var c bytes.Buffer
+	y := pdfPageH - margin
+	newPage := func() {
+		contents = append(contents, append([]byte(nil), c.Bytes()...))
+		c.Reset()
+		y = pdfPageH - margin
 	}
-	pages = append(pages, lines)
-	contents := make([][]byte, len(pages))
-	for i, page := range pages {
-		var c bytes.Buffer
-		y := pdfPageH - margin
-		if i == 0 && title != "" {
-			fmt.Fprintf(&c, "BT /F2 %d Tf %d %d Td (%s) Tj ET\n", size+4, margin, y, pdfText(title))
-			y -= 2 * leading
-		}
-		fmt.Fprintf(&c, "BT /F1 %d Tf %d TL %d %d Td\n", size, leading, margin, y)
-		for _, l := range page {
-			fmt.Fprintf(&c, "(%s) Tj T*\n", pdfText(l))
-		}
-		c.WriteString("ET\n")
-		contents[i] = c.Bytes()
+	if title != "" {
+		fmt.Fprintf(&c, "BT /F2 %d Tf %d %d Td (%s) Tj ET\n", size+4, margin, y, pdfText(title))
+		y -= 2 * leading
 	}
+	for _, l := range lines {
+		if text, ok := strings.CutPrefix(l, "[QR] "); ok {
+			q, err := qrcode.New(text, qrcode.Medium)
+			if err != nil {
+				return fmt.Errorf("draw the QR code: %w", err)
+			}
+			if y-qrSide < margin {
+				newPage()
+			}
+			drawQR(&c, q.Bitmap(), float64(margin), float64(y), qrSide)
+			y -= qrSide + leading
+			continue
+		}
+		if y-leading < margin {
+			newPage()
+		}
+		fmt.Fprintf(&c, "BT /F1 %d Tf %d %d Td (%s) Tj ET\n", size, margin, y, pdfText(l))
+		y -= leading
+	}
+	newPage()
 	return writePages(w, contents)
+}
+
+// drawQR draws a QR code's modules as black squares, side points wide,
+// its top left corner at (x, top).
+func drawQR(c *bytes.Buffer, bits [][]bool, x, top float64, side int) {
+	cell := float64(side) / float64(len(bits))
+	c.WriteString("0 0 0 rg\n")
+	for r, row := range bits {
+		for col, dark := range row {
+			if dark {
+				fmt.Fprintf(c, "%.3f %.3f %.3f %.3f re\n", x+float64(col)*cell, top-float64(r+1)*cell, cell, cell)
+			}
+		}
+	}
+	c.WriteString("f\n")
 }
 
 // A4 in points.
@@ -100,20 +128,8 @@ func WriteQRSheet(w io.Writer, title string, lines []string, url string) error {
 	}
 	c.WriteString("ET\n")
 	y -= leading * (len(lines) + 1)
-	bits := q.Bitmap() // with its quiet zone
 	side := 360
-	cell := float64(side) / float64(len(bits))
-	x0 := float64(pdfPageW-side) / 2
-	top := float64(y)
-	c.WriteString("0 0 0 rg\n")
-	for r, row := range bits {
-		for col, dark := range row {
-			if dark {
-				fmt.Fprintf(&c, "%.3f %.3f %.3f %.3f re\n", x0+float64(col)*cell, top-float64(r+1)*cell, cell, cell)
-			}
-		}
-	}
-	c.WriteString("f\n")
+	drawQR(&c, q.Bitmap(), float64(pdfPageW-side)/2, float64(y), side) // with its quiet zone
 	y -= side + 2*leading
 	// The address, in lines short enough for the page.
 	fmt.Fprintf(&c, "BT /F1 9 Tf 12 TL %d %d Td\n", margin, y)

@@ -1,0 +1,252 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// How the register signs its sales with the TSE (RegisterService.TSE):
+//
+//   - at checkout the sale's TSE transaction gets an id, recorded
+//     (TSEStarting) before the TSE is asked to start it, then recorded as
+//     started (TSEOpen);
+//   - when the sale is paid, or given up, the receipt's process data is
+//     recorded (TSEFinishing) before the TSE is asked to finish it, then
+//     the TSE's answer, its signature and counter (TSEDone);
+//   - a crash between the TSE's write and Tally's record leaves a record in
+//     TSEStarting or TSEFinishing: SignOpen, run at start and after each
+//     sale, asks the TSE how far it got and carries on, so that no sale is
+//     signed twice and none is left open at the TSE;
+//   - a TSE that does not answer stops nothing: the sale goes on, its
+//     record says Outage, its receipt says "TSE ausgefallen", Diagnostics
+//     counts it, and the transaction is finished at the TSE once it
+//     answers again.
+
+// States of a TSE record.
+const (
+	TSEStarting  = "starting"  // the id recorded; the TSE asked to start
+	TSEOpen      = "active"    // started at the TSE
+	TSEFinishing = "finishing" // the process data recorded; the TSE asked to finish
+	TSEDone      = "finished"  // finished (or cancelled) at the TSE, signed
+)
+
+// TSERecord is one TSE transaction as Tally recorded it.
+type TSERecord struct {
+	ID    string // the transaction's id at the TSE
+	Kind  string // "sale"
+	Ref   int64  // the sale's id
+	Till  string
+	State string
+	Data  TSEProcessData // what was sent to be signed, from TSEFinishing on
+	// Sig is what the TSE answered, and what the receipt prints.
+	Sig TSESignature
+	// Outage is set when the TSE failed this transaction: its receipt
+	// says so, and the owner reports it.
+	Outage  bool
+	Error   string
+	Updated time.Time
+}
+
+// Signed reports whether the TSE signed the record.
+func (r TSERecord) Signed() bool { return r.State == TSEDone && r.Sig.Signature != "" }
+
+// newTSEID returns a new UUID (version 4), the id a TSE transaction gets.
+func newTSEID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+}
+
+func (s *RegisterService) saveTSE(ctx context.Context, r *TSERecord) error {
+	r.Updated = s.Clock.Now()
+	return s.Till.UpdateTill(ctx, func(tx TillTx) error { return tx.SaveTSERecord(*r) })
+}
+
+// tseFailed records that the TSE failed rec: the sale goes on, unsigned.
+func (s *RegisterService) tseFailed(ctx context.Context, rec *TSERecord, err error) error {
+	rec.Outage, rec.Error = true, ErrorMessage(err)
+	s.log().Warn("the TSE failed", "transaction", rec.ID, "sale", rec.Ref, "state", rec.State, "err", err)
+	return s.saveTSE(ctx, rec)
+}
+
+// tseStart records a new TSE transaction for the sale, then starts it.
+// The TSE failing is recorded, not returned: the sale goes on.
+func (s *RegisterService) tseStart(ctx context.Context, sale Sale) (TSERecord, error) {
+	rec := TSERecord{ID: newTSEID(), Kind: "sale", Ref: sale.ID, Till: sale.Till, State: TSEStarting}
+	if err := s.saveTSE(ctx, &rec); err != nil {
+		return rec, err
+	}
+	return rec, s.tseAdvanceStart(ctx, &rec)
+}
+
+// tseAdvanceStart brings a record in TSEStarting to TSEOpen: the TSE
+// asked whether it started it (a crash, a lost answer), and to start it
+// if not.
+func (s *RegisterService) tseAdvanceStart(ctx context.Context, rec *TSERecord) error {
+	tx, err := s.TSE.Transaction(ctx, rec.ID)
+	if ErrorCode(err) == ENOTFOUND {
+		tx, err = s.TSE.Start(ctx, rec.ID)
+	}
+	if err != nil {
+		return s.tseFailed(ctx, rec, err)
+	}
+	rec.Sig.TSETransaction = tx
+	rec.State = TSEOpen
+	if tx.State == TSEFinished || tx.State == TSECancelled {
+		return s.tseDone(ctx, rec, tx)
+	}
+	return s.saveTSE(ctx, rec)
+}
+
+// tseDone records the TSE's signature.
+func (s *RegisterService) tseDone(ctx context.Context, rec *TSERecord, tx TSETransaction) error {
+	info, err := s.tseInfo(ctx)
+	if err != nil {
+		return s.tseFailed(ctx, rec, err)
+	}
+	rec.Sig = TSESignature{TSETransaction: tx, TSESerial: info.Serial, ClientSerial: info.ClientSerial,
+		Algorithm: info.Algorithm, TimeFormat: info.TimeFormat, PublicKey: info.PublicKey}
+	rec.State, rec.Error = TSEDone, ""
+	return s.saveTSE(ctx, rec)
+}
+
+// tseInfo asks the TSE what it is, once.
+func (s *RegisterService) tseInfo(ctx context.Context) (TSEInfo, error) {
+	s.tseMu.Lock()
+	defer s.tseMu.Unlock()
+	if s.tseInfoCache.Serial != "" {
+		return s.tseInfoCache, nil
+	}
+	info, err := s.TSE.Info(ctx)
+	if err == nil {
+		s.tseInfoCache = info
+	}
+	return info, err
+}
+
+// SignSale signs a paid or given-up sale at the TSE (a no-op without a
+// TSE, for an open sale, or one signed already) and returns its record.
+// The TSE failing is recorded on the record (Outage), not returned.
+func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecord, error) {
+	if s.TSE == nil {
+		return nil, nil
+	}
+	s.tseSign.Lock() // one signing at a time: a sale is never finished twice
+	defer s.tseSign.Unlock()
+	var sale Sale
+	var rec TSERecord
+	found := true
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		if sale, err = tx.Sale(saleID); err != nil {
+			return err
+		}
+		rec, err = tx.TSERecord("sale", saleID)
+		if ErrorCode(err) == ENOTFOUND {
+			found, err = false, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		if rec, err = s.tseStart(ctx, sale); err != nil {
+			return nil, err
+		}
+	}
+	if rec.State == TSEDone || sale.Status == SaleOpen {
+		return &rec, nil
+	}
+	if rec.State == TSEStarting {
+		if err := s.tseAdvanceStart(ctx, &rec); err != nil {
+			return &rec, err
+		}
+		if rec.State != TSEOpen {
+			return &rec, nil // still not started: the TSE is down
+		}
+	}
+	if rec.State == TSEOpen {
+		kind := TSEReceipt
+		if sale.Status == SaleCanceled {
+			kind = TSEReceiptCancel
+		}
+		data, err := SaleProcessData(sale, kind)
+		if err != nil {
+			return &rec, s.tseFailed(ctx, &rec, err)
+		}
+		rec.Data, rec.State = data, TSEFinishing
+		if err := s.saveTSE(ctx, &rec); err != nil {
+			return &rec, err
+		}
+	}
+	// TSEFinishing: finish, or learn that the TSE finished it already.
+	tx, err := s.TSE.Finish(ctx, rec.ID, rec.Data)
+	if err != nil {
+		return &rec, s.tseFailed(ctx, &rec, err)
+	}
+	return &rec, s.tseDone(ctx, &rec, tx)
+}
+
+// SignOpen carries on every TSE transaction a crash or an outage left
+// unfinished: a paid or given-up sale's is finished, an open sale's
+// started. It returns how many it finished.
+func (s *RegisterService) SignOpen(ctx context.Context) (int, error) {
+	if s.TSE == nil {
+		return 0, nil
+	}
+	var recs []TSERecord
+	if err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		recs, err = tx.TSERecords(false, time.Time{})
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		rec, err := s.SignSale(ctx, r.Ref)
+		if err != nil {
+			return n, err
+		}
+		if rec != nil && rec.State == TSEDone {
+			n++
+		} else if rec != nil && rec.State == TSEStarting {
+			s.tseSign.Lock()
+			err := s.tseAdvanceStart(ctx, rec)
+			s.tseSign.Unlock()
+			if err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// TSEOutages returns the records the TSE failed since a time: what the
+// owner reports to the tax office when it lasted.
+func (s *RegisterService) TSEOutages(ctx context.Context, since time.Time) ([]TSERecord, error) {
+	var out []TSERecord
+	err := s.Till.ViewTill(ctx, func(tx TillTx) error {
+		all, err := tx.TSERecords(true, since)
+		for _, r := range all {
+			if r.Outage {
+				out = append(out, r)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// TSEInfo describes the register's TSE; ENOTFOUND without one.
+func (s *RegisterService) TSEInfo(ctx context.Context) (TSEInfo, error) {
+	if s.TSE == nil {
+		return TSEInfo{}, Errorf(ENOTFOUND, "This register has no TSE.")
+	}
+	return s.tseInfo(ctx)
+}

@@ -1,0 +1,29 @@
+-- As SQLite's till/0007_tse.sql.
+-- The register's TSE transactions (Germany's KassenSichV): one per sale,
+-- its id chosen and stored before the TSE is called, its state as far as
+-- Tally knows it, and what the TSE answered, for the receipt and the
+-- DSFinV-K export.
+CREATE TABLE tse_transactions (
+	id            TEXT PRIMARY KEY,
+	kind          TEXT NOT NULL,
+	ref           BIGINT NOT NULL,
+	till          TEXT NOT NULL,
+	state         TEXT NOT NULL,
+	number        BIGINT NOT NULL DEFAULT 0,
+	counter       BIGINT NOT NULL DEFAULT 0,
+	started       BIGINT NOT NULL DEFAULT 0, -- Unix seconds
+	ended         BIGINT NOT NULL DEFAULT 0,
+	process_type  TEXT NOT NULL DEFAULT '',
+	process_data  TEXT NOT NULL DEFAULT '',
+	signature     TEXT NOT NULL DEFAULT '',
+	tse_serial    TEXT NOT NULL DEFAULT '',
+	client_serial TEXT NOT NULL DEFAULT '',
+	algorithm     TEXT NOT NULL DEFAULT '',
+	time_format   TEXT NOT NULL DEFAULT '',
+	public_key    TEXT NOT NULL DEFAULT '',
+	outage        BIGINT NOT NULL DEFAULT 0,
+	error         TEXT NOT NULL DEFAULT '',
+	updated       BIGINT NOT NULL,
+	UNIQUE (kind, ref)
+);
+CREATE INDEX tse_transactions_open ON tse_transactions (state) WHERE state NOT IN ('finished', 'cancelled');
