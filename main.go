@@ -31,6 +31,7 @@ import (
 	"tally/reports"
 	"tally/storage"
 	"tally/stripeclient"
+	"tally/tse"
 	"tally/ui"
 	"tally/ui/cli"
 )
@@ -519,6 +520,29 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	access := &domain.AccessService{Store: db.Access(), Hasher: storage.PINHasher{}, Clock: clock, Mode: db.Mode}
 	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, TillName: strings.TrimSpace(os.Getenv("TALLY_TILL")),
 		Documents: reports.Documents{}, Access: access, Printers: printer.ESCPOS{}}
+	register.Log = log
+	// The TSE: a German shop signs with the simulator in demo and test
+	// mode, with fiskaly in live mode once set up in Settings > TSE.
+	tsePath := ""
+	if books == "" || books == "demo" {
+		tsePath = storage.TSESimulatorPath(local)
+	}
+	tseSim, err := tse.NewSimulator(tsePath, "TALLY-SIM-1")
+	if err != nil {
+		db.Close()
+		closeLog.Close()
+		return nil, fmt.Errorf("open the TSE simulator: %w", err)
+	}
+	tseSvc := &domain.TSEService{Till: db, Shop: db.Settings(), Keychain: keychain, Connection: conn, Clock: clock, Register: register,
+		Simulator: tseSim, TillName: register.TillName,
+		Make: func(set domain.TSESettings, secret string) (domain.TSEProvisioner, error) {
+			base := set.BaseURL
+			if base == "" {
+				base = tse.DefaultFiskalyURL
+			}
+			return &tse.Fiskaly{BaseURL: base, APIKey: set.APIKey, APISecret: secret, TSSID: set.TSSID, ClientID: set.ClientID}, nil
+		}}
+	register.TSESource = tseSvc.Current
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	invoices := &domain.InvoiceService{Till: db, Connection: conn, Clock: clock, Access: access, Log: log, Shop: db.Settings(),
@@ -552,6 +576,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		Access:     access,
 		Webhook:    webhooks,
 		Doctor:     doctor,
+		TSE:        tseSvc,
 		Connection: conn, Log: log, DataPath: storage.Redacted(path), Version: versionText(),
 	}}, nil
 }

@@ -411,6 +411,10 @@ type TSETx interface {
 	// TSERecords returns the records not finished, or, with all, every one
 	// from since on, oldest first.
 	TSERecords(all bool, since time.Time) ([]TSERecord, error)
+	// TSESettings returns till's TSE settings (zero: none).
+	TSESettings(till string) (TSESettings, error)
+	// SaveTSESettings replaces them.
+	SaveTSESettings(till string, s TSESettings) error
 }
 
 // PrinterTx holds each till's receipt printer settings.

@@ -52,10 +52,14 @@ type RegisterService struct {
 	TillName string
 	// TSE, when set, signs each sale (Germany's KassenSichV; nil: no TSE).
 	TSE TSE
+	// TSESource, when set, chooses the TSE at each sale instead
+	// (TSEService.Current): the mode or the shop may change meanwhile.
+	TSESource func(context.Context) TSE
 	// Log gets what the cashier is not told (nil: slog's default).
 	Log          *slog.Logger
 	tseMu        sync.Mutex
 	tseInfoCache TSEInfo
+	tseInfoFor   TSE
 	tseSign      sync.Mutex
 }
 
@@ -257,10 +261,10 @@ func (s *RegisterService) Checkout(ctx context.Context, cart Cart) (Sale, error)
 		}
 		return tx.InsertSale(&sale)
 	})
-	if err == nil && s.TSE != nil {
+	if t := s.tse(ctx); err == nil && t != nil {
 		// The sale's TSE transaction starts as the sale opens; the TSE
 		// failing is recorded on it and stops nothing.
-		if rec, terr := s.tseStart(ctx, sale); terr != nil {
+		if rec, terr := s.tseStart(ctx, t, sale); terr != nil {
 			s.log().Error("record the sale's TSE transaction", "sale", sale.ID, "err", terr)
 		} else {
 			sale.TSE = &rec
@@ -429,7 +433,7 @@ func (s *RegisterService) settle(ctx context.Context, a Attempt, msg string) (Pa
 // signSettled signs a sale that is paid or given up now (a no-op without
 // a TSE, or for an open sale) and returns its record for the receipt.
 func (s *RegisterService) signSettled(ctx context.Context, sale Sale) *TSERecord {
-	if s.TSE == nil {
+	if s.tse(ctx) == nil {
 		return nil
 	}
 	rec, err := s.SignSale(ctx, sale.ID)

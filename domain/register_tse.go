@@ -77,21 +77,21 @@ func (s *RegisterService) tseFailed(ctx context.Context, rec *TSERecord, err err
 
 // tseStart records a new TSE transaction for the sale, then starts it.
 // The TSE failing is recorded, not returned: the sale goes on.
-func (s *RegisterService) tseStart(ctx context.Context, sale Sale) (TSERecord, error) {
+func (s *RegisterService) tseStart(ctx context.Context, t TSE, sale Sale) (TSERecord, error) {
 	rec := TSERecord{ID: newTSEID(), Kind: "sale", Ref: sale.ID, Till: sale.Till, State: TSEStarting}
 	if err := s.saveTSE(ctx, &rec); err != nil {
 		return rec, err
 	}
-	return rec, s.tseAdvanceStart(ctx, &rec)
+	return rec, s.tseAdvanceStart(ctx, t, &rec)
 }
 
 // tseAdvanceStart brings a record in TSEStarting to TSEOpen: the TSE
 // asked whether it started it (a crash, a lost answer), and to start it
 // if not.
-func (s *RegisterService) tseAdvanceStart(ctx context.Context, rec *TSERecord) error {
-	tx, err := s.TSE.Transaction(ctx, rec.ID)
+func (s *RegisterService) tseAdvanceStart(ctx context.Context, t TSE, rec *TSERecord) error {
+	tx, err := t.Transaction(ctx, rec.ID)
 	if ErrorCode(err) == ENOTFOUND {
-		tx, err = s.TSE.Start(ctx, rec.ID)
+		tx, err = t.Start(ctx, rec.ID)
 	}
 	if err != nil {
 		return s.tseFailed(ctx, rec, err)
@@ -99,14 +99,14 @@ func (s *RegisterService) tseAdvanceStart(ctx context.Context, rec *TSERecord) e
 	rec.Sig.TSETransaction = tx
 	rec.State = TSEOpen
 	if tx.State == TSEFinished || tx.State == TSECancelled {
-		return s.tseDone(ctx, rec, tx)
+		return s.tseDone(ctx, t, rec, tx)
 	}
 	return s.saveTSE(ctx, rec)
 }
 
 // tseDone records the TSE's signature.
-func (s *RegisterService) tseDone(ctx context.Context, rec *TSERecord, tx TSETransaction) error {
-	info, err := s.tseInfo(ctx)
+func (s *RegisterService) tseDone(ctx context.Context, t TSE, rec *TSERecord, tx TSETransaction) error {
+	info, err := s.tseInfo(ctx, t)
 	if err != nil {
 		return s.tseFailed(ctx, rec, err)
 	}
@@ -117,24 +117,33 @@ func (s *RegisterService) tseDone(ctx context.Context, rec *TSERecord, tx TSETra
 }
 
 // tseInfo asks the TSE what it is, once.
-func (s *RegisterService) tseInfo(ctx context.Context) (TSEInfo, error) {
+func (s *RegisterService) tseInfo(ctx context.Context, t TSE) (TSEInfo, error) {
 	s.tseMu.Lock()
 	defer s.tseMu.Unlock()
-	if s.tseInfoCache.Serial != "" {
+	if s.tseInfoCache.Serial != "" && s.tseInfoFor == t {
 		return s.tseInfoCache, nil
 	}
-	info, err := s.TSE.Info(ctx)
+	info, err := t.Info(ctx)
 	if err == nil {
-		s.tseInfoCache = info
+		s.tseInfoCache, s.tseInfoFor = info, t
 	}
 	return info, err
+}
+
+// tse is the TSE the register signs with now (nil: none).
+func (s *RegisterService) tse(ctx context.Context) TSE {
+	if s.TSESource != nil {
+		return s.TSESource(ctx)
+	}
+	return s.TSE
 }
 
 // SignSale signs a paid or given-up sale at the TSE (a no-op without a
 // TSE, for an open sale, or one signed already) and returns its record.
 // The TSE failing is recorded on the record (Outage), not returned.
 func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecord, error) {
-	if s.TSE == nil {
+	t := s.tse(ctx)
+	if t == nil {
 		return nil, nil
 	}
 	s.tseSign.Lock() // one signing at a time: a sale is never finished twice
@@ -156,7 +165,7 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 		return nil, err
 	}
 	if !found {
-		if rec, err = s.tseStart(ctx, sale); err != nil {
+		if rec, err = s.tseStart(ctx, t, sale); err != nil {
 			return nil, err
 		}
 	}
@@ -164,7 +173,7 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 		return &rec, nil
 	}
 	if rec.State == TSEStarting {
-		if err := s.tseAdvanceStart(ctx, &rec); err != nil {
+		if err := s.tseAdvanceStart(ctx, t, &rec); err != nil {
 			return &rec, err
 		}
 		if rec.State != TSEOpen {
@@ -186,18 +195,19 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 		}
 	}
 	// TSEFinishing: finish, or learn that the TSE finished it already.
-	tx, err := s.TSE.Finish(ctx, rec.ID, rec.Data)
+	tx, err := t.Finish(ctx, rec.ID, rec.Data)
 	if err != nil {
 		return &rec, s.tseFailed(ctx, &rec, err)
 	}
-	return &rec, s.tseDone(ctx, &rec, tx)
+	return &rec, s.tseDone(ctx, t, &rec, tx)
 }
 
 // SignOpen carries on every TSE transaction a crash or an outage left
 // unfinished: a paid or given-up sale's is finished, an open sale's
 // started. It returns how many it finished.
 func (s *RegisterService) SignOpen(ctx context.Context) (int, error) {
-	if s.TSE == nil {
+	t := s.tse(ctx)
+	if t == nil {
 		return 0, nil
 	}
 	var recs []TSERecord
@@ -217,7 +227,7 @@ func (s *RegisterService) SignOpen(ctx context.Context) (int, error) {
 			n++
 		} else if rec != nil && rec.State == TSEStarting {
 			s.tseSign.Lock()
-			err := s.tseAdvanceStart(ctx, rec)
+			err := s.tseAdvanceStart(ctx, t, rec)
 			s.tseSign.Unlock()
 			if err != nil {
 				return n, err
@@ -245,8 +255,9 @@ func (s *RegisterService) TSEOutages(ctx context.Context, since time.Time) ([]TS
 
 // TSEInfo describes the register's TSE; ENOTFOUND without one.
 func (s *RegisterService) TSEInfo(ctx context.Context) (TSEInfo, error) {
-	if s.TSE == nil {
+	t := s.tse(ctx)
+	if t == nil {
 		return TSEInfo{}, Errorf(ENOTFOUND, "This register has no TSE.")
 	}
-	return s.tseInfo(ctx)
+	return s.tseInfo(ctx, t)
 }

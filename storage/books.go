@@ -76,6 +76,12 @@ func Paths(base string, m domain.Mode) (books, till string) {
 	return stem + ".demo" + ext, stem + ".demo.till" + ext
 }
 
+// TSESimulatorPath is where the TSE simulator of demo and test mode keeps
+// its key and transactions.
+func TSESimulatorPath(base string) string {
+	return strings.TrimSuffix(base, filepath.Ext(base)) + ".tse-sim.json"
+}
+
 // SimulatorPath is where demo mode's simulated Stripe keeps its state.
 func SimulatorPath(base string) string {
 	ext := filepath.Ext(base)

@@ -141,3 +141,34 @@ func (t *tillTx) TSERecords(all bool, since time.Time) ([]domain.TSERecord, erro
 	}
 	return out, rows.Err()
 }
+
+// TSESettings implements domain.TSETx.
+func (t *tillTx) TSESettings(till string) (domain.TSESettings, error) {
+	var s domain.TSESettings
+	var setUp int64
+	err := t.tx.QueryRow(`SELECT provider, base_url, api_key, secret_hint, tss_id, client_id, client_serial, set_up FROM tse_settings WHERE till = ?`, till).
+		Scan(&s.Provider, &s.BaseURL, &s.APIKey, &s.SecretHint, &s.TSSID, &s.ClientID, &s.ClientSerial, &setUp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return domain.TSESettings{}, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read the TSE settings: %w", err)
+	}
+	if setUp > 0 {
+		s.SetUp = time.Unix(setUp, 0).UTC()
+	}
+	return s, nil
+}
+
+// SaveTSESettings implements domain.TSETx.
+func (t *tillTx) SaveTSESettings(till string, s domain.TSESettings) error {
+	_, err := t.tx.Exec(`INSERT INTO tse_settings (till, provider, base_url, api_key, secret_hint, tss_id, client_id, client_serial, set_up)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (till) DO UPDATE SET provider = excluded.provider, base_url = excluded.base_url,
+		api_key = excluded.api_key, secret_hint = excluded.secret_hint, tss_id = excluded.tss_id, client_id = excluded.client_id,
+		client_serial = excluded.client_serial, set_up = excluded.set_up`,
+		till, s.Provider, s.BaseURL, s.APIKey, s.SecretHint, s.TSSID, s.ClientID, s.ClientSerial, unixOrZero(s.SetUp))
+	if err != nil {
+		return fmt.Errorf("save the TSE settings: %w", err)
+	}
+	return nil
+}

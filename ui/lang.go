@@ -98,3 +98,11 @@ func phrasesText(ps domain.Phrases) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// phraseText is a domain phrase in the screens' language ("" for none).
+func phraseText(p domain.Phrase) string {
+	if p.Format == "" {
+		return ""
+	}
+	return T(p.Format, p.Args...)
+}

@@ -113,7 +113,23 @@ func (s *registerScreen) dayClose() {
 	}
 	top := widget.NewForm(widget.NewFormItem(T("Cash counted"), container.NewBorder(nil, nil, nil, countBtn, counted)),
 		widget.NewFormItem(T("Stays in the drawer"), keep))
-	body := container.NewBorder(container.NewVBox(top, grid, allTills, errL), nil, nil, nil, container.NewVScroll(report))
+	// A German till without a signing TSE is told so at each close.
+	tseWarn := widget.NewLabel("")
+	tseWarn.Wrapping = fyne.TextWrapWord
+	tseWarn.Importance = widget.DangerImportance
+	tseWarn.Hide()
+	if s.svc.TSE != nil {
+		s.run(func() {
+			st := s.svc.TSE.Status(s.ctx)
+			fyne.Do(func() {
+				if st.Warning.Format != "" {
+					tseWarn.SetText(phraseText(st.Warning))
+					tseWarn.Show()
+				}
+			})
+		})
+	}
+	body := container.NewBorder(container.NewVBox(tseWarn, top, grid, allTills, errL), nil, nil, nil, container.NewVScroll(report))
 	d = dialog.NewCustomWithoutButtons(T("Day close (Z report) — ")+s.settings.Till, body, s.win)
 	d.SetButtons([]fyne.CanvasObject{cancel, closeBtn})
 	d.Resize(fyne.NewSize(760, 720))

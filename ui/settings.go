@@ -45,6 +45,7 @@ type settingsScreen struct {
 	run runner
 
 	printer     *printerForm
+	tse         *tseForm
 	tabs        *container.AppTabs
 	mode        *widget.RadioGroup
 	publishable *widget.Entry
@@ -149,6 +150,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 			s.status.obj, widget.NewSeparator(), s.account, s.where, data)),
 		container.NewTabItem(T("Shop"), page(s.shopUI())),
 		container.NewTabItem(T("Printer"), page(s.printerUI())),
+		container.NewTabItem(T("TSE"), page(s.tseUI())),
 		container.NewTabItem(T("Webhook"), page(s.webhookUI())),
 		container.NewTabItem(T("People"), page(s.peopleUI())),
 		container.NewTabItem(T("Look"), page(s.lookUI())),

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -43,6 +44,10 @@ type Shell struct {
 	content *fyne.Container
 	badge   *badge
 	banner  *fyne.Container
+	// tseWarning says the receipts are not signed as the law asks ("":
+	// they are, or the shop needs no TSE); checkingTSE while it is asked.
+	tseWarning  string
+	checkingTSE bool
 	title   *widget.Label
 	current int
 
@@ -426,13 +431,39 @@ func (s *Shell) setMode(m domain.Mode) {
 	case domain.ModeLive:
 		s.banner.Objects = []fyne.CanvasObject{notice(colorLive, T("Live mode, live books: payments are real and charge real cards."))}
 	}
+	if s.tseWarning != "" {
+		s.banner.Objects = append(s.banner.Objects, notice(colorWarn, s.tseWarning))
+	}
+	s.banner.Layout = layout.NewVBoxLayout()
 	s.banner.Refresh()
+	s.checkTSE()
+}
+
+// checkTSE asks, off the Fyne goroutine, whether the till's receipts are
+// signed as the law of its shop asks, and shows the answer on every
+// screen when they are not.
+func (s *Shell) checkTSE() {
+	if s.svc.TSE == nil || s.checkingTSE {
+		return
+	}
+	s.checkingTSE = true
+	s.run(func() {
+		st := s.svc.TSE.Status(s.svc.Context)
+		fyne.Do(func() {
+			s.checkingTSE = false
+			if w := phraseText(st.Warning); w != s.tseWarning {
+				s.tseWarning = w
+				s.setMode(s.mode)
+			}
+		})
+	})
 }
 
 var (
 	colorDemo = color.NRGBA{R: 0xB4, G: 0x53, B: 0x09, A: 0xFF} // amber
 	colorTest = color.NRGBA{R: 0x63, G: 0x5B, B: 0xFF, A: 0xFF} // Stripe's test-mode violet
 	colorLive = color.NRGBA{R: 0x15, G: 0x80, B: 0x3D, A: 0xFF} // green
+	colorWarn = color.NRGBA{R: 0xB9, G: 0x1C, B: 0x1C, A: 0xFF} // red: the law is not met
 )
 
 // badge shows DEMO, TEST or LIVE on a coloured background.

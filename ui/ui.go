@@ -13,20 +13,22 @@ import (
 
 // Services are the domain services the screens use.
 type Services struct {
-	Settings   *domain.SettingsService
-	Readers    *domain.ReaderService
-	Methods    *domain.PaymentMethodService
-	Import     *domain.ImportService
-	Reconcile  *domain.ReconcileService
-	Rules      *domain.RuleService
-	Fetch      *domain.FetchService
-	Register   *domain.RegisterService
-	Events     *domain.EventService
-	Payments   *domain.PaymentsService
-	Invoices   *domain.InvoiceService
-	Access     *domain.AccessService
-	Webhook    *domain.WebhookService
-	Doctor     *domain.DoctorService
+	Settings  *domain.SettingsService
+	Readers   *domain.ReaderService
+	Methods   *domain.PaymentMethodService
+	Import    *domain.ImportService
+	Reconcile *domain.ReconcileService
+	Rules     *domain.RuleService
+	Fetch     *domain.FetchService
+	Register  *domain.RegisterService
+	Events    *domain.EventService
+	Payments  *domain.PaymentsService
+	Invoices  *domain.InvoiceService
+	Access    *domain.AccessService
+	Webhook   *domain.WebhookService
+	Doctor    *domain.DoctorService
+	// TSE chooses and describes the till's TSE (nil: this build has none).
+	TSE        *domain.TSEService
 	Connection *domain.Connection
 	Log        *slog.Logger
 	// DataPath is the database file, shown on the settings screen.

@@ -26,3 +26,17 @@ CREATE TABLE tse_transactions (
 	UNIQUE (kind, ref)
 ) STRICT;
 CREATE INDEX tse_transactions_open ON tse_transactions (state) WHERE state NOT IN ('finished', 'cancelled');
+
+-- Each till's TSE (live mode): fiskaly's API key, TSS and client; the
+-- API secret and the TSS's admin PIN are in the keychain.
+CREATE TABLE tse_settings (
+	till          TEXT PRIMARY KEY,
+	provider      TEXT NOT NULL DEFAULT '',
+	base_url      TEXT NOT NULL DEFAULT '',
+	api_key       TEXT NOT NULL DEFAULT '',
+	secret_hint   TEXT NOT NULL DEFAULT '',
+	tss_id        TEXT NOT NULL DEFAULT '',
+	client_id     TEXT NOT NULL DEFAULT '',
+	client_serial TEXT NOT NULL DEFAULT '',
+	set_up        INTEGER NOT NULL DEFAULT 0
+) STRICT;

@@ -27,3 +27,15 @@ CREATE TABLE tse_transactions (
 	UNIQUE (kind, ref)
 );
 CREATE INDEX tse_transactions_open ON tse_transactions (state) WHERE state NOT IN ('finished', 'cancelled');
+
+CREATE TABLE tse_settings (
+	till          TEXT PRIMARY KEY,
+	provider      TEXT NOT NULL DEFAULT '',
+	base_url      TEXT NOT NULL DEFAULT '',
+	api_key       TEXT NOT NULL DEFAULT '',
+	secret_hint   TEXT NOT NULL DEFAULT '',
+	tss_id        TEXT NOT NULL DEFAULT '',
+	client_id     TEXT NOT NULL DEFAULT '',
+	client_serial TEXT NOT NULL DEFAULT '',
+	set_up        BIGINT NOT NULL DEFAULT 0
+);
