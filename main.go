@@ -533,6 +533,11 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		closeLog.Close()
 		return nil, fmt.Errorf("open the TSE simulator: %w", err)
 	}
+	// TALLY_TSE_OUTAGE=1 starts the simulated TSE unreachable: how a demo
+	// till shows a TSE outage (the receipt, Diagnostics, Settings > TSE).
+	if os.Getenv("TALLY_TSE_OUTAGE") == "1" {
+		tseSim.SetDown(true)
+	}
 	tseSvc := &domain.TSEService{Till: db, Shop: db.Settings(), Keychain: keychain, Connection: conn, Clock: clock, Register: register,
 		Simulator: tseSim, TillName: register.TillName,
 		Make: func(set domain.TSESettings, secret string) (domain.TSEProvisioner, error) {

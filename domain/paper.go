@@ -132,6 +132,7 @@ var paperGerman = map[string]string{
 	"Receipt of sale #%d":                    "Beleg Nr. %d",
 	"%s · sale #%d":                          "%s · Beleg Nr. %d",
 	"VAT no. %s":                             "USt-IdNr. %s",
+	"VAT no.":                                "USt-IdNr.",
 	"Customer: %s":                           "Kunde: %s",
 	"discount %s":                            "Rabatt %s",
 	"discount":                               "Rabatt",

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -92,6 +93,7 @@ type payPanel struct {
 	cashEntry                               *keyEntry   // the open cash question's field
 	cashDialog                              *formDialog // the open cash question
 	receiptText                             string      // the receipt last shown
+	receiptBody                             *fyne.Container
 }
 
 var testCards = []struct {
@@ -383,6 +385,9 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	}
 	d.Show()
 	s.win.Canvas().Focus(tendered)
+	// The amount due is written in, selected: typing what was handed over
+	// replaces it, Enter takes it as it is.
+	tendered.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 // receipt shows the sale's receipt, ready to save as a PDF and print.
@@ -395,7 +400,29 @@ func (p *payPanel) receipt() {
 	shop := s.settings.ShopAsUsed()
 	text := strings.Join(domain.ReceiptLines(shop, *s.sale), "\n")
 	p.receiptText = text
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	// The receipt as printed: text, and the TSE's QR code drawn as one.
+	body := container.NewVBox()
+	var chunk []string
+	flush := func() {
+		if len(chunk) > 0 {
+			body.Add(widget.NewLabelWithStyle(strings.Join(chunk, "\n"), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+			chunk = nil
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if qr, ok := strings.CutPrefix(line, "[QR] "); ok {
+			flush()
+			img := canvas.NewImageFromImage(qrImage(qr))
+			img.FillMode = canvas.ImageFillContain
+			img.ScaleMode = canvas.ImageScalePixels
+			img.SetMinSize(fyne.NewSize(220, 220))
+			body.Add(container.NewHBox(img))
+			continue
+		}
+		chunk = append(chunk, line)
+	}
+	flush()
+	p.receiptBody = body
 	save := widget.NewButton(T("Save PDF…"), func() {
 		saveFile(s, fmt.Sprintf("receipt-%d.pdf", s.sale.Number), func(w io.Writer) error {
 			return s.svc.Register.ReceiptPDF(s.ctx, id, w)
@@ -403,8 +430,8 @@ func (p *payPanel) receipt() {
 	})
 	number := s.sale.Number
 	print := widget.NewButton(T("Print"), func() { printReceipt(s.ctx, s.run, s.status, s.svc.Register, id, number) })
-	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(print, save), nil, nil, container.NewVScroll(l)), s.win)
-	d.Resize(fyne.NewSize(560, 600))
+	d := dialog.NewCustom(T("Receipt of sale #%d", s.sale.Number), T("Close"), container.NewBorder(nil, container.NewHBox(print, save), nil, nil, container.NewVScroll(body)), s.win)
+	d.Resize(fyne.NewSize(560, 720))
 	d.Show()
 }
 
