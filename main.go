@@ -563,7 +563,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 			log.Error("set up the demo register for the shop", "err", err)
 		}
 	}
-	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock}
+	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock, TSE: tseSvc}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
 		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(), Log: log,
 		Doctor: doctor}, services: ui.Services{

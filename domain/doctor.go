@@ -45,6 +45,8 @@ type DoctorService struct {
 	Integrity  IntegrityChecker
 	Backups    BackupRecord
 	Clock      Clock
+	// TSE, when set, checks the till's TSE (a German shop's).
+	TSE *TSEService
 }
 
 // readerCheck starts the name of a reader's check.
@@ -120,6 +122,22 @@ func (d *DoctorService) Run(ctx context.Context) []Check {
 			add("Webhook", "fail", "The webhook listener is switched on but no signing secret is stored: it cannot start. Enter the secret (whsec_…) under Settings, or switch the listener off.")
 		} else {
 			add("Webhook", "ok", "Switched on, with its signing secret.")
+		}
+	}
+	if d.TSE != nil {
+		st := d.TSE.Status(ctx)
+		switch {
+		case !st.German:
+		case st.Warning.Format != "" && st.Info.Serial == "" && st.Err == nil:
+			add("TSE", "fail", "No TSE: this till's receipts are not signed, as German law (KassenSichV) asks. Set one up under Settings > TSE.")
+		case st.Err != nil:
+			add("TSE", "fail", "The TSE does not answer (%s): sales go on, their receipts say the TSE failed. If it lasts, report the outage to the tax office.", ErrorMessage(st.Err))
+		case len(st.Outages) > 0:
+			add("TSE", "warn", "%d sales of the last 30 days were not signed when sold (the TSE failed); they are finished at the TSE since. Report an outage of more than a few hours to the tax office.", len(st.Outages))
+		case st.Info.Simulated:
+			add("TSE", "ok", "Signing with Tally's TSE simulator (demo and test mode), serial %s.", st.Info.Serial)
+		default:
+			add("TSE", "ok", "Signing with %s, serial %s.", st.Info.Provider, st.Info.Serial)
 		}
 	}
 	if d.Integrity != nil {
