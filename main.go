@@ -95,6 +95,8 @@ const usage = `Usage:
   tally unimport [--db PATH] ID     remove an import imported by mistake, with the
                                     entries booked from its lines
   tally export [--db PATH] --format xlsx|csv|hledger|datev|camt053|ofx --out FILE
+  tally dsfinvk [--db PATH] --from DAY --to DAY --out FILE.zip
+                                    the DSFinV-K export of the till's day closes (Germany)
                                     write the journal
   tally webhook [--db PATH] [--listen ADDR] [--poll]
                                     take Stripe's webhook events without the window
@@ -197,6 +199,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		defer w.Close()
 		return cli.Shop(ctx, w.cli, args, stdout)
+	case "dsfinvk":
+		w, err := cliWire(ctx, dbPath, books)
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		return cli.DSFinVK(ctx, w.cli, args, stdout)
 	case "doctor":
 		w, err := cliWire(ctx, dbPath, books)
 		if err != nil {
@@ -259,6 +268,10 @@ func commandUsage(cmd string) string {
 		return cli.WebhookUsage + "\n"
 	case "shop":
 		return cli.ShopUsage + "\n"
+	case "export":
+		return cli.ExportUsage + "\n"
+	case "dsfinvk":
+		return cli.DSFinVKUsage + "\n"
 	}
 	return usage
 }
@@ -521,6 +534,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	register = &domain.RegisterService{Till: db, Store: db, Shop: db.Settings(), Connection: conn, Clock: clock, Demo: demo, TillName: strings.TrimSpace(os.Getenv("TALLY_TILL")),
 		Documents: reports.Documents{}, Access: access, Printers: printer.ESCPOS{}}
 	register.Log = log
+	register.DSFinVKWriter = reports.WriteDSFinVK
 	// The TSE: a German shop signs with the simulator in demo and test
 	// mode, with fiskaly in live mode once set up in Settings > TSE.
 	tsePath := ""
@@ -566,7 +580,7 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 	doctor := &domain.DoctorService{Settings: settings, Connection: conn, Register: register, Events: events, Integrity: db, Backups: db, Clock: clock, TSE: tseSvc}
 	return &wiring{db: db, log: log, closeLog: closeLog, cli: cli.Services{Import: imports, Reconcile: recon, Fetch: fetch,
 		Settings: settings, Events: events, Webhook: webhooks, Books: db.Mode(), Log: log,
-		Doctor: doctor}, services: ui.Services{
+		Doctor: doctor, Register: register, Version: versionText()}, services: ui.Services{
 		Settings:   settings,
 		Readers:    readers,
 		Methods:    methods,

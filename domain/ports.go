@@ -543,6 +543,10 @@ type DayCloseTx interface {
 	InsertDayClose(d *DayClose, saleIDs []int64) error
 	// DayCloses returns the closes of till, newest first.
 	DayCloses(till string, limit int) ([]DayClose, error)
+	// ClosedSales returns the sales a day close counted, attempts included.
+	ClosedSales(closeID int64) ([]Sale, error)
+	// ClosedCashMovements returns the cash movements a day close counted.
+	ClosedCashMovements(closeID int64) ([]CashMovement, error)
 	// OpenSales returns the numbers of till's sales still open (nothing
 	// settled, not cancelled); till "" for every till.
 	OpenSales(till string) ([]int64, error)

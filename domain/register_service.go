@@ -55,6 +55,8 @@ type RegisterService struct {
 	// TSESource, when set, chooses the TSE at each sale instead
 	// (TSEService.Current): the mode or the shop may change meanwhile.
 	TSESource func(context.Context) TSE
+	// DSFinVKWriter writes the DSFinV-K export (nil: refused).
+	DSFinVKWriter DSFinVKWriter
 	// Log gets what the cashier is not told (nil: slog's default).
 	Log          *slog.Logger
 	tseMu        sync.Mutex

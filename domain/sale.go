@@ -156,6 +156,9 @@ func (c *Cart) Totals() Totals {
 	return t
 }
 
+// TaxOf is the tax on a net amount at rate, rounded as a cart rounds it.
+func TaxOf(net int64, rate TaxRate) int64 { return divRound(net*int64(rate), RateScale) }
+
 // Validate checks the cart can become a sale.
 func (c *Cart) Validate() error {
 	if c.Currency.IsZero() {

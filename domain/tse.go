@@ -87,13 +87,13 @@ type TSEPayment struct {
 // Receipt types of the process data (DSFinV-K's BON_TYP, as Kassenbeleg-V1
 // names them).
 const (
-	TSEReceipt       = "Beleg"           // a sale, or a refund (negative)
-	TSEReceiptCancel = "AVBelegabbruch"  // a sale given up before it was paid
-	TSETransfer      = "AVGeldtransit"   // cash in or out of the drawer
-	TSEOther         = "AVSonstige"      // anything else
-	TSEProcessType   = "Kassenbeleg-V1"  // the process type of every receipt
-	TSETimeUTC       = "utcTime"         // the time formats of the TSE's log
-	TSETimeUnix      = "unixTime"        //
+	TSEReceipt       = "Beleg"          // a sale, or a refund (negative)
+	TSEReceiptCancel = "AVBelegabbruch" // a sale given up before it was paid
+	TSETransfer      = "AVGeldtransit"  // cash in or out of the drawer
+	TSEOther         = "AVSonstige"     // anything else
+	TSEProcessType   = "Kassenbeleg-V1" // the process type of every receipt
+	TSETimeUTC       = "utcTime"        // the time formats of the TSE's log
+	TSETimeUnix      = "unixTime"       //
 	TSEAlgorithm     = "ecdsa-plain-SHA256"
 	tseProcessAmount = 2 // decimals of the process data's amounts
 )

@@ -26,6 +26,11 @@ func (t *tillTx) UnclosedCashMovements(till string) ([]domain.CashMovement, erro
 	return t.cashMovements(`WHERE close_id = 0 AND (? = '' OR till = ?) ORDER BY id`, till, till)
 }
 
+// ClosedCashMovements implements domain.DayCloseTx.
+func (t *tillTx) ClosedCashMovements(closeID int64) ([]domain.CashMovement, error) {
+	return t.cashMovements(`WHERE close_id = ? ORDER BY id`, closeID)
+}
+
 func (t *tillTx) CashMovements() ([]domain.CashMovement, error) {
 	return t.cashMovements(`ORDER BY id`)
 }

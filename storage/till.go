@@ -435,6 +435,11 @@ func (t *tillTx) UnclosedSales(till string) ([]domain.Sale, error) {
 	return t.scanSales(`SELECT `+saleCols+` FROM sales WHERE (?1 = '' OR till = ?1) AND close_id = 0 AND status <> 'open' ORDER BY id`, till)
 }
 
+// ClosedSales implements domain.DayCloseTx.
+func (t *tillTx) ClosedSales(closeID int64) ([]domain.Sale, error) {
+	return t.scanSales(`SELECT `+saleCols+` FROM sales WHERE close_id = ? ORDER BY id`, closeID)
+}
+
 func (t *tillTx) OpenSales(till string) ([]int64, error) {
 	rows, err := t.tx.Query(`SELECT number FROM sales WHERE (? = '' OR till = ?) AND status = 'open' ORDER BY number`, till, till)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -105,7 +106,19 @@ func (s *registerScreen) dayClose() {
 						saveFile(s, "z-report-"+z.ClosedAt.Local().Format("2006-01-02")+".xlsx", func(w io.Writer) error { return s.svc.Register.DayCloseFile(s.ctx, z, "xlsx", w) })
 					})
 					printBtn := widget.NewButton(T("Print"), func() { s.printReport(z) })
-					d.SetButtons([]fyne.CanvasObject{printBtn, pdfBtn, xlsxBtn, cancel})
+					buttons := []fyne.CanvasObject{printBtn, pdfBtn, xlsxBtn}
+					if paper.German() {
+						// The tax office's export of this day's close (DSFinV-K).
+						day := z.ClosedAt.Local()
+						from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.Local)
+						buttons = append(buttons, widget.NewButton(T("DSFinV-K…"), func() {
+							saveFile(s, "dsfinvk-"+day.Format("2006-01-02")+".zip", func(w io.Writer) error {
+								_, err := s.svc.Register.DSFinVK(s.ctx, from, from.AddDate(0, 0, 1), s.svc.Version, w)
+								return err
+							})
+						}))
+					}
+					d.SetButtons(append(buttons, cancel))
 					s.status.ok(T("Day closed: %d sales, %s. The Z report is stored.", z.Sales, s.money(z.Total)))
 				})
 			})

@@ -26,6 +26,9 @@ type Services struct {
 	Events    *domain.EventService
 	Webhook   *domain.WebhookService
 	Doctor    *domain.DoctorService
+	Register  *domain.RegisterService
+	// Version is the program's, as exports name it.
+	Version string
 	// Books is the mode whose books the command works on.
 	Books domain.Mode
 	// Log, when set, gets the cause of an error inside Tally.
