@@ -3,7 +3,9 @@
 # Settings > Printer with a test print on `tally printer-sim`, the float
 # and a cash out, a cash sale printed (the printed stream drawn, and the
 # receipt's PDF), a declined card with the other methods open, the day
-# close counted by notes and coins, the Z report. Sourced by
+# close counted by notes and coins, the Z report; the TSE's block and QR
+# code on the printed, PDF and screen receipts, Settings > TSE and its
+# registration sheet, a TSE outage, the day's DSFinV-K export. Sourced by
 # screenshots.sh (alone: scripts/screenshots.sh counter); uses its shot,
 # open_app, close_app, pin, $work and $out. Coordinates are those of the
 # 1280×800 window.
@@ -105,6 +107,63 @@ sleep 1
 pin "$ctr"
 sleep 1
 shot german-z-report
+close_app
+
+# The TSE (the simulator, in demo mode): the printed receipt's and the
+# PDF's QR codes read back as the DSFinV-K's V0 string; the day's
+# DSFinV-K export written by the command.
+for f in german-receipt-printed german-receipt-pdf; do
+	qr=$(zbarimg -q --raw "$out/$f.png" 2>/dev/null | head -1)
+	case "$qr" in
+	V0\;*Kassenbeleg-V1\;Beleg^*) echo "$f.png: $qr" | cut -c1-120 ;;
+	*) echo "$f.png: no TSE QR code read back ($qr)" >&2; exit 1 ;;
+	esac
+done
+today=$(TZ=Europe/Berlin date +%Y-%m-%d)
+./tally dsfinvk --db "$ctr" --from "$today" --to "$today" --out "$work/dsfinvk.zip"
+unzip -l "$work/dsfinvk.zip" | grep -q transactions_tse.csv || { echo "the DSFinV-K export lacks transactions_tse.csv" >&2; exit 1; }
+
+# Settings > TSE, the receipt on screen with its QR code, and a TSE outage.
+rm -f "$(dirname "$ctr")/tally.log"
+SETUP=1 open_app Settings "$ctr"
+click 360 186 # Mit der Inhaber-PIN entsperren
+pin "$ctr"
+click 476 125 # the TSE tab
+sleep 1
+shot german-settings-tse
+xdotool mousemove 900 690
+for _ in $(seq 1 40); do xdotool click 5; done
+sleep 0.8
+shot german-settings-tse-registration
+click 55 22 # Kasse
+k F12
+xdotool type --delay 30 "2000000000015"
+k Return
+k F9
+k Return
+sleep 1.5
+click 703 617 # Beleg
+sleep 1
+xdotool mousemove 600 400
+for _ in $(seq 1 10); do xdotool click 5; done
+sleep 0.8
+shot german-receipt-tse-screen
+zbarimg -q --raw "$out/german-receipt-tse-screen.png" | grep -q '^V0;' || { echo "the receipt on screen has no TSE QR code" >&2; exit 1; }
+k Escape
+close_app
+rm -f "$(dirname "$ctr")/tally.log"
+TALLY_TSE_OUTAGE=1 SETUP=1 open_app Register "$ctr"
+k F12
+xdotool type --delay 30 "2000000000015"
+k Return
+k F9
+k Return
+sleep 1.5
+shot german-register-tse-outage-banner
+click 703 617 # Beleg
+sleep 1
+shot german-receipt-tse-outage
+k Escape
 close_app
 kill "$sim" 2>/dev/null || true
 unset LANG

@@ -64,7 +64,7 @@ func translationKeys(t *testing.T) map[string]string {
 	}
 	// The messages the layers below make for the screens: the English
 	// formats of domain.Errorf and domain.WrapError, shown by errText.
-	for _, dir := range []string{"../domain", "../storage", "../stripeclient", "../reports", "../tse"} {
+	for _, dir := range []string{"../domain", "../storage", "../stripeclient", "../reports", "../tse", "../printer"} {
 		files, err := filepath.Glob(dir + "/*.go")
 		if err != nil {
 			t.Fatal(err)
