@@ -18,6 +18,16 @@ type DSFinVKClose struct {
 	Close DayClose
 	Sales []Sale // TSE records filled
 	Cash  []CashMovement
+	// Refunds made since the last close, each with its TSE record (nil
+	// without one) and its sale.
+	Refunds []DSFinVKRefund
+}
+
+// DSFinVKRefund is a refund, a receipt of its own.
+type DSFinVKRefund struct {
+	Refund RefundRecord
+	Sale   Sale
+	TSE    *TSERecord
 }
 
 // DSFinVKData is what an export holds.
@@ -73,6 +83,25 @@ func (s *RegisterService) DSFinVK(ctx context.Context, from, to time.Time, softw
 			}
 			if dc.Cash, err = tx.ClosedCashMovements(c.ID); err != nil {
 				return err
+			}
+			refunds, err := tx.ClosedRefunds(c.ID)
+			if err != nil {
+				return err
+			}
+			for _, rf := range refunds {
+				if rf.Status != RefundSucceeded {
+					continue
+				}
+				r := DSFinVKRefund{Refund: rf}
+				if r.Sale, err = tx.Sale(rf.SaleID); err != nil {
+					return err
+				}
+				if rec, err := tx.TSERecord("refund", rf.ID); err == nil {
+					r.TSE = &rec
+				} else if ErrorCode(err) != ENOTFOUND {
+					return err
+				}
+				dc.Refunds = append(dc.Refunds, r)
 			}
 			d.Closes = append(d.Closes, dc)
 		}

@@ -96,6 +96,11 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	if _, err := r.reg.MoveCash(ctx, domain.Grant{}, domain.MoveCashRequest{Kind: domain.CashOut, Amount: "3.50", Reason: "Milch"}); err != nil {
 		t.Fatal(err)
 	}
+	// 2.00 of the split sale's card part refunded.
+	refund, err := r.pay.Refund(ctx, r.owner(), domain.RefundRequest{SaleID: s2.ID, AttemptID: res.Attempt.ID, Amount: 200})
+	if err != nil || len(refund.Refunds) != 1 {
+		t.Fatalf("refund %+v %v", refund, err)
+	}
 	z, err := r.reg.CloseDay(ctx, domain.Grant{}, 10000+970+470-350)
 	if err != nil {
 		t.Fatal(err)
@@ -109,10 +114,12 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	files, index := readZipCSV(t, buf.Bytes())
 
 	// Receipts: the sales' totals are the Z report's.
-	var total int64
+	var total, refunded int64
 	bons := 0
 	for _, row := range files["transactions.csv"] {
-		if row["BON_TYP"] == "Beleg" {
+		if row["BON_TYP"] == "Beleg" && strings.HasPrefix(row["BON_ID"], "R") {
+			refunded -= dsAmount(t, row["UMS_BRUTTO"])
+		} else if row["BON_TYP"] == "Beleg" {
 			total += dsAmount(t, row["UMS_BRUTTO"])
 			bons++
 		}
@@ -120,8 +127,8 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 			t.Errorf("a receipt without its close: %v", row)
 		}
 	}
-	if total != z.Total || bons != 2 {
-		t.Errorf("receipts add up to %d over %d, the Z report says %d", total, bons, z.Total)
+	if total != z.Total || bons != 2 || refunded != z.Refunds || refunded != 200 {
+		t.Errorf("receipts add up to %d over %d, refunds %d; the Z report says %d, refunds %d", total, bons, refunded, z.Total, z.Refunds)
 	}
 	// Business cases: sales per rate as the Z report's tax table.
 	byRate := map[string]int64{}
@@ -132,7 +139,7 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	}
 	for _, rt := range z.TaxByRate {
 		id := map[domain.TaxRate]string{190000: "1", 70000: "2"}[rt.Rate]
-		if byRate[id] != rt.Gross {
+		if byRate[id]+refundedAt(t, files, id) != rt.Gross {
 			t.Errorf("rate %s: business cases %d, Z report %d", rt.Rate, byRate[id], rt.Gross)
 		}
 	}
@@ -149,13 +156,16 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 			zCard += m.Amount
 		}
 	}
-	if pay["Unbar"] != zCard || pay["Bar"] != zCash+10000-350 {
+	if pay["Unbar"] != zCard-200 || pay["Bar"] != zCash+10000-350 {
 		t.Errorf("payments %v; Z report cash %d card %d (float 100.00, cash out 3.50)", pay, zCash, zCard)
 	}
 	// The TSE: every sale's transaction, signed.
 	tse := map[string]map[string]string{}
 	for _, row := range files["transactions_tse.csv"] {
 		tse[row["BON_ID"]] = row
+	}
+	if row := tse["R"+strconv.FormatInt(refund.Refunds[0].ID, 10)]; row == nil || !strings.HasPrefix(row["TSE_TA_VORGANGSDATEN"], "Beleg^-") {
+		t.Errorf("the refund's TSE transaction: %v", row)
 	}
 	for _, s := range []domain.Sale{r.saleNow(s1.ID), r.saleNow(s2.ID), r.saleNow(s3.ID)} {
 		row := tse[strconv.FormatInt(s.ID, 10)]
@@ -185,4 +195,15 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	if _, err := r.reg.DSFinVK(ctx, from.AddDate(-1, 0, 0), from.AddDate(-1, 0, 1), "", &buf); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("an empty period: %v", err)
 	}
+}
+
+// refundedAt sums the refunds' receipts of a VAT id (positive).
+func refundedAt(t *testing.T, files map[string][]map[string]string, id string) int64 {
+	var n int64
+	for _, row := range files["transactions_vat.csv"] {
+		if strings.HasPrefix(row["BON_ID"], "R") && row["UST_SCHLUESSEL"] == id {
+			n -= dsAmount(t, row["BON_BRUTTO"])
+		}
+	}
+	return n
 }

@@ -333,6 +333,7 @@ func (s *PaymentsService) Refund(ctx context.Context, g Grant, req RefundRequest
 			out.Refunds[i] = r
 		}
 		msgs = append(msgs, r.Message)
+		s.signRefund(ctx, r)
 	}
 	out.Message = strings.Join(msgs, " ")
 	if sale, err := s.Register.Sale(ctx, out.Sale.ID); err == nil {
@@ -472,9 +473,21 @@ func (s *PaymentsService) Follow(ctx context.Context) (int, error) {
 		}
 		if r.Status != before {
 			changed++
+			s.signRefund(ctx, r)
 		}
 	}
 	return changed, first
+}
+
+// signRefund signs a refund that succeeded at the TSE, as a receipt of
+// its own; the TSE failing is recorded on its record and stops nothing.
+func (s *PaymentsService) signRefund(ctx context.Context, r RefundRecord) {
+	if s.Register == nil || r.Status != RefundSucceeded {
+		return
+	}
+	if _, err := s.Register.SignRefund(ctx, r); err != nil {
+		s.Register.log().Error("sign the refund at the TSE", "refund", r.ID, "err", err)
+	}
 }
 
 func (s *PaymentsService) saveAnswer(ctx context.Context, r RefundRecord, got Refund) (RefundRecord, error) {

@@ -547,6 +547,8 @@ type DayCloseTx interface {
 	ClosedSales(closeID int64) ([]Sale, error)
 	// ClosedCashMovements returns the cash movements a day close counted.
 	ClosedCashMovements(closeID int64) ([]CashMovement, error)
+	// ClosedRefunds returns the refunds a day close counted.
+	ClosedRefunds(closeID int64) ([]RefundRecord, error)
 	// OpenSales returns the numbers of till's sales still open (nothing
 	// settled, not cancelled); till "" for every till.
 	OpenSales(till string) ([]int64, error)

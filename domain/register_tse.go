@@ -219,6 +219,19 @@ func (s *RegisterService) SignOpen(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, r := range recs {
+		if r.Kind == "refund" {
+			r := r
+			s.tseSign.Lock()
+			err := s.tseRun(ctx, t, &r)
+			s.tseSign.Unlock()
+			if err != nil {
+				return n, err
+			}
+			if r.State == TSEDone {
+				n++
+			}
+			continue
+		}
 		rec, err := s.SignSale(ctx, r.Ref)
 		if err != nil {
 			return n, err
@@ -260,4 +273,98 @@ func (s *RegisterService) TSEInfo(ctx context.Context) (TSEInfo, error) {
 		return TSEInfo{}, Errorf(ENOTFOUND, "This register has no TSE.")
 	}
 	return s.tseInfo(ctx, t)
+}
+
+// RefundProcessData is a refund's process data: a receipt of negative
+// amounts, the sale's rates in the refund's share, and the way it was paid
+// back.
+func RefundProcessData(sale Sale, rf RefundRecord) (TSEProcessData, error) {
+	whole, err := SaleProcessData(sale, TSEReceipt)
+	if err != nil {
+		return whole, err
+	}
+	p := TSEProcessData{Type: TSEReceipt}
+	total := sale.Totals.Total
+	left := rf.Amount.Amount
+	last := -1
+	for i, g := range whole.Gross {
+		if g != 0 {
+			last = i
+		}
+	}
+	for i, g := range whole.Gross {
+		if g == 0 || total == 0 {
+			continue
+		}
+		share := divRound(g*rf.Amount.Amount, total)
+		if i == last {
+			share = left // the rounding's cent goes to the last rate
+		}
+		left -= share
+		p.Gross[i] = -share
+	}
+	p.Payments = []TSEPayment{{Cash: rf.Kind == MethodCash, Amount: -rf.Amount.Amount, Currency: rf.Amount.Currency.Code()}}
+	return p, nil
+}
+
+// SignRefund signs a refund that succeeded, as a receipt of its own (a
+// no-op without a TSE, or for one signed already).
+func (s *RegisterService) SignRefund(ctx context.Context, rf RefundRecord) (*TSERecord, error) {
+	t := s.tse(ctx)
+	if t == nil || rf.Status != RefundSucceeded {
+		return nil, nil
+	}
+	s.tseSign.Lock()
+	defer s.tseSign.Unlock()
+	var sale Sale
+	var rec TSERecord
+	found := true
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		if sale, err = tx.Sale(rf.SaleID); err != nil {
+			return err
+		}
+		rec, err = tx.TSERecord("refund", rf.ID)
+		if ErrorCode(err) == ENOTFOUND {
+			found, err = false, nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		data, err := RefundProcessData(sale, rf)
+		if err != nil {
+			return nil, err
+		}
+		rec = TSERecord{ID: newTSEID(), Kind: "refund", Ref: rf.ID, Till: sale.Till, State: TSEStarting, Data: data}
+		if err := s.saveTSE(ctx, &rec); err != nil {
+			return nil, err
+		}
+	}
+	return &rec, s.tseRun(ctx, t, &rec)
+}
+
+// tseRun carries a record whose process data is known (a refund's) to
+// the end: started, then finished.
+func (s *RegisterService) tseRun(ctx context.Context, t TSE, rec *TSERecord) error {
+	if rec.State == TSEDone {
+		return nil
+	}
+	if rec.State == TSEStarting {
+		if err := s.tseAdvanceStart(ctx, t, rec); err != nil || rec.State != TSEOpen {
+			return err
+		}
+	}
+	if rec.State == TSEOpen {
+		rec.State = TSEFinishing
+		if err := s.saveTSE(ctx, rec); err != nil {
+			return err
+		}
+	}
+	tx, err := t.Finish(ctx, rec.ID, rec.Data)
+	if err != nil {
+		return s.tseFailed(ctx, rec, err)
+	}
+	return s.tseDone(ctx, t, rec, tx)
 }

@@ -245,3 +245,45 @@ func TestTSECrashPoints(t *testing.T) {
 		})
 	}
 }
+
+// TestTSESignsRefunds: a refund (card, then part of a cash sale) is a
+// receipt of its own at the TSE: negative amounts in the sale's rates,
+// paid back the way it was paid.
+func TestTSESignsRefunds(t *testing.T) {
+	ctx := context.Background()
+	r := newTill(t)
+	c := withTSE(t, r, nil)
+	s := r.germanSale()
+	res := must(t)(r.reg.StartCard(ctx, s.ID, r.card, 0))
+	must(t)(r.reg.PresentTestCard(ctx, res.Attempt.ID, domain.CardSucceeds))
+	out, err := r.pay.Refund(ctx, r.owner(), domain.RefundRequest{SaleID: s.ID})
+	if err != nil || len(out.Refunds) != 1 {
+		t.Fatalf("refund: %+v %v", out, err)
+	}
+	var rec domain.TSERecord
+	r.books.ViewTill(ctx, func(tx domain.TillTx) (err error) {
+		rec, err = tx.TSERecord("refund", out.Refunds[0].ID)
+		return err
+	})
+	if !rec.Signed() || rec.Sig.ProcessData != "Beleg^-3.80_-5.90_0.00_0.00_0.00^-9.70:Unbar" {
+		t.Fatalf("the card refund's TSE record: %+v", rec)
+	}
+	info, _ := c.Info(ctx)
+	if err := tse.Verify(info.PublicKey, info.ClientSerial, rec.Sig.TSETransaction); err != nil {
+		t.Error(err)
+	}
+	// Part of a cash sale: 5.00 of 9.70, split over the rates.
+	s2 := r.germanSale()
+	must(t)(r.reg.PayCash(ctx, s2.ID, r.cash, 1000))
+	out, err = r.pay.Refund(ctx, r.owner(), domain.RefundRequest{SaleID: s2.ID, Amount: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.books.ViewTill(ctx, func(tx domain.TillTx) (err error) {
+		rec, err = tx.TSERecord("refund", out.Refunds[0].ID)
+		return err
+	})
+	if !rec.Signed() || rec.Sig.ProcessData != "Beleg^-1.96_-3.04_0.00_0.00_0.00^-5.00:Bar" {
+		t.Fatalf("the part cash refund's TSE record: %+v", rec.Sig.ProcessData)
+	}
+}

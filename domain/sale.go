@@ -156,6 +156,12 @@ func (c *Cart) Totals() Totals {
 	return t
 }
 
+// TaxInGross is the tax within a gross amount at rate, rounded as a cart
+// with prices including tax rounds it.
+func TaxInGross(gross int64, rate TaxRate) int64 {
+	return divRound(gross*int64(rate), RateScale+int64(rate))
+}
+
 // TaxOf is the tax on a net amount at rate, rounded as a cart rounds it.
 func TaxOf(net int64, rate TaxRate) int64 { return divRound(net*int64(rate), RateScale) }
 

@@ -238,6 +238,56 @@ func (x *dsfinvk) fill() {
 					"TSE_TA_SIGZ": r.Sig.Counter, "TSE_TA_SIG": r.Sig.Signature, "TSE_TA_FEHLER": errText, "TSE_TA_VORGANGSDATEN": r.Sig.ProcessData}))
 			}
 		}
+		// Refunds: receipts of their own, negative, in the sale's rates.
+		for _, rr := range c.Refunds {
+			rf := rr.Refund
+			bon := "R" + strconv.FormatInt(rf.ID, 10)
+			data, err := domain.RefundProcessData(rr.Sale, rf)
+			if err != nil {
+				continue
+			}
+			x.add("transactions.csv", with(dsRow{"BON_ID": bon, "BON_NR": rf.ID, "BON_TYP": domain.TSEReceipt, "BON_NAME": "Erstattung",
+				"TERMINAL_ID": rr.Sale.Till, "BON_STORNO": "0", "BON_START": x.t(rf.Created), "BON_ENDE": x.t(rf.Succeeded),
+				"UMS_BRUTTO": money(-rf.Amount.Amount), "BON_NOTIZ": fmt.Sprintf("Erstattung zu Beleg %d", rr.Sale.Number)}))
+			x.add("references.csv", with(dsRow{"BON_ID": bon, "REF_TYP": "Transaktion", "REF_Z_KASSE_ID": x.d.Till,
+				"REF_BON_ID": strconv.FormatInt(rr.Sale.ID, 10)}))
+			line := 0
+			for i, g := range data.Gross {
+				if g == 0 {
+					continue
+				}
+				line++
+				id := i + 1
+				rate := []domain.TaxRate{190000, 70000, 107000, 55000, 0}[i]
+				tax := domain.TaxInGross(g, rate)
+				x.add("lines.csv", with(dsRow{"BON_ID": bon, "POS_ZEILE": strconv.Itoa(line), "ARTIKELTEXT": fmt.Sprintf("Erstattung zu Beleg %d", rr.Sale.Number),
+					"POS_TERMINAL_ID": rr.Sale.Till, "GV_TYP": "Umsatz", "INHAUS": "0", "P_STORNO": "0", "AGENTUR_ID": int64(0),
+					"MENGE": int64(1000), "FAKTOR": int64(1000), "EINHEIT": "Stück", "STK_BR": money(g)}))
+				x.add("lines_vat.csv", with(dsRow{"BON_ID": bon, "POS_ZEILE": strconv.Itoa(line), "UST_SCHLUESSEL": int64(id),
+					"POS_BRUTTO": money(g), "POS_NETTO": money(g - tax), "POS_UST": money(tax)}))
+				x.add("transactions_vat.csv", with(dsRow{"BON_ID": bon, "UST_SCHLUESSEL": int64(id),
+					"BON_BRUTTO": money(g), "BON_NETTO": money(g - tax), "BON_UST": money(tax)}))
+				s := gvSum[gv{"Umsatz", id}]
+				gvSum[gv{"Umsatz", id}] = [3]int64{s[0] + g, s[1] + g - tax, s[2] + tax}
+			}
+			kind, name := "Unbar", "Karte"
+			if rf.Kind == domain.MethodCash {
+				kind, name = "Bar", "Bar"
+				cash -= rf.Amount.Amount
+			}
+			payments -= rf.Amount.Amount
+			x.add("datapayment.csv", with(dsRow{"BON_ID": bon, "ZAHLART_TYP": kind, "ZAHLART_NAME": name, "BASISWAEH_BETRAG": money(-rf.Amount.Amount)}))
+			paySum[[2]string{kind, name}] -= rf.Amount.Amount
+			if r := rr.TSE; r != nil {
+				errText := ""
+				if r.Outage {
+					errText = "TSE ausgefallen: " + r.Error
+				}
+				x.add("transactions_tse.csv", with(dsRow{"BON_ID": bon, "TSE_ID": int64(1), "TSE_TANR": r.Sig.Number,
+					"TSE_TA_START": x.tseTime(r.Sig.Start), "TSE_TA_ENDE": x.tseTime(r.Sig.End), "TSE_TA_VORGANGSART": r.Sig.ProcessType,
+					"TSE_TA_SIGZ": r.Sig.Counter, "TSE_TA_SIG": r.Sig.Signature, "TSE_TA_FEHLER": errText, "TSE_TA_VORGANGSDATEN": r.Sig.ProcessData}))
+			}
+		}
 		// The drawer's movements: receipts of their own, not taxable.
 		gvOf := map[domain.CashKind]string{domain.CashFloat: "Anfangsbestand", domain.CashIn: "Einzahlung", domain.CashOut: "Auszahlung", domain.CashDeposit: "Geldtransit"}
 		for _, m := range c.Cash {

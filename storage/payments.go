@@ -256,6 +256,11 @@ func (t *tillTx) RefundsOfSale(saleID int64) ([]domain.RefundRecord, error) {
 	return t.refunds(`WHERE sale_id = ? ORDER BY id`, saleID)
 }
 
+// ClosedRefunds implements domain.DayCloseTx.
+func (t *tillTx) ClosedRefunds(closeID int64) ([]domain.RefundRecord, error) {
+	return t.refunds(`WHERE close_id = ? ORDER BY id`, closeID)
+}
+
 func (t *tillTx) OpenRefunds() ([]domain.RefundRecord, error) {
 	return t.refunds(`WHERE status IN ('requested', 'pending') ORDER BY id`)
 }
