@@ -11,9 +11,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -48,8 +48,8 @@ type Shell struct {
 	// they are, or the shop needs no TSE); checkingTSE while it is asked.
 	tseWarning  string
 	checkingTSE bool
-	title   *widget.Label
-	current int
+	title       *widget.Label
+	current     int
 
 	settings *settingsScreen
 	readers  *readersScreen
