@@ -2,11 +2,13 @@ package domain_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
 	"tally/domain"
+	"tally/storage"
 	"tally/tse"
 )
 
@@ -285,5 +287,107 @@ func TestTSESignsRefunds(t *testing.T) {
 	})
 	if !rec.Signed() || rec.Sig.ProcessData != "Beleg^-1.96_-3.04_0.00_0.00_0.00^-5.00:Bar" {
 		t.Fatalf("the part cash refund's TSE record: %+v", rec.Sig.ProcessData)
+	}
+}
+
+// provisioned is a TSE that records its set-up (a stand-in for fiskaly).
+type provisioned struct {
+	*tse.Simulator
+	pin, serial string
+	calls       int
+}
+
+func (p *provisioned) Provision(_ context.Context, pin, serial string) error {
+	p.pin, p.serial = pin, serial
+	p.calls++
+	return nil
+}
+
+// TestTSEServiceChoosesTheTSE: a shop outside Germany signs nothing; a
+// German one signs with the simulator in demo mode; in live mode without a
+// TSE every screen is warned; once fiskaly is set up (the secret and the
+// admin PIN in the keychain, the TSS provisioned) live sales are signed by
+// it, and the registration lists it.
+func TestTSEServiceChoosesTheTSE(t *testing.T) {
+	ctx := context.Background()
+	r := newTill(t)
+	sim, _ := tse.NewSimulator("", "DEMO-1")
+	live, _ := tse.NewSimulator("", "TALLY-KASSE-1")
+	made := &provisioned{Simulator: live}
+	kc := &storage.FileKeychain{Path: t.TempDir() + "/secrets.json"}
+	svc := &domain.TSEService{Till: r.books, Shop: r.books.Settings(), Keychain: kc, Connection: r.reg.Connection, Clock: r.clock,
+		Register: r.reg, Simulator: sim, Make: func(s domain.TSESettings, secret string) (domain.TSEProvisioner, error) {
+			if secret != "fiskaly-secret" {
+				return nil, domain.Errorf(domain.EUNAUTHORIZED, "wrong secret")
+			}
+			return made, nil
+		}}
+	r.reg.TSESource = svc.Current
+	setShop := func(country string) {
+		if err := r.books.Settings().Update(ctx, func(tx domain.Tx) error {
+			sh, _ := tx.Shop()
+			sh.Name, sh.Country = "Laden", country
+			return tx.SaveShop(sh)
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setShop("FR")
+	if svc.Current(ctx) != nil || svc.Status(ctx).Warning.Format != "" {
+		t.Error("a French shop has a TSE")
+	}
+	setShop("DE")
+	if svc.Current(ctx) != domain.TSE(sim) {
+		t.Error("a German demo till does not sign with the simulator")
+	}
+	if st := svc.Status(ctx); !st.Info.Simulated || st.Warning.Format != "" {
+		t.Errorf("demo status %+v", st)
+	}
+	// Live mode without a TSE: warned.
+	if err := r.reg.Connection.Use(domain.Credentials{Mode: domain.ModeLive, SecretKey: "sk_live_x"}); err != nil {
+		t.Fatal(err)
+	}
+	if svc.Current(ctx) != nil || !strings.Contains(svc.Status(ctx).Warning.Format, "No TSE") {
+		t.Errorf("live without a TSE: %+v", svc.Status(ctx))
+	}
+	// Wrong input is said by field.
+	tss, client := domain.NewTSEIDs()
+	for field, bad := range map[string]domain.TSESettings{
+		"api_key": {Provider: domain.TSEFiskaly, TSSID: tss, ClientID: client},
+		"tss":     {Provider: domain.TSEFiskaly, APIKey: "key", TSSID: "not-a-uuid", ClientID: client},
+	} {
+		var fe *domain.FieldError
+		if _, err := svc.Save(ctx, bad, "fiskaly-secret"); !errors.As(err, &fe) || fe.Field != field {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	if _, err := svc.Save(ctx, domain.TSESettings{Provider: domain.TSEFiskaly, APIKey: "key", TSSID: tss, ClientID: client}, "wrong"); domain.ErrorCode(err) != domain.EUNAUTHORIZED {
+		t.Errorf("a wrong secret: %v", err)
+	}
+	info, err := svc.Save(ctx, domain.TSESettings{Provider: domain.TSEFiskaly, APIKey: "key", TSSID: tss, ClientID: client}, "fiskaly-secret")
+	if err != nil || info.Serial == "" {
+		t.Fatalf("set-up: %+v %v", info, err)
+	}
+	pin, _ := kc.Get(domain.FiskalyAdminPINName)
+	secret, _ := kc.Get(domain.FiskalySecretName)
+	if made.calls != 1 || made.pin != pin || len(pin) != 10 || secret != "fiskaly-secret" || made.serial == "" {
+		t.Errorf("provisioned %+v, pin %q, secret %q", made, pin, secret)
+	}
+	set, _ := svc.Settings(ctx)
+	if set.SecretHint != "…cret" || set.SetUp.IsZero() {
+		t.Errorf("settings %+v", set)
+	}
+	if svc.Current(ctx) != domain.TSE(made) || svc.Status(ctx).Warning.Format != "" {
+		t.Error("live mode does not sign with the TSE set up")
+	}
+	// A live sale is signed by it.
+	s := r.germanSale()
+	must(t)(r.reg.PayCash(ctx, s.ID, r.cash, 1000))
+	if sale := r.saleNow(s.ID); !sale.TSE.Signed() || sale.TSE.Sig.ClientSerial != "TALLY-KASSE-1" {
+		t.Errorf("the live sale: %+v", sale.TSE)
+	}
+	reg, err := svc.Registration(ctx, "1.0")
+	if err != nil || reg.TSESerial != info.Serial || reg.TillSerial != "TALLY-KASSE-1" || reg.InUseSince.IsZero() {
+		t.Errorf("registration %+v %v", reg, err)
 	}
 }
