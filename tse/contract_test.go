@@ -18,6 +18,10 @@ import (
 type fakeFiskaly struct {
 	sim      *Simulator
 	requests []string
+	// fresh: the TSS and the client do not exist until Provision makes them.
+	fresh                        bool
+	tssState, pin, client, puk   string
+	adminAuthed, clientSetSerial bool
 }
 
 func (f *fakeFiskaly) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +64,61 @@ func (f *fakeFiskaly) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				TimeFormat: info.TimeFormat, PublicKey: info.PublicKey}.QR()
 		}
 		return out
+	}
+	var body map[string]string
+	if r.Method == http.MethodPatch || (r.Method == http.MethodPost && len(parts) > 2) || (r.Method == http.MethodPut && (len(parts) < 3 || parts[2] != "tx")) {
+		json.NewDecoder(r.Body).Decode(&body)
+	}
+	if f.fresh {
+		switch {
+		case len(parts) == 2 && r.Method == http.MethodGet && f.tssState == "":
+			fail(404, "TSS not found")
+			return
+		case len(parts) == 2 && r.Method == http.MethodPut:
+			f.tssState, f.puk = "CREATED", "PUK-123456"
+			answer(map[string]any{"state": f.tssState, "admin_puk": f.puk})
+			return
+		case len(parts) == 2 && r.Method == http.MethodPatch:
+			want := map[string]string{"UNINITIALIZED": "CREATED", "INITIALIZED": "UNINITIALIZED"}[body["state"]]
+			if want == "" || f.tssState != want || (body["state"] == "INITIALIZED" && !f.adminAuthed) {
+				fail(400, "bad state change from "+f.tssState+" to "+body["state"])
+				return
+			}
+			f.tssState = body["state"]
+			answer(map[string]any{"state": f.tssState})
+			return
+		case len(parts) == 3 && parts[2] == "admin" && r.Method == http.MethodPatch:
+			if body["admin_puk"] != f.puk || len(body["new_admin_pin"]) < 6 {
+				fail(400, "bad PUK or PIN")
+				return
+			}
+			f.pin = body["new_admin_pin"]
+			answer(map[string]any{})
+			return
+		case len(parts) == 4 && parts[2] == "admin" && parts[3] == "auth":
+			if body["admin_pin"] != f.pin {
+				fail(401, "wrong admin PIN")
+				return
+			}
+			f.adminAuthed = true
+			answer(map[string]any{})
+			return
+		case len(parts) == 4 && parts[2] == "admin" && parts[3] == "logout":
+			f.adminAuthed = false
+			answer(map[string]any{})
+			return
+		case len(parts) == 4 && parts[2] == "client" && r.Method == http.MethodGet && f.client == "":
+			fail(404, "client not found")
+			return
+		case len(parts) == 4 && parts[2] == "client" && r.Method == http.MethodPut:
+			if f.tssState != "INITIALIZED" {
+				fail(400, "TSS not initialized")
+				return
+			}
+			f.client = body["serial_number"]
+			answer(map[string]any{"serial_number": f.client})
+			return
+		}
 	}
 	switch {
 	case len(parts) == 2 && parts[0] == "tss" && r.Method == http.MethodGet:
@@ -295,5 +354,35 @@ func TestNewID(t *testing.T) {
 	a, b := NewID(), NewID()
 	if a == b || len(a) != 36 || a[14] != '4' {
 		t.Errorf("ids %s %s", a, b)
+	}
+}
+
+// TestFiskalyProvision: a new TSS is created, given its admin PIN with
+// the PUK, initialised while the admin is signed in, and the till's
+// client added; run again, it changes nothing.
+func TestFiskalyProvision(t *testing.T) {
+	s, _ := NewSimulator("", "KASSE-1")
+	fake := &fakeFiskaly{sim: s, fresh: true}
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	f := &Fiskaly{BaseURL: srv.URL + "/api/v2", APIKey: "key", APISecret: "secret", TSSID: "tss-1", ClientID: "client-1"}
+	ctx := context.Background()
+	if err := f.Provision(ctx, "0123456789", "KASSE-1"); err != nil {
+		t.Fatalf("provision: %v\n%s", err, strings.Join(fake.requests, "\n"))
+	}
+	if fake.tssState != "INITIALIZED" || fake.pin != "0123456789" || fake.client != "KASSE-1" || fake.adminAuthed {
+		t.Errorf("after the set-up: %+v", fake)
+	}
+	n := len(fake.requests)
+	if err := f.Provision(ctx, "0123456789", "KASSE-1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fake.requests[n:] {
+		if !strings.HasPrefix(r, "GET ") && !strings.HasPrefix(r, "POST /api/v2/auth") {
+			t.Errorf("a second set-up changed something: %s", r)
+		}
+	}
+	if _, err := f.Start(ctx, NewID()); err != nil {
+		t.Errorf("a transaction on the TSS set up: %v", err)
 	}
 }
