@@ -159,6 +159,9 @@ func (s *RegisterService) MoveCash(ctx context.Context, g Grant, req MoveCashReq
 		_ = s.Access.Record(ctx, g, AuditEntry{Action: "cash_" + string(req.Kind), Amount: m.Amount,
 			Detail: strings.TrimSuffix(fmt.Sprintf("%s at %s: %s", words[req.Kind], m.Till, reason), ": ")})
 	}
+	if _, err := s.SignCash(ctx, m); err != nil {
+		s.log().Error("sign the cash movement at the TSE", "movement", m.ID, "err", err)
+	}
 	return m, nil
 }
 

@@ -18,6 +18,8 @@ type DSFinVKClose struct {
 	Close DayClose
 	Sales []Sale // TSE records filled
 	Cash  []CashMovement
+	// CashTSE are the cash movements' TSE records, by movement id.
+	CashTSE map[int64]*TSERecord
 	// Refunds made since the last close, each with its TSE record (nil
 	// without one) and its sale.
 	Refunds []DSFinVKRefund
@@ -83,6 +85,14 @@ func (s *RegisterService) DSFinVK(ctx context.Context, from, to time.Time, softw
 			}
 			if dc.Cash, err = tx.ClosedCashMovements(c.ID); err != nil {
 				return err
+			}
+			dc.CashTSE = map[int64]*TSERecord{}
+			for _, m := range dc.Cash {
+				if rec, err := tx.TSERecord("cash", m.ID); err == nil {
+					dc.CashTSE[m.ID] = &rec
+				} else if ErrorCode(err) != ENOTFOUND {
+					return err
+				}
 			}
 			refunds, err := tx.ClosedRefunds(c.ID)
 			if err != nil {

@@ -80,7 +80,8 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	r := newTill(t)
 	withTSE(t, r, nil)
 	r.reg.DSFinVKWriter = reports.WriteDSFinVK
-	if _, err := r.reg.MoveCash(ctx, domain.Grant{}, domain.MoveCashRequest{Kind: domain.CashFloat, Amount: "100.00"}); err != nil {
+	float, err := r.reg.MoveCash(ctx, domain.Grant{}, domain.MoveCashRequest{Kind: domain.CashFloat, Amount: "100.00"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	s1 := r.germanSale()
@@ -163,6 +164,9 @@ func TestDSFinVKExportAddsUpToTheZReport(t *testing.T) {
 	tse := map[string]map[string]string{}
 	for _, row := range files["transactions_tse.csv"] {
 		tse[row["BON_ID"]] = row
+	}
+	if row := tse["G"+strconv.FormatInt(float.ID, 10)]; row == nil || row["TSE_TA_VORGANGSDATEN"] != "AVTransfer^0.00_0.00_0.00_0.00_100.00^100.00:Bar" || row["TSE_TA_SIG"] == "" {
+		t.Errorf("the float's TSE transaction: %v", row)
 	}
 	if row := tse["R"+strconv.FormatInt(refund.Refunds[0].ID, 10)]; row == nil || !strings.HasPrefix(row["TSE_TA_VORGANGSDATEN"], "Beleg^-") {
 		t.Errorf("the refund's TSE transaction: %v", row)

@@ -219,7 +219,7 @@ func (s *RegisterService) SignOpen(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, r := range recs {
-		if r.Kind == "refund" {
+		if r.Kind == "refund" || r.Kind == "cash" {
 			r := r
 			s.tseSign.Lock()
 			err := s.tseRun(ctx, t, &r)
@@ -367,4 +367,38 @@ func (s *RegisterService) tseRun(ctx context.Context, t TSE, rec *TSERecord) err
 		return s.tseFailed(ctx, rec, err)
 	}
 	return s.tseDone(ctx, t, rec, tx)
+}
+
+// CashProcessData is a cash movement's process data: a transfer
+// (AVTransfer) of cash into or out of the drawer, not taxable.
+func CashProcessData(m CashMovement) TSEProcessData {
+	p := TSEProcessData{Type: TSETransfer}
+	p.Gross[4] = m.Signed()
+	p.Payments = []TSEPayment{{Cash: true, Amount: m.Signed(), Currency: m.Amount.Currency.Code()}}
+	return p
+}
+
+// SignCash signs a float, cash in, cash out or deposit at the TSE (a
+// no-op without a TSE, or for one signed already).
+func (s *RegisterService) SignCash(ctx context.Context, m CashMovement) (*TSERecord, error) {
+	t := s.tse(ctx)
+	if t == nil {
+		return nil, nil
+	}
+	s.tseSign.Lock()
+	defer s.tseSign.Unlock()
+	var rec TSERecord
+	err := s.Till.ViewTill(ctx, func(tx TillTx) (err error) {
+		rec, err = tx.TSERecord("cash", m.ID)
+		return err
+	})
+	if ErrorCode(err) == ENOTFOUND {
+		rec = TSERecord{ID: newTSEID(), Kind: "cash", Ref: m.ID, Till: m.Till, State: TSEStarting, Data: CashProcessData(m)}
+		if err := s.saveTSE(ctx, &rec); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	return &rec, s.tseRun(ctx, t, &rec)
 }

@@ -89,7 +89,7 @@ type TSEPayment struct {
 const (
 	TSEReceipt       = "Beleg"          // a sale, or a refund (negative)
 	TSEReceiptCancel = "AVBelegabbruch" // a sale given up before it was paid
-	TSETransfer      = "AVGeldtransit"  // cash in or out of the drawer
+	TSETransfer      = "AVTransfer"     // cash into or out of the drawer
 	TSEOther         = "AVSonstige"     // anything else
 	TSEProcessType   = "Kassenbeleg-V1" // the process type of every receipt
 	TSETimeUTC       = "utcTime"        // the time formats of the TSE's log

@@ -229,13 +229,7 @@ func (x *dsfinvk) fill() {
 				paySum[[2]string{kind, name}] += a.Amount.Amount
 			}
 			if r := s.TSE; r != nil {
-				errText := ""
-				if r.Outage {
-					errText = "TSE ausgefallen: " + r.Error
-				}
-				x.add("transactions_tse.csv", with(dsRow{"BON_ID": bon, "TSE_ID": int64(1), "TSE_TANR": r.Sig.Number,
-					"TSE_TA_START": x.tseTime(r.Sig.Start), "TSE_TA_ENDE": x.tseTime(r.Sig.End), "TSE_TA_VORGANGSART": r.Sig.ProcessType,
-					"TSE_TA_SIGZ": r.Sig.Counter, "TSE_TA_SIG": r.Sig.Signature, "TSE_TA_FEHLER": errText, "TSE_TA_VORGANGSDATEN": r.Sig.ProcessData}))
+				x.tseRow(with, bon, r)
 			}
 		}
 		// Refunds: receipts of their own, negative, in the sale's rates.
@@ -279,13 +273,7 @@ func (x *dsfinvk) fill() {
 			x.add("datapayment.csv", with(dsRow{"BON_ID": bon, "ZAHLART_TYP": kind, "ZAHLART_NAME": name, "BASISWAEH_BETRAG": money(-rf.Amount.Amount)}))
 			paySum[[2]string{kind, name}] -= rf.Amount.Amount
 			if r := rr.TSE; r != nil {
-				errText := ""
-				if r.Outage {
-					errText = "TSE ausgefallen: " + r.Error
-				}
-				x.add("transactions_tse.csv", with(dsRow{"BON_ID": bon, "TSE_ID": int64(1), "TSE_TANR": r.Sig.Number,
-					"TSE_TA_START": x.tseTime(r.Sig.Start), "TSE_TA_ENDE": x.tseTime(r.Sig.End), "TSE_TA_VORGANGSART": r.Sig.ProcessType,
-					"TSE_TA_SIGZ": r.Sig.Counter, "TSE_TA_SIG": r.Sig.Signature, "TSE_TA_FEHLER": errText, "TSE_TA_VORGANGSDATEN": r.Sig.ProcessData}))
+				x.tseRow(with, bon, r)
 			}
 		}
 		// The drawer's movements: receipts of their own, not taxable.
@@ -293,7 +281,10 @@ func (x *dsfinvk) fill() {
 		for _, m := range c.Cash {
 			bon := "G" + strconv.FormatInt(m.ID, 10)
 			signed := m.Signed()
-			x.add("transactions.csv", with(dsRow{"BON_ID": bon, "BON_NR": m.ID, "BON_TYP": "AVSonstige", "BON_NAME": gvOf[m.Kind],
+			if r := c.CashTSE[m.ID]; r != nil {
+				x.tseRow(with, bon, r)
+			}
+			x.add("transactions.csv", with(dsRow{"BON_ID": bon, "BON_NR": m.ID, "BON_TYP": domain.TSETransfer, "BON_NAME": gvOf[m.Kind],
 				"TERMINAL_ID": m.Till, "BON_STORNO": "0", "BON_START": x.t(m.Created), "BON_ENDE": x.t(m.Created), "UMS_BRUTTO": money(signed),
 				"BON_NOTIZ": m.Reason}))
 			x.add("lines.csv", with(dsRow{"BON_ID": bon, "POS_ZEILE": "1", "ARTIKELTEXT": m.Reason, "POS_TERMINAL_ID": m.Till,
@@ -358,6 +349,17 @@ func (x *dsfinvk) fill() {
 				"TSE_ZEITFORMAT": x.d.TSE.TimeFormat, "TSE_PD_ENCODING": "UTF-8", "TSE_PUBLIC_KEY": x.d.TSE.PublicKey}))
 		}
 	}
+}
+
+// tseRow writes a receipt's TSE transaction.
+func (x *dsfinvk) tseRow(with func(dsRow) dsRow, bon string, r *domain.TSERecord) {
+	errText := ""
+	if r.Outage {
+		errText = "TSE ausgefallen: " + r.Error
+	}
+	x.add("transactions_tse.csv", with(dsRow{"BON_ID": bon, "TSE_ID": int64(1), "TSE_TANR": r.Sig.Number,
+		"TSE_TA_START": x.tseTime(r.Sig.Start), "TSE_TA_ENDE": x.tseTime(r.Sig.End), "TSE_TA_VORGANGSART": r.Sig.ProcessType,
+		"TSE_TA_SIGZ": r.Sig.Counter, "TSE_TA_SIG": r.Sig.Signature, "TSE_TA_FEHLER": errText, "TSE_TA_VORGANGSDATEN": r.Sig.ProcessData}))
 }
 
 // tseTime writes a TSE log time as the DSFinV-K asks (ISO 8601, UTC).
