@@ -85,6 +85,13 @@ func (d *customerDisplay) show(shop domain.Shop, cart domain.Cart, sale *domain.
 	case sale != nil && sale.Status == domain.SalePaid:
 		d.total.Text = p.T("Paid — thank you")
 		d.info.Text = money(sale.Totals.Total)
+		// The TSE's receipt code, for the customer to keep or check.
+		if sale.TSE != nil && sale.TSE.Signed() {
+			qrURL = sale.TSE.Sig.QR()
+			d.info.Text += " · " + p.T("TSE transaction %d, signature counter %d", sale.TSE.Sig.Number, sale.TSE.Sig.Counter)
+		} else if sale.TSE != nil {
+			d.info.Text += " · " + p.T("TSE failed: this receipt is not signed")
+		}
 	case len(cart.Lines) == 0 || (sale != nil && sale.Status == domain.SaleCanceled):
 		d.info.Text = p.T("Welcome")
 	default:
