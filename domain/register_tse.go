@@ -53,8 +53,9 @@ type TSERecord struct {
 // Signed reports whether the TSE signed the record.
 func (r TSERecord) Signed() bool { return r.State == TSEDone && r.Sig.Signature != "" }
 
-// newTSEID returns a new UUID (version 4), the id a TSE transaction gets.
-func newTSEID() string {
+// NewUUID returns a new random UUID (version 4): the ids a TSE
+// transaction, a TSS and a client get.
+func NewUUID() string {
 	var b [16]byte
 	rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
@@ -78,7 +79,7 @@ func (s *RegisterService) tseFailed(ctx context.Context, rec *TSERecord, err err
 // tseStart records a new TSE transaction for the sale, then starts it.
 // The TSE failing is recorded, not returned: the sale goes on.
 func (s *RegisterService) tseStart(ctx context.Context, t TSE, sale Sale) (TSERecord, error) {
-	rec := TSERecord{ID: newTSEID(), Kind: "sale", Ref: sale.ID, Till: sale.Till, State: TSEStarting}
+	rec := TSERecord{ID: NewUUID(), Kind: "sale", Ref: sale.ID, Till: sale.Till, State: TSEStarting}
 	if err := s.saveTSE(ctx, &rec); err != nil {
 		return rec, err
 	}
@@ -337,7 +338,7 @@ func (s *RegisterService) SignRefund(ctx context.Context, rf RefundRecord) (*TSE
 		if err != nil {
 			return nil, err
 		}
-		rec = TSERecord{ID: newTSEID(), Kind: "refund", Ref: rf.ID, Till: sale.Till, State: TSEStarting, Data: data}
+		rec = TSERecord{ID: NewUUID(), Kind: "refund", Ref: rf.ID, Till: sale.Till, State: TSEStarting, Data: data}
 		if err := s.saveTSE(ctx, &rec); err != nil {
 			return nil, err
 		}
@@ -393,7 +394,7 @@ func (s *RegisterService) SignCash(ctx context.Context, m CashMovement) (*TSERec
 		return err
 	})
 	if ErrorCode(err) == ENOTFOUND {
-		rec = TSERecord{ID: newTSEID(), Kind: "cash", Ref: m.ID, Till: m.Till, State: TSEStarting, Data: CashProcessData(m)}
+		rec = TSERecord{ID: NewUUID(), Kind: "cash", Ref: m.ID, Till: m.Till, State: TSEStarting, Data: CashProcessData(m)}
 		if err := s.saveTSE(ctx, &rec); err != nil {
 			return nil, err
 		}

@@ -233,7 +233,7 @@ func (s *TSEService) Save(ctx context.Context, set TSESettings, secret string) (
 
 // NewTSEIDs returns a new TSS id and client id, for a till set up for
 // the first time.
-func NewTSEIDs() (tss, client string) { return newTSEID(), newTSEID() }
+func NewTSEIDs() (tss, client string) { return NewUUID(), NewUUID() }
 
 func isUUID(s string) bool {
 	if len(s) != 36 {

@@ -145,9 +145,19 @@ func balanceRef(m balanceMove, n int) string {
 	return ref + suffix
 }
 
+// xmlOut writes XML elements with escaped text.
+type xmlOut struct{ w *bufio.Writer }
+
+// x writes an element with escaped text.
+func (o xmlOut) x(name, text string) {
+	o.w.WriteString("<" + name + ">")
+	xml.EscapeText(o.w, []byte(text))
+	o.w.WriteString("</" + name + ">")
+}
+
 // CAMTWriter writes the Stripe balance's lines as a camt.053 document.
 type CAMTWriter struct {
-	w       *bufio.Writer
+	xmlOut
 	version string // "02" or "08"
 	stmts   *balanceStatements
 	written int
@@ -158,7 +168,7 @@ func NewCAMTWriter(w io.Writer, version string, opt domain.ExportOptions) (*CAMT
 	if version != "02" && version != "08" {
 		return nil, fmt.Errorf("camt.053 version %q: Tally writes 02 and 08", version)
 	}
-	return &CAMTWriter{w: bufio.NewWriterSize(w, 64<<10), version: version, stmts: newBalanceStatements(opt)}, nil
+	return &CAMTWriter{xmlOut: xmlOut{bufio.NewWriterSize(w, 64<<10)}, version: version, stmts: newBalanceStatements(opt)}, nil
 }
 
 // WriteLine takes a line, oldest first.
@@ -169,13 +179,6 @@ func (c *CAMTWriter) WriteLine(l domain.StatementLine) error {
 
 // Statements is how many statements the document holds.
 func (c *CAMTWriter) Statements() int { return len(c.stmts.stmts) }
-
-// x writes an element with escaped text.
-func (c *CAMTWriter) x(name, text string) {
-	c.w.WriteString("<" + name + ">")
-	xml.EscapeText(c.w, []byte(text))
-	c.w.WriteString("</" + name + ">")
-}
 
 func (c *CAMTWriter) amount(n int64, cur domain.Currency) {
 	fmt.Fprintf(c.w, `<Amt Ccy="%s">%s</Amt>`, cur.Code(), domain.FormatAmount(abs(n), cur.Exponent()))
@@ -324,13 +327,13 @@ func (c *CAMTWriter) entry(m balanceMove) {
 // OFXWriter writes the Stripe balance's lines as an OFX 2.2 bank
 // statement: one statement per currency over the whole period.
 type OFXWriter struct {
-	w     *bufio.Writer
+	xmlOut
 	stmts *balanceStatements
 }
 
 // NewOFXWriter writes OFX to w.
 func NewOFXWriter(w io.Writer, opt domain.ExportOptions) *OFXWriter {
-	return &OFXWriter{w: bufio.NewWriterSize(w, 64<<10), stmts: newBalanceStatements(opt)}
+	return &OFXWriter{xmlOut: xmlOut{bufio.NewWriterSize(w, 64<<10)}, stmts: newBalanceStatements(opt)}
 }
 
 // WriteLine takes a line, oldest first.
@@ -346,12 +349,6 @@ func (o *OFXWriter) Statements() int {
 		cur[s.currency.Code()] = true
 	}
 	return len(cur)
-}
-
-func (o *OFXWriter) x(name, text string) {
-	o.w.WriteString("<" + name + ">")
-	xml.EscapeText(o.w, []byte(text))
-	o.w.WriteString("</" + name + ">")
 }
 
 // ofxTime is OFX's datetime: YYYYMMDDHHMMSS.XXX[gmt offset:tz name].

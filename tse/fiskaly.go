@@ -3,11 +3,8 @@ package tse
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -339,11 +336,4 @@ func (f *Fiskaly) Provision(ctx context.Context, adminPIN, clientSerial string) 
 }
 
 // NewID returns a new UUID (version 4), as fiskaly's ids are.
-func NewID() string {
-	var b [16]byte
-	rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return fmt.Sprintf("%s-%s-%s-%s-%s", h[:8], h[8:12], h[12:16], h[16:20], h[20:])
-}
+func NewID() string { return domain.NewUUID() }

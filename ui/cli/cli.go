@@ -161,3 +161,24 @@ func Unimport(ctx context.Context, svc Services, args []string, stdout io.Writer
 	fmt.Fprintln(stdout, res)
 	return nil
 }
+
+// writeFile writes out through write into a temporary file beside it,
+// renamed at the end: a failed command leaves no half file.
+func writeFile(out string, write func(w io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".tally-*")
+	if err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	return nil
+}

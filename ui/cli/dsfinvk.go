@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
+
+	"tally/domain"
 )
 
 // DSFinVKUsage documents `tally dsfinvk`.
@@ -46,21 +46,12 @@ func DSFinVK(ctx context.Context, svc Services, args []string, stdout io.Writer)
 	if t.Before(f) {
 		return fmt.Errorf("--to is before --from")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".tally-dsfinvk-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", *out, err)
-	}
-	defer os.Remove(tmp.Name())
-	d, err := svc.Register.DSFinVK(ctx, f, t.AddDate(0, 0, 1), svc.Version, tmp)
-	if err != nil {
-		tmp.Close()
+	var d domain.DSFinVKData
+	if err := writeFile(*out, func(w io.Writer) (err error) {
+		d, err = svc.Register.DSFinVK(ctx, f, t.AddDate(0, 0, 1), svc.Version, w)
 		return err
-	}
-	if err := tmp.Close(); err != nil {
+	}); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	sales := 0
 	for _, c := range d.Closes {

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -192,21 +190,12 @@ func Export(ctx context.Context, svc Services, args []string, stdout io.Writer) 
 		opt.Currency = strings.ToUpper(*currency)
 	}
 	// Write beside the target and rename at the end: a failed export leaves no half file.
-	tmp, err := os.CreateTemp(filepath.Dir(*out), ".tally-export-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", *out, err)
-	}
-	defer os.Remove(tmp.Name())
-	res, err := svc.Reconcile.ExportWith(ctx, opt, tmp)
-	if err != nil {
-		tmp.Close()
+	var res domain.ExportResult
+	if err := writeFile(*out, func(w io.Writer) (err error) {
+		res, err = svc.Reconcile.ExportWith(ctx, opt, w)
 		return err
-	}
-	if err := tmp.Close(); err != nil {
+	}); err != nil {
 		return err
-	}
-	if err := os.Rename(tmp.Name(), *out); err != nil {
-		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	if left := res.Left(); left != "" {
 		fmt.Fprintf(stdout, "%s written to %s; %s.\n", res, *out, left)
