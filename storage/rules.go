@@ -120,9 +120,14 @@ func (t *Tx) UnbookLine(key string) error {
 
 // StatementLines calls fn for every statement line, oldest first.
 func (t *Tx) StatementLines(fn func(domain.StatementLine) error) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id ORDER BY l.created, l.key`)
+	return t.eachLine("list lines", `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id ORDER BY l.created, l.key`, fn)
+}
+
+// eachLine calls fn for each line query selects (lineColumns).
+func (t *Tx) eachLine(what, query string, fn func(domain.StatementLine) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, query)
 	if err != nil {
-		return fmt.Errorf("list lines: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -140,22 +145,8 @@ func (t *Tx) StatementLines(fn func(domain.StatementLine) error) error {
 // QueueLines calls fn for every line waiting for a decision: bookable and
 // not booked, or parked in suspense, oldest first.
 func (t *Tx) QueueLines(fn func(domain.StatementLine) error) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
+	return t.eachLine("list queue", `SELECT `+lineColumns+` FROM statement_lines l JOIN imports i ON i.id = l.import_id
 		LEFT JOIN journal_entries e ON e.line_key = l.key
 		WHERE l.bookable = 1 AND (e.id IS NULL OR EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = e.id AND p.account = '1900'))
-		ORDER BY l.created, l.key`)
-	if err != nil {
-		return fmt.Errorf("list queue: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		l, err := scanLine(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		ORDER BY l.created, l.key`, fn)
 }
