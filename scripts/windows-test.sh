@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tally on Windows, under Wine (scripts/wine.sh) on a virtual display:
-#  1. the domain, storage, reports and printer tests, cross-compiled for
+#  1. the domain, storage, reports, printer and TSE tests, cross-compiled for
 #     Windows and run by Wine (paths under %AppData%, file locking and
 #     renaming, the Credential Manager, the time-zone database, line ends);
 #  2. the Windows program (dist/Tally.exe, as scripts/package.sh builds it)
@@ -36,7 +36,7 @@ echo "== Windows tests under Wine"
 # ran in the Linux pass.
 GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -overlay "$WINE_OVERLAY" -exec "$PWD/scripts/wine-exec" \
 	-count=1 -timeout 15m -skip '^(TestHledgerAcceptsExport|TestQRSheetDecodes)$' \
-	./domain ./storage ./reports ./printer ./internal/...
+	./domain ./storage ./reports ./printer ./tse ./internal/...
 
 echo "== The Windows program under Wine"
 bash scripts/package.sh windows # always this tree's program, never one left in dist/
@@ -89,7 +89,7 @@ echo "$shot: $colours colours"
 quit_app "$data/tally.log"
 "$WINE" dist/Tally.exe receipt 1 --db "$wdb" --out "$(winpath "$data/receipt.pdf")" >/dev/null
 receipt=$(pdftotext "$data/receipt.pdf" -)
-for want in "Corner Deli" "Espresso" "2,50" "4242"; do
+for want in "Corner Deli" "Espresso" "2,50" "4242" "TSE-Transaktion"; do
 	grep -q "$want" <<<"$receipt" || { echo "$receipt" >&2; fail "the receipt of the sale paid under Wine lacks \"$want\""; }
 done
 echo "the sale was paid by card on the simulated reader; its receipt reads back"
