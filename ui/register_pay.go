@@ -342,15 +342,21 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	if amount == 0 {
 		amount = due
 	}
+	// The field starts empty, the amount due shown in it: typing what was
+	// handed over is all it takes, and Enter alone takes the amount due.
 	tendered := newKeyEntry(nil)
-	tendered.SetText(entryAmount(amount, s.cart.Currency))
+	tendered.SetPlaceHolder(entryAmount(amount, s.cart.Currency))
 	cart := s.cartToSell()
 	have := s.sale
 	items := []*widget.FormItem{widget.NewFormItem(T("Handed over"), tendered)}
 	var asked int64 = -1 // the short amount the cashier was asked about
 	var d *formDialog
 	d = newFormDialog(T("Cash: %s due", s.money(due)), T("Take cash"), items, func() error {
-		v, err := domain.ParseAmount(tendered.Text, s.cart.Currency.Exponent())
+		text := strings.TrimSpace(tendered.Text)
+		if text == "" {
+			text = entryAmount(amount, s.cart.Currency)
+		}
+		v, err := domain.ParseAmount(text, s.cart.Currency.Exponent())
 		if err != nil || v <= 0 {
 			return userErr(domain.EINVALID, T("Type what the customer hands over, such as 20.00."))
 		}
@@ -385,9 +391,6 @@ func (p *payPanel) askCash(m domain.PaymentMethod, amount int64) {
 	}
 	d.Show()
 	s.win.Canvas().Focus(tendered)
-	// The amount due is written in, selected: typing what was handed over
-	// replaces it, Enter takes it as it is.
-	tendered.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
 
 // receipt shows the sale's receipt, ready to save as a PDF and print.
