@@ -150,6 +150,11 @@ sleep 0.8
 shot german-receipt-tse-screen
 zbarimg -q --raw "$out/german-receipt-tse-screen.png" | grep -q '^V0;' || { echo "the receipt on screen has no TSE QR code" >&2; exit 1; }
 k Escape
+click 640 725 # Schließen
+k F6          # the customer display: the paid sale's receipt code
+sleep 1.5
+shot german-customer-display-tse
+zbarimg -q --raw "$out/german-customer-display-tse.png" | grep -q '^V0;' || { echo "the customer display has no TSE QR code" >&2; exit 1; }
 close_app
 rm -f "$(dirname "$ctr")/tally.log"
 TALLY_TSE_OUTAGE=1 SETUP=1 open_app Register "$ctr"
