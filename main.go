@@ -563,6 +563,13 @@ func wireBooks(ctx context.Context, dbFlag, books string) (*wiring, error) {
 		}}
 	register.TSESource = tseSvc.Current
 	events := &domain.EventService{Till: db, Connection: conn, Clock: clock, Log: log}
+	// A sale Stripe's events paid (an invoice, a QR page paid after the
+	// register gave up waiting) is signed at the TSE as soon as they say so.
+	events.AfterApply = func(ctx context.Context) {
+		if _, err := register.SignOpen(ctx); err != nil {
+			log.Error("sign at the TSE what the events paid", "err", err)
+		}
+	}
 	payments := &domain.PaymentsService{Till: db, Connection: conn, Clock: clock, Access: access, Register: register}
 	invoices := &domain.InvoiceService{Till: db, Connection: conn, Clock: clock, Access: access, Log: log, Shop: db.Settings(),
 		Register: register, Demo: demo, Documents: reports.Documents{}}

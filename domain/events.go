@@ -71,6 +71,10 @@ type EventService struct {
 	// OnApplied, when set, is called (from the applying goroutine) after
 	// events changed something, so that screens refresh.
 	OnApplied func()
+	// AfterApply, when set, runs after events changed something, before
+	// OnApplied: the register signs at its TSE the sales the events paid
+	// (RegisterService.SignOpen).
+	AfterApply func(ctx context.Context)
 
 	mu    sync.Mutex
 	state EventState
@@ -223,6 +227,9 @@ func (s *EventService) Sync(ctx context.Context) (int, error) {
 		}
 	}
 	s.saveState(ctx, st)
+	if applied > 0 && s.AfterApply != nil {
+		s.AfterApply(ctx)
+	}
 	if applied > 0 && s.OnApplied != nil {
 		s.OnApplied()
 	}
@@ -312,6 +319,9 @@ func (s *EventService) Apply(ctx context.Context, ev Event, src EventSource) (bo
 	st := s.Status(ctx)
 	st.LastHeard = s.Clock.Now()
 	s.remember(st)
+	if changed && s.AfterApply != nil {
+		s.AfterApply(ctx)
+	}
 	if changed && s.OnApplied != nil {
 		s.OnApplied()
 	}

@@ -391,3 +391,30 @@ func TestTSEServiceChoosesTheTSE(t *testing.T) {
 		t.Errorf("registration %+v %v", reg, err)
 	}
 }
+
+// TestTSESignsWhatTheEventsPaid: a card payment the register did not see
+// through (the customer paid while it looked away) is signed as soon as
+// Stripe's events say the sale is paid.
+func TestTSESignsWhatTheEventsPaid(t *testing.T) {
+	ctx := context.Background()
+	r := newTill(t)
+	withTSE(t, r, nil)
+	r.events.AfterApply = func(ctx context.Context) { r.reg.SignOpen(ctx) }
+	s, err := r.reg.Checkout(ctx, domain.Cart{Currency: eur, TaxInclusive: true, Lines: []domain.SaleLine{
+		{Description: "Kaffee", Quantity: 1, UnitPrice: 380, TaxRate: 190000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := must(t)(r.reg.StartCard(ctx, s.ID, r.card, 0)).Attempt
+	if _, err := r.sim.PresentPaymentMethod(ctx, domain.IdempotencyKey("behind-tse"), r.reader, domain.CardSucceeds, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r.saleNow(s.ID).TSE.Signed() {
+		t.Fatal("signed before Tally knew it was paid")
+	}
+	r.sync()
+	sale := r.saleNow(s.ID)
+	if sale.Status != domain.SalePaid || !sale.TSE.Signed() || sale.TSE.Sig.ProcessData != "Beleg^3.80_0.00_0.00_0.00_0.00^3.80:Unbar" {
+		t.Errorf("after the events: %s, %+v (attempt %d)", sale.Status, sale.TSE, a.ID)
+	}
+}
