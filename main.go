@@ -714,6 +714,22 @@ func runUI(ctx context.Context, dbFlag string) (err error) {
 		watchdog.Start()
 		fyne.Do(a.Quit)
 	}()
+	// The TSE transactions an outage left open are finished once the TSE
+	// answers again: asked every two minutes (a read when there are none).
+	go func() {
+		t := time.NewTicker(2 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := w.services.Register.SignOpen(ctx); err != nil {
+					w.log.Error("finish the TSE transactions left open", "err", err)
+				}
+			}
+		}
+	}()
 	win.ShowAndRun()
 	w.log.Info("window closed")
 	return nil

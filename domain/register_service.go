@@ -62,6 +62,7 @@ type RegisterService struct {
 	tseMu        sync.Mutex
 	tseInfoCache TSEInfo
 	tseInfoFor   TSE
+	tseDownUntil time.Time // a TSE that did not answer is left alone until then
 	tseSign      sync.Mutex
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -90,11 +91,17 @@ func (s *RegisterService) tseStart(ctx context.Context, t TSE, sale Sale) (TSERe
 // asked whether it started it (a crash, a lost answer), and to start it
 // if not.
 func (s *RegisterService) tseAdvanceStart(ctx context.Context, t TSE, rec *TSERecord) error {
-	tx, err := t.Transaction(ctx, rec.ID)
+	if err := s.tseResting(); err != nil {
+		return s.tseFailed(ctx, rec, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, TSECallTimeout)
+	defer cancel()
+	tx, err := t.Transaction(cctx, rec.ID)
 	if ErrorCode(err) == ENOTFOUND {
-		tx, err = t.Start(ctx, rec.ID)
+		tx, err = t.Start(cctx, rec.ID)
 	}
 	if err != nil {
+		s.tseNoAnswer(err)
 		return s.tseFailed(ctx, rec, err)
 	}
 	rec.Sig.TSETransaction = tx
@@ -196,7 +203,7 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 		}
 	}
 	// TSEFinishing: finish, or learn that the TSE finished it already.
-	tx, err := t.Finish(ctx, rec.ID, rec.Data)
+	tx, err := s.tseFinish(ctx, t, &rec)
 	if err != nil {
 		return &rec, s.tseFailed(ctx, &rec, err)
 	}
@@ -363,7 +370,7 @@ func (s *RegisterService) tseRun(ctx context.Context, t TSE, rec *TSERecord) err
 			return err
 		}
 	}
-	tx, err := t.Finish(ctx, rec.ID, rec.Data)
+	tx, err := s.tseFinish(ctx, t, rec)
 	if err != nil {
 		return s.tseFailed(ctx, rec, err)
 	}
@@ -402,4 +409,47 @@ func (s *RegisterService) SignCash(ctx context.Context, m CashMovement) (*TSERec
 		return nil, err
 	}
 	return &rec, s.tseRun(ctx, t, &rec)
+}
+
+// TSECallTimeout bounds one call to the TSE: a cloud TSE that does not
+// answer holds a sale up this long at the most.
+const TSECallTimeout = 5 * time.Second
+
+// tseRest is how long the register leaves a TSE that did not answer
+// alone: the sales meanwhile are recorded as the outage's at once, without
+// a wait each, and finished at the TSE afterwards (SignOpen).
+const tseRest = time.Minute
+
+// tseResting says the TSE is left alone after it did not answer.
+func (s *RegisterService) tseResting() error {
+	s.tseMu.Lock()
+	defer s.tseMu.Unlock()
+	if s.Clock.Now().Before(s.tseDownUntil) {
+		return Errorf(EUNAVAILABLE, "The TSE does not answer.")
+	}
+	return nil
+}
+
+// tseNoAnswer leaves a TSE that could not be reached alone for a while.
+func (s *RegisterService) tseNoAnswer(err error) {
+	if ErrorCode(err) != EUNAVAILABLE && !errors.Is(err, context.DeadlineExceeded) {
+		return
+	}
+	s.tseMu.Lock()
+	s.tseDownUntil = s.Clock.Now().Add(tseRest)
+	s.tseMu.Unlock()
+}
+
+// tseFinish asks the TSE to finish rec, within TSECallTimeout.
+func (s *RegisterService) tseFinish(ctx context.Context, t TSE, rec *TSERecord) (TSETransaction, error) {
+	if err := s.tseResting(); err != nil {
+		return TSETransaction{}, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, TSECallTimeout)
+	defer cancel()
+	tx, err := t.Finish(cctx, rec.ID, rec.Data)
+	if err != nil {
+		s.tseNoAnswer(err)
+	}
+	return tx, err
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"tally/domain"
 	"tally/storage"
@@ -178,16 +179,27 @@ func TestTSEOutage(t *testing.T) {
 	if err != nil || len(out) != 1 || out[0].Ref != s.ID {
 		t.Errorf("outages %+v %v", out, err)
 	}
+	// A second sale meanwhile: recorded as the outage's at once, the TSE
+	// left alone for a minute rather than waited on for each sale.
+	s2 := r.germanSale()
+	must(t)(r.reg.PayCash(ctx, s2.ID, r.cash, 1000))
+	if n := c.calls["Start"]; n != 0 {
+		t.Errorf("the TSE was asked %d times while it rested", n)
+	}
 	c.SetDown(false)
+	if n, _ := r.reg.SignOpen(ctx); n != 0 {
+		t.Errorf("the TSE was asked again within its rest: %d finished", n)
+	}
+	r.clock.Advance(time.Minute + time.Second)
 	n, err := r.reg.SignOpen(ctx)
-	if err != nil || n != 1 {
+	if err != nil || n != 2 {
 		t.Fatalf("SignOpen finished %d: %v", n, err)
 	}
 	after := r.saleNow(s.ID)
 	if !after.TSE.Signed() || !after.TSE.Outage {
 		t.Errorf("after the outage: %+v (finished, and still marked as the receipt went out unsigned)", after.TSE)
 	}
-	if n, _ := r.reg.SignOpen(ctx); n != 0 || c.calls["Finish"] != 1 {
+	if n, _ := r.reg.SignOpen(ctx); n != 0 || c.calls["Finish"] != 2 {
 		t.Errorf("finished again: %d, %d finishes", n, c.calls["Finish"])
 	}
 }
