@@ -4,8 +4,8 @@
 # after its set-up: uses its shot, open_app, close_app, $work and $out.
 
 inv="$work/invoices/tally.db"
-mkdir -p "$(dirname "$inv")" "$work/invoices/tmp"
-export TMPDIR="$work/invoices/tmp" # where the app saves the PDFs it opens
+mkdir -p "$(dirname "$inv")" "$work/invoices/docs"
+export TALLY_DOCUMENTS="$work/invoices/docs" # where the app saves the PDFs it opens
 c() { xdotool mousemove "$1" "$2" click 1; sleep 0.5; }
 typed() { xdotool key ctrl+a; xdotool type --delay 10 "$1"; sleep 0.2; }
 
@@ -41,7 +41,7 @@ shot invoice-issued
 # The printable QR sheet, saved by the app and drawn from its PDF.
 c 1170 679
 sleep 1.5
-sheet=$(ls "$TMPDIR"/tally-documents/invoice-*-qr.pdf | head -1)
+sheet=$(ls "$TALLY_DOCUMENTS"/invoice-*-qr.pdf | head -1)
 pdftoppm -r 80 -png -singlefile "$sheet" "$out/invoice-qr-sheet"
 zbarimg -q "$out/invoice-qr-sheet.png" 2>/dev/null | grep -q "QR-Code:https://invoice.stripe.com/" ||
 	{ echo "the QR sheet's code does not read as the payment page" >&2; exit 1; }
@@ -66,4 +66,4 @@ c 708 686
 sleep 1.5
 shot register-invoice-qr
 close_app
-unset TMPDIR
+unset TALLY_DOCUMENTS
