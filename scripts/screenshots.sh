@@ -165,8 +165,8 @@ close_app
 
 # Reconciliation: the demo statements imported and booked through the command line,
 # then the lines, the queue of lines that need a decision, and the payout checks.
-./tally import --db "$work/tally.db" docs/demo/*.csv >/dev/null
-./tally reconcile --db "$work/tally.db" >/dev/null || true # one demo payout is off by 1.00 on purpose
+./tally import --db "$work/tally.db" --books demo docs/demo/*.csv >/dev/null
+./tally reconcile --db "$work/tally.db" --books demo >/dev/null || true # one demo payout is off by 1.00 on purpose
 rm -f "$work/tally.log"
 open_app Reconciliation "$work/tally.db"
 shot reconciliation-lines
