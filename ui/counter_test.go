@@ -13,6 +13,7 @@ import (
 
 	"tally/domain"
 	"tally/printer"
+	"tally/reports"
 )
 
 // TestRegisterKeysWhereverTheFocus: F9, F10, F11 work after Tab from a
@@ -264,5 +265,38 @@ func TestIdleScanLetsGo(t *testing.T) {
 	s.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyF9})
 	if s.pay.cashDialog == nil {
 		t.Fatal("F9 did nothing with no field focused")
+	}
+}
+
+// TestSettingsDSFinVKExport: Settings > TSE exports a period's DSFinV-K:
+// wrong days and a period without a close are said before any file is
+// made; a closed day is written and a save dialog asks where.
+func TestSettingsDSFinVKExport(t *testing.T) {
+	f := newFixture(t)
+	f.svc.Register.DSFinVKWriter = reports.WriteDSFinVK
+	x := f.settings.tse
+	x.dsFrom.SetText("2026-13-01")
+	test.Tap(x.dsBtn)
+	wantStatus(t, x.dsStatus, "YYYY-MM-DD")
+	x.dsFrom.SetText("2000-01-01")
+	x.dsTo.SetText("2000-12-31")
+	test.Tap(x.dsBtn)
+	wantStatus(t, x.dsStatus, "No day close")
+	// A day with a cash sale, closed.
+	s := f.registerScreen(t)
+	s.tapKey(t, "Espresso")
+	s.scan.TypedKey(&fyne.KeyEvent{Name: fyne.KeyF9})
+	s.pay.cashEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	wantStatus(t, s.status, "is paid")
+	if _, err := f.svc.Register.CloseDay(context.Background(), domain.Grant{}, 250); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().Format("2006-01-02")
+	x.dsFrom.SetText(today)
+	x.dsTo.SetText(today)
+	test.Tap(x.dsBtn)
+	wantStatus(t, x.dsStatus, "1 day closes ready")
+	if f.shell.win.Canvas().Overlays().Top() == nil {
+		t.Error("no save dialog")
 	}
 }

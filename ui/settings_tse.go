@@ -3,7 +3,9 @@ package ui
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,6 +36,10 @@ type tseForm struct {
 	status    *status
 	lastReg   domain.TSERegistration
 	lastPaper domain.Paper
+	// The DSFinV-K export of a period.
+	dsFrom, dsTo *widget.Entry
+	dsBtn        *widget.Button
+	dsStatus     *status
 }
 
 func (s *settingsScreen) tseUI() fyne.CanvasObject {
@@ -64,11 +70,21 @@ func (s *settingsScreen) tseUI() fyne.CanvasObject {
 		widget.NewFormItem(T("Client id"), labelled(f.client, f.errs, "client")),
 		widget.NewFormItem(T("Till serial number"), f.serial),
 	)
+	f.dsFrom, f.dsTo, f.dsStatus = widget.NewEntry(), widget.NewEntry(), newStatus(s.svc.Log)
+	now := time.Now()
+	f.dsFrom.SetText(time.Date(now.Year(), time.January, 1, 0, 0, 0, 0, time.Local).Format("2006-01-02"))
+	f.dsTo.SetText(now.Format("2006-01-02"))
+	f.dsBtn = widget.NewButton(T("Save the DSFinV-K…"), func() { s.saveDSFinVK() })
+	dsHelp := widget.NewLabel(T("What a tax audit asks of the till: the day closes of a period with every receipt, payment, TSE transaction and cash movement (DSFinV-K), zipped."))
+	dsHelp.Wrapping = fyne.TextWrapWord
 	s.loadTSE()
 	return container.NewVBox(heading(T("TSE (Germany)")), help, f.state, f.warning, f.details,
 		widget.NewSeparator(), heading(T("fiskaly SIGN DE (live mode)")), form, container.NewHBox(f.saveBtn), f.status.obj,
 		widget.NewSeparator(), heading(T("Outages")), f.outages,
-		widget.NewSeparator(), heading(T("Registration with the tax office")), f.reg, container.NewHBox(f.sheetBtn))
+		widget.NewSeparator(), heading(T("Registration with the tax office")), f.reg, container.NewHBox(f.sheetBtn),
+		widget.NewSeparator(), heading(T("DSFinV-K export")), dsHelp,
+		widget.NewForm(widget.NewFormItem(T("From (YYYY-MM-DD)"), f.dsFrom), widget.NewFormItem(T("To (YYYY-MM-DD)"), f.dsTo)),
+		container.NewHBox(f.dsBtn), f.dsStatus.obj)
 }
 
 // loadTSE reads the TSE's state off the Fyne goroutine and shows it.
@@ -205,4 +221,32 @@ func (s *settingsScreen) saveTSESheet() {
 	d.SetFileName("tse-registration.pdf")
 	d.Show()
 	d.Resize(fyne.NewSize(900, 600))
+}
+
+// saveDSFinVK writes the period's DSFinV-K export first, then asks where
+// to save it: a period without a close is said before any file is made.
+func (s *settingsScreen) saveDSFinVK() {
+	f := s.tse
+	from, err1 := time.ParseInLocation("2006-01-02", strings.TrimSpace(f.dsFrom.Text), time.Local)
+	to, err2 := time.ParseInLocation("2006-01-02", strings.TrimSpace(f.dsTo.Text), time.Local)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		f.dsStatus.fail("export the DSFinV-K", userErr(domain.EINVALID, T("Write both days as YYYY-MM-DD, the last not before the first.")), nil)
+		return
+	}
+	f.dsBtn.Disable()
+	f.dsStatus.busy(T("Writing the DSFinV-K…"))
+	s.run(func() {
+		var buf bytes.Buffer
+		d, err := s.svc.Register.DSFinVK(s.svc.Context, from, to.AddDate(0, 0, 1), s.svc.Version, &buf)
+		fyne.Do(func() {
+			f.dsBtn.Enable()
+			if err != nil {
+				f.dsStatus.fail("export the DSFinV-K", err, nil)
+				return
+			}
+			f.dsStatus.ok(fmt.Sprintf(T("%d day closes ready: choose where to save them."), len(d.Closes)))
+			saveAs(s.win, s.run, f.dsStatus, "dsfinvk-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".zip",
+				func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+		})
+	})
 }
