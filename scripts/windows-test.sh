@@ -66,7 +66,13 @@ quit_app() {
 	wait "$app" || rc=$?
 	app=""
 	[ "$rc" = 0 ] || fail "the program ended with status $rc"
-	grep -q "window closed" "$1" || fail "the log does not say the window closed"
+	# Closed by Fyne, or (Fyne 2.8.1 can hang while it stops) by Tally's
+	# quit watchdog, which closes the databases first: both are clean.
+	if grep -q "window closed" "$1"; then
+		return 0
+	fi
+	grep -q "exiting anyway" "$1" || { tail -5 "$1" >&2; fail "the log says neither that the window closed nor that the quit watchdog ended it"; }
+	echo "the window system hung while stopping; the quit watchdog closed the data and ended the program"
 }
 TALLY_START_PAGE=Register LANG=en_US.UTF-8 "$WINE" dist/Tally.exe --db "$wdb" >"$data/app.out" 2>&1 &
 app=$!
