@@ -436,9 +436,6 @@ func (s *RegisterService) settle(ctx context.Context, a Attempt, msg string) (Pa
 // signSettled signs a sale that is paid or given up now (a no-op without
 // a TSE, or for an open sale) and returns its record for the receipt.
 func (s *RegisterService) signSettled(ctx context.Context, sale Sale) *TSERecord {
-	if s.tse(ctx) == nil {
-		return nil
-	}
 	rec, err := s.SignSale(ctx, sale.ID)
 	if err != nil {
 		s.log().Error("sign the sale at the TSE", "sale", sale.ID, "err", err)

@@ -180,15 +180,7 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 	if rec.State == TSEDone || sale.Status == SaleOpen {
 		return &rec, nil
 	}
-	if rec.State == TSEStarting {
-		if err := s.tseAdvanceStart(ctx, t, &rec); err != nil {
-			return &rec, err
-		}
-		if rec.State != TSEOpen {
-			return &rec, nil // still not started: the TSE is down
-		}
-	}
-	if rec.State == TSEOpen {
+	if rec.State != TSEFinishing { // a record finishing keeps the data it recorded
 		kind := TSEReceipt
 		if sale.Status == SaleCanceled {
 			kind = TSEReceiptCancel
@@ -197,17 +189,9 @@ func (s *RegisterService) SignSale(ctx context.Context, saleID int64) (*TSERecor
 		if err != nil {
 			return &rec, s.tseFailed(ctx, &rec, err)
 		}
-		rec.Data, rec.State = data, TSEFinishing
-		if err := s.saveTSE(ctx, &rec); err != nil {
-			return &rec, err
-		}
+		rec.Data = data
 	}
-	// TSEFinishing: finish, or learn that the TSE finished it already.
-	tx, err := s.tseFinish(ctx, t, &rec)
-	if err != nil {
-		return &rec, s.tseFailed(ctx, &rec, err)
-	}
-	return &rec, s.tseDone(ctx, t, &rec, tx)
+	return &rec, s.tseRun(ctx, t, &rec)
 }
 
 // SignOpen carries on every TSE transaction a crash or an outage left
@@ -353,8 +337,8 @@ func (s *RegisterService) SignRefund(ctx context.Context, rf RefundRecord) (*TSE
 	return &rec, s.tseRun(ctx, t, &rec)
 }
 
-// tseRun carries a record whose process data is known (a refund's) to
-// the end: started, then finished.
+// tseRun carries a record whose process data is known to the end:
+// started, then finished (or learnt finished already).
 func (s *RegisterService) tseRun(ctx context.Context, t TSE, rec *TSERecord) error {
 	if rec.State == TSEDone {
 		return nil

@@ -222,7 +222,7 @@ func (x *dsfinvk) fill() {
 				payments += a.Amount.Amount
 				name := a.MethodName
 				if a.Card.Brand != "" {
-					name = BrandNameOf(a.Card.Brand)
+					name = domain.BrandName(a.Card.Brand)
 				}
 				x.add("datapayment.csv", with(dsRow{"BON_ID": bon, "ZAHLART_TYP": kind, "ZAHLART_NAME": name,
 					"BASISWAEH_BETRAG": money(a.Amount.Amount)}))
@@ -379,8 +379,6 @@ func sortedKeys(m map[int][3]int64) []int {
 	return out
 }
 
-// BrandNameOf is domain.BrandName (a card's brand as its owner writes it).
-func BrandNameOf(brand string) string { return domain.BrandName(brand) }
 
 func (x *dsfinvk) add(file string, r dsRow) { x.rows[file] = append(x.rows[file], r) }
 
