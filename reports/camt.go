@@ -74,6 +74,20 @@ func (b *balanceStatements) add(l domain.StatementLine) {
 	s.close = b.balance[cur]
 }
 
+// made returns when the file is made, in the shop's time zone, and the
+// account it names ("STRIPE" when the Stripe account is not known).
+func (b *balanceStatements) made() (time.Time, string) {
+	now := b.opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	account := b.opt.Account
+	if account == "" {
+		account = "STRIPE"
+	}
+	return now.In(b.loc), account
+}
+
 // sorted returns the statements by currency, then month.
 func (b *balanceStatements) sorted() []*balanceStatement {
 	out := make([]*balanceStatement, 0, len(b.stmts))
@@ -202,15 +216,7 @@ func (c *CAMTWriter) balance(code string, n int64, cur domain.Currency, day time
 // Close writes the document.
 func (c *CAMTWriter) Close() error {
 	opt := c.stmts.opt
-	now := opt.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.In(c.stmts.loc)
-	account := opt.Account
-	if account == "" {
-		account = "STRIPE"
-	}
+	now, account := c.stmts.made()
 	fmt.Fprintf(c.w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.%s\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n<BkToCstmrStmt>\n<GrpHdr>", c.version)
 	c.x("MsgId", "TALLY-"+now.Format("20060102T150405"))
 	c.x("CreDtTm", now.Format(time.RFC3339))
@@ -373,16 +379,7 @@ func ofxType(m balanceMove) string {
 
 // Close writes the file.
 func (o *OFXWriter) Close() error {
-	opt := o.stmts.opt
-	now := opt.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.In(o.stmts.loc)
-	account := opt.Account
-	if account == "" {
-		account = "STRIPE"
-	}
+	now, account := o.stmts.made()
 	o.w.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n" +
 		"<?OFX OFXHEADER=\"200\" VERSION=\"220\" SECURITY=\"NONE\" OLDFILEUID=\"NONE\" NEWFILEUID=\"NONE\"?>\n<OFX>\n" +
 		"<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0</CODE><SEVERITY>INFO</SEVERITY></STATUS>")

@@ -379,7 +379,6 @@ func sortedKeys(m map[int][3]int64) []int {
 	return out
 }
 
-
 func (x *dsfinvk) add(file string, r dsRow) { x.rows[file] = append(x.rows[file], r) }
 
 // csv writes a table: the header line, then its records.
