@@ -9,8 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"tally/domain"
@@ -195,32 +193,12 @@ func (s *settingsScreen) saveTSESheet() {
 	f := s.tse
 	p := f.lastPaper
 	lines := f.lastReg.Lines(p)
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-		if err != nil || wc == nil {
-			return
-		}
-		var buf bytes.Buffer
+	saveAs(s.win, s.run, f.status, "tse-registration.pdf", func(w io.Writer) error {
 		if s.svc.Register.Documents == nil {
-			wc.Close()
-			return
+			return userErr(domain.EUNAVAILABLE, T("This build of Tally cannot write PDF files."))
 		}
-		err = s.svc.Register.Documents.PDF(&buf, p.T("Till registration (§ 146a AO)"), lines)
-		if err == nil {
-			_, err = wc.Write(buf.Bytes())
-		}
-		if cerr := wc.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			storage.Delete(wc.URI())
-			f.status.fail("save the registration sheet", err, nil)
-			return
-		}
-		f.status.ok(T("The registration sheet is in %s.", wc.URI().Name()))
-	}, s.win)
-	d.SetFileName("tse-registration.pdf")
-	d.Show()
-	d.Resize(fyne.NewSize(900, 600))
+		return s.svc.Register.Documents.PDF(w, p.T("Till registration (§ 146a AO)"), lines)
+	})
 }
 
 // saveDSFinVK writes the period's DSFinV-K export first, then asks where
