@@ -474,13 +474,8 @@ func (s *ReconcileService) datevOptions(tx Tx, opt *ExportOptions, shop Shop) er
 	}
 	loc := opt.loc()
 	if opt.From.IsZero() && opt.To.IsZero() {
-		var latest time.Time
-		if err := tx.Entries(func(e Entry) error {
-			if e.Currency.Code() == opt.Currency && e.Date.After(latest) {
-				latest = e.Date
-			}
-			return nil
-		}); err != nil {
+		latest, err := tx.LatestEntry(opt.Currency)
+		if err != nil {
 			return err
 		}
 		if latest.IsZero() {

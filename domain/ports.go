@@ -312,6 +312,9 @@ type LedgerTx interface {
 	ChargeFees(chargeIDs []string) (fee int64, found int, err error)
 	// Entries calls fn for every entry by date, postings included.
 	Entries(fn func(Entry) error) error
+	// LatestEntry returns the date of the latest entry in currency, zero
+	// when there is none.
+	LatestEntry(currency string) (time.Time, error)
 	// StatementLines calls fn for every statement line, oldest first (by
 	// Created, then Key).
 	StatementLines(fn func(StatementLine) error) error

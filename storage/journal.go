@@ -164,6 +164,18 @@ func (t *Tx) Entries(fn func(domain.Entry) error) error {
 	return flush()
 }
 
+// LatestEntry implements domain.LedgerTx.
+func (t *Tx) LatestEntry(currency string) (time.Time, error) {
+	var latest sql.NullInt64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT MAX(date) FROM journal_entries WHERE currency = ?`, currency).Scan(&latest); err != nil {
+		return time.Time{}, fmt.Errorf("find the latest entry: %w", err)
+	}
+	if !latest.Valid {
+		return time.Time{}, nil
+	}
+	return time.Unix(latest.Int64, 0).UTC(), nil
+}
+
 // AccountBalances returns the sum of postings per account and currency.
 func (t *Tx) AccountBalances() ([]domain.AccountBalance, error) {
 	return t.balances(`SELECT p.account, a.name, e.currency, SUM(p.amount) FROM postings p
